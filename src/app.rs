@@ -1,0 +1,211 @@
+//! The commands: each takes parsed arguments and returns its output or a typed error that
+//! `main` maps to an exit code.
+
+use std::fmt;
+
+use crate::catalogue::Catalogue;
+use crate::cli::{AdviseArgs, Cli, Command, DataArgs, SchemaKind, ValidateArgs};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::inputs::{InputPaths, Inputs};
+use crate::model::question::QuestionKind;
+use crate::prices::Prices;
+use crate::table::text_table;
+use crate::{render, report, schema};
+
+/// Why a command failed, which decides the exit code.
+#[derive(Debug)]
+pub enum AppError {
+    /// Invalid input files or arguments: exit code 2.
+    Input(Diagnostics),
+    /// Anything else (writing output, an internal failure): exit code 1.
+    Failure(String),
+}
+
+impl AppError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AppError::Input(_) => 2,
+            AppError::Failure(_) => 1,
+        }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppError::Input(d) => write!(f, "{d}"),
+            AppError::Failure(message) => write!(f, "error: {message}"),
+        }
+    }
+}
+
+impl From<Diagnostics> for AppError {
+    fn from(d: Diagnostics) -> Self {
+        AppError::Input(d)
+    }
+}
+
+impl From<Diagnostic> for AppError {
+    fn from(d: Diagnostic) -> Self {
+        AppError::Input(d.into())
+    }
+}
+
+/// Runs one command; `Ok` carries what goes to standard output.
+pub fn run(cli: Cli) -> Result<String, AppError> {
+    match cli.command {
+        Command::Advise(args) => advise(args),
+        Command::Validate(args) => validate(args),
+        Command::Routes(args) => routes(&args),
+        Command::Questions(args) => questions(&args),
+        Command::Schema { kind } => schema_of(kind),
+    }
+}
+
+fn advise(args: AdviseArgs) -> Result<String, AppError> {
+    let inputs = Inputs::load(&InputPaths {
+        answers: Some(args.answers),
+        workload: args.workload,
+        rules: args.data.rules,
+        pricing: args.data.pricing,
+        templates: args.templates,
+    })?;
+    let report = report::build(&inputs).map_err(AppError::Failure)?;
+    let text = render::render(&report, args.format, &inputs.templates)
+        .map_err(|d| AppError::Failure(d.message))?;
+    match args.output {
+        Some(path) => {
+            std::fs::write(&path, text)
+                .map_err(|e| AppError::Failure(format!("cannot write {}: {e}", path.display())))?;
+            Ok(String::new())
+        }
+        None => Ok(text),
+    }
+}
+
+fn validate(args: ValidateArgs) -> Result<String, AppError> {
+    let inputs = Inputs::load(&InputPaths {
+        answers: args.answers,
+        workload: args.workload,
+        rules: args.data.rules,
+        pricing: args.data.pricing,
+        templates: args.templates,
+    })?;
+    Ok(format!(
+        "ok: {} questions, {} routes, {} rules, {} pricing tables ({} models){}{}\n",
+        inputs.catalogue.questions.len(),
+        inputs.catalogue.routes.len(),
+        inputs.rules.rules.len(),
+        inputs.prices.tables.len(),
+        inputs.prices.model_ids().len(),
+        if inputs.answers.given.is_empty() {
+            ""
+        } else {
+            ", answers"
+        },
+        if inputs.workload.is_some() {
+            ", workload"
+        } else {
+            ""
+        },
+    ))
+}
+
+fn load_catalogue(args: &DataArgs) -> Result<(Catalogue, Prices), AppError> {
+    let catalogue = Catalogue::load(args.rules.as_deref())?;
+    let prices = Prices::load(
+        args.pricing.as_deref(),
+        &catalogue.vocabulary("model_families"),
+    )?;
+    Ok((catalogue, prices))
+}
+
+fn routes(args: &DataArgs) -> Result<String, AppError> {
+    let (catalogue, _) = load_catalogue(args)?;
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "-".to_string()
+        } else {
+            items.join(",")
+        }
+    };
+    let rows: Vec<Vec<String>> = catalogue
+        .routes
+        .iter()
+        .map(|located| {
+            let r = &located.item;
+            let residency = match (r.residency.is_empty(), r.region_pinning) {
+                (true, _) => "global".to_string(),
+                (false, true) => format!("{} (region)", list(&r.residency)),
+                (false, false) => list(&r.residency),
+            };
+            vec![
+                r.id.clone(),
+                json_word(&r.platform),
+                list(&r.auth),
+                residency,
+                list(&r.compliance),
+                json_word(&r.billing),
+                list(&catalogue.families_of(r)),
+                list(&r.features),
+            ]
+        })
+        .collect();
+    Ok(text_table(
+        &[
+            "id",
+            "platform",
+            "auth",
+            "residency",
+            "compliance",
+            "billing",
+            "families",
+            "features",
+        ],
+        &rows,
+    ))
+}
+
+fn questions(args: &DataArgs) -> Result<String, AppError> {
+    let (catalogue, _) = load_catalogue(args)?;
+    let mut out = String::new();
+    for q in &catalogue.questions {
+        let kind = match q.kind {
+            QuestionKind::Choice => "one of",
+            QuestionKind::List => "a list of",
+            QuestionKind::Bool => "true or false",
+        };
+        out.push_str(&format!(
+            "{}  ({kind}; default: {})\n    {}\n",
+            q.id, q.default, q.prompt
+        ));
+        for choice in &q.choices {
+            out.push_str(&format!("    - {}: {}\n", choice.value, choice.label));
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn schema_of(kind: SchemaKind) -> Result<String, AppError> {
+    let value = match kind {
+        SchemaKind::Answers => {
+            let catalogue = Catalogue::load(None)?;
+            schema::answers_schema(&catalogue.questions)
+        }
+        SchemaKind::Workload => schema::of::<crate::model::workload::Workload>(),
+        SchemaKind::Rules => schema::of::<crate::catalogue::RulesDirFile>(),
+        SchemaKind::Pricing => schema::of::<crate::model::pricing::PricingTable>(),
+    };
+    serde_json::to_string_pretty(&value)
+        .map(|s| s + "\n")
+        .map_err(|e| AppError::Failure(e.to_string()))
+}
+
+/// A serde enum's wire name, such as `aws` or `days_to_weeks`.
+fn json_word<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}

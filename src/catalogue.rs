@@ -1,0 +1,341 @@
+//! The merged and validated contents of the rules directories: questions, routes with
+//! their sources, and the rules (not yet compiled).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::load::{DataKind, Layer, data_files};
+use crate::model::question::{Question, QuestionKind};
+use crate::model::route::{CLAIMS, Platform, Route};
+use crate::model::rule::Rule;
+use crate::parse;
+
+/// One file of a rules directory. Any file may hold any of the sections.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RulesDirFile {
+    /// The questionnaire.
+    #[serde(default)]
+    #[schemars(with = "Vec<Question>")]
+    pub questions: Vec<Spanned<Question>>,
+    /// Source references by short key, cited by routes' `sources`.
+    #[serde(default)]
+    pub sources: BTreeMap<String, String>,
+    /// The route catalogue.
+    #[serde(default)]
+    #[schemars(with = "Vec<Route>")]
+    pub routes: Vec<Spanned<Route>>,
+    /// Decision rules.
+    #[serde(default)]
+    #[schemars(with = "Vec<Rule>")]
+    pub rules: Vec<Spanned<Rule>>,
+}
+
+/// An item together with the file and position it was read from.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub item: T,
+    pub file: SourceFile,
+    pub line: u64,
+    pub column: u64,
+    layer: Layer,
+}
+
+impl<T> Located<T> {
+    /// A diagnostic pointing at this item.
+    pub fn error(&self, key: Option<&str>, message: impl Into<String>) -> Diagnostic {
+        self.file
+            .error_at_line(self.line, self.column, key, message)
+    }
+
+    /// A diagnostic pointing at a spanned field of this item.
+    pub fn error_at<V>(
+        &self,
+        field: &Spanned<V>,
+        key: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let loc = &field.referenced;
+        if loc.line() == 0 {
+            return self.error(Some(key), message);
+        }
+        self.file
+            .error_at_line(loc.line(), loc.column(), Some(key), message)
+    }
+}
+
+/// Questions, routes and rules after merging every layer and checking every reference.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    pub questions: Vec<Question>,
+    pub sources: BTreeMap<String, String>,
+    pub routes: Vec<Located<Route>>,
+    pub rules: Vec<Located<Rule>>,
+}
+
+impl Catalogue {
+    /// Loads the embedded catalogue with an optional user directory over it.
+    pub fn load(user_dir: Option<&Path>) -> Result<Catalogue, Diagnostics> {
+        let files = data_files(DataKind::Rules, user_dir)?;
+        let mut problems = Diagnostics::default();
+        let mut catalogue = Catalogue::default();
+        let mut questions: Vec<Located<Question>> = Vec::new();
+        for file in files {
+            let parsed: RulesDirFile = match parse::yaml(&file.source) {
+                Ok(parsed) => parsed,
+                Err(d) => {
+                    problems.push(d);
+                    continue;
+                }
+            };
+            let source = &file.source;
+            for q in parsed.questions {
+                let located = locate(q, source, file.layer);
+                merge(&mut questions, located, |q| q.id.clone(), &mut problems);
+            }
+            for (key, text) in parsed.sources {
+                catalogue.sources.insert(key, text);
+            }
+            for r in parsed.routes {
+                let located = locate(r, source, file.layer);
+                merge(
+                    &mut catalogue.routes,
+                    located,
+                    |r| r.id.clone(),
+                    &mut problems,
+                );
+            }
+            for r in parsed.rules {
+                let located = locate(r, source, file.layer);
+                merge(
+                    &mut catalogue.rules,
+                    located,
+                    |r| r.code.clone(),
+                    &mut problems,
+                );
+            }
+        }
+        if !problems.is_empty() {
+            // A file that did not parse leaves the vocabulary incomplete; checking routes
+            // against it would bury the real problem under a cascade of false ones.
+            return Err(problems);
+        }
+        for q in &questions {
+            validate_question(q, &mut problems);
+        }
+        catalogue.questions = questions.into_iter().map(|q| q.item).collect();
+        for route in &catalogue.routes {
+            validate_route(route, &catalogue, &mut problems);
+        }
+        if catalogue.routes.is_empty() {
+            problems.push(Diagnostic::plain("the catalogue has no routes"));
+        }
+        problems.into_result(catalogue)
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    pub fn route(&self, id: &str) -> Option<&Route> {
+        self.routes.iter().map(|r| &r.item).find(|r| r.id == id)
+    }
+
+    /// The choices of a question, or nothing if the question is missing.
+    pub fn vocabulary(&self, question_id: &str) -> Vec<&str> {
+        self.question(question_id)
+            .map(Question::choice_values)
+            .unwrap_or_default()
+    }
+
+    /// The model ids a route serves: those of its table (or `models_from`) whose family it
+    /// serves; a gateway serves those of the routes behind it.
+    pub fn models_of(&self, route: &Route, prices: &crate::prices::Prices) -> Vec<String> {
+        let mut models: Vec<String> = Vec::new();
+        let mut add = |r: &Route| {
+            let table = r.models_from.as_deref().unwrap_or(&r.pricing.table);
+            if let Some(t) = prices.table(table) {
+                for (id, price) in &t.table.models {
+                    if r.model_families.contains(&price.family) {
+                        models.push(id.clone());
+                    }
+                }
+            }
+        };
+        add(route);
+        for id in &route.behind {
+            if let Some(behind) = self.route(id) {
+                add(behind);
+            }
+        }
+        models.sort();
+        models.dedup();
+        models
+    }
+
+    /// The model families a route serves; a gateway serves those of the routes behind it too.
+    pub fn families_of(&self, route: &Route) -> Vec<String> {
+        let mut families = route.model_families.clone();
+        for id in &route.behind {
+            if let Some(behind) = self.route(id) {
+                families.extend(behind.model_families.iter().cloned());
+            }
+        }
+        families.sort();
+        families.dedup();
+        families
+    }
+}
+
+fn locate<T>(spanned: Spanned<T>, file: &SourceFile, layer: Layer) -> Located<T> {
+    Located {
+        line: spanned.referenced.line().max(1),
+        column: spanned.referenced.column().max(1),
+        item: spanned.value,
+        file: file.clone(),
+        layer,
+    }
+}
+
+/// Adds an item, replacing one of a lower layer with the same id; two of the same layer
+/// with the same id are an error.
+fn merge<T>(
+    items: &mut Vec<Located<T>>,
+    item: Located<T>,
+    id: impl Fn(&T) -> String,
+    problems: &mut Diagnostics,
+) {
+    let key = id(&item.item);
+    match items.iter().position(|existing| id(&existing.item) == key) {
+        Some(i) if items[i].layer == item.layer => {
+            let first = &items[i];
+            problems.push(
+                item.error(None, format!("`{key}` is defined twice"))
+                    .with_help(format!(
+                        "the first definition is at {}:{}:{}",
+                        first.file.name, first.line, first.column
+                    )),
+            );
+        }
+        Some(i) => items[i] = item,
+        None => items.push(item),
+    }
+}
+
+fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
+    let question = &q.item;
+    let needs_choices = question.kind != QuestionKind::Bool;
+    if needs_choices && question.choices.is_empty() {
+        problems.push(q.error(
+            Some("choices"),
+            format!("question `{}` needs choices", question.id),
+        ));
+    }
+    if !needs_choices && !question.choices.is_empty() {
+        problems.push(q.error(
+            Some("choices"),
+            format!("bool question `{}` takes no choices", question.id),
+        ));
+    }
+    let default_ok = match question.kind {
+        QuestionKind::Bool => question.default.is_boolean(),
+        QuestionKind::Choice => question
+            .default
+            .as_str()
+            .is_some_and(|d| question.allows(d)),
+        QuestionKind::List => question.default.as_array().is_some_and(|items| {
+            items
+                .iter()
+                .all(|i| i.as_str().is_some_and(|d| question.allows(d)))
+        }),
+    };
+    if !default_ok {
+        problems.push(q.error(
+            Some("default"),
+            format!(
+                "the default of `{}` is not a valid answer to it",
+                question.id
+            ),
+        ));
+    }
+}
+
+fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mut Diagnostics) {
+    let route = &located.item;
+    let id = &route.id;
+    let mut check_vocab = |attribute: &str, values: &[String], question: &str| {
+        let allowed = catalogue.vocabulary(question);
+        for value in values {
+            if !allowed.contains(&value.as_str()) {
+                problems.push(
+                    located
+                        .error(
+                            Some(attribute),
+                            format!("route `{id}`: `{value}` is not a known {attribute} value"),
+                        )
+                        .with_help(format!(
+                            "known values (from question `{question}`): {}",
+                            allowed.join(", ")
+                        )),
+                );
+            }
+        }
+    };
+    check_vocab("auth", &route.auth, "auth");
+    check_vocab("residency", &route.residency, "residency");
+    check_vocab("compliance", &route.compliance, "compliance");
+    check_vocab("model_families", &route.model_families, "model_families");
+    check_vocab("features", &route.features, "features");
+    check_vocab("cloud", std::slice::from_ref(&route.cloud), "cloud");
+    if route.residency.iter().any(|r| r == "none") {
+        problems.push(located.error(
+            Some("residency"),
+            format!("route `{id}`: list the geographies it keeps data in; leave the list empty for global only"),
+        ));
+    }
+    for (attribute, source) in &route.sources {
+        if !CLAIMS.contains(&attribute.as_str()) {
+            problems.push(
+                located
+                    .error(
+                        Some("sources"),
+                        format!("route `{id}`: `{attribute}` is not a claim that takes a source"),
+                    )
+                    .with_help(format!("claims: {}", CLAIMS.join(", "))),
+            );
+        }
+        if !catalogue.sources.contains_key(source) {
+            problems.push(located.error(
+                Some("sources"),
+                format!("route `{id}`: source `{source}` is not defined under `sources`"),
+            ));
+        }
+    }
+    for claim in CLAIMS {
+        if !route.sources.contains_key(*claim) {
+            problems.push(located.error(
+                Some("sources"),
+                format!("route `{id}`: the `{claim}` claim has no source"),
+            ));
+        }
+    }
+    for behind in &route.behind {
+        if behind == id || catalogue.route(behind).is_none() {
+            problems.push(located.error(
+                Some("behind"),
+                format!("route `{id}`: `{behind}` is not another route of the catalogue"),
+            ));
+        }
+    }
+    if route.platform == Platform::Gateway && route.behind.is_empty() {
+        problems.push(located.error(
+            Some("behind"),
+            format!("gateway route `{id}` must list the routes behind it"),
+        ));
+    }
+}

@@ -1,0 +1,172 @@
+//! Eliminate, score and rank the routes. Every reason cites the rule code that produced it.
+//!
+//! Ranking: highest score first; ties go to the cheaper route when a workload is priced
+//! (a route with a complete total before one without), then to catalogue order, so the
+//! same inputs always give the same ranking.
+
+use std::collections::BTreeMap;
+
+use minijinja::Value;
+use rust_decimal::Decimal;
+
+use crate::inputs::{Inputs, workload_families};
+use crate::model::route::Route;
+use crate::model::rule::Effect;
+use crate::rules::Firing;
+
+/// Where a route ended up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Recommended,
+    Viable,
+    Eliminated,
+}
+
+/// The decision for one route.
+#[derive(Debug, Clone)]
+pub struct RouteOutcome {
+    pub route_id: String,
+    pub status: Status,
+    pub score: i64,
+    /// Eliminating rules that fired (every one of them, not only the first).
+    pub eliminations: Vec<Firing>,
+    /// Score rules that fired, with their weights.
+    pub scores: Vec<Firing>,
+    /// Warning rules that fired for this route (viable routes only).
+    pub warnings: Vec<Firing>,
+}
+
+/// The ranked outcome of every route plus the warnings about the answers themselves.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Recommended first, then viable routes by rank, then eliminated routes.
+    pub outcomes: Vec<RouteOutcome>,
+    /// Warnings whose condition looks only at the answers.
+    pub general_warnings: Vec<Firing>,
+}
+
+impl Decision {
+    pub fn recommended(&self) -> Option<&RouteOutcome> {
+        self.outcomes
+            .iter()
+            .find(|o| o.status == Status::Recommended)
+    }
+}
+
+/// The evaluation context for a route: `answers`, `route` (a gateway's families include
+/// those behind it) and `workload`.
+pub fn context(inputs: &Inputs, route: Option<&Route>) -> Value {
+    let answers = Value::from(minijinja::value::Serde(&inputs.answers.values));
+    let workload = workload_value(inputs);
+    match route {
+        Some(route) => {
+            let mut value = route.to_value();
+            value["model_families"] = serde_json::json!(inputs.catalogue.families_of(route));
+            value["models"] = serde_json::json!(inputs.catalogue.models_of(route, &inputs.prices));
+            minijinja::context! { answers => answers, route => Value::from(minijinja::value::Serde(&value)), workload => workload }
+        }
+        None => minijinja::context! { answers => answers, workload => workload },
+    }
+}
+
+fn workload_value(inputs: &Inputs) -> Value {
+    let (models, families) = match &inputs.workload {
+        Some(w) => {
+            let mut models: Vec<String> = w
+                .traffic
+                .iter()
+                .map(|t| t.value.model.value.clone())
+                .collect();
+            models.sort();
+            models.dedup();
+            (models, workload_families(w, &inputs.prices))
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    minijinja::context! { models => models, model_families => families }
+}
+
+/// Runs every rule over every route and ranks the survivors. `monthly_cost` breaks ties.
+pub fn decide(
+    inputs: &Inputs,
+    monthly_cost: &BTreeMap<String, Option<Decimal>>,
+) -> Result<Decision, String> {
+    let mut general_warnings = Vec::new();
+    let answers_only = context(inputs, None);
+    for rule in inputs
+        .rules
+        .rules
+        .iter()
+        .filter(|r| !r.uses_route && r.rule.effect == Effect::Warn)
+    {
+        if let Some(firing) = inputs.rules.evaluate(rule, &answers_only)? {
+            general_warnings.push(firing);
+        }
+    }
+
+    let mut outcomes = Vec::new();
+    for located in &inputs.catalogue.routes {
+        let route = &located.item;
+        let ctx = context(inputs, Some(route));
+        let mut outcome = RouteOutcome {
+            route_id: route.id.clone(),
+            status: Status::Viable,
+            score: 0,
+            eliminations: Vec::new(),
+            scores: Vec::new(),
+            warnings: Vec::new(),
+        };
+        for rule in &inputs.rules.rules {
+            if rule.rule.effect == Effect::Warn && !rule.uses_route {
+                continue;
+            }
+            let Some(firing) = inputs.rules.evaluate(rule, &ctx)? else {
+                continue;
+            };
+            match firing.effect {
+                Effect::Eliminate => outcome.eliminations.push(firing),
+                Effect::Score => {
+                    outcome.score += firing.weight;
+                    outcome.scores.push(firing);
+                }
+                Effect::Warn => outcome.warnings.push(firing),
+            }
+        }
+        if !outcome.eliminations.is_empty() {
+            outcome.status = Status::Eliminated;
+            outcome.warnings.clear();
+        }
+        outcomes.push(outcome);
+    }
+
+    let position = |id: &str| inputs.catalogue.routes.iter().position(|r| r.item.id == id);
+    let cost_key = |id: &str| match monthly_cost.get(id) {
+        Some(Some(total)) => (0, *total),
+        _ => (1, Decimal::ZERO),
+    };
+    outcomes.sort_by(|a, b| {
+        let eliminated = |o: &RouteOutcome| o.status == Status::Eliminated;
+        eliminated(a)
+            .cmp(&eliminated(b))
+            .then_with(|| {
+                if eliminated(a) {
+                    std::cmp::Ordering::Equal
+                } else {
+                    b.score
+                        .cmp(&a.score)
+                        .then_with(|| cost_key(&a.route_id).cmp(&cost_key(&b.route_id)))
+                }
+            })
+            .then_with(|| position(&a.route_id).cmp(&position(&b.route_id)))
+    });
+    if let Some(first) = outcomes.first_mut()
+        && first.status == Status::Viable
+    {
+        first.status = Status::Recommended;
+    }
+    Ok(Decision {
+        outcomes,
+        general_warnings,
+    })
+}

@@ -1,0 +1,57 @@
+//! # routewise
+//!
+//! routewise answers one question for teams that call foundation models: *which door?*
+//! The same Claude or Gemini model sits behind several routes (the Anthropic API, Amazon
+//! Bedrock, Google Vertex AI, the Gemini Developer API, Microsoft Foundry, a gateway); what
+//! differs is auth, billing, residency, compliance, networking, retention, feature lag and
+//! price. routewise is driven by data files and works offline.
+//!
+//! ## The flow
+//!
+//! 1. [`inputs::Inputs::load`] reads the questionnaire answers, the workload, the rules
+//!    directory ([`catalogue`]: questions, routes, rules) and the pricing tables
+//!    ([`prices`]), embedded defaults first and the user's directories over them
+//!    ([`load`]). Every problem in every file becomes a [`diagnostic::Diagnostic`] naming
+//!    file, line, column and key.
+//! 2. [`rules::RuleSet`] compiles each rule's condition (a minijinja expression over
+//!    `answers`, `route` and `workload`) once, and rejects references to unknown questions or
+//!    route attributes.
+//! 3. [`decide::decide`] eliminates routes that break a hard constraint (rules `RW0xx`),
+//!    scores the rest (`RW1xx`), collects warnings (`RW2xx`) and ranks.
+//! 4. [`cost::route_cost`] prices the workload on each route in exact decimals.
+//! 5. [`report::build`] assembles the one [`report::Report`] model that
+//!    [`render::render`] turns into Markdown (a template) or JSON.
+//!
+//! ```no_run
+//! use routewise::inputs::{InputPaths, Inputs};
+//!
+//! let inputs = Inputs::load(&InputPaths {
+//!     answers: Some("examples/aws-enterprise-eu/answers.yaml".into()),
+//!     ..InputPaths::default()
+//! })
+//! .expect("valid inputs");
+//! let report = routewise::report::build(&inputs).expect("rules evaluate");
+//! println!("{:?}", report.recommendation.route);
+//! ```
+
+// Diagnostics are returned on the cold error path only; boxing them would add noise, not speed.
+#![allow(clippy::result_large_err)]
+
+pub mod app;
+pub mod catalogue;
+pub mod cli;
+pub mod cost;
+pub mod decide;
+pub mod diagnostic;
+pub mod inputs;
+pub mod load;
+pub mod model;
+pub mod money;
+pub mod parse;
+pub mod prices;
+pub mod render;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod table;
+pub mod templates;

@@ -1,0 +1,12 @@
+//! The input types: questionnaire, answers, workload, routes, rules and pricing tables.
+//!
+//! Each type derives `Deserialize` (with unknown keys denied) and `JsonSchema`, so
+//! `routewise schema` can hand editors the exact shape of every file.
+
+pub mod answers;
+pub mod number;
+pub mod pricing;
+pub mod question;
+pub mod route;
+pub mod rule;
+pub mod workload;

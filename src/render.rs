@@ -1,0 +1,30 @@
+//! Format dispatch: a renderer is a pure function of the report. JSON is serde; Markdown is
+//! the `report.md.j2` template, embedded by default and overridable with `--templates`.
+
+use minijinja::Value;
+
+use crate::cli::Format;
+use crate::diagnostic::Diagnostic;
+use crate::report::Report;
+use crate::templates::Templates;
+
+/// Renders a report in the chosen format; the result always ends with a newline.
+pub fn render(
+    report: &Report,
+    format: Format,
+    templates: &Templates,
+) -> Result<String, Diagnostic> {
+    match format {
+        Format::Json => serde_json::to_string_pretty(report)
+            .map(|s| s + "\n")
+            .map_err(|e| Diagnostic::plain(format!("serialising the report failed: {e}"))),
+        Format::Markdown => {
+            let mut text =
+                templates.render("report.md.j2", Value::from(minijinja::value::Serde(report)))?;
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            Ok(text)
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Compiling rule conditions and messages once at load time, and evaluating them per route.
+//!
+//! Conditions are minijinja expressions, the same language as the report templates. At
+//! load, each is parsed and its variables are checked against the questionnaire and the
+//! route attributes, so `answers.clod` or `route.regoin` is a load error, not a rule that
+//! silently never fires.
+
+use minijinja::{Environment, UndefinedBehavior, Value};
+
+use crate::catalogue::{Catalogue, Located};
+use crate::diagnostic::Diagnostics;
+use crate::model::route::Route;
+use crate::model::rule::{Effect, Rule};
+
+/// Variables the `workload` object offers to conditions.
+pub const WORKLOAD_ATTRIBUTES: &[&str] = &["models", "model_families"];
+
+/// A rule ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    pub rule: Rule,
+    /// False when the condition never looks at `route`: the rule is about the answers only
+    /// and is reported once, not once per route.
+    pub uses_route: bool,
+}
+
+/// All rules, compiled into one template environment.
+#[derive(Debug)]
+pub struct RuleSet {
+    env: Environment<'static>,
+    pub rules: Vec<CompiledRule>,
+}
+
+/// What one rule did to one route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Firing {
+    pub code: String,
+    pub name: String,
+    pub effect: Effect,
+    pub weight: i64,
+    pub message: String,
+}
+
+impl RuleSet {
+    /// Compiles every rule of the catalogue, collecting every problem.
+    pub fn compile(catalogue: &Catalogue) -> Result<RuleSet, Diagnostics> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let mut problems = Diagnostics::default();
+        let route_attributes = route_attribute_names();
+        let mut rules = Vec::new();
+        let mut located_rules: Vec<&Located<Rule>> = catalogue.rules.iter().collect();
+        located_rules.sort_by(|a, b| a.item.code.cmp(&b.item.code));
+        for located in located_rules {
+            let rule = &located.item;
+            let before = problems.len();
+            check_shape(located, &mut problems);
+            let condition = rule.when.value.trim();
+            match env.compile_expression(condition) {
+                Err(e) => problems.push(located.error_at(
+                    &rule.when,
+                    "when",
+                    format!(
+                        "rule {}: the condition does not parse: {}",
+                        rule.code,
+                        e.detail().unwrap_or(&e.to_string())
+                    ),
+                )),
+                Ok(expression) => {
+                    for variable in sorted(expression.undeclared_variables(true)) {
+                        if let Some(problem) =
+                            unknown_variable(&variable, catalogue, &route_attributes)
+                        {
+                            problems.push(
+                                located
+                                    .error_at(&rule.when, "when", format!("rule {}: {problem}", rule.code))
+                                    .with_help("conditions may use answers.<question id>, route.<attribute> and workload.models / workload.model_families"),
+                            );
+                        }
+                    }
+                }
+            }
+            let condition_source = format!("{{% if {condition} %}}1{{% endif %}}");
+            if let Err(e) = env.add_template_owned(condition_name(&rule.code), condition_source)
+                && problems.len() == before
+            {
+                problems.push(located.error_at(
+                    &rule.when,
+                    "when",
+                    format!("rule {}: {e}", rule.code),
+                ));
+            }
+            if let Err(e) =
+                env.add_template_owned(message_name(&rule.code), rule.message.value.clone())
+            {
+                problems.push(located.error_at(
+                    &rule.message,
+                    "message",
+                    format!(
+                        "rule {}: the message template does not parse: {}",
+                        rule.code,
+                        e.detail().unwrap_or(&e.to_string())
+                    ),
+                ));
+            } else if let Ok(template) = env.get_template(&message_name(&rule.code)) {
+                for variable in sorted(template.undeclared_variables(true)) {
+                    if let Some(problem) = unknown_variable(&variable, catalogue, &route_attributes)
+                    {
+                        problems.push(located.error_at(
+                            &rule.message,
+                            "message",
+                            format!("rule {}: {problem}", rule.code),
+                        ));
+                    }
+                }
+            }
+            let uses_route = env
+                .compile_expression(condition)
+                .map(|e| e.undeclared_variables(false).contains("route"))
+                .unwrap_or(true);
+            rules.push(CompiledRule {
+                rule: rule.clone(),
+                uses_route,
+            });
+        }
+        problems.into_result(RuleSet { env, rules })
+    }
+
+    /// Evaluates one rule against one context; `Ok(None)` when the condition is false.
+    pub fn evaluate(&self, rule: &CompiledRule, context: &Value) -> Result<Option<Firing>, String> {
+        let code = &rule.rule.code;
+        let fired = self
+            .env
+            .get_template(&condition_name(code))
+            .and_then(|t| t.render(context))
+            .map_err(|e| format!("rule {code}: evaluating the condition failed: {e}"))?;
+        if fired != "1" {
+            return Ok(None);
+        }
+        let message = self
+            .env
+            .get_template(&message_name(code))
+            .and_then(|t| t.render(context))
+            .map_err(|e| format!("rule {code}: rendering the message failed: {e}"))?;
+        Ok(Some(Firing {
+            code: code.clone(),
+            name: rule.rule.name.clone(),
+            effect: rule.rule.effect,
+            weight: rule.rule.weight.unwrap_or(0),
+            message: message.trim().to_owned(),
+        }))
+    }
+}
+
+fn condition_name(code: &str) -> String {
+    format!("{code}.when")
+}
+
+fn message_name(code: &str) -> String {
+    format!("{code}.message")
+}
+
+fn sorted(set: std::collections::HashSet<String>) -> Vec<String> {
+    let mut v: Vec<String> = set.into_iter().collect();
+    v.sort();
+    v
+}
+
+/// Route attributes computed for conditions rather than written in the catalogue.
+pub const COMPUTED_ROUTE_ATTRIBUTES: &[&str] = &["models"];
+
+/// The attribute names a route exposes to conditions.
+fn route_attribute_names() -> Vec<String> {
+    let schema = schemars::schema_for!(Route);
+    let mut names: Vec<String> = schema
+        .get("properties")
+        .and_then(|p| p.as_object())
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    names.extend(COMPUTED_ROUTE_ATTRIBUTES.iter().map(|a| (*a).to_owned()));
+    names
+}
+
+/// Says what is wrong with a variable a condition uses, or `None` when it is known.
+fn unknown_variable(
+    variable: &str,
+    catalogue: &Catalogue,
+    route_attributes: &[String],
+) -> Option<String> {
+    let mut parts = variable.split('.');
+    let root = parts.next().unwrap_or_default();
+    let attribute = parts.next();
+    match (root, attribute) {
+        ("answers", Some(id)) if catalogue.question(id).is_some() => None,
+        ("answers", Some(id)) => Some(format!(
+            "`answers.{id}` refers to an unknown question `{id}`"
+        )),
+        ("route", Some(a)) if route_attributes.iter().any(|x| x == a) => None,
+        ("route", Some(a)) => Some(format!(
+            "`route.{a}` refers to an unknown route attribute `{a}`"
+        )),
+        ("workload", Some(a)) if WORKLOAD_ATTRIBUTES.contains(&a) => None,
+        ("workload", Some(a)) => Some(format!(
+            "`workload.{a}` refers to an unknown workload attribute `{a}`"
+        )),
+        ("answers" | "route" | "workload", None) => None,
+        (other, _) => Some(format!(
+            "`{other}` is not a variable; use answers, route or workload"
+        )),
+    }
+}
+
+/// Checks the code, effect and weight agree.
+fn check_shape(located: &Located<Rule>, problems: &mut Diagnostics) {
+    let rule = &located.item;
+    let prefix = rule.effect.code_prefix();
+    let digits = rule.code.get(2..).unwrap_or_default();
+    if !rule.code.starts_with(prefix)
+        || rule.code.len() != 5
+        || !digits.chars().all(|c| c.is_ascii_digit())
+    {
+        problems.push(located.error(
+            Some("code"),
+            format!(
+                "rule code `{}` does not match its effect: {:?} rules are numbered {prefix}xx",
+                rule.code, rule.effect
+            ),
+        ));
+    }
+    match (rule.effect, rule.weight) {
+        (Effect::Score, None) => problems.push(located.error(
+            Some("weight"),
+            format!("score rule {} needs a weight", rule.code),
+        )),
+        (Effect::Eliminate | Effect::Warn, Some(_)) => problems.push(located.error(
+            Some("weight"),
+            format!("rule {} takes no weight: only score rules do", rule.code),
+        )),
+        _ => {}
+    }
+}
