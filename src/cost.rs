@@ -165,12 +165,12 @@ pub fn unit_prices(route: &Route, catalogue: &Catalogue, prices: &Prices) -> Vec
             .map(|d| Decimal::ONE - d.0);
         out.push(UnitPrice {
             model: model.to_owned(),
-            input: p.input.0 * m,
-            output: p.output.0 * m,
-            cache_read: p.cache_read.map(|c| c.0 * m),
-            cache_write_5m: p.cache_write_5m.map(|c| c.0 * m),
-            batch_input: discount.map(|d| p.input.0 * m * d),
-            batch_output: discount.map(|d| p.output.0 * m * d),
+            input: (p.input.0 * m).normalize(),
+            output: (p.output.0 * m).normalize(),
+            cache_read: p.cache_read.map(|c| (c.0 * m).normalize()),
+            cache_write_5m: p.cache_write_5m.map(|c| (c.0 * m).normalize()),
+            batch_input: discount.map(|d| (p.input.0 * m * d).normalize()),
+            batch_output: discount.map(|d| (p.output.0 * m * d).normalize()),
             table: source.table.to_owned(),
             via: source.via.id.clone(),
         });

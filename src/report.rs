@@ -97,8 +97,9 @@ pub struct CostReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct Warning {
     pub code: String,
-    /// The route the warning is about; absent for warnings about the answers themselves.
-    pub route: Option<String>,
+    /// The viable routes the warning is about, in rank order; empty for warnings about the
+    /// answers themselves.
+    pub routes: Vec<String>,
     pub message: String,
 }
 
@@ -186,7 +187,7 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
         .iter()
         .map(|f| Warning {
             code: f.code.clone(),
-            route: None,
+            routes: Vec::new(),
             message: f.message.clone(),
         })
         .collect();
@@ -196,13 +197,20 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
         .filter(|o| o.status != Status::Eliminated)
     {
         for f in &outcome.warnings {
-            warnings.push(Warning {
-                code: f.code.clone(),
-                route: Some(outcome.route_id.clone()),
-                message: f.message.clone(),
-            });
+            match warnings
+                .iter_mut()
+                .find(|w| w.code == f.code && w.message == f.message && !w.routes.is_empty())
+            {
+                Some(w) => w.routes.push(outcome.route_id.clone()),
+                None => warnings.push(Warning {
+                    code: f.code.clone(),
+                    routes: vec![outcome.route_id.clone()],
+                    message: f.message.clone(),
+                }),
+            }
         }
     }
+    warnings.sort_by(|a, b| a.code.cmp(&b.code));
 
     let viable_ids: Vec<String> = routes
         .iter()

@@ -1,0 +1,107 @@
+//! A small fluent builder for running the `routewise` binary in a scratch directory, so
+//! tests read like the command a user types and paths in messages are stable.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// The repository root, where `examples/` lives.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub struct Run {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+}
+
+/// What a run produced.
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+            args: Vec::new(),
+        }
+    }
+
+    /// Writes a file into the scratch directory (creating parent directories).
+    pub fn file(self, name: &str, contents: &str) -> Self {
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create parent directory");
+        }
+        std::fs::write(path, contents).expect("write test file");
+        self
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args.extend(args.iter().map(|a| (*a).to_owned()));
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn run(self) -> Outcome {
+        self.execute()
+    }
+
+    /// Runs and hands back the scratch directory, for tests that read files written there.
+    pub fn run_in(self) -> (Outcome, tempfile::TempDir) {
+        let outcome = self.execute();
+        (outcome, self.dir)
+    }
+
+    fn execute(&self) -> Outcome {
+        let output: Output = Command::cargo_bin("routewise")
+            .expect("the routewise binary")
+            .current_dir(self.dir.path())
+            .args(&self.args)
+            .output()
+            .expect("routewise runs");
+        Outcome {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Outcome {
+    /// Parses standard output as JSON, failing the test with stderr when it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}); stderr:\n{}", self.stderr))
+    }
+}
+
+/// Runs `advise --format json` on an answers text (and optional workload text).
+pub fn advise_json(answers: &str, workload: Option<&str>) -> serde_json::Value {
+    let mut run = Run::new().file("answers.yaml", answers);
+    let mut args = vec!["advise", "--answers", "answers.yaml", "--format", "json"];
+    if let Some(w) = workload {
+        run = run.file("workload.yaml", w);
+        args.extend(["--workload", "workload.yaml"]);
+    }
+    let outcome = run.args(&args).run();
+    assert_eq!(outcome.code, 0, "advise failed:\n{}", outcome.stderr);
+    outcome.json()
+}
+
+/// The route entry of a JSON report.
+pub fn route<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["routes"]
+        .as_array()
+        .and_then(|routes| routes.iter().find(|r| r["id"] == id))
+        .unwrap_or_else(|| panic!("route {id} missing from the report"))
+}

@@ -1,0 +1,122 @@
+//! The shipped examples, run through the binary: Markdown snapshots, JSON contract checks,
+//! `--output`, and the report without a workload.
+
+mod common;
+
+use common::{Run, root};
+
+fn example_args(name: &str, format: &str) -> Vec<String> {
+    let dir = root().join("examples").join(name);
+    vec![
+        "advise".into(),
+        "--answers".into(),
+        dir.join("answers.yaml").display().to_string(),
+        "--workload".into(),
+        dir.join("workload.yaml").display().to_string(),
+        "--format".into(),
+        format.into(),
+    ]
+}
+
+fn run_example(name: &str, format: &str) -> common::Outcome {
+    let args = example_args(name, format);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let outcome = Run::new().args(&args).run();
+    assert_eq!(outcome.code, 0, "{name} failed:\n{}", outcome.stderr);
+    outcome
+}
+
+#[test]
+fn markdown_reports_of_the_examples() {
+    for name in ["solo-prototype", "aws-enterprise-eu", "gcp-hipaa"] {
+        let outcome = run_example(name, "markdown");
+        insta::assert_snapshot!(format!("report-{name}"), outcome.stdout);
+    }
+}
+
+#[test]
+fn examples_recommend_the_expected_routes() {
+    for (name, expected) in [
+        ("solo-prototype", "anthropic-api"),
+        ("aws-enterprise-eu", "bedrock-geo"),
+        ("gcp-hipaa", "vertex-global"),
+    ] {
+        let report = run_example(name, "json").json();
+        assert_eq!(report["recommendation"]["route"], expected, "{name}");
+    }
+}
+
+#[test]
+fn json_report_keeps_its_contract() {
+    let report = run_example("aws-enterprise-eu", "json").json();
+    assert_eq!(report["schema_version"], 1);
+    assert!(
+        report["recommendation"]["summary"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
+    for route in report["routes"].as_array().expect("routes") {
+        assert!(route["id"].is_string());
+        let status = route["status"].as_str().expect("status");
+        assert!(["recommended", "viable", "eliminated"].contains(&status));
+        assert!(route["score"].is_number());
+        for reason in route["reasons"].as_array().expect("reasons") {
+            assert!(reason["code"].as_str().is_some_and(|c| c.starts_with("RW")));
+            assert!(reason["message"].is_string());
+        }
+        if status == "eliminated" {
+            assert!(route["cost"].is_null());
+            assert!(
+                !route["reasons"].as_array().expect("reasons").is_empty(),
+                "an eliminated route says why"
+            );
+        } else {
+            let cost = &route["cost"];
+            for item in cost["items"].as_array().expect("items") {
+                assert!(item["name"].is_string());
+                assert!(item["usd"].is_string(), "amounts are decimal strings");
+            }
+        }
+    }
+    for w in report["warnings"].as_array().expect("warnings") {
+        assert!(w["code"].is_string() && w["message"].is_string());
+    }
+    for s in report["pricing_sources"]
+        .as_array()
+        .expect("pricing sources")
+    {
+        assert!(s["table"].is_string() && s["source"].is_string());
+        assert_eq!(s["as_of"].as_str().map(str::len), Some(10));
+    }
+}
+
+#[test]
+fn output_flag_writes_the_report_to_a_file() {
+    let mut args = example_args("gcp-hipaa", "json");
+    args.extend(["--output".into(), "report.json".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (outcome, dir) = Run::new().args(&args).run_in();
+    let path = dir.path().join("report.json");
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert!(outcome.stdout.is_empty());
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("written")).expect("JSON");
+    assert_eq!(written["recommendation"]["route"], "vertex-global");
+}
+
+#[test]
+fn without_a_workload_the_report_shows_unit_prices() {
+    let report = common::advise_json("cloud: aws\nresidency: eu\n", None);
+    assert_eq!(report["priced_workload"], false);
+    let geo = common::route(&report, "bedrock-geo");
+    assert!(geo["cost"].is_null());
+    let sonnet = geo["unit_prices"]
+        .as_array()
+        .expect("unit prices")
+        .iter()
+        .find(|p| p["model"] == "claude-sonnet-4-5")
+        .expect("sonnet priced");
+    // The geographic profile carries the 10% premium on every category.
+    assert_eq!(sonnet["input"], "3.3");
+    assert_eq!(sonnet["output"], "16.5");
+}
