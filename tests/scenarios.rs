@@ -57,12 +57,12 @@ fn check(case: &Case) -> Vec<String> {
     let recommended = report["recommendation"]["route"]
         .as_str()
         .map(str::to_owned);
-    if let Some(expected) = &case.expect.recommended {
-        if &recommended != expected {
-            failures.push(format!(
-                "recommended {recommended:?}, expected {expected:?}"
-            ));
-        }
+    if let Some(expected) = &case.expect.recommended
+        && &recommended != expected
+    {
+        failures.push(format!(
+            "recommended {recommended:?}, expected {expected:?}"
+        ));
     }
     for (id, codes) in &case.expect.eliminated {
         let route = common::route(&report, id);
