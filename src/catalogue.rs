@@ -316,13 +316,25 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
             ));
         }
     }
-    for claim in CLAIMS {
-        if !route.sources.contains_key(*claim) {
-            problems.push(located.error(
-                Some("sources"),
-                format!("route `{id}`: the `{claim}` claim has no source"),
-            ));
-        }
+    let unsourced: Vec<&str> = CLAIMS
+        .iter()
+        .copied()
+        .filter(|claim| !route.sources.contains_key(*claim))
+        .collect();
+    if !unsourced.is_empty() {
+        problems.push(
+            located
+                .error(
+                    Some("sources"),
+                    format!(
+                        "route `{id}`: no source for the claims {}",
+                        unsourced.join(", ")
+                    ),
+                )
+                .with_help(
+                    "cite a key of `sources` for every claim, or `not-found` where none exists",
+                ),
+        );
     }
     for behind in &route.behind {
         if behind == id || catalogue.route(behind).is_none() {

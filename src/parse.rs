@@ -34,13 +34,46 @@ pub fn yaml<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
     });
     result.map_err(|error| {
         // `Spanned<T>` wrappers show up as a `value` segment; users never wrote it.
-        let key = path.filter(|p| p != ".").map(|p| p.replace(".value.", "."));
+        let key = path.and_then(|p| user_key_path(&p));
         let (line, column) = error
             .location()
             .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
         file.error_at_line(line, column, key.as_deref(), yaml_message(&error))
     })
 }
+
+/// The key path as the user wrote it: without the `value` segments that `Spanned<T>`
+/// wrappers add, and without paths through maps that have no named keys.
+fn user_key_path(path: &str) -> Option<String> {
+    if path == "." || path.contains('?') {
+        return None;
+    }
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('.').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let wrapped = i > 0 && {
+            let previous = segments[i - 1];
+            let field = previous.split('[').next().unwrap_or_default();
+            SPANNED_FIELDS.contains(&field)
+        };
+        if *segment == "value" && wrapped {
+            continue;
+        }
+        out.push(segment);
+    }
+    Some(out.join("."))
+}
+
+/// Fields whose values (or list items) are wrapped in `Spanned<T>`.
+const SPANNED_FIELDS: &[&str] = &[
+    "traffic",
+    "routes",
+    "rules",
+    "questions",
+    "model",
+    "when",
+    "message",
+];
 
 fn only_comments(text: &str) -> bool {
     text.lines()
@@ -55,6 +88,9 @@ fn yaml_message(error: &serde_saphyr::Error) -> String {
         Some(i) => text[..i].to_owned(),
         None => text,
     };
+    if text == "expected mapping start" {
+        return "expected a mapping of keys to values here (such as `cloud: aws`)".into();
+    }
     if text.starts_with("budget breached") {
         return format!(
             "the document is too large or expands too far through aliases ({text}); \
@@ -77,7 +113,7 @@ pub fn toml<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
         })
     });
     result.map_err(|error| {
-        let key = path.filter(|p| p != ".");
+        let key = path.and_then(|p| user_key_path(&p));
         let offset = error.span().map_or(0, |s| s.start);
         file.error_at(offset, key.as_deref(), error.message().trim().to_owned())
     })
@@ -151,6 +187,20 @@ mod tests {
         let d = yaml::<Doc>(&file).unwrap_err();
         assert_eq!((d.line, d.column), (2, 12));
         assert_eq!(d.key.as_deref(), Some("items[0].count"));
+    }
+
+    #[test]
+    fn key_paths_drop_wrapper_segments() {
+        assert_eq!(
+            user_key_path("traffic[1].value.model.value").as_deref(),
+            Some("traffic[1].model")
+        );
+        assert_eq!(
+            user_key_path("questions[0].value.choices[1].value").as_deref(),
+            Some("questions[0].choices[1].value")
+        );
+        assert_eq!(user_key_path("?.value[3]"), None);
+        assert_eq!(user_key_path("."), None);
     }
 
     #[test]

@@ -222,8 +222,9 @@ fn check_shape(located: &Located<Rule>, problems: &mut Diagnostics) {
         problems.push(located.error(
             Some("code"),
             format!(
-                "rule code `{}` does not match its effect: {:?} rules are numbered {prefix}xx",
-                rule.code, rule.effect
+                "rule code `{}` does not match its effect: {} rules are numbered {prefix}xx",
+                rule.code,
+                rule.effect.name()
             ),
         ));
     }

@@ -52,6 +52,15 @@ pub enum Effect {
 }
 
 impl Effect {
+    /// The effect as written in rule files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Effect::Eliminate => "eliminate",
+            Effect::Score => "score",
+            Effect::Warn => "warn",
+        }
+    }
+
     /// The code prefix every rule of this effect must carry.
     pub fn code_prefix(self) -> &'static str {
         match self {

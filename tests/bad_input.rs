@@ -1,0 +1,342 @@
+//! The bad-input suite: every malformed file gets a message naming file, line, column and
+//! key, exit code 2, and never a panic. Each case's message is snapshotted.
+
+mod common;
+
+use common::Run;
+
+/// Runs a case and snapshots its exit code and standard error.
+fn case(name: &str, run: Run) {
+    let outcome = run.run();
+    assert_eq!(
+        outcome.code, 2,
+        "{name}: expected exit code 2, stderr:\n{}",
+        outcome.stderr
+    );
+    assert!(outcome.stdout.is_empty(), "{name}: nothing on stdout");
+    assert!(!outcome.stderr.contains("panicked"), "{name}: panicked");
+    insta::assert_snapshot!(name, outcome.stderr);
+}
+
+fn advise(answers: &str) -> Run {
+    Run::new()
+        .file("answers.yaml", answers)
+        .args(&["advise", "--answers", "answers.yaml"])
+}
+
+fn advise_with_workload(workload: &str) -> Run {
+    Run::new()
+        .file("answers.yaml", "cloud: aws\n")
+        .file("workload.yaml", workload)
+        .args(&[
+            "advise",
+            "--answers",
+            "answers.yaml",
+            "--workload",
+            "workload.yaml",
+        ])
+}
+
+const TRAFFIC: &str = "traffic:\n  - name: chat\n    model: claude-sonnet-4-5\n    input_tokens_per_month: 1000\n    output_tokens_per_month: 100\n";
+
+#[test]
+fn answers_yaml_syntax_error() {
+    case(
+        "answers_yaml_syntax_error",
+        advise("cloud: [aws\nteam: solo\n"),
+    );
+}
+
+#[test]
+fn answers_unknown_key() {
+    case("answers_unknown_key", advise("team: solo\nclod: aws\n"));
+}
+
+#[test]
+fn answers_unknown_choice() {
+    case("answers_unknown_choice", advise("cloud: oracle\n"));
+}
+
+#[test]
+fn answers_wrong_type() {
+    case(
+        "answers_wrong_type",
+        advise("private_networking: maybe\ncompliance: hipaa\n"),
+    );
+}
+
+#[test]
+fn answers_not_a_mapping() {
+    case("answers_not_a_mapping", advise("- cloud: aws\n"));
+}
+
+#[test]
+fn answers_empty_file() {
+    case("answers_empty_file", advise("# nothing yet\n"));
+}
+
+#[test]
+fn answers_missing_file() {
+    case(
+        "answers_missing_file",
+        Run::new().args(&["advise", "--answers", "nowhere.yaml"]),
+    );
+}
+
+#[test]
+fn answers_alias_bomb() {
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (name, previous) in [
+        ("b", "a"),
+        ("c", "b"),
+        ("d", "c"),
+        ("e", "d"),
+        ("f", "e"),
+        ("g", "f"),
+        ("h", "g"),
+    ] {
+        bomb.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{previous}"); 10].join(", ")
+        ));
+    }
+    case("answers_alias_bomb", advise(&bomb));
+}
+
+#[test]
+fn workload_share_out_of_range() {
+    case(
+        "workload_share_out_of_range",
+        advise_with_workload(&format!("{TRAFFIC}    batch_share: 1.5\n")),
+    );
+}
+
+#[test]
+fn workload_negative_tokens() {
+    case(
+        "workload_negative_tokens",
+        advise_with_workload(
+            "traffic:\n  - name: chat\n    model: claude-sonnet-4-5\n    input_tokens_per_month: -5\n    output_tokens_per_month: 100\n",
+        ),
+    );
+}
+
+#[test]
+fn workload_absurd_tokens() {
+    case(
+        "workload_absurd_tokens",
+        advise_with_workload(
+            "traffic:\n  - name: chat\n    model: claude-sonnet-4-5\n    input_tokens_per_month: 1e20\n    output_tokens_per_month: 100\n",
+        ),
+    );
+}
+
+#[test]
+fn workload_unknown_model() {
+    case(
+        "workload_unknown_model",
+        advise_with_workload(
+            "traffic:\n  - name: chat\n    model: claude-sonet-4-5\n    input_tokens_per_month: 1000\n    output_tokens_per_month: 100\n",
+        ),
+    );
+}
+
+#[test]
+fn workload_unknown_key() {
+    case(
+        "workload_unknown_key",
+        advise_with_workload(&format!("{TRAFFIC}    cache_hit: 0.5\n")),
+    );
+}
+
+#[test]
+fn workload_missing_key() {
+    case(
+        "workload_missing_key",
+        advise_with_workload(
+            "traffic:\n  - name: chat\n    model: claude-sonnet-4-5\n    input_tokens_per_month: 1000\n",
+        ),
+    );
+}
+
+#[test]
+fn workload_cache_rates_above_one() {
+    case(
+        "workload_cache_rates_above_one",
+        advise_with_workload(&format!(
+            "{TRAFFIC}    cache_hit_rate: 0.8\n    cache_write_rate: 0.3\n"
+        )),
+    );
+}
+
+#[test]
+fn workload_without_traffic() {
+    case(
+        "workload_without_traffic",
+        advise_with_workload("traffic: []\n"),
+    );
+}
+
+fn with_rules(file: &str, text: &str) -> Run {
+    Run::new()
+        .file("answers.yaml", "cloud: aws\n")
+        .file(&format!("my-rules/{file}"), text)
+        .args(&["advise", "--answers", "answers.yaml", "--rules", "my-rules"])
+}
+
+const RULE: &str = "rules:\n  - code: RW090\n    name: custom\n    effect: eliminate\n    when: {WHEN}\n    message: custom\n    why: a test\n    source: a test\n";
+
+#[test]
+fn rule_condition_with_unknown_question() {
+    case(
+        "rule_unknown_question",
+        with_rules(
+            "extra.yaml",
+            &RULE.replace("{WHEN}", "answers.clould == \"aws\""),
+        ),
+    );
+}
+
+#[test]
+fn rule_condition_with_unknown_route_attribute() {
+    case(
+        "rule_unknown_route_attribute",
+        with_rules(
+            "extra.yaml",
+            &RULE.replace("{WHEN}", "not route.private_network"),
+        ),
+    );
+}
+
+#[test]
+fn rule_condition_that_does_not_parse() {
+    case(
+        "rule_condition_syntax",
+        with_rules("extra.yaml", &RULE.replace("{WHEN}", "answers.cloud ==")),
+    );
+}
+
+#[test]
+fn rule_code_that_does_not_match_its_effect() {
+    let text = RULE.replace("{WHEN}", "false").replace("RW090", "RW190");
+    case("rule_code_mismatch", with_rules("extra.yaml", &text));
+}
+
+#[test]
+fn route_with_unknown_vocabulary_and_missing_sources() {
+    let text = "routes:\n  - id: my-route\n    name: Mine\n    platform: aws\n    cloud: aws\n    auth: [iam, password]\n    billing: aws\n    feature_lag: same_day\n    setup: simple\n    pricing: { table: nowhere }\n    sources: { auth: nobody }\n";
+    case(
+        "route_bad_vocabulary_and_sources",
+        with_rules("mine.yaml", text),
+    );
+}
+
+#[test]
+fn duplicate_rule_code_in_one_directory() {
+    let rule = RULE.replace("{WHEN}", "false");
+    let twice = format!("{rule}{}", rule.trim_start_matches("rules:\n"));
+    case("rule_duplicate_code", with_rules("extra.yaml", &twice));
+}
+
+fn with_pricing(text: &str) -> Run {
+    Run::new()
+        .file("answers.yaml", "cloud: aws\n")
+        .file("my-prices/extra.toml", text)
+        .args(&[
+            "advise",
+            "--answers",
+            "answers.yaml",
+            "--pricing",
+            "my-prices",
+        ])
+}
+
+#[test]
+fn pricing_negative_price() {
+    case(
+        "pricing_negative_price",
+        with_pricing(
+            "table = \"extra\"\nprovider = \"x\"\nsource = \"x\"\nas_of = \"2026-11-22\"\n\n[models.my-model]\nfamily = \"claude\"\ninput = -1\noutput = 2\n",
+        ),
+    );
+}
+
+#[test]
+fn pricing_bad_date_and_family() {
+    case(
+        "pricing_bad_date_and_family",
+        with_pricing(
+            "table = \"extra\"\nprovider = \"x\"\nsource = \"x\"\nas_of = \"22/11/2026\"\n\n[models.my-model]\nfamily = \"gpt\"\ninput = 1\noutput = 2\n",
+        ),
+    );
+}
+
+#[test]
+fn pricing_unknown_key() {
+    case(
+        "pricing_unknown_key",
+        with_pricing(
+            "table = \"extra\"\nprovider = \"x\"\nsource = \"x\"\nas_of = \"2026-11-22\"\ncurrency = \"EUR\"\n",
+        ),
+    );
+}
+
+#[test]
+fn pricing_toml_syntax_error() {
+    case(
+        "pricing_toml_syntax_error",
+        with_pricing("table = \"extra\nprovider = \"x\"\n"),
+    );
+}
+
+#[test]
+fn template_syntax_error() {
+    case(
+        "template_syntax_error",
+        Run::new()
+            .file("answers.yaml", "cloud: aws\n")
+            .file(
+                "tpl/report.md.j2",
+                "# report\n{% for r in routes %}\n{{ r.id }\n",
+            )
+            .args(&["advise", "--answers", "answers.yaml", "--templates", "tpl"]),
+    );
+}
+
+#[test]
+fn missing_required_flag_is_a_usage_error() {
+    let outcome = Run::new().args(&["advise"]).run();
+    assert_eq!(outcome.code, 2);
+    assert!(outcome.stderr.contains("--answers"), "{}", outcome.stderr);
+}
+
+#[test]
+fn missing_data_directory() {
+    case(
+        "missing_rules_directory",
+        Run::new().file("answers.yaml", "cloud: aws\n").args(&[
+            "advise",
+            "--answers",
+            "answers.yaml",
+            "--rules",
+            "no-such-dir",
+        ]),
+    );
+}
+
+#[test]
+fn validate_reports_problems_in_every_file() {
+    case(
+        "validate_every_file",
+        Run::new()
+            .file("answers.yaml", "cloud: oracle\nsla: sometimes\n")
+            .file("workload.yaml", &format!("{TRAFFIC}    batch_share: 2\n"))
+            .args(&[
+                "validate",
+                "--answers",
+                "answers.yaml",
+                "--workload",
+                "workload.yaml",
+            ]),
+    );
+}

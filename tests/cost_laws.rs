@@ -1,0 +1,260 @@
+//! Laws the cost engine must keep, checked on the embedded catalogue and prices:
+//! the regional premium is exactly 10%, batch is exactly half, printed lines sum to the
+//! printed total, and cost never falls when usage rises.
+
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use routewise::catalogue::Catalogue;
+use routewise::cost::{RouteCost, route_cost};
+use routewise::model::number::{Share, TokenCount};
+use routewise::model::workload::{CacheTtl, Traffic, Workload};
+use routewise::prices::Prices;
+use rust_decimal::Decimal;
+use serde_saphyr::{Location, Spanned};
+
+/// The embedded data, loaded once for the whole test binary.
+fn data() -> &'static (Catalogue, Prices) {
+    static DATA: OnceLock<(Catalogue, Prices)> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let catalogue = Catalogue::load(None).expect("embedded catalogue");
+        let prices =
+            Prices::load(None, &catalogue.vocabulary("model_families")).expect("embedded prices");
+        (catalogue, prices)
+    })
+}
+
+fn dec(text: &str) -> Decimal {
+    Decimal::from_str(text).expect("decimal")
+}
+
+#[derive(Clone, Debug)]
+struct Usage {
+    input: u64,
+    output: u64,
+    hit: Decimal,
+    write: Decimal,
+    batch: Decimal,
+    long: Decimal,
+    ttl: CacheTtl,
+}
+
+impl Usage {
+    fn plain(input: u64, output: u64) -> Self {
+        Usage {
+            input,
+            output,
+            hit: Decimal::ZERO,
+            write: Decimal::ZERO,
+            batch: Decimal::ZERO,
+            long: Decimal::ZERO,
+            ttl: CacheTtl::FiveMinutes,
+        }
+    }
+}
+
+fn workload(model: &str, u: &Usage) -> Workload {
+    fn spanned<T>(v: T) -> Spanned<T> {
+        Spanned::new(v, Location::UNKNOWN, Location::UNKNOWN)
+    }
+    Workload {
+        traffic: vec![spanned(Traffic {
+            name: "t".into(),
+            model: spanned(model.to_owned()),
+            input_tokens_per_month: TokenCount(u.input),
+            output_tokens_per_month: TokenCount(u.output),
+            cache_hit_rate: Share(u.hit),
+            cache_write_rate: Share(u.write),
+            cache_ttl: u.ttl,
+            batch_share: Share(u.batch),
+            long_context_share: Share(u.long),
+        })],
+        gateway_monthly_usd: None,
+    }
+}
+
+fn cost(route: &str, model: &str, u: &Usage) -> RouteCost {
+    let (catalogue, prices) = data();
+    let route = catalogue.route(route).expect("route exists");
+    route_cost(route, &workload(model, u), catalogue, prices)
+}
+
+fn total(c: &RouteCost) -> Decimal {
+    c.monthly_usd.expect("the route prices the traffic")
+}
+
+fn exact(c: &RouteCost) -> Decimal {
+    c.items.iter().map(|i| i.usd_exact).sum()
+}
+
+#[test]
+fn regional_endpoint_costs_exactly_ten_percent_more() {
+    let u = Usage::plain(1_000_000, 1_000_000);
+    for (global, regional) in [
+        ("bedrock-global", "bedrock-geo"),
+        ("bedrock-global", "bedrock-region"),
+        ("vertex-global", "vertex-regional"),
+    ] {
+        let g = total(&cost(global, "claude-sonnet-4-5", &u));
+        let r = total(&cost(regional, "claude-sonnet-4-5", &u));
+        assert_eq!(g, dec("18.00"), "{global}");
+        assert_eq!(r, dec("19.80"), "{regional}");
+        assert_eq!(r, g * dec("1.10"));
+    }
+}
+
+#[test]
+fn earlier_models_keep_their_price_on_regional_endpoints() {
+    let u = Usage::plain(1_000_000, 1_000_000);
+    let g = total(&cost("bedrock-global", "claude-opus-4-1", &u));
+    let r = total(&cost("bedrock-geo", "claude-opus-4-1", &u));
+    assert_eq!(g, dec("90.00"));
+    assert_eq!(r, g, "Opus 4.1 predates the regional premium");
+}
+
+#[test]
+fn batch_traffic_costs_half() {
+    let mut u = Usage::plain(10_000_000, 2_000_000);
+    let on_demand = total(&cost("anthropic-api", "claude-haiku-4-5", &u));
+    u.batch = Decimal::ONE;
+    let batch = total(&cost("anthropic-api", "claude-haiku-4-5", &u));
+    assert_eq!(on_demand, dec("20.00"));
+    assert_eq!(batch, dec("10.00"));
+}
+
+#[test]
+fn a_route_without_batch_prices_the_batch_share_on_demand_and_says_so() {
+    let mut u = Usage::plain(10_000_000, 2_000_000);
+    u.batch = Decimal::ONE;
+    let c = cost("azure-foundry", "claude-haiku-4-5", &u);
+    assert_eq!(total(&c), dec("20.00"));
+    assert!(
+        c.notes.iter().any(|n| n.contains("no batch processing")),
+        "{:?}",
+        c.notes
+    );
+}
+
+#[test]
+fn line_items_of_the_examples_sum_to_their_totals() {
+    let u = Usage {
+        input: 123_456_789,
+        output: 9_876_543,
+        hit: dec("0.37"),
+        write: dec("0.11"),
+        batch: dec("0.33"),
+        long: dec("0.07"),
+        ttl: CacheTtl::OneHour,
+    };
+    for route in [
+        "anthropic-api",
+        "bedrock-global",
+        "bedrock-geo",
+        "vertex-regional",
+        "gateway",
+    ] {
+        let c = cost(route, "claude-sonnet-4-5", &u);
+        let sum: Decimal = c.items.iter().map(|i| i.usd).sum();
+        assert_eq!(sum, total(&c), "{route}");
+        assert!(
+            c.items.iter().all(|i| i.usd.scale() == 2),
+            "{route}: every line is in cents"
+        );
+    }
+}
+
+#[test]
+fn a_route_that_cannot_price_a_model_gives_no_total() {
+    let c = cost(
+        "bedrock-provisioned",
+        "claude-sonnet-4-5",
+        &Usage::plain(1, 1),
+    );
+    assert_eq!(c.monthly_usd, None);
+    assert_eq!(c.unserved.len(), 1);
+    assert!(
+        c.unserved[0].reason.contains("not published"),
+        "{}",
+        c.unserved[0].reason
+    );
+}
+
+fn share() -> impl Strategy<Value = Decimal> {
+    (0u32..=100).prop_map(|p| Decimal::new(i64::from(p), 2))
+}
+
+fn usage() -> impl Strategy<Value = Usage> {
+    (
+        0u64..=1_000_000_000_000,
+        0u64..=1_000_000_000_000,
+        share(),
+        share(),
+        share(),
+        share(),
+        any::<bool>(),
+    )
+        .prop_map(|(input, output, hit, write, batch, long, one_hour)| {
+            let write = write.min(Decimal::ONE - hit);
+            Usage {
+                input,
+                output,
+                hit,
+                write,
+                batch,
+                long,
+                ttl: if one_hour {
+                    CacheTtl::OneHour
+                } else {
+                    CacheTtl::FiveMinutes
+                },
+            }
+        })
+}
+
+const ROUTES: &[&str] = &[
+    "anthropic-api",
+    "bedrock-global",
+    "bedrock-geo",
+    "vertex-regional",
+    "azure-foundry",
+    "gateway",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn printed_lines_always_sum_to_the_printed_total(u in usage(), route in 0..ROUTES.len()) {
+        let c = cost(ROUTES[route], "claude-sonnet-4-5", &u);
+        let sum: Decimal = c.items.iter().map(|i| i.usd).sum();
+        prop_assert_eq!(Some(sum), c.monthly_usd);
+    }
+
+    #[test]
+    fn cost_never_falls_when_tokens_rise(u in usage(), more_in in 0u64..1_000_000_000, more_out in 0u64..1_000_000_000, route in 0..ROUTES.len()) {
+        let base = cost(ROUTES[route], "claude-sonnet-4-5", &u);
+        let mut bigger = u.clone();
+        bigger.input += more_in;
+        bigger.output += more_out;
+        let grown = cost(ROUTES[route], "claude-sonnet-4-5", &bigger);
+        prop_assert!(exact(&grown) >= exact(&base));
+        prop_assert!(total(&grown) >= total(&base));
+    }
+
+    #[test]
+    fn a_higher_cache_hit_rate_never_raises_cost(u in usage(), extra in share(), route in 0..ROUTES.len()) {
+        let mut more = u.clone();
+        more.hit = (u.hit + extra).min(Decimal::ONE - u.write);
+        let base = cost(ROUTES[route], "claude-haiku-4-5", &u);
+        let cached = cost(ROUTES[route], "claude-haiku-4-5", &more);
+        prop_assert!(exact(&cached) <= exact(&base));
+    }
+
+    #[test]
+    fn the_regional_premium_is_exactly_ten_percent_before_rounding(u in usage()) {
+        let g = exact(&cost("bedrock-global", "claude-sonnet-4-5", &u));
+        let r = exact(&cost("bedrock-geo", "claude-sonnet-4-5", &u));
+        prop_assert_eq!(r, g * Decimal::new(110, 2));
+    }
+}
