@@ -406,3 +406,15 @@ fn traffic_items(
     }
     Ok(items)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_is_half_away_from_zero_and_always_in_cents() {
+        assert_eq!(round_cents(Decimal::new(12345, 3)).to_string(), "12.35");
+        assert_eq!(round_cents(Decimal::new(12344, 3)).to_string(), "12.34");
+        assert_eq!(round_cents(Decimal::from(7)).to_string(), "7.00");
+    }
+}

@@ -170,3 +170,74 @@ pub fn decide(
         general_warnings,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inputs::{InputPaths, Inputs};
+
+    fn inputs_with(answers: &str) -> Inputs {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("answers.yaml");
+        std::fs::write(&path, answers).expect("write answers");
+        Inputs::load(&InputPaths {
+            answers: Some(path),
+            ..InputPaths::default()
+        })
+        .expect("valid inputs")
+    }
+
+    #[test]
+    fn ties_on_score_go_to_the_cheaper_route() {
+        let inputs = inputs_with("cloud: aws\nresidency: eu\n");
+        let mut costs = BTreeMap::new();
+        costs.insert("bedrock-geo".to_string(), Some(Decimal::from(200)));
+        costs.insert("bedrock-region".to_string(), Some(Decimal::from(100)));
+        let decision = decide(&inputs, &costs).expect("decides");
+        assert_eq!(
+            decision.recommended().map(|o| o.route_id.as_str()),
+            Some("bedrock-region")
+        );
+    }
+
+    #[test]
+    fn without_costs_ties_follow_catalogue_order() {
+        let inputs = inputs_with("cloud: aws\nresidency: eu\n");
+        let decision = decide(&inputs, &BTreeMap::new()).expect("decides");
+        assert_eq!(
+            decision.recommended().map(|o| o.route_id.as_str()),
+            Some("bedrock-geo")
+        );
+    }
+
+    #[test]
+    fn eliminated_routes_come_last_and_keep_every_reason() {
+        let inputs = inputs_with("residency: eu\nauth: iam\n");
+        let decision = decide(&inputs, &BTreeMap::new()).expect("decides");
+        let first_eliminated = decision
+            .outcomes
+            .iter()
+            .position(|o| o.status == Status::Eliminated)
+            .expect("some eliminated");
+        assert!(
+            decision.outcomes[first_eliminated..]
+                .iter()
+                .all(|o| o.status == Status::Eliminated)
+        );
+        let direct = decision
+            .outcomes
+            .iter()
+            .find(|o| o.route_id == "anthropic-api")
+            .expect("direct API");
+        let codes: Vec<&str> = direct
+            .eliminations
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect();
+        assert_eq!(codes, ["RW001", "RW004"]);
+        assert!(
+            direct.warnings.is_empty(),
+            "no warnings about an eliminated route"
+        );
+    }
+}

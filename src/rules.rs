@@ -240,3 +240,117 @@ fn check_shape(located: &Located<Rule>, problems: &mut Diagnostics) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Catalogue;
+
+    fn catalogue() -> Catalogue {
+        Catalogue::load(None).expect("embedded catalogue")
+    }
+
+    #[test]
+    fn known_and_unknown_variables_are_told_apart() {
+        let c = catalogue();
+        let attributes = route_attribute_names();
+        assert_eq!(unknown_variable("answers.cloud", &c, &attributes), None);
+        assert_eq!(
+            unknown_variable("route.region_pinning", &c, &attributes),
+            None
+        );
+        assert_eq!(unknown_variable("route.models", &c, &attributes), None);
+        assert_eq!(unknown_variable("workload.models", &c, &attributes), None);
+        assert!(
+            unknown_variable("answers.clod", &c, &attributes)
+                .unwrap()
+                .contains("unknown question `clod`")
+        );
+        assert!(
+            unknown_variable("route.regoin", &c, &attributes)
+                .unwrap()
+                .contains("unknown route attribute")
+        );
+        assert!(
+            unknown_variable("workload.tokens", &c, &attributes)
+                .unwrap()
+                .contains("unknown workload attribute")
+        );
+        assert!(
+            unknown_variable("env", &c, &attributes)
+                .unwrap()
+                .contains("not a variable")
+        );
+    }
+
+    #[test]
+    fn rules_that_never_look_at_the_route_are_marked() {
+        let set = RuleSet::compile(&catalogue()).expect("embedded rules compile");
+        let by_code = |code: &str| {
+            set.rules
+                .iter()
+                .find(|r| r.rule.code == code)
+                .expect("rule exists")
+        };
+        assert!(
+            !by_code("RW209").uses_route,
+            "RW209 looks only at the answers"
+        );
+        assert!(by_code("RW001").uses_route);
+    }
+
+    #[test]
+    fn a_rule_fires_with_its_rendered_message_and_weight() {
+        let set = RuleSet::compile(&catalogue()).expect("embedded rules compile");
+        let rule = set
+            .rules
+            .iter()
+            .find(|r| r.rule.code == "RW003")
+            .expect("RW003");
+        let context = minijinja::context! {
+            answers => minijinja::context! { compliance => vec!["hipaa", "fedramp"] },
+            route => minijinja::context! { compliance => vec!["hipaa"] },
+        };
+        let firing = set
+            .evaluate(rule, &context)
+            .expect("evaluates")
+            .expect("fires");
+        assert_eq!(firing.effect, Effect::Eliminate);
+        assert_eq!(firing.message, "is not covered by fedramp");
+        let covered = minijinja::context! {
+            answers => minijinja::context! { compliance => vec!["hipaa"] },
+            route => minijinja::context! { compliance => vec!["hipaa"] },
+        };
+        assert_eq!(set.evaluate(rule, &covered).expect("evaluates"), None);
+    }
+
+    #[test]
+    fn a_missing_value_at_evaluation_is_an_error_not_a_silent_false() {
+        let set = RuleSet::compile(&catalogue()).expect("embedded rules compile");
+        let rule = set
+            .rules
+            .iter()
+            .find(|r| r.rule.code == "RW005")
+            .expect("RW005");
+        let context = minijinja::context! { answers => minijinja::context! { private_networking => true }, route => minijinja::context! {} };
+        assert!(set.evaluate(rule, &context).unwrap_err().contains("RW005"));
+    }
+
+    #[test]
+    fn every_embedded_rule_documents_why_and_where_from() {
+        let set = RuleSet::compile(&catalogue()).expect("embedded rules compile");
+        assert!(set.rules.len() >= 30);
+        for r in &set.rules {
+            assert!(
+                !r.rule.why.trim().is_empty(),
+                "{} explains why",
+                r.rule.code
+            );
+            assert!(
+                !r.rule.source.trim().is_empty(),
+                "{} names a source",
+                r.rule.code
+            );
+        }
+    }
+}
