@@ -109,12 +109,15 @@ fn validate_table(loaded: &LoadedTable, families: &[&str], problems: &mut Diagno
         ));
     }
     if let Some(m) = table.regional_multiplier
-        && m.0 < Decimal::ONE
+        && (m.0 < Decimal::ONE || m.0 > Decimal::TEN)
     {
         problems.push(at(
             "regional_multiplier",
             "regional_multiplier",
-            format!("a regional multiplier of {} would make regional endpoints cheaper; expected 1 or more", m.0),
+            format!(
+                "a regional multiplier of {} is out of range; expected 1 (no premium) to 10",
+                m.0
+            ),
         ));
     }
     for (model, price) in &table.models {

@@ -32,6 +32,12 @@ impl JsonSchema for Amount {
     }
 }
 
+impl Amount {
+    /// 10^12: a trillion dollars per million tokens or per month is a typo, and bounding
+    /// amounts keeps every product of amounts, shares and token counts exact.
+    pub const MAX: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+}
+
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct AmountVisitor;
@@ -63,6 +69,11 @@ impl<'de> Deserialize<'de> for Amount {
                 if d.is_sign_negative() && !d.is_zero() {
                     return Err(E::custom(format!(
                         "{v} is negative; expected a non-negative decimal"
+                    )));
+                }
+                if d > Amount::MAX {
+                    return Err(E::custom(format!(
+                        "{v} is beyond the 10^12 limit; check the number for a typo"
                     )));
                 }
                 Ok(Amount(d))
@@ -194,6 +205,8 @@ mod tests {
             Decimal::from_str("18.75").unwrap()
         );
         assert!(parse::<Amount>("-1").unwrap_err().contains("negative"));
+        assert!(parse::<Amount>("1e13").unwrap_err().contains("10^12"));
+        assert_eq!(Amount::MAX, Decimal::from(1_000_000_000_000u64));
     }
 
     #[test]
