@@ -69,6 +69,7 @@ fn advise(args: AdviseArgs) -> Result<String, AppError> {
         rules: args.data.rules,
         pricing: args.data.pricing,
         templates: args.templates,
+        price_book: args.price_book,
     })?;
     let report = report::build(&inputs).map_err(AppError::Failure)?;
     let text = render::render(&report, args.format, &inputs.templates)
@@ -90,6 +91,7 @@ fn validate(args: ValidateArgs) -> Result<String, AppError> {
         rules: args.data.rules,
         pricing: args.data.pricing,
         templates: args.templates,
+        price_book: args.price_book,
     })?;
     Ok(format!(
         "ok: {} questions, {} routes, {} rules, {} pricing tables ({} models){}{}\n",

@@ -56,6 +56,9 @@ pub struct AdviseArgs {
     /// Directory of report templates over the embedded ones.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Negotiated discounts and private prices (TOML) laid over the pricing tables.
+    #[arg(long, value_name = "FILE")]
+    pub price_book: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
@@ -75,6 +78,9 @@ pub struct ValidateArgs {
     /// Directory of report templates over the embedded ones.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// A price book to check along with the rest.
+    #[arg(long, value_name = "FILE")]
+    pub price_book: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

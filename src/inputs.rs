@@ -4,10 +4,12 @@
 use std::path::PathBuf;
 
 use crate::catalogue::Catalogue;
+use crate::cost::CostContext;
 use crate::diagnostic::{Diagnostics, SourceFile};
 use crate::model::answers::{Answer, Answers, RawAnswers};
 use crate::model::workload::Workload;
 use crate::parse;
+use crate::price_book::PriceBook;
 use crate::prices::Prices;
 use crate::rules::RuleSet;
 use crate::templates::Templates;
@@ -20,6 +22,7 @@ pub struct InputPaths {
     pub rules: Option<PathBuf>,
     pub pricing: Option<PathBuf>,
     pub templates: Option<PathBuf>,
+    pub price_book: Option<PathBuf>,
 }
 
 /// The validated inputs of a run.
@@ -31,6 +34,8 @@ pub struct Inputs {
     pub templates: Templates,
     pub answers: Answers,
     pub workload: Option<Workload>,
+    /// Negotiated discounts and private prices, already laid over `prices`.
+    pub price_book: Option<PriceBook>,
     /// Notes about how inputs were interpreted, printed as assumptions.
     pub notes: Vec<String>,
 }
@@ -60,7 +65,8 @@ impl Inputs {
         };
         let workload = paths.workload.as_ref().map(|path| load_workload(path));
 
-        let (prices, rules, templates, mut answers) = match (prices, rules, templates, answers) {
+        let (mut prices, rules, templates, mut answers) = match (prices, rules, templates, answers)
+        {
             (Ok(p), Ok(r), Ok(t), Ok(a)) => (p, r, t, a),
             (p, r, t, a) => {
                 for e in [p.err(), r.err(), t.err(), a.err()].into_iter().flatten() {
@@ -71,6 +77,16 @@ impl Inputs {
                 }
                 return Err(problems);
             }
+        };
+        let price_book = match &paths.price_book {
+            Some(path) => match PriceBook::load(path, &catalogue, &mut prices) {
+                Ok(book) => Some(book),
+                Err(d) => {
+                    problems.extend(d);
+                    None
+                }
+            },
+            None => None,
         };
         check_route_tables(&catalogue, &prices, &mut problems);
         let workload = match workload {
@@ -110,8 +126,18 @@ impl Inputs {
             templates,
             answers,
             workload,
+            price_book,
             notes,
         })
+    }
+
+    /// What the cost engine needs from these inputs.
+    pub fn cost_context(&self) -> CostContext<'_> {
+        CostContext {
+            catalogue: &self.catalogue,
+            prices: &self.prices,
+            book: self.price_book.as_ref(),
+        }
     }
 }
 
@@ -168,14 +194,16 @@ fn check_workload(
             };
             problems.push(d.with_help(help));
         }
-        if traffic.cache_hit_rate.0 + traffic.cache_write_rate.0 > rust_decimal::Decimal::ONE {
+        let cache =
+            traffic.cache_hit_rate.0 + traffic.cache_write_rate.0 + traffic.cache_write_1h_rate.0;
+        if cache > rust_decimal::Decimal::ONE {
             problems.push(file.error_at_line(
                 spanned.referenced.line(),
                 spanned.referenced.column(),
-                Some(&format!("traffic[{i}].cache_write_rate")),
+                Some(&format!("traffic[{i}]")),
                 format!(
-                    "cache_hit_rate ({}) and cache_write_rate ({}) add up to more than 1",
-                    traffic.cache_hit_rate.0, traffic.cache_write_rate.0
+                    "cache_hit_rate ({}), cache_write_rate ({}) and cache_write_1h_rate ({}) add up to {cache}, more than 1",
+                    traffic.cache_hit_rate.0, traffic.cache_write_rate.0, traffic.cache_write_1h_rate.0
                 ),
             ));
         }

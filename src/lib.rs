@@ -48,6 +48,7 @@ pub mod load;
 pub mod model;
 pub mod money;
 pub mod parse;
+pub mod price_book;
 pub mod prices;
 pub mod render;
 pub mod report;

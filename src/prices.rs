@@ -47,7 +47,9 @@ impl Prices {
             tables.push(loaded);
         }
         tables.sort_by(|a, b| a.table.table.cmp(&b.table.table));
-        problems.into_result(Prices { tables })
+        let prices = Prices { tables };
+        check_provisioned_models(&prices, &mut problems);
+        problems.into_result(prices)
     }
 
     pub fn table(&self, name: &str) -> Option<&LoadedTable> {
@@ -157,6 +159,25 @@ fn validate_table(loaded: &LoadedTable, families: &[&str], problems: &mut Diagno
                     table.table
                 ),
             ));
+        }
+    }
+}
+
+/// A provisioned rate for a model nobody prices on demand can only be a historical figure:
+/// its spill-over could not be priced.
+fn check_provisioned_models(prices: &Prices, problems: &mut Diagnostics) {
+    let known = prices.model_ids();
+    for loaded in &prices.tables {
+        for (model, rate) in &loaded.table.provisioned {
+            if !rate.historical && !known.contains(&model.as_str()) {
+                let (line, column) = line_of(&loaded.file, &format!("provisioned.\"{model}\""));
+                problems.push(loaded.file.error_at_line(
+                    line,
+                    column,
+                    Some(&format!("provisioned.{model}")),
+                    format!("no table prices `{model}` on demand, so its provisioned rate cannot be used; mark it historical = true or add the model"),
+                ));
+            }
         }
     }
 }

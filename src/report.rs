@@ -29,6 +29,8 @@ pub struct Report {
     /// True when a workload was priced (routes carry `cost`); false when they carry `unit_prices`.
     pub priced_workload: bool,
     pub pricing_sources: Vec<PricingSource>,
+    /// The price book laid over the published prices, with every entry it applied.
+    pub price_book: Option<PriceBookReport>,
     /// Everything the numbers rest on that is not a published price.
     pub assumptions: Vec<String>,
 }
@@ -92,6 +94,8 @@ pub struct CostReport {
     pub items: Vec<cost::LineItem>,
     pub unserved: Vec<cost::Unserved>,
     pub notes: Vec<String>,
+    /// Provisioned-capacity sizing on provisioned routes.
+    pub sizing: Vec<cost::provisioned::Sizing>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -114,6 +118,23 @@ pub struct BlockingConstraint {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct PriceBookReport {
+    pub name: Option<String>,
+    pub file: String,
+    pub entries: Vec<crate::price_book::Applied>,
+}
+
+impl PriceBookReport {
+    pub fn of(book: &crate::price_book::PriceBook) -> PriceBookReport {
+        PriceBookReport {
+            name: book.name.clone(),
+            file: book.file.clone(),
+            entries: book.entries(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct PricingSource {
     pub table: String,
     pub provider: String,
@@ -131,7 +152,12 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
         for route in &catalogue.routes {
             costs.insert(
                 route.item.id.clone(),
-                cost::route_cost(&route.item, workload, catalogue, &inputs.prices),
+                cost::route_cost(
+                    &route.item,
+                    workload,
+                    rust_decimal::Decimal::ONE,
+                    inputs.cost_context(),
+                ),
             );
         }
     }
@@ -173,6 +199,7 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
                 items: c.items.clone(),
                 unserved: c.unserved.clone(),
                 notes: c.notes.clone(),
+                sizing: c.sizing.clone(),
             }),
             unit_prices: if viable && inputs.workload.is_none() {
                 cost::unit_prices(route, catalogue, &inputs.prices)
@@ -258,6 +285,7 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
         warnings,
         priced_workload: inputs.workload.is_some(),
         assumptions: assumptions(inputs, &viable_ids),
+        price_book: inputs.price_book.as_ref().map(PriceBookReport::of),
         pricing_sources,
     })
 }

@@ -7,9 +7,9 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use routewise::catalogue::Catalogue;
-use routewise::cost::{RouteCost, route_cost};
+use routewise::cost::{CostContext, RouteCost, route_cost};
 use routewise::model::number::{Share, TokenCount};
-use routewise::model::workload::{CacheTtl, Traffic, Workload};
+use routewise::model::workload::{Traffic, Workload};
 use routewise::prices::Prices;
 use rust_decimal::Decimal;
 use serde_saphyr::{Location, Spanned};
@@ -35,9 +35,9 @@ struct Usage {
     output: u64,
     hit: Decimal,
     write: Decimal,
+    write_1h: Decimal,
     batch: Decimal,
     long: Decimal,
-    ttl: CacheTtl,
 }
 
 impl Usage {
@@ -47,9 +47,9 @@ impl Usage {
             output,
             hit: Decimal::ZERO,
             write: Decimal::ZERO,
+            write_1h: Decimal::ZERO,
             batch: Decimal::ZERO,
             long: Decimal::ZERO,
-            ttl: CacheTtl::FiveMinutes,
         }
     }
 }
@@ -66,18 +66,29 @@ fn workload(model: &str, u: &Usage) -> Workload {
             output_tokens_per_month: TokenCount(u.output),
             cache_hit_rate: Share(u.hit),
             cache_write_rate: Share(u.write),
-            cache_ttl: u.ttl,
+            cache_write_1h_rate: Share(u.write_1h),
             batch_share: Share(u.batch),
             long_context_share: Share(u.long),
+            web_searches_per_month: TokenCount(0),
+            peak_tokens_per_minute: None,
+            peak_hours_per_day: None,
+            hourly_profile: None,
         })],
         gateway_monthly_usd: None,
+        horizon_months: None,
+        monthly_growth: None,
     }
 }
 
 fn cost(route: &str, model: &str, u: &Usage) -> RouteCost {
     let (catalogue, prices) = data();
     let route = catalogue.route(route).expect("route exists");
-    route_cost(route, &workload(model, u), catalogue, prices)
+    let ctx = CostContext {
+        catalogue,
+        prices,
+        book: None,
+    };
+    route_cost(route, &workload(model, u), Decimal::ONE, ctx)
 }
 
 fn total(c: &RouteCost) -> Decimal {
@@ -143,9 +154,9 @@ fn line_items_of_the_examples_sum_to_their_totals() {
         output: 9_876_543,
         hit: dec("0.37"),
         write: dec("0.11"),
+        write_1h: dec("0.05"),
         batch: dec("0.33"),
         long: dec("0.07"),
-        ttl: CacheTtl::OneHour,
     };
     for route in [
         "anthropic-api",
@@ -188,26 +199,21 @@ fn usage() -> impl Strategy<Value = Usage> {
     (
         0u64..=1_000_000_000_000,
         0u64..=1_000_000_000_000,
+        (share(), share(), share()),
         share(),
         share(),
-        share(),
-        share(),
-        any::<bool>(),
     )
-        .prop_map(|(input, output, hit, write, batch, long, one_hour)| {
+        .prop_map(|(input, output, (hit, write, write_1h), batch, long)| {
             let write = write.min(Decimal::ONE - hit);
+            let write_1h = write_1h.min(Decimal::ONE - hit - write);
             Usage {
                 input,
                 output,
                 hit,
                 write,
+                write_1h,
                 batch,
                 long,
-                ttl: if one_hour {
-                    CacheTtl::OneHour
-                } else {
-                    CacheTtl::FiveMinutes
-                },
             }
         })
 }
@@ -245,7 +251,7 @@ proptest! {
     #[test]
     fn a_higher_cache_hit_rate_never_raises_cost(u in usage(), extra in share(), route in 0..ROUTES.len()) {
         let mut more = u.clone();
-        more.hit = (u.hit + extra).min(Decimal::ONE - u.write);
+        more.hit = (u.hit + extra).min(Decimal::ONE - u.write - u.write_1h);
         let base = cost(ROUTES[route], "claude-haiku-4-5", &u);
         let cached = cost(ROUTES[route], "claude-haiku-4-5", &more);
         prop_assert!(exact(&cached) <= exact(&base));

@@ -26,9 +26,41 @@ pub struct PricingTable {
     /// Something every reader of these prices must know (printed as an assumption).
     #[serde(default)]
     pub note: Option<String>,
+    /// USD per 1,000 web searches (a server tool), where the route offers it.
+    #[serde(default)]
+    pub web_search_per_1k: Option<Amount>,
     /// Prices per model id.
     #[serde(default)]
     pub models: BTreeMap<String, ModelPrice>,
+    /// Hours billed in a month for hourly (provisioned) capacity; 730 is 24 x 365 / 12.
+    #[serde(default)]
+    pub hours_per_month: Option<Amount>,
+    /// Tokens a minute one provisioned unit serves when a rate does not say; an assumption.
+    #[serde(default)]
+    pub default_tokens_per_minute_per_unit: Option<TokenCount>,
+    /// Hourly prices of provisioned capacity per model id.
+    #[serde(default)]
+    pub provisioned: BTreeMap<String, ProvisionedRate>,
+}
+
+/// Hourly price of one provisioned model unit, by commitment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionedRate {
+    #[serde(default)]
+    pub hourly_no_commitment: Option<Amount>,
+    #[serde(default)]
+    pub hourly_1_month: Option<Amount>,
+    #[serde(default)]
+    pub hourly_6_months: Option<Amount>,
+    /// Input plus output tokens a minute one unit serves; unpublished for current models.
+    #[serde(default)]
+    pub tokens_per_minute_per_unit: Option<TokenCount>,
+    /// True for figures of an earlier generation kept for reference, not current prices.
+    #[serde(default)]
+    pub historical: bool,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// The prices of one model on one table, in USD per million tokens.
