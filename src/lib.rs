@@ -50,6 +50,7 @@ pub mod money;
 pub mod parse;
 pub mod price_book;
 pub mod prices;
+pub mod provenance;
 pub mod render;
 pub mod report;
 pub mod rules;

@@ -9,6 +9,8 @@ use crate::cost::{self, RouteCost, UnitPrice};
 use crate::decide::{self, Decision, Status};
 use crate::inputs::Inputs;
 use crate::model::answers::Answer;
+use crate::provenance;
+pub use crate::provenance::PricingSource;
 use crate::rules::Firing;
 
 /// The JSON report's schema version; raised only when a key changes meaning or disappears.
@@ -134,16 +136,6 @@ impl PriceBookReport {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct PricingSource {
-    pub table: String,
-    pub provider: String,
-    pub source: String,
-    pub as_of: String,
-    /// Viable routes priced from this table.
-    pub used_by: Vec<String>,
-}
-
 /// Decides, prices and assembles the report.
 pub fn build(inputs: &Inputs) -> Result<Report, String> {
     let catalogue = &inputs.catalogue;
@@ -244,32 +236,7 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
         .filter(|r| r.status != Status::Eliminated)
         .map(|r| r.id.clone())
         .collect();
-    let pricing_sources = inputs
-        .prices
-        .tables
-        .iter()
-        .map(|t| PricingSource {
-            table: t.table.table.clone(),
-            provider: t.table.provider.clone(),
-            source: t.table.source.clone(),
-            as_of: t.table.as_of.clone(),
-            used_by: catalogue
-                .routes
-                .iter()
-                .map(|r| &r.item)
-                .filter(|r| viable_ids.contains(&r.id))
-                .filter(|r| {
-                    r.pricing.table == t.table.table
-                        || r.behind.iter().any(|b| {
-                            catalogue
-                                .route(b)
-                                .is_some_and(|b| b.pricing.table == t.table.table)
-                        })
-                })
-                .map(|r| r.id.clone())
-                .collect(),
-        })
-        .collect();
+    let pricing_sources = provenance::pricing_sources(inputs, &viable_ids);
 
     Ok(Report {
         schema_version: SCHEMA_VERSION,
@@ -284,7 +251,7 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
         routes,
         warnings,
         priced_workload: inputs.workload.is_some(),
-        assumptions: assumptions(inputs, &viable_ids),
+        assumptions: provenance::assumptions(inputs, &viable_ids),
         price_book: inputs.price_book.as_ref().map(PriceBookReport::of),
         pricing_sources,
     })
@@ -418,57 +385,5 @@ fn blocking_constraints(decision: &Decision) -> Vec<BlockingConstraint> {
             .then(b.routes.len().cmp(&a.routes.len()))
             .then(a.code.cmp(&b.code))
     });
-    out
-}
-
-fn assumptions(inputs: &Inputs, viable: &[String]) -> Vec<String> {
-    let mut out = vec![
-        "routewise works offline: prices are those of its pricing tables, as of the dates listed; check them before signing anything.".to_string(),
-        "Prices are list prices in USD per million tokens. Taxes, support plans, data transfer and private-networking charges are not included.".to_string(),
-    ];
-    if inputs.workload.is_some() {
-        out.push("Cache hits and writes apply to the non-batch share of input; batch traffic is priced at the batch discount without caching.".into());
-        out.push("Long-context rates apply to the long_context_share of fresh (uncached) non-batch input and of non-batch output.".into());
-        out.push("Each line item is rounded once to the cent (half away from zero); totals are sums of the rounded lines.".into());
-    }
-    out.extend(inputs.notes.iter().cloned());
-    let catalogue = &inputs.catalogue;
-    let mut tables: Vec<&str> = Vec::new();
-    for id in viable {
-        if let Some(route) = catalogue.route(id) {
-            tables.push(&route.pricing.table);
-            for b in &route.behind {
-                if let Some(b) = catalogue.route(b) {
-                    tables.push(&b.pricing.table);
-                }
-            }
-        }
-    }
-    tables.sort_unstable();
-    tables.dedup();
-    for name in tables {
-        let Some(table) = inputs.prices.table(name) else {
-            continue;
-        };
-        if let Some(note) = &table.table.note {
-            out.push(format!("Pricing table `{name}`: {note}"));
-        }
-        let used_models: Vec<&str> = match &inputs.workload {
-            Some(w) => w
-                .traffic
-                .iter()
-                .map(|t| t.value.model.value.as_str())
-                .collect(),
-            None => table.table.models.keys().map(String::as_str).collect(),
-        };
-        for (model, price) in &table.table.models {
-            if price.secondary && used_models.contains(&model.as_str()) {
-                out.push(format!(
-                    "The price of `{model}` in table `{name}` comes from a secondary source{}; re-check it.",
-                    price.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
-                ));
-            }
-        }
-    }
     out
 }
