@@ -4,13 +4,18 @@
 use std::fmt;
 
 use crate::catalogue::Catalogue;
-use crate::cli::{AdviseArgs, Cli, Command, DataArgs, SchemaKind, ValidateArgs};
+use crate::cli::{
+    AdviseArgs, Cli, Command, CostArgs, CostFormat, DataArgs, SchemaKind, ValidateArgs,
+};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::inputs::{InputPaths, Inputs};
 use crate::model::question::QuestionKind;
+use crate::model::workload::Growth;
 use crate::prices::Prices;
+use crate::projection::{ProjectionOptions, project};
+use crate::sweep::{SweepSpec, sweep, to_csv};
 use crate::table::text_table;
-use crate::{render, report, schema};
+use crate::{render, render_projection, report, schema};
 
 /// Why a command failed, which decides the exit code.
 #[derive(Debug)]
@@ -55,6 +60,7 @@ impl From<Diagnostic> for AppError {
 pub fn run(cli: Cli) -> Result<String, AppError> {
     match cli.command {
         Command::Advise(args) => advise(args),
+        Command::Cost(args) => cost(args),
         Command::Validate(args) => validate(args),
         Command::Routes(args) => routes(&args),
         Command::Questions(args) => questions(&args),
@@ -75,6 +81,81 @@ fn advise(args: AdviseArgs) -> Result<String, AppError> {
     let text = render::render(&report, args.format, &inputs.templates)
         .map_err(|d| AppError::Failure(d.message))?;
     match args.output {
+        Some(path) => {
+            std::fs::write(&path, text)
+                .map_err(|e| AppError::Failure(format!("cannot write {}: {e}", path.display())))?;
+            Ok(String::new())
+        }
+        None => Ok(text),
+    }
+}
+
+fn cost(args: CostArgs) -> Result<String, AppError> {
+    let growth = args
+        .growth
+        .as_deref()
+        .map(Growth::parse)
+        .transpose()
+        .map_err(|e| AppError::Input(Diagnostic::plain(format!("--growth: {e}")).into()))?;
+    let sweep_spec = args
+        .sweep
+        .as_deref()
+        .map(|s| SweepSpec::parse(s, args.steps))
+        .transpose()
+        .map_err(|e| AppError::Input(Diagnostic::plain(format!("--sweep: {e}")).into()))?;
+    let skip_eliminated = args.answers.is_some();
+    let inputs = Inputs::load(&InputPaths {
+        answers: args.answers,
+        workload: Some(args.workload),
+        rules: args.data.rules,
+        pricing: args.data.pricing,
+        templates: args.templates,
+        price_book: args.price_book,
+    })?;
+    let known: Vec<&str> = inputs
+        .catalogue
+        .routes
+        .iter()
+        .map(|r| r.item.id.as_str())
+        .collect();
+    for id in &args.routes {
+        if !known.contains(&id.as_str()) {
+            return Err(AppError::Input(
+                Diagnostic::plain(format!("--route: unknown route `{id}`"))
+                    .with_help(format!("known routes: {}", known.join(", ")))
+                    .into(),
+            ));
+        }
+    }
+    let options = ProjectionOptions {
+        routes: args.routes,
+        months: args.months,
+        growth: growth.map(|g| g.0),
+        skip_eliminated,
+    };
+    let projection = project(&inputs, &options).map_err(AppError::Failure)?;
+    let text = match sweep_spec {
+        Some(spec) => {
+            let ids: Vec<String> = projection.routes.iter().map(|r| r.id.clone()).collect();
+            let result = sweep(&inputs, &spec, &ids, projection.assumptions.clone())
+                .map_err(AppError::Failure)?;
+            match args.format {
+                CostFormat::Csv => to_csv(&result).map_err(AppError::Failure)?,
+                CostFormat::Json => {
+                    render_projection::json(&result).map_err(|d| AppError::Failure(d.message))?
+                }
+                CostFormat::Table | CostFormat::Markdown => render_projection::sweep_table(&result),
+            }
+        }
+        None => render_projection::render(&projection, args.format, &inputs.templates)
+            .map_err(|d| AppError::Failure(d.message))?,
+    };
+    write_output(text, args.output)
+}
+
+/// Writes to `--output` when given (printing nothing), else returns the text for stdout.
+fn write_output(text: String, output: Option<std::path::PathBuf>) -> Result<String, AppError> {
+    match output {
         Some(path) => {
             std::fs::write(&path, text)
                 .map_err(|e| AppError::Failure(format!("cannot write {}: {e}", path.display())))?;

@@ -18,6 +18,9 @@ pub struct Cli {
 pub enum Command {
     /// Recommend a route: eliminate, score, rank and price, then print a report.
     Advise(AdviseArgs),
+    /// Project monthly costs of a workload on every route, with growth, provisioned sizing,
+    /// price books and sensitivity sweeps.
+    Cost(CostArgs),
     /// Check answers, workload, rules and pricing files and print every problem found.
     Validate(ValidateArgs),
     /// List the route catalogue.
@@ -65,6 +68,54 @@ pub struct AdviseArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    /// Monthly traffic to price (YAML).
+    #[arg(long, value_name = "FILE")]
+    pub workload: PathBuf,
+    /// Questionnaire answers: routes they eliminate are left out.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Only this route (repeatable).
+    #[arg(long = "route", value_name = "ID")]
+    pub routes: Vec<String>,
+    /// Months to project (overrides horizon_months in the workload; 1 to 120).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub months: Option<u32>,
+    /// Monthly growth, such as 0.05 or 5% (overrides monthly_growth in the workload).
+    #[arg(long, value_name = "RATE", allow_hyphen_values = true)]
+    pub growth: Option<String>,
+    /// Negotiated discounts and private prices (TOML) laid over the pricing tables.
+    #[arg(long, value_name = "FILE")]
+    pub price_book: Option<PathBuf>,
+    /// Vary one parameter across a range, such as input_tokens_per_month=1e6..1e10.
+    #[arg(long, value_name = "PARAM=LO..HI")]
+    pub sweep: Option<String>,
+    /// Number of points in a sweep (2 to 1000).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub steps: u32,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Directory of report templates over the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CostFormat::Table)]
+    pub format: CostFormat,
+    /// Write the output to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Output formats of money-over-time commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CostFormat {
+    Table,
+    Markdown,
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -105,6 +105,7 @@ impl Inputs {
         }
         let mut notes = Vec::new();
         if let Some(workload) = &workload
+            && paths.answers.is_some()
             && !answers.given.iter().any(|id| id == "model_families")
             && catalogue.question("model_families").is_some()
         {

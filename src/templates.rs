@@ -34,6 +34,13 @@ impl Templates {
         env.add_filter("count", |value: minijinja::Value| {
             crate::money::format_count(&value.to_string())
         });
+        env.add_filter("percent", |value: minijinja::Value| {
+            value
+                .to_string()
+                .parse::<rust_decimal::Decimal>()
+                .map(crate::projection::percent)
+                .unwrap_or_else(|_| value.to_string())
+        });
         let mut problems = Diagnostics::default();
         for file in data_files(DataKind::Templates, user_dir)? {
             if let Err(e) = env.add_template_owned(file.file_name.clone(), file.source.text.clone())
@@ -59,8 +66,12 @@ impl Templates {
             .env
             .get_template(name)
             .map_err(|_| Diagnostic::plain(format!("no template named `{name}`")))?;
-        template
-            .render(context)
-            .map_err(|e| Diagnostic::plain(format!("rendering template `{name}` failed: {e:#}")))
+        template.render(context).map_err(|e| {
+            let line = e
+                .line()
+                .map(|l| format!(" at line {l}"))
+                .unwrap_or_default();
+            Diagnostic::plain(format!("rendering template `{name}` failed{line}: {e}"))
+        })
     }
 }
