@@ -233,13 +233,22 @@ pub fn sweep_table(sweep: &crate::sweep::Sweep) -> String {
     if !sweep.crossings.is_empty() {
         out.push_str("\nWhere the cheaper route changes:\n");
         for c in &sweep.crossings {
-            out.push_str(&format!(
-                "- at {} = {}: {} is cheaper below, {} above\n",
-                sweep.parameter,
-                format_count(&c.at.to_string()),
-                c.cheaper_below,
-                c.cheaper_above
-            ));
+            let between = format!(
+                "between {} and {}",
+                format_count(&c.between[0].to_string()),
+                format_count(&c.between[1].to_string())
+            );
+            out.push_str(&match &c.cheaper_below {
+                Some(below) => format!(
+                    "- {between} (about {}): {below} is cheaper below, {} above\n",
+                    format_count(&c.at.round_dp(0).to_string()),
+                    c.cheaper_above
+                ),
+                None => format!(
+                    "- {between}: both cost the same below, {} is cheaper above\n",
+                    c.cheaper_above
+                ),
+            });
         }
     }
     out

@@ -144,11 +144,11 @@ pub struct SweepRoute {
     pub monthly_usd: Vec<Option<Decimal>>,
 }
 
-/// Where the cheaper of two routes changes.
+/// Where the cheaper of two routes changes (or two equal routes part ways).
 #[derive(Debug, Clone, Serialize)]
 pub struct Crossing {
-    /// Cheaper below the crossing.
-    pub cheaper_below: String,
+    /// Cheaper below the crossing; null when the two cost the same there.
+    pub cheaper_below: Option<String>,
     /// Cheaper above the crossing.
     pub cheaper_above: String,
     /// The swept values the crossing lies between.
@@ -231,21 +231,24 @@ fn crossings(values: &[Decimal], routes: &[SweepRoute]) -> Vec<Crossing> {
                 };
                 let d0 = a0 - b0;
                 let d1 = a1 - b1;
-                let flips = (d0 < Decimal::ZERO && d1 > Decimal::ZERO)
-                    || (d0 > Decimal::ZERO && d1 < Decimal::ZERO);
-                if !flips {
+                // The cheaper route changes when the sign of the difference changes; a step
+                // from equal to unequal is where two routes part ways (such as provisioned
+                // capacity starting to pay off).
+                if d1.is_zero() || d0.cmp(&Decimal::ZERO) == d1.cmp(&Decimal::ZERO) {
                     continue;
                 }
                 let (v0, v1) = (values[step], values[step + 1]);
                 let at = v0 + (v1 - v0) * d0 / (d0 - d1);
-                let (below, above) = if d0 < Decimal::ZERO {
-                    (&a.id, &b.id)
-                } else {
-                    (&b.id, &a.id)
+                let cheaper = |d: Decimal| {
+                    if d < Decimal::ZERO {
+                        a.id.clone()
+                    } else {
+                        b.id.clone()
+                    }
                 };
                 out.push(Crossing {
-                    cheaper_below: below.clone(),
-                    cheaper_above: above.clone(),
+                    cheaper_below: (!d0.is_zero()).then(|| cheaper(d0)),
+                    cheaper_above: cheaper(d1),
                     between: [v0, v1],
                     at: at.round_dp(4),
                 });
@@ -336,7 +339,7 @@ mod tests {
         ];
         let c = crossings(&values, &routes);
         assert_eq!(c.len(), 1);
-        assert_eq!(c[0].cheaper_below, "linear");
+        assert_eq!(c[0].cheaper_below.as_deref(), Some("linear"));
         assert_eq!(c[0].cheaper_above, "flat");
         assert_eq!(c[0].at, Decimal::from(5));
     }
