@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -40,7 +41,7 @@ pub struct RulesDirFile {
 #[derive(Debug, Clone)]
 pub struct Located<T> {
     pub item: T,
-    pub file: SourceFile,
+    pub file: Arc<SourceFile>,
     pub line: u64,
     pub column: u64,
     layer: Layer,
@@ -85,24 +86,26 @@ impl Catalogue {
         let mut problems = Diagnostics::default();
         let mut catalogue = Catalogue::default();
         let mut questions: Vec<Located<Question>> = Vec::new();
-        for file in files {
-            let parsed: RulesDirFile = match parse::yaml(&file.source) {
+        let sources: Vec<SourceFile> = files.iter().map(|f| f.source.clone()).collect();
+        let parsed_files = parse::all_in_parallel(&sources, parse::yaml::<RulesDirFile>);
+        for (file, parsed) in files.iter().zip(parsed_files) {
+            let parsed = match parsed {
                 Ok(parsed) => parsed,
                 Err(d) => {
                     problems.push(d);
                     continue;
                 }
             };
-            let source = &file.source;
+            let source = Arc::new(file.source.clone());
             for q in parsed.questions {
-                let located = locate(q, source, file.layer);
+                let located = locate(q, &source, file.layer);
                 merge(&mut questions, located, |q| q.id.clone(), &mut problems);
             }
             for (key, text) in parsed.sources {
                 catalogue.sources.insert(key, text);
             }
             for r in parsed.routes {
-                let located = locate(r, source, file.layer);
+                let located = locate(r, &source, file.layer);
                 merge(
                     &mut catalogue.routes,
                     located,
@@ -111,7 +114,7 @@ impl Catalogue {
                 );
             }
             for r in parsed.rules {
-                let located = locate(r, source, file.layer);
+                let located = locate(r, &source, file.layer);
                 merge(
                     &mut catalogue.rules,
                     located,
@@ -192,7 +195,7 @@ impl Catalogue {
     }
 }
 
-fn locate<T>(spanned: Spanned<T>, file: &SourceFile, layer: Layer) -> Located<T> {
+fn locate<T>(spanned: Spanned<T>, file: &Arc<SourceFile>, layer: Layer) -> Located<T> {
     Located {
         line: spanned.referenced.line().max(1),
         column: spanned.referenced.column().max(1),

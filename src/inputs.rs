@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::catalogue::Catalogue;
 use crate::cost::CostContext;
-use crate::diagnostic::{Diagnostics, SourceFile};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::model::answers::{Answer, Answers, RawAnswers};
 use crate::model::workload::Workload;
 use crate::parse;
@@ -44,8 +44,26 @@ impl Inputs {
     /// Loads and checks everything; on failure returns every problem found.
     pub fn load(paths: &InputPaths) -> Result<Inputs, Diagnostics> {
         let mut problems = Diagnostics::default();
-        let catalogue = Catalogue::load(paths.rules.as_deref());
-        let templates = Templates::load(paths.templates.as_deref());
+        // The three data directories are independent: read them side by side.
+        let (catalogue, templates, prices) = std::thread::scope(|scope| {
+            let templates = scope.spawn(|| Templates::load(paths.templates.as_deref()));
+            let prices = scope.spawn(|| Prices::read(paths.pricing.as_deref()));
+            let catalogue = Catalogue::load(paths.rules.as_deref());
+            let failed = |what: &str| {
+                Diagnostics::from(Diagnostic::plain(format!(
+                    "internal error while reading the {what}"
+                )))
+            };
+            (
+                catalogue,
+                templates
+                    .join()
+                    .unwrap_or_else(|_| Err(failed("templates"))),
+                prices
+                    .join()
+                    .unwrap_or_else(|_| Err(failed("pricing tables"))),
+            )
+        });
         let catalogue = match catalogue {
             Ok(c) => c,
             Err(d) => {
@@ -57,7 +75,7 @@ impl Inputs {
             }
         };
         let families = catalogue.vocabulary("model_families");
-        let prices = Prices::load(paths.pricing.as_deref(), &families);
+        let prices = prices.and_then(|read| read.check(&families));
         let rules = RuleSet::compile(&catalogue);
         let answers = match &paths.answers {
             Some(path) => load_answers(path, &catalogue),

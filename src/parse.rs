@@ -18,28 +18,63 @@ pub fn yaml<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
             "write at least one key; `routewise schema` prints what the file may contain",
         ));
     }
-    let options = serde_saphyr::options! {
+    // The fast path parses once; only a file with a problem is parsed again with key-path
+    // tracking, so valid files (every embedded one) pay nothing for good error messages.
+    let error = match serde_saphyr::from_str_with_options::<T>(&file.text, yaml_options()) {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
+    let mut path = None;
+    let _ =
+        serde_saphyr::with_deserializer_from_str_with_options(&file.text, yaml_options(), |de| {
+            serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+                path = Some(e.path().to_string());
+                e.into_inner()
+            })
+        });
+    let key = path.and_then(|p| user_key_path(&p));
+    let (line, column) = error
+        .location()
+        .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
+    Err(file.error_at_line(line, column, key.as_deref(), yaml_message(&error)))
+}
+
+/// Parses several files at once, one thread each, keeping their order: start-up time is
+/// dominated by parsing the embedded YAML, and files do not depend on each other.
+pub fn all_in_parallel<T: Send>(
+    files: &[SourceFile],
+    parse: impl Fn(&SourceFile) -> Result<T, Diagnostic> + Sync,
+) -> Vec<Result<T, Diagnostic>> {
+    if files.len() < 2 {
+        return files.iter().map(&parse).collect();
+    }
+    std::thread::scope(|scope| {
+        let parse = &parse;
+        let handles: Vec<_> = files
+            .iter()
+            .map(|file| scope.spawn(move || parse(file)))
+            .collect();
+        handles
+            .into_iter()
+            .zip(files)
+            .map(|(handle, file)| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(file.error_whole("internal error while parsing this file"))
+                })
+            })
+            .collect()
+    })
+}
+
+/// Limits that keep hostile YAML (alias bombs, deep nesting) from exhausting memory.
+fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_nodes: 100_000,
             max_depth: 64,
         },
         strict_booleans: true,
-    };
-    let mut path = None;
-    let result = serde_saphyr::with_deserializer_from_str_with_options(&file.text, options, |de| {
-        serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
-            path = Some(e.path().to_string());
-            e.into_inner()
-        })
-    });
-    result.map_err(|error| {
-        // `Spanned<T>` wrappers show up as a `value` segment; users never wrote it.
-        let key = path.and_then(|p| user_key_path(&p));
-        let (line, column) = error
-            .location()
-            .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
-        file.error_at_line(line, column, key.as_deref(), yaml_message(&error))
-    })
+    }
 }
 
 /// The key path as the user wrote it: without the `value` segments that `Spanned<T>`

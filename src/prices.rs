@@ -26,6 +26,12 @@ impl Prices {
     /// Loads the embedded tables with an optional user directory over them. `families` are
     /// the allowed `family` values (the questionnaire's model families).
     pub fn load(user_dir: Option<&Path>, families: &[&str]) -> Result<Prices, Diagnostics> {
+        Prices::read(user_dir).and_then(|read| read.check(families))
+    }
+
+    /// Reads and merges the tables without checking them against the questionnaire, so
+    /// reading can run while the rules load.
+    pub fn read(user_dir: Option<&Path>) -> Result<ReadPrices, Diagnostics> {
         let files = data_files(DataKind::Pricing, user_dir)?;
         let mut problems = Diagnostics::default();
         let mut tables: Vec<LoadedTable> = Vec::new();
@@ -37,21 +43,16 @@ impl Prices {
                     continue;
                 }
             };
-            let loaded = LoadedTable {
+            // A later file (a user's) with the same table name replaces an earlier one.
+            tables.retain(|t| t.table.table != table.table);
+            tables.push(LoadedTable {
                 table,
                 file: file.source,
-            };
-            validate_table(&loaded, families, &mut problems);
-            // A later file (a user's) with the same table name replaces an earlier one.
-            tables.retain(|t| t.table.table != loaded.table.table);
-            tables.push(loaded);
+            });
         }
         tables.sort_by(|a, b| a.table.table.cmp(&b.table.table));
-        let prices = Prices { tables };
-        check_provisioned_models(&prices, &mut problems);
-        problems.into_result(prices)
+        problems.into_result(ReadPrices(Prices { tables }))
     }
-
     pub fn table(&self, name: &str) -> Option<&LoadedTable> {
         self.tables.iter().find(|t| t.table.table == name)
     }
@@ -78,6 +79,22 @@ impl Prices {
 
     pub fn price(&self, table: &str, model: &str) -> Option<&ModelPrice> {
         self.table(table)?.table.models.get(model)
+    }
+}
+
+/// Pricing tables read but not yet checked against the questionnaire.
+#[derive(Debug, Clone)]
+pub struct ReadPrices(Prices);
+
+impl ReadPrices {
+    /// Checks every table; `families` are the allowed `family` values.
+    pub fn check(self, families: &[&str]) -> Result<Prices, Diagnostics> {
+        let mut problems = Diagnostics::default();
+        for loaded in &self.0.tables {
+            validate_table(loaded, families, &mut problems);
+        }
+        check_provisioned_models(&self.0, &mut problems);
+        problems.into_result(self.0)
     }
 }
 

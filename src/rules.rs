@@ -56,6 +56,7 @@ impl RuleSet {
             let before = problems.len();
             check_shape(located, &mut problems);
             let condition = rule.when.value.trim();
+            let mut uses_route = true;
             match env.compile_expression(condition) {
                 Err(e) => problems.push(located.error_at(
                     &rule.when,
@@ -67,6 +68,7 @@ impl RuleSet {
                     ),
                 )),
                 Ok(expression) => {
+                    uses_route = expression.undeclared_variables(false).contains("route");
                     for variable in sorted(expression.undeclared_variables(true)) {
                         if let Some(problem) =
                             unknown_variable(&variable, catalogue, &route_attributes)
@@ -114,10 +116,6 @@ impl RuleSet {
                     }
                 }
             }
-            let uses_route = env
-                .compile_expression(condition)
-                .map(|e| e.undeclared_variables(false).contains("route"))
-                .unwrap_or(true);
             rules.push(CompiledRule {
                 rule: rule.clone(),
                 uses_route,

@@ -258,6 +258,17 @@ proptest! {
     }
 
     #[test]
+    fn batch_share_one_costs_half_of_share_zero(input in 0u64..=1_000_000_000_000, output in 0u64..=1_000_000_000_000, route in 0..4usize) {
+        // Routes with 50% batch processing for this model.
+        let route = ["anthropic-api", "bedrock-global", "bedrock-geo", "vertex-global"][route];
+        let mut u = Usage::plain(input, output);
+        let on_demand = exact(&cost(route, "claude-sonnet-4-5", &u));
+        u.batch = Decimal::ONE;
+        let batch = exact(&cost(route, "claude-sonnet-4-5", &u));
+        prop_assert_eq!(batch * Decimal::TWO, on_demand);
+    }
+
+    #[test]
     fn the_regional_premium_is_exactly_ten_percent_before_rounding(u in usage()) {
         let g = exact(&cost("bedrock-global", "claude-sonnet-4-5", &u));
         let r = exact(&cost("bedrock-geo", "claude-sonnet-4-5", &u));
