@@ -55,3 +55,4 @@ pub mod rules;
 pub mod schema;
 pub mod table;
 pub mod templates;
+pub mod usage;

@@ -1,0 +1,55 @@
+//! Reading real usage: the input side of `routewise replay`.
+//!
+//! Two formats are read, both streaming (memory does not grow with the file's size):
+//!
+//! - a usage **CSV**, one row per request or per time bucket ([`read_csv`]; the columns are
+//!   described in [`csv_header`]);
+//! - the JSON of Anthropic's Admin API **messages usage report**
+//!   (`GET /v1/organizations/usage_report/messages`), one page or several pages one after
+//!   another (`read_usage_report`, next).
+//!
+//! Both produce [`UsageTotals`]: token sums per catalogue model, split into standard, batch
+//! and long-context traffic ([`ModelUsage`]), the raw names of models the catalogue does not
+//! know with their row counts (never silently dropped), bad rows skipped, and a per-minute
+//! [`LoadProfile`] for provisioned-throughput sizing.
+//!
+//! Model names in any provider's format are mapped to the catalogue with
+//! [`catalogue_model`]. Bad rows are [`Diagnostic`]s naming file, line, column and key;
+//! with `skip_bad_rows` they are counted and the first few kept instead of stopping.
+//! Sums are checked: a file whose totals would overflow 64 bits gets an error, never a
+//! wrapped number. No input makes these readers panic.
+//!
+//! ```
+//! use routewise::usage::read_csv;
+//!
+//! let csv = "timestamp,model,input_tokens,output_tokens,batch\n\
+//!            2026-10-01T12:00:05Z,us.anthropic.claude-sonnet-4-5-20250929-v1:0,1200,300,false\n\
+//!            2026-10-01T12:00:40Z,claude-sonnet-4-5@20250929,800,100,true\n\
+//!            2026-10-01T12:01:10Z,gpt-4o,10,10,false\n";
+//! let totals = read_csv(csv.as_bytes(), "usage.csv", &["claude-sonnet-4-5"], false).unwrap();
+//! let sonnet = &totals.by_model["claude-sonnet-4-5"];
+//! assert_eq!((sonnet.standard.input, sonnet.batch.input), (1200, 800));
+//! assert_eq!(totals.unknown_models["gpt-4o"], 1);
+//! assert_eq!(totals.load.peak_tokens_per_minute(), 2400);
+//! ```
+
+mod accumulate;
+mod csv;
+pub mod csv_header;
+pub mod load;
+mod model_cache;
+pub mod model_id;
+mod number;
+pub mod timestamp;
+pub mod tokens;
+pub mod totals;
+
+pub use self::csv::read_csv;
+pub use self::load::LoadProfile;
+pub use self::model_cache::{MAX_MODEL_NAMES, OTHER_UNKNOWN_MODELS};
+pub use self::model_id::catalogue_model;
+pub use self::tokens::{ModelUsage, Tier, TokenBreakdown};
+pub use self::totals::{MAX_SKIPPED_MESSAGES, UsageTotals};
+
+#[doc(no_inline)]
+pub use crate::diagnostic::Diagnostic;
