@@ -46,7 +46,10 @@ pub fn read_csv<R: Read>(
     {
         return Err(acc
             .error(1, 1, None, "the file is empty".to_owned())
-            .with_help("a usage CSV starts with a header row, such as `timestamp,model,input_tokens,output_tokens`"));
+            .with_help(
+                "a usage CSV starts with a header row, such as \
+                 `timestamp,model,input_tokens,output_tokens`",
+            ));
     }
     let header_line = line_of(&record);
     let header = Header::parse(&record, |column, key, message| {

@@ -6,7 +6,7 @@
 //!   described in [`csv_header`]);
 //! - the JSON of Anthropic's Admin API **messages usage report**
 //!   (`GET /v1/organizations/usage_report/messages`), one page or several pages one after
-//!   another (`read_usage_report`, next).
+//!   another ([`read_usage_report`]).
 //!
 //! Both produce [`UsageTotals`]: token sums per catalogue model, split into standard, batch
 //! and long-context traffic ([`ModelUsage`]), the raw names of models the catalogue does not
@@ -36,10 +36,13 @@
 mod accumulate;
 mod csv;
 pub mod csv_header;
+mod json_values;
+mod line_counter;
 pub mod load;
 mod model_cache;
 pub mod model_id;
 mod number;
+mod report_json;
 pub mod timestamp;
 pub mod tokens;
 pub mod totals;
@@ -48,6 +51,7 @@ pub use self::csv::read_csv;
 pub use self::load::LoadProfile;
 pub use self::model_cache::{MAX_MODEL_NAMES, OTHER_UNKNOWN_MODELS};
 pub use self::model_id::catalogue_model;
+pub use self::report_json::read_usage_report;
 pub use self::tokens::{ModelUsage, Tier, TokenBreakdown};
 pub use self::totals::{MAX_SKIPPED_MESSAGES, UsageTotals};
 
