@@ -1,9 +1,9 @@
 //! The running totals both readers feed, one row at a time, without allocating.
 //!
 //! Sums live in vectors indexed by model slot while reading and become the maps of
-//! [`UsageTotals`] once, at the end. One-minute load is gathered per minute before it
-//! reaches the load profile, so a time-sorted file touches the profile once a minute, not
-//! once a row.
+//! [`UsageTotals`] once, at the end. One-minute load is gathered in a dense window before it
+//! reaches the load profile, so a time-sorted file touches the profile's map at most once a
+//! minute, not once a row.
 
 use std::collections::BTreeMap;
 
@@ -169,12 +169,18 @@ impl<'k> Accumulator<'k> {
     }
 }
 
-/// A load profile with the current minute's one-minute tokens gathered in front of it.
+/// Minutes gathered densely before they reach the load profile.
+const WINDOW_MINUTES: usize = 1440;
+
+/// A load profile with a dense window of one-minute totals in front of it. Time-sorted rows
+/// land in the window (an array add); the window reaches the profile's map once, when rows
+/// move past it, touching it only where the level changes. Rows before the window, and
+/// bucket rows, go to the profile directly. Memory is the fixed window plus the profile.
 #[derive(Debug, Clone, Default)]
 struct GatheredLoad {
     profile: LoadProfile,
-    minute: u64,
-    tokens: u64,
+    base: u64,
+    window: Vec<u64>,
 }
 
 impl GatheredLoad {
@@ -182,19 +188,27 @@ impl GatheredLoad {
     fn add(&mut self, minute: u64, minutes: u64, tokens: u64) {
         if minutes > 1 {
             self.profile.add(minute, minutes, tokens);
-        } else if minute == self.minute {
-            // Cannot overflow: every token here is also in the checked `all_tokens`.
-            self.tokens = self.tokens.saturating_add(tokens);
-        } else {
-            self.flush();
-            self.minute = minute;
-            self.tokens = tokens;
+            return;
+        }
+        match minute.checked_sub(self.base) {
+            Some(offset) if offset < self.window.len() as u64 => {
+                // Cannot overflow: every token here is also in the checked `all_tokens`.
+                let slot = &mut self.window[offset as usize];
+                *slot = slot.saturating_add(tokens);
+            }
+            Some(_) => {
+                self.flush();
+                self.base = minute;
+                self.window.resize(WINDOW_MINUTES, 0);
+                self.window[0] = tokens;
+            }
+            None => self.profile.add(minute, 1, tokens),
         }
     }
 
     fn flush(&mut self) {
-        self.profile.add(self.minute, 1, self.tokens);
-        self.tokens = 0;
+        self.profile.add_minutes(self.base, &self.window);
+        self.window.fill(0);
     }
 
     fn finish(&mut self) -> LoadProfile {

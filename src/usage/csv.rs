@@ -12,7 +12,7 @@ use super::accumulate::{Accumulator, Row};
 use super::csv_header::{Column, Header};
 use super::model_cache::Slot;
 use super::number::{parse_bucket_width, parse_context_window, parse_count, parse_flag};
-use super::timestamp::parse_minute;
+use super::timestamp::TimestampParser;
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
 use crate::diagnostic::Diagnostic;
@@ -59,11 +59,12 @@ pub fn read_csv<R: Read>(
         acc.note(note.clone());
     }
     let mut unmarked_long_rows: u64 = 0;
+    let mut timestamps = TimestampParser::default();
     while csv
         .read_byte_record(&mut record)
         .map_err(|e| io_error(&acc, e))?
     {
-        match parse_row(&record, &header, &mut acc) {
+        match parse_row(&record, &header, &mut acc, &mut timestamps) {
             Ok((slot, row, unmarked_long)) => {
                 if let Err(message) = acc.add(slot, &row, 1) {
                     let diagnostic = acc.error(line_of(&record), 1, None, message.to_owned());
@@ -195,6 +196,7 @@ fn parse_row(
     record: &ByteRecord,
     header: &Header,
     acc: &mut Accumulator,
+    timestamps: &mut TimestampParser,
 ) -> Result<(Slot, Row, bool), Problem> {
     if record.len() != header.width {
         return Err(Problem::Width(record.len()));
@@ -203,7 +205,9 @@ fn parse_row(
     if timestamp.trim_ascii().is_empty() {
         return Err(Problem::Empty(Column::Timestamp));
     }
-    let minute = parse_minute(timestamp).map_err(|why| Problem::Field(Column::Timestamp, why))?;
+    let minute = timestamps
+        .parse_minute(timestamp)
+        .map_err(|why| Problem::Field(Column::Timestamp, why))?;
     let input = count(record, header, Column::Input)?;
     let output = count(record, header, Column::Output)?;
     let cache_read = count(record, header, Column::CacheRead)?;

@@ -3,7 +3,9 @@
 //! The profile is a step function stored as its changes (a difference map): adding `t`
 //! tokens spread over minutes `[s, s + n)` touches at most three keys, whatever `n` is, so a
 //! daily bucket costs the same as a one-minute row. Keys are minutes, so memory is bounded
-//! by the time span (and by the number of rows), never by the size of the file.
+//! by the time span (and by the number of rows), never by the size of the file. Changes
+//! that arrive in time order (runs of minutes from a time-sorted file) are appended to a
+//! vector; the rest go to a map; readers see the two merged.
 //!
 //! Attribution: a row or result for one request or one minute counts in its minute. A
 //! coarser bucket (an hourly or daily usage-report bucket, a CSV row with `bucket_width`)
@@ -16,10 +18,11 @@ use std::collections::BTreeMap;
 
 /// Per-minute token totals (input + output + cache reads + cache writes), keyed by minutes
 /// since the Unix epoch.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadProfile {
-    /// Change of the per-minute rate at each minute; only non-zero changes are kept, which
-    /// makes the representation canonical (equal profiles compare equal).
+    /// Changes of the per-minute rate appended in time order (keys strictly increasing).
+    runs: Vec<(u64, i128)>,
+    /// Changes of the per-minute rate that arrived out of time order.
     changes: BTreeMap<u64, i128>,
     first: Option<u64>,
     /// One past the last minute with load.
@@ -51,6 +54,77 @@ impl LoadProfile {
         self.total += u128::from(tokens);
     }
 
+    /// Adds one-minute loads for consecutive minutes from `start` (`tokens[i]` in minute
+    /// `start + i`), touching the map only where the level changes: the bulk path for
+    /// time-sorted rows.
+    pub fn add_minutes(&mut self, start: u64, tokens: &[u64]) {
+        let Some(first) = tokens.iter().position(|&t| t > 0) else {
+            return;
+        };
+        let last = tokens.iter().rposition(|&t| t > 0).unwrap_or(first);
+        let in_order = self
+            .runs
+            .last()
+            .is_none_or(|(k, _)| *k <= start + first as u64);
+        let mut level: u64 = 0;
+        for (i, &t) in tokens.iter().enumerate().take(last + 1).skip(first) {
+            if t != level {
+                let delta = i128::from(t) - i128::from(level);
+                self.record(in_order, start + i as u64, delta);
+                level = t;
+            }
+            self.total += u128::from(t);
+        }
+        self.record(in_order, start + last as u64 + 1, -i128::from(level));
+        let first = start + first as u64;
+        self.first = Some(self.first.map_or(first, |f| f.min(first)));
+        self.end = self.end.max(start + last as u64 + 1);
+        self.widest_bucket = self.widest_bucket.max(1);
+    }
+
+    /// Appends a change at or after the last appended one, or records it in the map.
+    fn record(&mut self, in_order: bool, minute: u64, delta: i128) {
+        if !in_order {
+            return self.change(minute, delta);
+        }
+        match self.runs.last_mut() {
+            Some((last, sum)) if *last == minute => {
+                *sum += delta;
+                if *sum == 0 {
+                    self.runs.pop();
+                }
+            }
+            _ => self.runs.push((minute, delta)),
+        }
+    }
+
+    /// Every non-zero change, in time order: the runs and the map merged.
+    fn all_changes(&self) -> impl Iterator<Item = (u64, i128)> + '_ {
+        let mut runs = self.runs.iter().copied().peekable();
+        let mut map = self.changes.iter().map(|(k, d)| (*k, *d)).peekable();
+        std::iter::from_fn(move || {
+            loop {
+                let next = match (runs.peek(), map.peek()) {
+                    (None, None) => return None,
+                    (Some(_), None) => runs.next(),
+                    (None, Some(_)) => map.next(),
+                    (Some(a), Some(b)) if a.0 < b.0 => runs.next(),
+                    (Some(a), Some(b)) if a.0 > b.0 => map.next(),
+                    (Some(_), Some(_)) => {
+                        let (minute, a) = runs.next()?;
+                        let (_, b) = map.next()?;
+                        Some((minute, a + b))
+                    }
+                };
+                if let Some((minute, delta)) = next
+                    && delta != 0
+                {
+                    return Some((minute, delta));
+                }
+            }
+        })
+    }
+
     fn change(&mut self, minute: u64, delta: i128) {
         let entry = self.changes.entry(minute).or_insert(0);
         *entry += delta;
@@ -61,7 +135,7 @@ impl LoadProfile {
 
     /// Adds another profile (from another file of the same period, say).
     pub fn merge(&mut self, other: &LoadProfile) {
-        for (&minute, &delta) in &other.changes {
+        for (minute, delta) in other.all_changes() {
             self.change(minute, delta);
         }
         if let Some(first) = other.first {
@@ -76,7 +150,7 @@ impl LoadProfile {
     pub fn peak_tokens_per_minute(&self) -> u64 {
         let mut level: i128 = 0;
         let mut peak: i128 = 0;
-        for delta in self.changes.values() {
+        for (_, delta) in self.all_changes() {
             level += delta;
             peak = peak.max(level);
         }
@@ -106,17 +180,30 @@ impl LoadProfile {
 
     /// Tokens in each minute of the span, zero minutes included, in order.
     pub fn per_minute(&self) -> impl Iterator<Item = u64> + '_ {
-        let mut changes = self.changes.iter().peekable();
+        let mut changes = self.all_changes().peekable();
         let mut level: i128 = 0;
         let start = self.first.unwrap_or(0);
         (start..start + self.minutes()).map(move |minute| {
-            while let Some((_, delta)) = changes.next_if(|(m, _)| **m <= minute) {
+            while let Some((_, delta)) = changes.next_if(|(m, _)| *m <= minute) {
                 level += delta;
             }
             u64::try_from(level).unwrap_or(u64::MAX)
         })
     }
 }
+
+/// Equal when they describe the same load, however the changes are stored.
+impl PartialEq for LoadProfile {
+    fn eq(&self, other: &Self) -> bool {
+        self.first == other.first
+            && self.end == other.end
+            && self.widest_bucket == other.widest_bucket
+            && self.total == other.total
+            && self.all_changes().eq(other.all_changes())
+    }
+}
+
+impl Eq for LoadProfile {}
 
 #[cfg(test)]
 mod tests {
@@ -161,6 +248,30 @@ mod tests {
         assert_eq!(load.minutes(), 0);
         load.add(u64::MAX - 1, 10, u64::MAX);
         assert_eq!(load.peak_tokens_per_minute(), u64::MAX);
+    }
+
+    #[test]
+    fn a_run_of_minutes_is_the_same_as_adding_each() {
+        let run = [0, 4, 4, 0, 7, 1, 0];
+        let mut each = LoadProfile::default();
+        for (i, &t) in run.iter().enumerate() {
+            each.add(100 + i as u64, 1, t);
+        }
+        let mut bulk = LoadProfile::default();
+        bulk.add_minutes(100, &run);
+        assert_eq!(bulk, each);
+        assert_eq!(bulk.per_minute().collect::<Vec<_>>(), [4, 4, 0, 7, 1]);
+        bulk.add_minutes(0, &[0, 0]);
+        assert_eq!(bulk, each);
+        // A later run is appended; an earlier one goes to the map; both read the same.
+        bulk.add_minutes(106, &[2, 2]);
+        bulk.add_minutes(90, &[3]);
+        each.add(106, 1, 2);
+        each.add(107, 1, 2);
+        each.add(90, 1, 3);
+        assert_eq!(bulk, each);
+        assert!(!bulk.runs.is_empty() && !bulk.changes.is_empty());
+        assert_eq!(bulk.peak_tokens_per_minute(), 7);
     }
 
     #[test]

@@ -5,8 +5,14 @@
 //! The cache and the list of unknown names are bounded, so a file with millions of distinct
 //! names cannot grow memory without limit: past the bound, new names are resolved each
 //! time and new unknown names are counted together under [`OTHER_UNKNOWN_MODELS`].
+//!
+//! The cache hashes with FxHash: the keys are a few dozen bytes and the lookup runs once per
+//! row, where SipHash's resistance to chosen keys is not worth its cost (a hostile file
+//! could at worst slow its own reading, bounded by the cache size).
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 
 use super::model_id::catalogue_model;
 
@@ -31,7 +37,7 @@ pub enum Slot {
 #[derive(Debug)]
 pub struct ModelCache<'k> {
     known: &'k [&'k str],
-    cache: HashMap<Box<[u8]>, Slot>,
+    cache: FxHashMap<Box<[u8]>, Slot>,
     unknown_names: Vec<String>,
     unknown_index: HashMap<String, usize>,
 }
@@ -40,7 +46,7 @@ impl<'k> ModelCache<'k> {
     pub fn new(known: &'k [&'k str]) -> Self {
         Self {
             known,
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
             unknown_names: Vec::new(),
             unknown_index: HashMap::new(),
         }

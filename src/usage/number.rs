@@ -7,6 +7,12 @@ pub type FieldError = &'static str;
 /// A non-negative whole number of tokens or requests. Surrounding spaces are allowed; an
 /// empty field is `None` so the caller can decide whether the column may be blank.
 pub fn parse_count(text: &[u8]) -> Result<Option<u64>, FieldError> {
+    // Fast path: up to 19 digits cannot overflow u64, so no check per digit is needed.
+    if !text.is_empty() && text.len() <= 19 && text.iter().all(u8::is_ascii_digit) {
+        return Ok(Some(
+            text.iter().fold(0u64, |n, &b| n * 10 + u64::from(b - b'0')),
+        ));
+    }
     let text = text.trim_ascii();
     if text.is_empty() {
         return Ok(None);
@@ -58,6 +64,11 @@ fn is_decimal(text: &[u8]) -> bool {
 
 /// A yes/no flag: `true`/`false`/`1`/`0` in any letter case; empty is `None`.
 pub fn parse_flag(text: &[u8]) -> Result<Option<bool>, FieldError> {
+    match text {
+        b"false" | b"0" => return Ok(Some(false)),
+        b"true" | b"1" => return Ok(Some(true)),
+        _ => {}
+    }
     let text = text.trim_ascii();
     if text.is_empty() {
         Ok(None)
@@ -103,6 +114,11 @@ mod tests {
     #[test]
     fn counts() {
         assert_eq!(parse_count(b"0"), Ok(Some(0)));
+        assert_eq!(
+            parse_count(b"9999999999999999999"),
+            Ok(Some(9_999_999_999_999_999_999))
+        );
+        assert_eq!(parse_count(b"00000000000000000000001"), Ok(Some(1)));
         assert_eq!(parse_count(b" 1234 "), Ok(Some(1234)));
         assert_eq!(parse_count(b""), Ok(None));
         assert_eq!(parse_count(b"  "), Ok(None));

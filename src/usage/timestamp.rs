@@ -16,20 +16,79 @@ const FORMS: &str = "expected `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]` or `YYYY-MM
 
 /// Minutes since 1970-01-01T00:00Z of a timestamp.
 pub fn parse_minute(text: &[u8]) -> Result<u64, TimestampError> {
-    let text = trim(text);
-    if text.len() < 19 {
-        return Err(FORMS);
+    TimestampParser::default().parse_minute(text)
+}
+
+/// A timestamp parser that remembers the last date it converted: rows of a usage file come
+/// in date order, so the calendar arithmetic runs once a day, not once a row.
+#[derive(Debug, Default, Clone)]
+pub struct TimestampParser {
+    /// The last `YYYY-MM-DD` seen, and its days since the epoch.
+    date: Option<([u8; 10], i64)>,
+}
+
+impl TimestampParser {
+    /// Minutes since 1970-01-01T00:00Z of a timestamp.
+    pub fn parse_minute(&mut self, text: &[u8]) -> Result<u64, TimestampError> {
+        let text = trim(text);
+        if text.len() < 19 {
+            return Err(FORMS);
+        }
+        let days = match self.date {
+            Some((date, days)) if text[..10] == date => days,
+            _ => {
+                let days = parse_date(&text[..10])?;
+                let mut date = [0u8; 10];
+                date.copy_from_slice(&text[..10]);
+                self.date = Some((date, days));
+                days
+            }
+        };
+        let hour = digits(&text[11..13])?;
+        let minute = digits(&text[14..16])?;
+        let second = digits(&text[17..19])?;
+        if text[13] != b':' || text[16] != b':' {
+            return Err(FORMS);
+        }
+        if !matches!(text[10], b'T' | b't' | b' ') {
+            return Err(FORMS);
+        }
+        if hour > 23 || minute > 59 || second > 60 {
+            return Err("the time of day is out of range");
+        }
+        let mut rest = &text[19..];
+        if let [b'.', tail @ ..] = rest {
+            let n = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+            if n == 0 {
+                return Err("a decimal point must be followed by digits");
+            }
+            rest = &tail[n..];
+        }
+        let offset_minutes: i64 = match rest {
+            [] | [b'Z'] | [b'z'] => 0,
+            [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+                let hours = digits(&[*h1, *h2])?;
+                let minutes = digits(&[*m1, *m2])?;
+                if hours > 23 || minutes > 59 {
+                    return Err("the UTC offset is out of range");
+                }
+                let offset = i64::from(hours * 60 + minutes);
+                if *sign == b'-' { -offset } else { offset }
+            }
+            _ => return Err(FORMS),
+        };
+        let local = days * 1440 + i64::from(hour * 60 + minute);
+        u64::try_from(local - offset_minutes)
+            .map_err(|_| "timestamps before 1970 are not supported")
     }
+}
+
+/// Days since the epoch of `YYYY-MM-DD`, checked to be a real date.
+fn parse_date(text: &[u8]) -> Result<i64, TimestampError> {
     let year = digits(&text[0..4])?;
     let month = digits(&text[5..7])?;
     let day = digits(&text[8..10])?;
-    let hour = digits(&text[11..13])?;
-    let minute = digits(&text[14..16])?;
-    let second = digits(&text[17..19])?;
-    if text[4] != b'-' || text[7] != b'-' || text[13] != b':' || text[16] != b':' {
-        return Err(FORMS);
-    }
-    if !matches!(text[10], b'T' | b't' | b' ') {
+    if text[4] != b'-' || text[7] != b'-' {
         return Err(FORMS);
     }
     if !(1..=12).contains(&month) {
@@ -38,33 +97,7 @@ pub fn parse_minute(text: &[u8]) -> Result<u64, TimestampError> {
     if day < 1 || day > days_in_month(year, month) {
         return Err("the day does not exist in that month");
     }
-    if hour > 23 || minute > 59 || second > 60 {
-        return Err("the time of day is out of range");
-    }
-    let mut rest = &text[19..];
-    if let [b'.', tail @ ..] = rest {
-        let n = tail.iter().take_while(|b| b.is_ascii_digit()).count();
-        if n == 0 {
-            return Err("a decimal point must be followed by digits");
-        }
-        rest = &tail[n..];
-    }
-    let offset_minutes: i64 = match rest {
-        [] | [b'Z'] | [b'z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let hours = digits(&[*h1, *h2])?;
-            let minutes = digits(&[*m1, *m2])?;
-            if hours > 23 || minutes > 59 {
-                return Err("the UTC offset is out of range");
-            }
-            let offset = i64::from(hours * 60 + minutes);
-            if *sign == b'-' { -offset } else { offset }
-        }
-        _ => return Err(FORMS),
-    };
-    let days = days_from_civil(i64::from(year), month, day);
-    let local = days * 1440 + i64::from(hour * 60 + minute);
-    u64::try_from(local - offset_minutes).map_err(|_| "timestamps before 1970 are not supported")
+    Ok(days_from_civil(i64::from(year), month, day))
 }
 
 fn trim(text: &[u8]) -> &[u8] {
@@ -138,6 +171,22 @@ mod tests {
         assert_eq!(minute("2026-10-01 12:34:56"), Ok(utc));
         assert_eq!(minute("2026-10-01t12:34:00.5z"), Ok(utc));
         assert_eq!(minute(" 2026-10-01 12:34:56 "), Ok(utc));
+    }
+
+    #[test]
+    fn the_remembered_date_gives_the_same_answers() {
+        let mut parser = TimestampParser::default();
+        for text in [
+            "2026-10-01T00:00:00Z",
+            "2026-10-01T23:59:59+01:00",
+            "2026-10-01 12:00:00",
+            "2026-10-02T00:00:00Z",
+            "2026-10-01T00:00:00Z",
+            "2026-02-30T00:00:00Z",
+            "2026-10-01T25:00:00Z",
+        ] {
+            assert_eq!(parser.parse_minute(text.as_bytes()), minute(text), "{text}");
+        }
     }
 
     #[test]
