@@ -5,7 +5,8 @@
 //! daily bucket costs the same as a one-minute row. Keys are minutes, so memory is bounded
 //! by the time span (and by the number of rows), never by the size of the file. Changes
 //! that arrive in time order (runs of minutes from a time-sorted file) are appended to a
-//! vector; the rest go to a map; readers see the two merged.
+//! compact log (about five bytes a minute, see [`super::change_log`]); the rest go to a
+//! map; readers see the two merged.
 //!
 //! Attribution: a row or result for one request or one minute counts in its minute. A
 //! coarser bucket (an hourly or daily usage-report bucket, a CSV row with `bucket_width`)
@@ -16,12 +17,14 @@
 
 use std::collections::BTreeMap;
 
+use super::change_log::ChangeLog;
+
 /// Per-minute token totals (input + output + cache reads + cache writes), keyed by minutes
 /// since the Unix epoch.
 #[derive(Debug, Clone, Default)]
 pub struct LoadProfile {
-    /// Changes of the per-minute rate appended in time order (keys strictly increasing).
-    runs: Vec<(u64, i128)>,
+    /// Changes of the per-minute rate that arrived in time order, compactly.
+    runs: ChangeLog,
     /// Changes of the per-minute rate that arrived out of time order.
     changes: BTreeMap<u64, i128>,
     first: Option<u64>,
@@ -64,8 +67,8 @@ impl LoadProfile {
         let last = tokens.iter().rposition(|&t| t > 0).unwrap_or(first);
         let in_order = self
             .runs
-            .last()
-            .is_none_or(|(k, _)| *k <= start + first as u64);
+            .last_minute()
+            .is_none_or(|last| last <= start + first as u64);
         let mut level: u64 = 0;
         for (i, &t) in tokens.iter().enumerate().take(last + 1).skip(first) {
             if t != level {
@@ -82,25 +85,16 @@ impl LoadProfile {
         self.widest_bucket = self.widest_bucket.max(1);
     }
 
-    /// Appends a change at or after the last appended one, or records it in the map.
+    /// Appends a change to the runs when it is in time order, or records it in the map.
     fn record(&mut self, in_order: bool, minute: u64, delta: i128) {
-        if !in_order {
-            return self.change(minute, delta);
-        }
-        match self.runs.last_mut() {
-            Some((last, sum)) if *last == minute => {
-                *sum += delta;
-                if *sum == 0 {
-                    self.runs.pop();
-                }
-            }
-            _ => self.runs.push((minute, delta)),
+        if !(in_order && self.runs.push(minute, delta)) {
+            self.change(minute, delta);
         }
     }
 
     /// Every non-zero change, in time order: the runs and the map merged.
     fn all_changes(&self) -> impl Iterator<Item = (u64, i128)> + '_ {
-        let mut runs = self.runs.iter().copied().peekable();
+        let mut runs = self.runs.iter().peekable();
         let mut map = self.changes.iter().map(|(k, d)| (*k, *d)).peekable();
         std::iter::from_fn(move || {
             loop {
@@ -248,6 +242,14 @@ mod tests {
         assert_eq!(load.minutes(), 0);
         load.add(u64::MAX - 1, 10, u64::MAX);
         assert_eq!(load.peak_tokens_per_minute(), u64::MAX);
+        // Changes too large for the compact runs still read back exactly.
+        let mut huge = LoadProfile::default();
+        huge.add_minutes(7, &[u64::MAX, 1, u64::MAX]);
+        assert_eq!(
+            huge.per_minute().collect::<Vec<_>>(),
+            [u64::MAX, 1, u64::MAX]
+        );
+        assert_eq!(huge.total_tokens(), 2 * u128::from(u64::MAX) + 1);
     }
 
     #[test]
@@ -270,7 +272,7 @@ mod tests {
         each.add(107, 1, 2);
         each.add(90, 1, 3);
         assert_eq!(bulk, each);
-        assert!(!bulk.runs.is_empty() && !bulk.changes.is_empty());
+        assert!(bulk.runs.last_minute().is_some() && !bulk.changes.is_empty());
         assert_eq!(bulk.peak_tokens_per_minute(), 7);
     }
 

@@ -34,6 +34,7 @@
 //! ```
 
 mod accumulate;
+mod change_log;
 mod csv;
 pub mod csv_header;
 mod json_values;
