@@ -5,7 +5,7 @@
 //! daily bucket costs the same as a one-minute row. Keys are minutes, so memory is bounded
 //! by the time span (and by the number of rows), never by the size of the file. Changes
 //! that arrive in time order (runs of minutes from a time-sorted file) are appended to a
-//! compact log (about five bytes a minute, see [`super::change_log`]); the rest go to a
+//! compact log (about five bytes a minute, see `change_log.rs`); the rest go to a
 //! map; readers see the two merged.
 //!
 //! Attribution: a row or result for one request or one minute counts in its minute. A
@@ -60,7 +60,10 @@ impl LoadProfile {
     /// Adds one-minute loads for consecutive minutes from `start` (`tokens[i]` in minute
     /// `start + i`), touching the map only where the level changes: the bulk path for
     /// time-sorted rows.
-    pub fn add_minutes(&mut self, start: u64, tokens: &[u64]) {
+    pub(crate) fn add_minutes(&mut self, start: u64, tokens: &[u64]) {
+        // Minutes past the end of time are dropped rather than wrapped.
+        let room = usize::try_from(u64::MAX - start).unwrap_or(usize::MAX);
+        let tokens = &tokens[..tokens.len().min(room)];
         let Some(first) = tokens.iter().position(|&t| t > 0) else {
             return;
         };
@@ -265,6 +268,9 @@ mod tests {
         assert_eq!(bulk.per_minute().collect::<Vec<_>>(), [4, 4, 0, 7, 1]);
         bulk.add_minutes(0, &[0, 0]);
         assert_eq!(bulk, each);
+        let mut end_of_time = LoadProfile::default();
+        end_of_time.add_minutes(u64::MAX - 2, &[1, 2, 3, 4]);
+        assert_eq!(end_of_time.per_minute().collect::<Vec<_>>(), [1, 2]);
         // A later run is appended; an earlier one goes to the map; both read the same.
         bulk.add_minutes(106, &[2, 2]);
         bulk.add_minutes(90, &[3]);

@@ -19,6 +19,25 @@
 //! Sums are checked: a file whose totals would overflow 64 bits gets an error, never a
 //! wrapped number. No input makes these readers panic.
 //!
+//! ## What the totals mean
+//!
+//! - `input` is uncached input (the API's `input_tokens`, the report's
+//!   `uncached_input_tokens`); cache reads and 5-minute and 1-hour cache writes have their
+//!   own counts.
+//! - Each model's rows fall in exactly one of four breakdowns: `standard`, `batch`,
+//!   `long_context` (above 200K tokens of context, where the source says so) and
+//!   `batch_long_context` (both, since the batch discount applies to long-context rates).
+//! - `rows` counts accepted rows, priced or not; `rows + skipped_rows` is every data row.
+//! - `load` holds tokens per minute of every accepted row (unknown models included);
+//!   `load_by_model` one profile per catalogue model, since provisioned capacity is bought
+//!   per model. Bucketed rows are spread evenly over their minutes, so the peak of hourly
+//!   or daily data is a lower bound ([`LoadProfile::widest_bucket_minutes`] says how coarse
+//!   it was). Memory grows with the time span (a few bytes per minute and profile), not
+//!   with the file.
+//! - `notes` say what a reader of the totals should know: ignored CSV columns, coarse
+//!   buckets, service tiers counted as standard, rows that look long-context but were not
+//!   marked, a usage report with pages missing.
+//!
 //! ```
 //! use routewise::usage::read_csv;
 //!
@@ -43,7 +62,7 @@ pub mod load;
 mod model_cache;
 pub mod model_id;
 mod number;
-mod report_json;
+pub mod report_json;
 pub mod timestamp;
 pub mod tokens;
 pub mod totals;
@@ -52,7 +71,7 @@ pub use self::csv::read_csv;
 pub use self::load::LoadProfile;
 pub use self::model_cache::{MAX_MODEL_NAMES, OTHER_UNKNOWN_MODELS};
 pub use self::model_id::catalogue_model;
-pub use self::report_json::read_usage_report;
+pub use self::report_json::{NO_MODEL, read_usage_report};
 pub use self::tokens::{ModelUsage, Tier, TokenBreakdown};
 pub use self::totals::{MAX_SKIPPED_MESSAGES, UsageTotals};
 
