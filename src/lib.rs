@@ -60,3 +60,4 @@ pub mod schema;
 pub mod sweep;
 pub mod table;
 pub mod templates;
+pub mod usage;

@@ -1,0 +1,218 @@
+//! The running totals both readers feed, one row at a time, without allocating.
+//!
+//! Sums live in vectors indexed by model slot while reading and become the maps of
+//! [`UsageTotals`] once, at the end. One-minute load is gathered in a dense window before it
+//! reaches the load profile, so a time-sorted file touches the profile's map at most once a
+//! minute, not once a row.
+
+use std::collections::BTreeMap;
+
+use super::load::LoadProfile;
+use super::model_cache::{ModelCache, Slot};
+use super::tokens::{ModelUsage, Tier, TokenBreakdown};
+use super::totals::{MAX_SKIPPED_MESSAGES, UsageTotals};
+use crate::diagnostic::Diagnostic;
+
+/// The message of a row whose tokens would overflow the totals.
+pub const OVERFLOW: &str = "adding this row would make the token totals overflow 64 bits";
+
+/// One accepted row, ready to add.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    /// Start of the row's time, in minutes since the Unix epoch.
+    pub minute: u64,
+    /// How many minutes the row's tokens are spread over (1 for a request).
+    pub bucket_minutes: u64,
+    pub tier: Tier,
+    pub tokens: TokenBreakdown,
+    pub web_search_requests: u64,
+}
+
+pub struct Accumulator<'k> {
+    file: String,
+    skip_bad_rows: bool,
+    pub models: ModelCache<'k>,
+    usage: Vec<ModelUsage>,
+    unknown_rows: Vec<u64>,
+    rows: u64,
+    skipped_rows: u64,
+    skipped: Vec<Diagnostic>,
+    all_tokens: u64,
+    load: GatheredLoad,
+    load_by_model: Vec<GatheredLoad>,
+    notes: Vec<String>,
+}
+
+impl<'k> Accumulator<'k> {
+    pub fn new(file: &str, known_models: &'k [&'k str], skip_bad_rows: bool) -> Self {
+        Self {
+            file: file.to_owned(),
+            skip_bad_rows,
+            models: ModelCache::new(known_models),
+            usage: vec![ModelUsage::default(); known_models.len()],
+            unknown_rows: Vec::new(),
+            rows: 0,
+            skipped_rows: 0,
+            skipped: Vec::new(),
+            all_tokens: 0,
+            load: GatheredLoad::default(),
+            load_by_model: vec![GatheredLoad::default(); known_models.len()],
+            notes: Vec::new(),
+        }
+    }
+
+    /// Adds `count` rows whose tokens sum to `row.tokens` (1 for a CSV row; a usage-report
+    /// bucket adds its results per model and tier). On overflow nothing is added and the
+    /// caller reports [`OVERFLOW`].
+    #[inline]
+    pub fn add(&mut self, slot: Slot, row: &Row, count: u64) -> Result<(), &'static str> {
+        let tokens = row.tokens.total().ok_or(OVERFLOW)?;
+        let all_tokens = self.all_tokens.checked_add(tokens).ok_or(OVERFLOW)?;
+        let rows = self.rows.checked_add(count).ok_or(OVERFLOW)?;
+        match slot {
+            Slot::Known(i) => {
+                let usage = self.usage.get_mut(i).ok_or(OVERFLOW)?;
+                if !usage.add_rows(count, row.tier, &row.tokens, row.web_search_requests) {
+                    return Err(OVERFLOW);
+                }
+                if let Some(load) = self.load_by_model.get_mut(i) {
+                    load.add(row.minute, row.bucket_minutes, tokens);
+                }
+            }
+            Slot::Unknown(i) => {
+                if self.unknown_rows.len() <= i {
+                    self.unknown_rows.resize(i + 1, 0);
+                }
+                self.unknown_rows[i] = self.unknown_rows[i].checked_add(count).ok_or(OVERFLOW)?;
+            }
+        }
+        self.all_tokens = all_tokens;
+        self.rows = rows;
+        self.load.add(row.minute, row.bucket_minutes, tokens);
+        Ok(())
+    }
+
+    /// A bad row: the error that stops reading, or (with `skip_bad_rows`) counted and, for
+    /// the first few, kept.
+    #[cold]
+    pub fn bad_row(&mut self, diagnostic: Diagnostic) -> Result<(), Diagnostic> {
+        self.bad_rows(diagnostic, 1)
+    }
+
+    /// `count` rows refused for one reason (the results of a bucket with a bad timestamp).
+    #[cold]
+    pub fn bad_rows(&mut self, diagnostic: Diagnostic, count: u64) -> Result<(), Diagnostic> {
+        if !self.skip_bad_rows {
+            return Err(match diagnostic.help {
+                Some(_) => diagnostic,
+                None => diagnostic
+                    .with_help("fix the row, or pass --skip-bad-rows to count bad rows and go on"),
+            });
+        }
+        self.skipped_rows = self.skipped_rows.saturating_add(count);
+        if self.skipped.len() < MAX_SKIPPED_MESSAGES {
+            self.skipped.push(diagnostic);
+        }
+        Ok(())
+    }
+
+    /// A diagnostic at a line and column of this file, naming a key.
+    #[cold]
+    pub fn error(&self, line: u64, column: u64, key: Option<&str>, message: String) -> Diagnostic {
+        let mut diagnostic = Diagnostic::plain(message);
+        diagnostic.file = self.file.clone();
+        diagnostic.line = line;
+        diagnostic.column = column;
+        diagnostic.key = key.map(str::to_owned);
+        diagnostic
+    }
+
+    /// Something the reader of the totals should know; repeats are dropped.
+    pub fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+
+    pub fn finish(mut self) -> UsageTotals {
+        let known = self.models.known();
+        let mut by_model = BTreeMap::new();
+        let mut load_by_model = BTreeMap::new();
+        for ((id, usage), load) in known
+            .iter()
+            .zip(self.usage)
+            .zip(self.load_by_model.iter_mut())
+        {
+            if usage.rows > 0 {
+                by_model.insert((*id).to_owned(), usage);
+                load_by_model.insert((*id).to_owned(), load.finish());
+            }
+        }
+        let unknown_models = self
+            .models
+            .unknown_names()
+            .iter()
+            .zip(&self.unknown_rows)
+            .filter(|(_, rows)| **rows > 0)
+            .map(|(name, rows)| (name.clone(), *rows))
+            .collect();
+        UsageTotals {
+            rows: self.rows,
+            skipped_rows: self.skipped_rows,
+            skipped: self.skipped,
+            unknown_models,
+            by_model,
+            load: self.load.finish(),
+            load_by_model,
+            notes: self.notes,
+        }
+    }
+}
+
+/// Minutes gathered densely before they reach the load profile.
+const WINDOW_MINUTES: usize = 1440;
+
+/// A load profile with a dense window of one-minute totals in front of it. Time-sorted rows
+/// land in the window (an array add); the window reaches the profile's map once, when rows
+/// move past it, touching it only where the level changes. Rows before the window, and
+/// bucket rows, go to the profile directly. Memory is the fixed window plus the profile.
+#[derive(Debug, Clone, Default)]
+struct GatheredLoad {
+    profile: LoadProfile,
+    base: u64,
+    window: Vec<u64>,
+}
+
+impl GatheredLoad {
+    #[inline]
+    fn add(&mut self, minute: u64, minutes: u64, tokens: u64) {
+        if minutes > 1 {
+            self.profile.add(minute, minutes, tokens);
+            return;
+        }
+        match minute.checked_sub(self.base) {
+            Some(offset) if offset < self.window.len() as u64 => {
+                // Cannot overflow: every token here is also in the checked `all_tokens`.
+                let slot = &mut self.window[offset as usize];
+                *slot = slot.saturating_add(tokens);
+            }
+            Some(_) => {
+                self.flush();
+                self.base = minute;
+                self.window.resize(WINDOW_MINUTES, 0);
+                self.window[0] = tokens;
+            }
+            None => self.profile.add(minute, 1, tokens),
+        }
+    }
+
+    fn flush(&mut self) {
+        self.profile.add_minutes(self.base, &self.window);
+        self.window.fill(0);
+    }
+
+    fn finish(&mut self) -> LoadProfile {
+        self.flush();
+        std::mem::take(&mut self.profile)
+    }
+}

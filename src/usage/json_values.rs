@@ -1,0 +1,298 @@
+//! Values inside the usage report's objects, read leniently and without allocating.
+//!
+//! A strict serde type would abort the whole document at the first negative count. These
+//! seeds accept any JSON value and return either the value or why it is not usable, so the
+//! reader can make that one result a bad row and go on (with `skip_bad_rows`). Strings are
+//! handed to a function while serde_json still holds them, so none is allocated per row.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::timestamp::parse_minute;
+
+/// An object key, matched without allocating: known keys are returned as themselves, the
+/// rest as `Other` (or `OtherCount` when the name ends like a token or request count).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    Known(&'static str),
+    Other,
+    OtherCount(String),
+}
+
+impl Key {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::Known(name) => name,
+            Key::Other | Key::OtherCount(_) => "",
+        }
+    }
+}
+
+const KEYS: &[&str] = &[
+    "data",
+    "has_more",
+    "starting_at",
+    "ending_at",
+    "results",
+    "model",
+    "service_tier",
+    "context_window",
+    "uncached_input_tokens",
+    "output_tokens",
+    "cache_read_input_tokens",
+    "cache_creation",
+    "server_tool_use",
+    "ephemeral_5m_input_tokens",
+    "ephemeral_1h_input_tokens",
+    "web_search_requests",
+];
+
+pub struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(match KEYS.iter().find(|k| **k == key) {
+            Some(known) => Key::Known(known),
+            None if key.ends_with("_tokens") || key.ends_with("_requests") => {
+                Key::OtherCount(key.to_owned())
+            }
+            None => Key::Other,
+        })
+    }
+}
+
+/// A bucket time: a timestamp string, parsed to minutes since the epoch.
+pub struct TimeSeed;
+
+impl<'de> DeserializeSeed<'de> for TimeSeed {
+    type Value = Result<u64, String>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TimeSeed {
+    type Value = Result<u64, String>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an RFC 3339 timestamp")
+    }
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(parse_minute(text.as_bytes()).map_err(|why| {
+            let shown: String = text.chars().take(40).collect();
+            format!("value `{shown}` is not a timestamp: {why}")
+        }))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Err("is null".to_owned()))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err("is not a timestamp string".to_owned()))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        self.visit_bool(false)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        self.visit_bool(false)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        self.visit_bool(false)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        drain_map(map)?;
+        self.visit_bool(false)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        drain_seq(seq)?;
+        self.visit_bool(false)
+    }
+}
+
+pub fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+pub fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+/// A string value handed to a function while serde_json still holds it, so nothing is
+/// allocated per row: `Ok(None)` for null, `Ok(Some(f(text)))`, or why it is not a string.
+pub struct StrSeed<F>(pub F);
+
+pub type StrValue<T> = Result<Option<T>, String>;
+
+impl<'de, T, F: FnOnce(&str) -> T> DeserializeSeed<'de> for StrSeed<F> {
+    type Value = StrValue<T>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for StrSeed<F> {
+    type Value = StrValue<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string or null")
+    }
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Ok(Some((self.0)(text))))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(None))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(None))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err("is not a string".to_owned()))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        self.visit_bool(false)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        self.visit_bool(false)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        self.visit_bool(false)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        drain_map(map)?;
+        self.visit_bool(false)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        drain_seq(seq)?;
+        self.visit_bool(false)
+    }
+}
+
+/// A token or request count: `Ok(Some(n))`, `Ok(None)` for null, or why it is not one.
+pub struct CountSeed;
+
+pub type Count = Result<Option<u64>, String>;
+
+impl<'de> DeserializeSeed<'de> for CountSeed {
+    type Value = Count;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Count, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CountSeed {
+    type Value = Count;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a whole number")
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Count, E> {
+        Ok(Ok(Some(n)))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Count, E> {
+        Ok(u64::try_from(n)
+            .map(Some)
+            .map_err(|_| format!("value `{n}` is negative; token counts cannot be negative")))
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Count, E> {
+        Ok(Err(if n.fract() == 0.0 && n >= 0.0 {
+            format!("value `{n}` is too large (the most is 18446744073709551615)")
+        } else if n < 0.0 {
+            format!("value `{n}` is negative; token counts cannot be negative")
+        } else {
+            format!("value `{n}` is not a whole number")
+        }))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Count, E> {
+        Ok(Ok(None))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Count, E> {
+        Ok(Ok(None))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Count, E> {
+        Ok(Err("is not a number".to_owned()))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Count, E> {
+        Ok(Err("is a string; a count is a JSON number".to_owned()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Count, A::Error> {
+        drain_map(map)?;
+        self.visit_bool(false)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Count, A::Error> {
+        drain_seq(seq)?;
+        self.visit_bool(false)
+    }
+}
+
+/// A small object of counts (`cache_creation`, `server_tool_use`): the named counts in
+/// order, 0 when absent or null; other keys are ignored.
+pub struct ObjectSeed(pub &'static [&'static str]);
+
+pub type Counts = Result<[u64; 2], String>;
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed {
+    type Value = Counts;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Counts, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ObjectSeed {
+    type Value = Counts;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of counts")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Counts, A::Error> {
+        let mut values = [0u64; 2];
+        let mut bad = None;
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            match self.0.iter().position(|k| *k == key.as_str()) {
+                Some(i) => match map.next_value_seed(CountSeed)? {
+                    Ok(n) => values[i] = n.unwrap_or(0),
+                    Err(why) => {
+                        bad.get_or_insert_with(|| format!("has `{}` that {why}", self.0[i]));
+                    }
+                },
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(bad.map_or(Ok(values), Err))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Counts, E> {
+        Ok(Ok([0, 0]))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Counts, E> {
+        Ok(Ok([0, 0]))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Counts, E> {
+        Ok(Err("is not an object".to_owned()))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Counts, E> {
+        self.visit_bool(false)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Counts, E> {
+        self.visit_bool(false)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Counts, E> {
+        self.visit_bool(false)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Counts, E> {
+        self.visit_bool(false)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Counts, A::Error> {
+        drain_seq(seq)?;
+        self.visit_bool(false)
+    }
+}

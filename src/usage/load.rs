@@ -1,0 +1,304 @@
+//! Tokens per minute over the observed period: the input to provisioned-throughput sizing.
+//!
+//! The profile is a step function stored as its changes (a difference map): adding `t`
+//! tokens spread over minutes `[s, s + n)` touches at most three keys, whatever `n` is, so a
+//! daily bucket costs the same as a one-minute row. Keys are minutes, so memory is bounded
+//! by the time span (and by the number of rows), never by the size of the file. Changes
+//! that arrive in time order (runs of minutes from a time-sorted file) are appended to a
+//! compact log (about five bytes a minute, see `change_log.rs`); the rest go to a
+//! map; readers see the two merged.
+//!
+//! Attribution: a row or result for one request or one minute counts in its minute. A
+//! coarser bucket (an hourly or daily usage-report bucket, a CSV row with `bucket_width`)
+//! is spread evenly over its minutes (the remainder, one token each, over its first
+//! minutes), so totals stay exact; the peak of such a profile is the bucket's average rate,
+//! a lower bound of the real peak. [`LoadProfile::widest_bucket_minutes`] says how coarse
+//! the data was, so a report can say so.
+
+use std::collections::BTreeMap;
+
+use super::change_log::ChangeLog;
+
+/// Per-minute token totals (input + output + cache reads + cache writes), keyed by minutes
+/// since the Unix epoch.
+#[derive(Debug, Clone, Default)]
+pub struct LoadProfile {
+    /// Changes of the per-minute rate that arrived in time order, compactly.
+    runs: ChangeLog,
+    /// Changes of the per-minute rate that arrived out of time order.
+    changes: BTreeMap<u64, i128>,
+    first: Option<u64>,
+    /// One past the last minute with load.
+    end: u64,
+    widest_bucket: u64,
+    total: u128,
+}
+
+impl LoadProfile {
+    /// Spreads `tokens` evenly over `minutes` minutes starting at `start` (see the module
+    /// docs). `minutes` of 0 counts as 1.
+    pub fn add(&mut self, start: u64, minutes: u64, tokens: u64) {
+        let minutes = minutes.max(1);
+        if tokens == 0 {
+            return;
+        }
+        self.widest_bucket = self.widest_bucket.max(minutes);
+        let end = start.saturating_add(minutes);
+        let minutes = end - start;
+        let (each, remainder) = (tokens / minutes, tokens % minutes);
+        self.change(start, i128::from(each));
+        self.change(end, -i128::from(each));
+        if remainder > 0 {
+            self.change(start, 1);
+            self.change(start + remainder, -1);
+        }
+        self.first = Some(self.first.map_or(start, |f| f.min(start)));
+        self.end = self.end.max(end);
+        self.total += u128::from(tokens);
+    }
+
+    /// Adds one-minute loads for consecutive minutes from `start` (`tokens[i]` in minute
+    /// `start + i`), touching the map only where the level changes: the bulk path for
+    /// time-sorted rows.
+    pub(crate) fn add_minutes(&mut self, start: u64, tokens: &[u64]) {
+        // Minutes past the end of time are dropped rather than wrapped.
+        let room = usize::try_from(u64::MAX - start).unwrap_or(usize::MAX);
+        let tokens = &tokens[..tokens.len().min(room)];
+        let Some(first) = tokens.iter().position(|&t| t > 0) else {
+            return;
+        };
+        let last = tokens.iter().rposition(|&t| t > 0).unwrap_or(first);
+        let in_order = self
+            .runs
+            .last_minute()
+            .is_none_or(|last| last <= start + first as u64);
+        let mut level: u64 = 0;
+        for (i, &t) in tokens.iter().enumerate().take(last + 1).skip(first) {
+            if t != level {
+                let delta = i128::from(t) - i128::from(level);
+                self.record(in_order, start + i as u64, delta);
+                level = t;
+            }
+            self.total += u128::from(t);
+        }
+        self.record(in_order, start + last as u64 + 1, -i128::from(level));
+        let first = start + first as u64;
+        self.first = Some(self.first.map_or(first, |f| f.min(first)));
+        self.end = self.end.max(start + last as u64 + 1);
+        self.widest_bucket = self.widest_bucket.max(1);
+    }
+
+    /// Appends a change to the runs when it is in time order, or records it in the map.
+    fn record(&mut self, in_order: bool, minute: u64, delta: i128) {
+        if !(in_order && self.runs.push(minute, delta)) {
+            self.change(minute, delta);
+        }
+    }
+
+    /// Every non-zero change, in time order: the runs and the map merged.
+    fn all_changes(&self) -> impl Iterator<Item = (u64, i128)> + '_ {
+        let mut runs = self.runs.iter().peekable();
+        let mut map = self.changes.iter().map(|(k, d)| (*k, *d)).peekable();
+        std::iter::from_fn(move || {
+            loop {
+                let next = match (runs.peek(), map.peek()) {
+                    (None, None) => return None,
+                    (Some(_), None) => runs.next(),
+                    (None, Some(_)) => map.next(),
+                    (Some(a), Some(b)) if a.0 < b.0 => runs.next(),
+                    (Some(a), Some(b)) if a.0 > b.0 => map.next(),
+                    (Some(_), Some(_)) => {
+                        let (minute, a) = runs.next()?;
+                        let (_, b) = map.next()?;
+                        Some((minute, a + b))
+                    }
+                };
+                if let Some((minute, delta)) = next
+                    && delta != 0
+                {
+                    return Some((minute, delta));
+                }
+            }
+        })
+    }
+
+    fn change(&mut self, minute: u64, delta: i128) {
+        let entry = self.changes.entry(minute).or_insert(0);
+        *entry += delta;
+        if *entry == 0 {
+            self.changes.remove(&minute);
+        }
+    }
+
+    /// Adds another profile (from another file of the same period, say).
+    pub fn merge(&mut self, other: &LoadProfile) {
+        for (minute, delta) in other.all_changes() {
+            self.change(minute, delta);
+        }
+        if let Some(first) = other.first {
+            self.first = Some(self.first.map_or(first, |f| f.min(first)));
+        }
+        self.end = self.end.max(other.end);
+        self.widest_bucket = self.widest_bucket.max(other.widest_bucket);
+        self.total += other.total;
+    }
+
+    /// The busiest minute's tokens (0 for an empty profile).
+    pub fn peak_tokens_per_minute(&self) -> u64 {
+        let mut level: i128 = 0;
+        let mut peak: i128 = 0;
+        for (_, delta) in self.all_changes() {
+            level += delta;
+            peak = peak.max(level);
+        }
+        u64::try_from(peak).unwrap_or(u64::MAX)
+    }
+
+    /// Minutes from the first minute with load to the last, both included (0 when empty).
+    pub fn minutes(&self) -> u64 {
+        self.first.map_or(0, |first| self.end - first)
+    }
+
+    /// The first minute with load, in minutes since the Unix epoch.
+    pub fn first_minute(&self) -> Option<u64> {
+        self.first
+    }
+
+    /// Every token counted, across the whole period.
+    pub fn total_tokens(&self) -> u128 {
+        self.total
+    }
+
+    /// The widest time bucket with load, in minutes: 1 for per-request or per-minute data, 0
+    /// for an empty profile. Above 1, the peak is a lower bound (see the module docs).
+    pub fn widest_bucket_minutes(&self) -> u64 {
+        self.widest_bucket
+    }
+
+    /// Tokens in each minute of the span, zero minutes included, in order.
+    pub fn per_minute(&self) -> impl Iterator<Item = u64> + '_ {
+        let mut changes = self.all_changes().peekable();
+        let mut level: i128 = 0;
+        let start = self.first.unwrap_or(0);
+        (start..start + self.minutes()).map(move |minute| {
+            while let Some((_, delta)) = changes.next_if(|(m, _)| *m <= minute) {
+                level += delta;
+            }
+            u64::try_from(level).unwrap_or(u64::MAX)
+        })
+    }
+}
+
+/// Equal when they describe the same load, however the changes are stored.
+impl PartialEq for LoadProfile {
+    fn eq(&self, other: &Self) -> bool {
+        self.first == other.first
+            && self.end == other.end
+            && self.widest_bucket == other.widest_bucket
+            && self.total == other.total
+            && self.all_changes().eq(other.all_changes())
+    }
+}
+
+impl Eq for LoadProfile {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_minutes_add_up_and_the_peak_is_the_busiest() {
+        let mut load = LoadProfile::default();
+        load.add(10, 1, 5);
+        load.add(10, 1, 7);
+        load.add(12, 1, 3);
+        assert_eq!(load.per_minute().collect::<Vec<_>>(), [12, 0, 3]);
+        assert_eq!(load.peak_tokens_per_minute(), 12);
+        assert_eq!(load.minutes(), 3);
+        assert_eq!(load.first_minute(), Some(10));
+        assert_eq!(load.total_tokens(), 15);
+        assert_eq!(load.widest_bucket_minutes(), 1);
+    }
+
+    #[test]
+    fn buckets_spread_evenly_with_the_remainder_first() {
+        let mut load = LoadProfile::default();
+        load.add(0, 4, 10);
+        assert_eq!(load.per_minute().collect::<Vec<_>>(), [3, 3, 2, 2]);
+        assert_eq!(load.peak_tokens_per_minute(), 3);
+        assert_eq!(load.widest_bucket_minutes(), 4);
+        // A day of 1440 tokens is one a minute, however many keys that would have taken.
+        let mut day = LoadProfile::default();
+        day.add(1440, 1440, 1440);
+        assert_eq!(day.peak_tokens_per_minute(), 1);
+        assert_eq!(day.minutes(), 1440);
+        assert!(day.changes.len() <= 2);
+    }
+
+    #[test]
+    fn empty_and_zero_loads() {
+        let mut load = LoadProfile::default();
+        assert_eq!(load.peak_tokens_per_minute(), 0);
+        assert_eq!(load.minutes(), 0);
+        assert_eq!(load.per_minute().count(), 0);
+        load.add(5, 1, 0);
+        assert_eq!(load.minutes(), 0);
+        load.add(u64::MAX - 1, 10, u64::MAX);
+        assert_eq!(load.peak_tokens_per_minute(), u64::MAX);
+        // Changes too large for the compact runs still read back exactly.
+        let mut huge = LoadProfile::default();
+        huge.add_minutes(7, &[u64::MAX, 1, u64::MAX]);
+        assert_eq!(
+            huge.per_minute().collect::<Vec<_>>(),
+            [u64::MAX, 1, u64::MAX]
+        );
+        assert_eq!(huge.total_tokens(), 2 * u128::from(u64::MAX) + 1);
+    }
+
+    #[test]
+    fn a_run_of_minutes_is_the_same_as_adding_each() {
+        let run = [0, 4, 4, 0, 7, 1, 0];
+        let mut each = LoadProfile::default();
+        for (i, &t) in run.iter().enumerate() {
+            each.add(100 + i as u64, 1, t);
+        }
+        let mut bulk = LoadProfile::default();
+        bulk.add_minutes(100, &run);
+        assert_eq!(bulk, each);
+        assert_eq!(bulk.per_minute().collect::<Vec<_>>(), [4, 4, 0, 7, 1]);
+        bulk.add_minutes(0, &[0, 0]);
+        assert_eq!(bulk, each);
+        let mut end_of_time = LoadProfile::default();
+        end_of_time.add_minutes(u64::MAX - 2, &[1, 2, 3, 4]);
+        assert_eq!(end_of_time.per_minute().collect::<Vec<_>>(), [1, 2]);
+        // A later run is appended; an earlier one goes to the map; both read the same.
+        bulk.add_minutes(106, &[2, 2]);
+        bulk.add_minutes(90, &[3]);
+        each.add(106, 1, 2);
+        each.add(107, 1, 2);
+        each.add(90, 1, 3);
+        assert_eq!(bulk, each);
+        assert!(bulk.runs.last_minute().is_some() && !bulk.changes.is_empty());
+        assert_eq!(bulk.peak_tokens_per_minute(), 7);
+    }
+
+    #[test]
+    fn merging_is_the_same_as_adding_to_one_profile() {
+        let mut one = LoadProfile::default();
+        let mut a = LoadProfile::default();
+        let mut b = LoadProfile::default();
+        for (i, (start, minutes, tokens)) in [(3, 1, 9), (1, 60, 121), (3, 2, 1), (100, 1, 4)]
+            .into_iter()
+            .enumerate()
+        {
+            one.add(start, minutes, tokens);
+            if i % 2 == 0 { &mut a } else { &mut b }.add(start, minutes, tokens);
+        }
+        a.merge(&b);
+        assert_eq!(a, one);
+        assert_eq!(
+            one.per_minute().map(u128::from).sum::<u128>(),
+            one.total_tokens()
+        );
+    }
+}

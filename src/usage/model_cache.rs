@@ -1,0 +1,141 @@
+//! The per-row model lookup: raw model bytes to a slot, resolved once per distinct name.
+//!
+//! [`catalogue_model`] allocates and tries several spellings; a usage file repeats a handful
+//! of names millions of times, so each distinct raw name is resolved once and remembered.
+//! The cache and the list of unknown names are bounded, so a file with millions of distinct
+//! names cannot grow memory without limit: past the bound, new names are resolved each
+//! time and new unknown names are counted together under [`OTHER_UNKNOWN_MODELS`].
+//!
+//! The cache hashes with FxHash: the keys are a few dozen bytes and the lookup runs once per
+//! row, where SipHash's resistance to chosen keys is not worth its cost (a hostile file
+//! could at worst slow its own reading, bounded by the cache size).
+
+use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
+
+use super::model_id::catalogue_model;
+
+/// Distinct raw names remembered, and distinct unknown names reported one by one.
+pub const MAX_MODEL_NAMES: usize = 1000;
+
+/// Unknown names longer than this are cut in reports (a model name is a few dozen bytes).
+const MAX_NAME_CHARS: usize = 200;
+
+/// The `unknown_models` key that counts unknown names past [`MAX_MODEL_NAMES`].
+pub const OTHER_UNKNOWN_MODELS: &str = "(other unknown models)";
+
+/// Where a row's tokens go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// An index into the catalogue's model ids.
+    Known(usize),
+    /// An index into [`ModelCache::unknown_names`].
+    Unknown(usize),
+}
+
+#[derive(Debug)]
+pub struct ModelCache<'k> {
+    known: &'k [&'k str],
+    cache: FxHashMap<Box<[u8]>, Slot>,
+    unknown_names: Vec<String>,
+    unknown_index: HashMap<String, usize>,
+}
+
+impl<'k> ModelCache<'k> {
+    pub fn new(known: &'k [&'k str]) -> Self {
+        Self {
+            known,
+            cache: FxHashMap::default(),
+            unknown_names: Vec::new(),
+            unknown_index: HashMap::new(),
+        }
+    }
+
+    /// The slot of a raw model name; allocation-free once the name has been seen.
+    #[inline]
+    pub fn slot(&mut self, raw: &[u8]) -> Slot {
+        match self.cache.get(raw) {
+            Some(slot) => *slot,
+            None => self.resolve(raw),
+        }
+    }
+
+    #[cold]
+    fn resolve(&mut self, raw: &[u8]) -> Slot {
+        let text = String::from_utf8_lossy(raw);
+        let text = text.trim();
+        let slot = match catalogue_model(text, self.known) {
+            Some(id) => Slot::Known(self.known.iter().position(|k| *k == id).unwrap_or(0)),
+            None => self.unknown_slot(text),
+        };
+        if self.cache.len() < MAX_MODEL_NAMES {
+            self.cache.insert(raw.into(), slot);
+        }
+        slot
+    }
+
+    fn unknown_slot(&mut self, name: &str) -> Slot {
+        let name = if name.chars().count() > MAX_NAME_CHARS {
+            let mut cut: String = name.chars().take(MAX_NAME_CHARS).collect();
+            cut.push('…');
+            cut
+        } else {
+            name.to_owned()
+        };
+        let name = if self.unknown_index.contains_key(&name)
+            || self.unknown_names.len() < MAX_MODEL_NAMES
+        {
+            name
+        } else {
+            OTHER_UNKNOWN_MODELS.to_owned()
+        };
+        let next = self.unknown_names.len();
+        let index = *self.unknown_index.entry(name.clone()).or_insert(next);
+        if index == next {
+            self.unknown_names.push(name);
+        }
+        Slot::Unknown(index)
+    }
+
+    pub fn known(&self) -> &'k [&'k str] {
+        self.known
+    }
+
+    pub fn unknown_names(&self) -> &[String] {
+        &self.unknown_names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_resolve_once_and_unknown_names_are_kept() {
+        let known = ["claude-sonnet-4-5", "gemini-2.5-pro"];
+        let mut cache = ModelCache::new(&known);
+        assert_eq!(cache.slot(b"claude-sonnet-4-5-20250929"), Slot::Known(0));
+        assert_eq!(cache.slot(b"models/gemini-2.5-pro"), Slot::Known(1));
+        assert_eq!(cache.slot(b"gpt-4o"), Slot::Unknown(0));
+        assert_eq!(cache.slot(b" gpt-4o "), Slot::Unknown(0));
+        assert_eq!(cache.slot(b"\xff\xfe"), Slot::Unknown(1));
+        assert_eq!(cache.unknown_names(), ["gpt-4o", "\u{fffd}\u{fffd}"]);
+    }
+
+    #[test]
+    fn distinct_names_are_bounded() {
+        let known = ["claude-sonnet-4-5"];
+        let mut cache = ModelCache::new(&known);
+        for i in 0..MAX_MODEL_NAMES + 50 {
+            cache.slot(format!("model-{i}").as_bytes());
+        }
+        assert_eq!(cache.unknown_names().len(), MAX_MODEL_NAMES + 1);
+        assert_eq!(cache.unknown_names()[MAX_MODEL_NAMES], OTHER_UNKNOWN_MODELS);
+        assert!(cache.cache.len() <= MAX_MODEL_NAMES);
+        // Names past the bound still resolve to the catalogue.
+        assert_eq!(cache.slot(b"claude-sonnet-4-5@20250929"), Slot::Known(0));
+        let long = "x".repeat(10_000);
+        assert!(matches!(cache.slot(long.as_bytes()), Slot::Unknown(_)));
+    }
+}

@@ -1,0 +1,888 @@
+//! Streaming reader of the Anthropic Admin API messages usage report
+//! (`GET /v1/organizations/usage_report/messages`).
+//!
+//! A page is `{ "data": [bucket…], "has_more": bool, "next_page": string|null }`; a bucket is
+//! `{ "starting_at", "ending_at", "results": [result…] }`; a result holds
+//! `uncached_input_tokens`, `cache_read_input_tokens`,
+//! `cache_creation: { ephemeral_5m_input_tokens, ephemeral_1h_input_tokens }`,
+//! `output_tokens`, `server_tool_use: { web_search_requests }`, and the grouping dimensions
+//! (`model`, `service_tier`, `context_window`, `workspace_id`…), `null` when the report was
+//! not grouped by them.
+//!
+//! How it is read:
+//! - serde visitors consume each bucket and result as it arrives (`DeserializeSeed`), so the
+//!   document is never held in memory; a bucket's results are summed per model and tier
+//!   (bounded by the number of models) until the bucket's times are known, since a tool
+//!   may have reordered its keys.
+//! - Each result object is one row. `service_tier` `batch` is batch traffic; any other tier
+//!   (`standard`, `priority`, `flex`…) is counted as standard and named in the notes when it
+//!   is not `standard`. `context_window` `200k-1M` is long-context traffic. A result with no
+//!   `model` (a report not grouped by model) is counted under [`NO_MODEL`].
+//! - Load: a bucket's tokens are spread evenly over its minutes (`starting_at` to
+//!   `ending_at`); see [`super::load`] for why the peak of hourly or daily buckets is a lower
+//!   bound, which the notes then say.
+//! - Several pages may follow one another in one file (as a loop over `next_page` appending
+//!   responses writes them). If the last page says `has_more`, a note says pages are
+//!   missing.
+//! - Unknown keys are ignored (the API adds dimensions over time), but an unknown key of a
+//!   result that looks like a token count is named in the notes.
+//! - A bad value in a result (a negative or fractional count, a string, an unknown context
+//!   window) makes that result a bad row; a bad bucket time makes all of its results bad
+//!   rows. Broken JSON stops reading even with `skip_bad_rows`: there is no next row to
+//!   resume at.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{BufReader, Read};
+use std::rc::Rc;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::json_values::{CountSeed, Key, KeySeed, ObjectSeed, StrSeed, TimeSeed};
+
+use super::accumulate::{Accumulator, Row};
+use super::line_counter::{LineCounter, Position};
+use super::model_cache::Slot;
+use super::tokens::{Tier, TokenBreakdown};
+use super::totals::UsageTotals;
+use crate::diagnostic::Diagnostic;
+
+/// The `unknown_models` key of results without a model.
+pub const NO_MODEL: &str = "(no model: group the usage report by model)";
+
+/// Distinct non-standard service tiers named one by one in the notes.
+const MAX_TIER_NAMES: usize = 16;
+
+/// Reads one or more usage-report pages. `file_name` is used in diagnostics;
+/// `known_models` are the catalogue's model ids. Without `skip_bad_rows` the first bad
+/// result is the error.
+pub fn read_usage_report<R: Read>(
+    reader: R,
+    file_name: &str,
+    known_models: &[&str],
+    skip_bad_rows: bool,
+) -> Result<UsageTotals, Diagnostic> {
+    let (counter, position) = LineCounter::new(BufReader::with_capacity(1 << 16, reader));
+    let mut json = serde_json::Deserializer::from_reader(counter);
+    let mut state = State {
+        acc: Accumulator::new(file_name, known_models, skip_bad_rows),
+        position,
+        page: 0,
+        bucket: None,
+        result: None,
+        pending: HashMap::new(),
+        has_more: false,
+        tiers: Vec::new(),
+        stop: None,
+    };
+    loop {
+        if let Err(error) = PageSeed(&mut state).deserialize(&mut json) {
+            return Err(state.fail(error));
+        }
+        state.page += 1;
+        if json.end().is_ok() {
+            break;
+        }
+    }
+    if state.has_more {
+        state.acc.note(
+            "the last page of the usage report says has_more: later pages are not in this \
+             file; append them (the next_page token fetches the next one)"
+                .to_owned(),
+        );
+    }
+    for (tier, rows) in std::mem::take(&mut state.tiers) {
+        if rows > 0 {
+            state.acc.note(format!(
+                "{rows} results in service tier `{tier}` are counted as standard traffic"
+            ));
+        }
+    }
+    Ok(state.acc.finish())
+}
+
+/// Everything the visitors share.
+struct State<'k> {
+    acc: Accumulator<'k>,
+    position: Rc<Cell<Position>>,
+    page: usize,
+    bucket: Option<usize>,
+    result: Option<usize>,
+    /// The current bucket's results, summed per model and tier.
+    pending: HashMap<(Slot, Tier), Pending>,
+    has_more: bool,
+    /// Non-standard service tiers seen, with the rows accepted in each.
+    tiers: Vec<(String, u64)>,
+    /// The diagnostic that stopped reading from inside a visitor.
+    stop: Option<Diagnostic>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Pending {
+    rows: u64,
+    tokens: TokenBreakdown,
+    web_search_requests: u64,
+}
+
+impl State<'_> {
+    fn path(&self, field: Option<&str>) -> Option<String> {
+        let mut path = match (self.bucket, self.result) {
+            (Some(b), Some(r)) => format!("data[{b}].results[{r}]"),
+            (Some(b), None) => format!("data[{b}]"),
+            _ => return field.map(str::to_owned),
+        };
+        if self.page > 0 {
+            path = format!("page {}: {path}", self.page + 1);
+        }
+        if let Some(field) = field {
+            path.push('.');
+            path.push_str(field);
+        }
+        Some(path)
+    }
+
+    fn error_here(&self, position: Position, field: Option<&str>, message: String) -> Diagnostic {
+        let key = self.path(field);
+        self.acc.error(
+            position.line,
+            position.column.max(1),
+            key.as_deref(),
+            message,
+        )
+    }
+
+    /// Reports a bad row; if reading must stop, keeps the diagnostic and returns the error
+    /// that unwinds the visitors.
+    fn bad_rows<E: de::Error>(&mut self, diagnostic: Diagnostic, count: u64) -> Result<(), E> {
+        match self.acc.bad_rows(diagnostic, count) {
+            Ok(()) => Ok(()),
+            Err(stop) => {
+                self.stop = Some(stop);
+                Err(E::custom("stopped at a bad row"))
+            }
+        }
+    }
+
+    /// The diagnostic for an error that ended reading.
+    fn fail(&mut self, error: serde_json::Error) -> Diagnostic {
+        if let Some(stop) = self.stop.take() {
+            return stop;
+        }
+        let text = error.to_string();
+        let message = text
+            .rsplit_once(" at line ")
+            .map_or(text.as_str(), |(message, _)| message);
+        let nothing_read = self.page == 0 && self.bucket.is_none();
+        let (message, help) = match error.classify() {
+            serde_json::error::Category::Eof if nothing_read && error.column() == 0 => {
+                ("the file is empty".to_owned(), USAGE_REPORT_HELP)
+            }
+            serde_json::error::Category::Eof => (
+                format!("the file ends early ({message})"),
+                "the file was cut off; download the usage report again",
+            ),
+            serde_json::error::Category::Io => (
+                format!("cannot read the file: {message}"),
+                "check that the file is readable",
+            ),
+            _ => (
+                format!("this is not valid usage-report JSON: {message}"),
+                USAGE_REPORT_HELP,
+            ),
+        };
+        let key = self.path(None);
+        self.acc
+            .error(
+                error.line().max(1) as u64,
+                error.column().max(1) as u64,
+                key.as_deref(),
+                message,
+            )
+            .with_help(help)
+    }
+}
+
+const USAGE_REPORT_HELP: &str = "expected the JSON of the Admin API messages usage report: \
+     {\"data\": [{\"starting_at\": …, \"ending_at\": …, \"results\": [ … ]}], \"has_more\": …}";
+
+/// One page: `{ "data": […], "has_more": …, "next_page": … }`.
+struct PageSeed<'s, 'k>(&'s mut State<'k>);
+
+impl<'de> DeserializeSeed<'de> for PageSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PageSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a usage report page (an object with a `data` array)")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let state = self.0;
+        let mut saw_data = false;
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            match key.as_str() {
+                "data" => {
+                    saw_data = true;
+                    map.next_value_seed(BucketsSeed(&mut *state))?;
+                    state.bucket = None;
+                }
+                "has_more" => state.has_more = map.next_value::<Option<bool>>()?.unwrap_or(false),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if !saw_data {
+            return Err(de::Error::custom(
+                "a usage report page has a `data` array of buckets, and this object has none",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `data`: the buckets.
+struct BucketsSeed<'s, 'k>(&'s mut State<'k>);
+
+impl<'de> DeserializeSeed<'de> for BucketsSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BucketsSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of time buckets")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let state = self.0;
+        let mut index = 0;
+        loop {
+            state.bucket = Some(index);
+            state.result = None;
+            if seq.next_element_seed(BucketSeed(&mut *state))?.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+}
+
+/// One time bucket: its times and its results.
+struct BucketSeed<'s, 'k>(&'s mut State<'k>);
+
+impl<'de> DeserializeSeed<'de> for BucketSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BucketSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a time bucket (an object with starting_at, ending_at and results)")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let state = self.0;
+        state.pending.clear();
+        let start_position = state.position.get();
+        let mut start = None;
+        let mut end = None;
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let position = state.position.get();
+            match key.as_str() {
+                "starting_at" => start = Some((map.next_value_seed(TimeSeed)?, position)),
+                "ending_at" => end = Some((map.next_value_seed(TimeSeed)?, position)),
+                "results" => {
+                    map.next_value_seed(ResultsSeed(&mut *state))?;
+                    state.result = None;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let rows: u64 = state.pending.values().map(|p| p.rows).sum();
+        let (minute, minutes) = match bucket_time(start, end) {
+            Ok(time) => time,
+            Err((position, field, message)) => {
+                let position = position.unwrap_or(start_position);
+                let message = if rows > 0 {
+                    format!("{message}; the bucket's {rows} results are not counted")
+                } else {
+                    message
+                };
+                let diagnostic = state.error_here(position, Some(field), message);
+                return state.bad_rows(diagnostic, rows);
+            }
+        };
+        if minutes > 1 {
+            state.acc.note(format!(
+                "the usage report's buckets are {} wide: each bucket's tokens are spread \
+                 evenly over its minutes, so the peak tokens per minute is a lower bound \
+                 (use bucket_width=1m for the real peak)",
+                width_name(minutes)
+            ));
+        }
+        let mut pending: Vec<_> = state.pending.drain().collect();
+        // A fixed order makes the load profile and any overflow report reproducible.
+        pending.sort_unstable_by_key(|((slot, tier), _)| (slot_order(*slot), *tier as u8));
+        for ((slot, tier), sum) in pending {
+            let row = Row {
+                minute,
+                bucket_minutes: minutes,
+                tier,
+                tokens: sum.tokens,
+                web_search_requests: sum.web_search_requests,
+            };
+            if let Err(message) = state.acc.add(slot, &row, sum.rows) {
+                let diagnostic = state.error_here(start_position, None, message.to_owned());
+                state.bad_rows(diagnostic, sum.rows)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn slot_order(slot: Slot) -> (u8, usize) {
+    match slot {
+        Slot::Known(i) => (0, i),
+        Slot::Unknown(i) => (1, i),
+    }
+}
+
+fn width_name(minutes: u64) -> String {
+    match minutes {
+        60 => "1 hour".to_owned(),
+        1440 => "1 day".to_owned(),
+        m => format!("{m} minutes"),
+    }
+}
+
+type TimeField = Option<(Result<u64, String>, Position)>;
+
+/// The bucket's first minute and its width in minutes, or where and why not.
+fn bucket_time(
+    start: TimeField,
+    end: TimeField,
+) -> Result<(u64, u64), (Option<Position>, &'static str, String)> {
+    let (start, start_at) = start.ok_or((
+        None,
+        "starting_at",
+        "the bucket has no starting_at".to_owned(),
+    ))?;
+    let start = start.map_err(|why| {
+        (
+            Some(start_at),
+            "starting_at",
+            format!("`starting_at` {why}"),
+        )
+    })?;
+    let (end, end_at) = end.ok_or((None, "ending_at", "the bucket has no ending_at".to_owned()))?;
+    let end = end.map_err(|why| (Some(end_at), "ending_at", format!("`ending_at` {why}")))?;
+    if end <= start {
+        return Err((
+            Some(end_at),
+            "ending_at",
+            "`ending_at` is not at least a minute after `starting_at`".to_owned(),
+        ));
+    }
+    Ok((start, end - start))
+}
+
+/// `results`: the bucket's result objects (`null` is no results).
+struct ResultsSeed<'s, 'k>(&'s mut State<'k>);
+
+impl<'de> DeserializeSeed<'de> for ResultsSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResultsSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of usage results")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let state = self.0;
+        let mut index = 0;
+        loop {
+            state.result = Some(index);
+            if seq.next_element_seed(ResultSeed(&mut *state))?.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+}
+
+/// A value of a result that could not be used, and why.
+struct Bad {
+    field: &'static str,
+    position: Position,
+    message: String,
+}
+
+/// One result object: a row.
+struct ResultSeed<'s, 'k>(&'s mut State<'k>);
+
+impl<'de> DeserializeSeed<'de> for ResultSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a usage result object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let state = self.0;
+        let start = state.position.get();
+        let mut slot = None;
+        let mut batch = false;
+        let mut long_context = false;
+        let mut tier_index = None;
+        let mut tokens = TokenBreakdown::default();
+        let mut web_search_requests = 0;
+        let mut saw_input = false;
+        let mut saw_output = false;
+        let mut bad: Option<Bad> = None;
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let position = state.position.get();
+            let mut problem = |field: &'static str, message: String| {
+                if bad.is_none() {
+                    bad = Some(Bad {
+                        field,
+                        position,
+                        message,
+                    });
+                }
+            };
+            match key {
+                Key::Known("model") => {
+                    let models = &mut state.acc.models;
+                    match map.next_value_seed(StrSeed(|text: &str| models.slot(text.as_bytes())))? {
+                        Ok(found) => slot = found,
+                        Err(why) => problem("model", format!("`model` {why}")),
+                    }
+                }
+                Key::Known("service_tier") => {
+                    let tiers = &mut state.tiers;
+                    let tier = map.next_value_seed(StrSeed(|text: &str| match text {
+                        "standard" => ServiceTier::Standard,
+                        "batch" => ServiceTier::Batch,
+                        other => ServiceTier::Other(tier_slot(tiers, other)),
+                    }))?;
+                    match tier {
+                        Ok(None | Some(ServiceTier::Standard)) => {}
+                        Ok(Some(ServiceTier::Batch)) => batch = true,
+                        Ok(Some(ServiceTier::Other(i))) => tier_index = Some(i),
+                        Err(why) => problem("service_tier", format!("`service_tier` {why}")),
+                    }
+                }
+                Key::Known("context_window") => {
+                    let window = map.next_value_seed(StrSeed(|text: &str| {
+                        if text.eq_ignore_ascii_case("0-200k") {
+                            Ok(false)
+                        } else if text.eq_ignore_ascii_case("200k-1M") {
+                            Ok(true)
+                        } else {
+                            let shown: String = text.chars().take(40).collect();
+                            Err(format!(
+                                "`context_window` value `{shown}` is not 0-200k or 200k-1M"
+                            ))
+                        }
+                    }))?;
+                    match window {
+                        Ok(None) => {}
+                        Ok(Some(Ok(long))) => long_context = long,
+                        Ok(Some(Err(message))) => problem("context_window", message),
+                        Err(why) => problem("context_window", format!("`context_window` {why}")),
+                    }
+                }
+                Key::Known(
+                    name @ ("uncached_input_tokens" | "output_tokens" | "cache_read_input_tokens"),
+                ) => match map.next_value_seed(CountSeed)? {
+                    Ok(n) => {
+                        let n = n.unwrap_or(0);
+                        match name {
+                            "uncached_input_tokens" => (tokens.input, saw_input) = (n, true),
+                            "output_tokens" => (tokens.output, saw_output) = (n, true),
+                            _ => tokens.cache_read = n,
+                        }
+                    }
+                    Err(why) => problem(name, format!("`{name}` {why}")),
+                },
+                Key::Known("cache_creation") => {
+                    match map.next_value_seed(ObjectSeed(&[
+                        "ephemeral_5m_input_tokens",
+                        "ephemeral_1h_input_tokens",
+                    ]))? {
+                        Ok(values) => {
+                            tokens.cache_write_5m = values[0];
+                            tokens.cache_write_1h = values[1];
+                        }
+                        Err(why) => problem("cache_creation", format!("`cache_creation` {why}")),
+                    }
+                }
+                Key::Known("server_tool_use") => {
+                    match map.next_value_seed(ObjectSeed(&["web_search_requests"]))? {
+                        Ok(values) => web_search_requests = values[0],
+                        Err(why) => problem("server_tool_use", format!("`server_tool_use` {why}")),
+                    }
+                }
+                Key::OtherCount(name) => {
+                    map.next_value::<IgnoredAny>()?;
+                    state.acc.note(format!(
+                        "key `{name}` of the usage report's results is not read"
+                    ));
+                }
+                Key::Known(_) | Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if bad.is_none() && !(saw_input && saw_output) {
+            let missing = if saw_input {
+                "output_tokens"
+            } else {
+                "uncached_input_tokens"
+            };
+            bad = Some(Bad {
+                field: missing,
+                position: start,
+                message: format!("the result has no `{missing}`"),
+            });
+        }
+        if let Some(bad) = bad {
+            let diagnostic = state.error_here(bad.position, Some(bad.field), bad.message);
+            return state.bad_row(diagnostic);
+        }
+        let slot = slot.unwrap_or_else(|| state.acc.models.slot(NO_MODEL.as_bytes()));
+        let tier = Tier::new(batch, long_context);
+        let entry = state.pending.entry((slot, tier)).or_default();
+        let sum = (|| {
+            Some(Pending {
+                rows: entry.rows.checked_add(1)?,
+                tokens: entry.tokens.checked_add(&tokens)?,
+                web_search_requests: entry.web_search_requests.checked_add(web_search_requests)?,
+            })
+        })();
+        match sum {
+            Some(sum) => {
+                *entry = sum;
+                if let Some(i) = tier_index
+                    && let Some((_, rows)) = state.tiers.get_mut(i)
+                {
+                    *rows += 1;
+                }
+                Ok(())
+            }
+            None => {
+                let diagnostic =
+                    state.error_here(start, None, super::accumulate::OVERFLOW.to_owned());
+                state.bad_row(diagnostic)
+            }
+        }
+    }
+}
+
+impl State<'_> {
+    fn bad_row<E: de::Error>(&mut self, diagnostic: Diagnostic) -> Result<(), E> {
+        self.bad_rows(diagnostic, 1)
+    }
+}
+
+/// A result's service tier; `Other` indexes the non-standard tiers named in the notes.
+enum ServiceTier {
+    Standard,
+    Batch,
+    Other(usize),
+}
+
+/// The index of a non-standard service tier in the notes' list (the last one stands for
+/// every tier past the bound).
+fn tier_slot(tiers: &mut Vec<(String, u64)>, name: &str) -> usize {
+    if let Some(i) = tiers.iter().position(|(t, _)| t == name) {
+        return i;
+    }
+    if tiers.len() < MAX_TIER_NAMES {
+        tiers.push((name.chars().take(40).collect(), 0));
+        return tiers.len() - 1;
+    }
+    tiers.len() - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KNOWN: &[&str] = &["claude-haiku-4-5", "claude-opus-4-6", "claude-sonnet-4-5"];
+
+    fn read(text: &str, skip: bool) -> Result<UsageTotals, Diagnostic> {
+        read_usage_report(text.as_bytes(), "report.json", KNOWN, skip)
+    }
+
+    const PAGE: &str = r#"{
+  "data": [
+    {
+      "starting_at": "2026-10-01T00:00:00Z",
+      "ending_at": "2026-10-01T01:00:00Z",
+      "results": [
+        {
+          "model": "claude-sonnet-4-5-20250929",
+          "service_tier": "standard",
+          "context_window": "0-200k",
+          "workspace_id": null,
+          "uncached_input_tokens": 6000,
+          "cache_read_input_tokens": 1200,
+          "cache_creation": { "ephemeral_5m_input_tokens": 600, "ephemeral_1h_input_tokens": 60 },
+          "output_tokens": 1200,
+          "server_tool_use": { "web_search_requests": 3 }
+        },
+        {
+          "model": "claude-sonnet-4-5-20250929",
+          "service_tier": "batch",
+          "context_window": "200k-1M",
+          "uncached_input_tokens": 300000,
+          "cache_read_input_tokens": 0,
+          "cache_creation": null,
+          "output_tokens": 600,
+          "server_tool_use": null
+        }
+      ]
+    },
+    {
+      "starting_at": "2026-10-01T01:00:00Z",
+      "ending_at": "2026-10-01T02:00:00Z",
+      "results": [
+        {
+          "model": null,
+          "service_tier": "priority",
+          "context_window": null,
+          "uncached_input_tokens": 60,
+          "cache_read_input_tokens": 0,
+          "cache_creation": { "ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0 },
+          "output_tokens": 0,
+          "server_tool_use": { "web_search_requests": 0 }
+        }
+      ]
+    }
+  ],
+  "has_more": false,
+  "next_page": null
+}"#;
+
+    #[test]
+    fn results_sum_per_model_tier_and_context_window() {
+        let totals = read(PAGE, false).unwrap();
+        assert_eq!(totals.rows, 3);
+        let sonnet = &totals.by_model["claude-sonnet-4-5"];
+        assert_eq!(sonnet.rows, 2);
+        assert_eq!(
+            sonnet.standard,
+            TokenBreakdown {
+                input: 6000,
+                output: 1200,
+                cache_read: 1200,
+                cache_write_5m: 600,
+                cache_write_1h: 60,
+            }
+        );
+        assert_eq!(sonnet.batch_long_context.input, 300_000);
+        assert_eq!(sonnet.batch_long_context.output, 600);
+        assert_eq!(sonnet.web_search_requests, 3);
+        assert_eq!(totals.unknown_models[NO_MODEL], 1);
+        // Hour buckets spread evenly: (9060 + 300600) / 60 = 5161 a minute, then 1.
+        assert_eq!(totals.load.minutes(), 120);
+        assert_eq!(totals.load.peak_tokens_per_minute(), 5161);
+        assert_eq!(totals.load.widest_bucket_minutes(), 60);
+        assert_eq!(totals.load.total_tokens(), 309_720);
+        assert_eq!(
+            totals.notes,
+            [
+                "the usage report's buckets are 1 hour wide: each bucket's tokens are spread \
+                 evenly over its minutes, so the peak tokens per minute is a lower bound \
+                 (use bucket_width=1m for the real peak)",
+                "1 results in service tier `priority` are counted as standard traffic",
+            ]
+        );
+    }
+
+    #[test]
+    fn key_order_and_several_pages_do_not_matter() {
+        let reordered = r#"{"has_more": false, "data": [
+            {"results": [{"output_tokens": 5, "uncached_input_tokens": 7, "model": "claude-haiku-4-5"}],
+             "ending_at": "2026-10-01T00:01:00Z", "starting_at": "2026-10-01T00:00:00Z"}]}"#;
+        let totals = read(reordered, false).unwrap();
+        assert_eq!(totals.by_model["claude-haiku-4-5"].standard.input, 7);
+        assert_eq!(totals.load.per_minute().collect::<Vec<_>>(), [12]);
+        assert!(totals.notes.is_empty());
+        let two_pages = format!("{PAGE}\n{reordered}\n");
+        let both = read(&two_pages, false).unwrap();
+        let mut merged = read(PAGE, false).unwrap();
+        merged.merge(&totals).unwrap();
+        assert_eq!(both, merged);
+    }
+
+    #[test]
+    fn a_last_page_with_more_to_come_is_noted() {
+        let totals = read(
+            r#"{"data": [], "has_more": true, "next_page": "page_x"}"#,
+            false,
+        )
+        .unwrap();
+        assert_eq!(totals.rows, 0);
+        assert!(totals.notes[0].contains("has_more"), "{:?}", totals.notes);
+    }
+
+    #[test]
+    fn a_bad_result_names_its_line_and_path() {
+        let text = PAGE.replace("\"output_tokens\": 600", "\"output_tokens\": -600");
+        let d = read(&text, false).unwrap_err();
+        assert_eq!(d.file, "report.json");
+        assert_eq!(d.line, 25);
+        assert_eq!(d.key.as_deref(), Some("data[0].results[1].output_tokens"));
+        assert_eq!(
+            d.message,
+            "`output_tokens` value `-600` is negative; token counts cannot be negative"
+        );
+        let totals = read(&text, true).unwrap();
+        assert_eq!((totals.rows, totals.skipped_rows), (2, 1));
+        assert_eq!(totals.skipped[0].line, 25);
+        assert_eq!(totals.by_model["claude-sonnet-4-5"].rows, 1);
+    }
+
+    #[test]
+    fn bad_values_of_every_kind_are_bad_rows() {
+        for (result, key, needle) in [
+            (
+                r#"{"uncached_input_tokens": 1.5, "output_tokens": 1}"#,
+                "uncached_input_tokens",
+                "whole",
+            ),
+            (
+                r#"{"uncached_input_tokens": "1", "output_tokens": 1}"#,
+                "uncached_input_tokens",
+                "string",
+            ),
+            (
+                r#"{"uncached_input_tokens": 1, "output_tokens": 100000000000000000000}"#,
+                "output_tokens",
+                "too large",
+            ),
+            (
+                r#"{"uncached_input_tokens": 1, "output_tokens": {"a": [1]}}"#,
+                "output_tokens",
+                "not a number",
+            ),
+            (
+                r#"{"uncached_input_tokens": 1, "output_tokens": 1, "context_window": "1M"}"#,
+                "context_window",
+                "not 0-200k",
+            ),
+            (
+                r#"{"uncached_input_tokens": 1, "output_tokens": 1, "model": 7}"#,
+                "model",
+                "not a string",
+            ),
+            (
+                r#"{"uncached_input_tokens": 1, "output_tokens": 1, "cache_creation": {"ephemeral_5m_input_tokens": -1}}"#,
+                "cache_creation",
+                "negative",
+            ),
+            (
+                r#"{"uncached_input_tokens": 1, "output_tokens": 1, "server_tool_use": 3}"#,
+                "server_tool_use",
+                "not an object",
+            ),
+            (
+                r#"{"uncached_input_tokens": 1}"#,
+                "output_tokens",
+                "no `output_tokens`",
+            ),
+        ] {
+            let text = format!(
+                r#"{{"data": [{{"starting_at": "2026-10-01T00:00:00Z", "ending_at": "2026-10-01T00:01:00Z", "results": [{result}]}}]}}"#
+            );
+            let d = read(&text, false).unwrap_err();
+            assert_eq!(
+                d.key.as_deref(),
+                Some(format!("data[0].results[0].{key}").as_str()),
+                "{result}"
+            );
+            assert!(d.message.contains(needle), "{result}: {}", d.message);
+            let totals = read(&text, true).unwrap();
+            assert_eq!((totals.rows, totals.skipped_rows), (0, 1), "{result}");
+        }
+    }
+
+    #[test]
+    fn a_bad_bucket_time_skips_all_of_its_results() {
+        let text = PAGE.replace(
+            "\"2026-10-01T01:00:00Z\",\n      \"results\"",
+            "\"2026-10-01T00:00:00Z\",\n      \"results\"",
+        );
+        let d = read(&text, false).unwrap_err();
+        assert_eq!(d.key.as_deref(), Some("data[0].ending_at"));
+        assert!(
+            d.message.contains("2 results are not counted"),
+            "{}",
+            d.message
+        );
+        let totals = read(&text, true).unwrap();
+        assert_eq!((totals.rows, totals.skipped_rows), (1, 2));
+        let no_start = r#"{"data": [{"ending_at": "2026-10-01T00:01:00Z", "results": []}]}"#;
+        let d = read(no_start, false).unwrap_err();
+        assert_eq!(d.message, "the bucket has no starting_at");
+    }
+
+    #[test]
+    fn broken_json_stops_reading_even_when_skipping() {
+        let d = read("", true).unwrap_err();
+        assert_eq!(d.message, "the file is empty");
+        let d = read(&PAGE[..400], true).unwrap_err();
+        assert!(
+            d.message.starts_with("the file ends early"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.key.as_deref(), Some("data[0].results[0]"));
+        let d = read("[1, 2]", true).unwrap_err();
+        assert!(d.message.contains("a usage report page"), "{}", d.message);
+        let d = read(r#"{"results": []}"#, true).unwrap_err();
+        assert!(d.message.contains("has none"), "{}", d.message);
+        let d = read(&format!("{PAGE} x"), true).unwrap_err();
+        assert!(d.message.contains("not valid"), "{}", d.message);
+        let deep = "[".repeat(10_000);
+        assert!(read(&format!("{{\"data\": {deep}"), true).is_err());
+    }
+
+    #[test]
+    fn unread_count_keys_are_noted() {
+        let text = r#"{"data": [{"starting_at": "2026-10-01T00:00:00Z", "ending_at": "2026-10-01T00:01:00Z",
+            "results": [{"model": "claude-opus-4-6", "uncached_input_tokens": 1, "output_tokens": 1,
+                         "cache_creation_5m_input_tokens": 9}]}]}"#;
+        let totals = read(text, false).unwrap();
+        assert_eq!(
+            totals.notes,
+            ["key `cache_creation_5m_input_tokens` of the usage report's results is not read"]
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! What reading a usage file produces: token totals per catalogue model, unknown models
+//! with their row counts, skipped rows, and the load profile.
+
+use std::collections::BTreeMap;
+
+use super::load::LoadProfile;
+use super::tokens::ModelUsage;
+use crate::diagnostic::Diagnostic;
+
+/// The most skipped-row messages kept; the rest are only counted.
+pub const MAX_SKIPPED_MESSAGES: usize = 20;
+
+/// Totals of one usage file (or several, merged).
+///
+/// `rows` counts accepted rows, priced or not: `rows` equals the sum of `by_model` rows and
+/// `unknown_models` rows, and `rows + skipped_rows` is every data row read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UsageTotals {
+    /// Rows accepted (CSV records, or usage-report result objects), priced or not.
+    pub rows: u64,
+    /// Bad rows skipped (only with `skip_bad_rows`).
+    pub skipped_rows: u64,
+    /// The first [`MAX_SKIPPED_MESSAGES`] skipped rows' diagnostics, in file order.
+    pub skipped: Vec<Diagnostic>,
+    /// Raw model name → rows, for names the catalogue does not know. Their tokens are in
+    /// `load` (they are real traffic) but in no `by_model` entry.
+    pub unknown_models: BTreeMap<String, u64>,
+    /// Catalogue model id → totals.
+    pub by_model: BTreeMap<String, ModelUsage>,
+    /// Tokens per minute of every accepted row, unknown models included.
+    pub load: LoadProfile,
+    /// Tokens per minute of each catalogue model (provisioned capacity is bought per model).
+    pub load_by_model: BTreeMap<String, LoadProfile>,
+    /// Things a reader of the totals should know: ignored columns, coarse buckets, service
+    /// tiers priced as standard, a report with more pages than the file holds.
+    pub notes: Vec<String>,
+}
+
+impl UsageTotals {
+    /// Adds the totals of another file: `read(a) + read(b)` equals `read(a then b)` for
+    /// every count and sum. Notes are appended without repeats. Fails only if a sum would
+    /// overflow `u64`.
+    pub fn merge(&mut self, other: &UsageTotals) -> Result<(), Diagnostic> {
+        let overflow = || Diagnostic::plain("merged token totals do not fit in 64 bits");
+        let mut by_model = self.by_model.clone();
+        for (model, usage) in &other.by_model {
+            let sum = match by_model.get(model) {
+                Some(mine) => mine.checked_add(usage).ok_or_else(overflow)?,
+                None => usage.clone(),
+            };
+            by_model.insert(model.clone(), sum);
+        }
+        let mut unknown = self.unknown_models.clone();
+        for (model, rows) in &other.unknown_models {
+            let entry = unknown.entry(model.clone()).or_insert(0);
+            *entry = entry.checked_add(*rows).ok_or_else(overflow)?;
+        }
+        let rows = self.rows.checked_add(other.rows).ok_or_else(overflow)?;
+        let skipped_rows = self
+            .skipped_rows
+            .checked_add(other.skipped_rows)
+            .ok_or_else(overflow)?;
+        self.rows = rows;
+        self.skipped_rows = skipped_rows;
+        self.by_model = by_model;
+        self.unknown_models = unknown;
+        let room = MAX_SKIPPED_MESSAGES.saturating_sub(self.skipped.len());
+        self.skipped
+            .extend(other.skipped.iter().take(room).cloned());
+        self.load.merge(&other.load);
+        for (model, load) in &other.load_by_model {
+            self.load_by_model
+                .entry(model.clone())
+                .or_default()
+                .merge(load);
+        }
+        for note in &other.notes {
+            if !self.notes.contains(note) {
+                self.notes.push(note.clone());
+            }
+        }
+        Ok(())
+    }
+}
