@@ -339,9 +339,30 @@ fn workload_horizon_and_growth_are_range_checked() {
 #[test]
 fn web_searches_are_priced_per_thousand_where_the_route_offers_them() {
     let workload = "traffic:\n  - name: research\n    model: claude-haiku-4-5\n    input_tokens_per_month: 0\n    output_tokens_per_month: 0\n    web_searches_per_month: 2500\n";
-    let p = cost(Run::new().file("workload.yaml", workload), &["--route", "anthropic-api", "--route", "bedrock-global", "--months", "1", "--format", "json"]).json();
-    assert_eq!(common::route(&p, "anthropic-api")["total_usd"], "25.00", "2,500 searches at $10 per 1,000");
+    let p = cost(
+        Run::new().file("workload.yaml", workload),
+        &[
+            "--route",
+            "anthropic-api",
+            "--route",
+            "bedrock-global",
+            "--months",
+            "1",
+            "--format",
+            "json",
+        ],
+    )
+    .json();
+    assert_eq!(
+        common::route(&p, "anthropic-api")["total_usd"],
+        "25.00",
+        "2,500 searches at $10 per 1,000"
+    );
     let bedrock = common::route(&p, "bedrock-global");
     assert!(bedrock["total_usd"].is_null());
-    assert!(bedrock["unserved"][0]["reason"].as_str().is_some_and(|r| r.contains("web search")));
+    assert!(
+        bedrock["unserved"][0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("web search"))
+    );
 }

@@ -21,7 +21,7 @@ pub use source::{PriceSource, price_source};
 use crate::catalogue::Catalogue;
 use crate::model::pricing::ProvisionedRate;
 use crate::model::route::{Capacity, Endpoint, Route};
-use crate::model::workload::{Traffic, Workload};
+use crate::model::workload::Workload;
 use crate::price_book::PriceBook;
 use crate::prices::Prices;
 use lines::{LineContext, fixed_line, price_breakdown};
@@ -124,16 +124,30 @@ pub fn route_cost(
     };
     for spanned in &workload.traffic {
         let traffic = &spanned.value;
-        let result = match route.capacity {
-            Capacity::OnDemand => on_demand_items(route, traffic, scale, ctx, &mut cost.notes),
-            Capacity::Provisioned => provisioned_items(route, traffic, scale, ctx, &mut cost.notes)
-                .map(|(items, sizing)| {
-                    cost.sizing.push(sizing);
-                    items
-                }),
-        };
+        let result = Breakdown::from_traffic(traffic, scale)
+            .ok_or_else(|| {
+                format!(
+                    "the amounts for `{}` are too large to compute exactly",
+                    traffic.name
+                )
+            })
+            .and_then(|breakdown| {
+                let load = |tokens: Decimal, minutes: Decimal| {
+                    LoadShape::from_traffic(traffic, tokens, minutes, scale)
+                };
+                let usage = Usage {
+                    name: &traffic.name,
+                    model: &traffic.model.value,
+                    breakdown,
+                    load: Load::Monthly(&load),
+                };
+                price_usage(route, &usage, ctx, &mut cost.notes)
+            });
         match result {
-            Ok(items) => cost.items.extend(items),
+            Ok((items, sizing)) => {
+                cost.items.extend(items);
+                cost.sizing.extend(sizing);
+            }
             Err(reason) => cost.unserved.push(Unserved {
                 traffic: traffic.name.clone(),
                 model: traffic.model.value.clone(),
@@ -151,12 +165,7 @@ pub fn route_cost(
         }
     }
     if cost.unserved.is_empty() {
-        cost.monthly_usd = cost
-            .items
-            .iter()
-            .try_fold(round_cents(Decimal::ZERO), |sum, item| {
-                sum.checked_add(item.usd)
-            });
+        cost.monthly_usd = sum_items(&cost.items);
         if cost.monthly_usd.is_none() {
             cost.notes
                 .push("the total is too large to compute exactly".into());
@@ -167,9 +176,61 @@ pub fn route_cost(
     cost
 }
 
+/// The sum of rounded line items, or `None` on overflow.
+pub fn sum_items(items: &[LineItem]) -> Option<Decimal> {
+    items
+        .iter()
+        .try_fold(round_cents(Decimal::ZERO), |sum, item| {
+            sum.checked_add(item.usd)
+        })
+}
+
+/// How traffic is spread over time, for sizing provisioned capacity.
+pub enum Load<'a> {
+    /// A month of `hours_per_month`; the shape is built from the interactive tokens and the
+    /// minutes of that month.
+    Monthly(&'a dyn Fn(Decimal, Decimal) -> LoadShape),
+    /// An observed period: its shape and its length in hours.
+    Observed(LoadShape, Decimal),
+}
+
+/// One model's traffic to price: from a workload entry or from replayed usage.
+pub struct Usage<'a> {
+    /// The name line items carry (a traffic entry, or the model for replayed usage).
+    pub name: &'a str,
+    pub model: &'a str,
+    pub breakdown: Breakdown,
+    pub load: Load<'a>,
+}
+
+/// Prices one model's traffic on a route: per token on demand, or sized provisioned
+/// capacity with on-demand spill-over on a provisioned route.
+pub fn price_usage(
+    route: &Route,
+    usage: &Usage,
+    ctx: CostContext,
+    notes: &mut Vec<String>,
+) -> Result<(Vec<LineItem>, Option<Sizing>), String> {
+    match route.capacity {
+        Capacity::OnDemand => {
+            let source = price_source(route, usage.model, ctx.catalogue, ctx.prices)?;
+            let items = price_breakdown(
+                &usage.breakdown,
+                &source,
+                &line_context(route, usage, &source, ctx, ""),
+                notes,
+            )?;
+            Ok((items, None))
+        }
+        Capacity::Provisioned => {
+            provisioned_items(route, usage, ctx, notes).map(|(items, sizing)| (items, Some(sizing)))
+        }
+    }
+}
+
 fn line_context<'a>(
     route: &Route,
-    traffic: &'a Traffic,
+    usage: &Usage<'a>,
     source: &PriceSource,
     ctx: CostContext<'a>,
     suffix: &str,
@@ -180,36 +241,14 @@ fn line_context<'a>(
         format!(" via {}", source.via.id)
     };
     LineContext {
-        traffic: &traffic.name,
-        model: &traffic.model.value,
+        traffic: usage.name,
+        model: usage.model,
         suffix: format!("{suffix}{gateway}"),
         discounts: ctx
             .book
-            .map(|b| b.discounts_for(route, source.via, &traffic.model.value))
+            .map(|b| b.discounts_for(route, source.via, usage.model))
             .unwrap_or_default(),
     }
-}
-
-fn on_demand_items(
-    route: &Route,
-    traffic: &Traffic,
-    scale: Decimal,
-    ctx: CostContext,
-    notes: &mut Vec<String>,
-) -> Result<Vec<LineItem>, String> {
-    let source = price_source(route, &traffic.model.value, ctx.catalogue, ctx.prices)?;
-    let breakdown = Breakdown::from_traffic(traffic, scale).ok_or_else(|| {
-        format!(
-            "the amounts for `{}` are too large to compute exactly",
-            traffic.name
-        )
-    })?;
-    price_breakdown(
-        &breakdown,
-        &source,
-        &line_context(route, traffic, &source, ctx, ""),
-        notes,
-    )
 }
 
 /// The on-demand prices spill-over pays on a provisioned route: its `models_from` table at
@@ -251,12 +290,11 @@ fn spill_source<'a>(
 
 fn provisioned_items(
     route: &Route,
-    traffic: &Traffic,
-    scale: Decimal,
+    usage: &Usage,
     ctx: CostContext,
     notes: &mut Vec<String>,
 ) -> Result<(Vec<LineItem>, Sizing), String> {
-    let model = &traffic.model.value;
+    let model = usage.model;
     let table = ctx
         .prices
         .table(&route.pricing.table)
@@ -273,10 +311,6 @@ fn provisioned_items(
             rate.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
         ));
     }
-    let hours = table
-        .table
-        .hours_per_month
-        .map_or(DEFAULT_HOURS_PER_MONTH, |h| h.0);
     let (capacity, capacity_assumed) = match (
         rate.tokens_per_minute_per_unit,
         table.table.default_tokens_per_minute_per_unit,
@@ -295,38 +329,41 @@ fn provisioned_items(
         ));
     }
     let source = spill_source(route, model, ctx)?;
-    let breakdown = Breakdown::from_traffic(traffic, scale).ok_or_else(|| {
-        format!(
-            "the amounts for `{}` are too large to compute exactly",
-            traffic.name
-        )
-    })?;
-    let interactive = breakdown.interactive_scaled(Decimal::ONE);
+    let interactive = usage.breakdown.interactive_scaled(Decimal::ONE);
     let tokens = interactive.interactive_tokens();
     let mut scratch = Vec::new();
     let all_on_demand = price_breakdown(
         &interactive,
         &source,
-        &line_context(route, traffic, &source, ctx, ""),
+        &line_context(route, usage, &source, ctx, ""),
         &mut scratch,
     )?;
     let on_demand_usd: Decimal = all_on_demand.iter().map(|i| i.usd_exact).sum();
+    let (shape, hours) = match &usage.load {
+        Load::Monthly(shape_of) => {
+            let hours = table
+                .table
+                .hours_per_month
+                .map_or(DEFAULT_HOURS_PER_MONTH, |h| h.0);
+            (shape_of(tokens, hours * Decimal::from(60)), hours)
+        }
+        Load::Observed(shape, hours) => (shape.clone(), *hours),
+    };
     let minutes = hours * Decimal::from(60);
-    let shape = LoadShape::from_traffic(traffic, tokens, minutes, scale);
     let (chosen, best_per_commitment, utilisation) =
         provisioned::size(&shape, tokens, on_demand_usd, rate, capacity, hours)?;
 
     let mut items = Vec::new();
     if let Some(commitment) = chosen.commitment {
         items.push(fixed_line(
-            &traffic.name,
+            usage.name,
             model,
             format!(
                 "provisioned: {} unit{} x {} ({} h at ${}/h)",
                 chosen.units,
                 if chosen.units == 1 { "" } else { "s" },
                 commitment.label(),
-                hours.normalize(),
+                hours.round_dp(2).normalize(),
                 chosen.hourly_usd.normalize()
             ),
             chosen.provisioned_usd,
@@ -335,30 +372,30 @@ fn provisioned_items(
     if !chosen.spill_share.is_zero() {
         let spill = interactive.interactive_scaled(chosen.spill_share);
         let suffix = if chosen.units == 0 {
-            " (on demand)".to_string()
+            " (on demand)"
         } else {
-            " (spill-over above capacity)".to_string()
+            " (spill-over above capacity)"
         };
         items.extend(price_breakdown(
             &spill,
             &source,
-            &line_context(route, traffic, &source, ctx, &suffix),
+            &line_context(route, usage, &source, ctx, suffix),
             notes,
         )?);
     }
-    let batch = breakdown.batch_only();
+    let batch = usage.breakdown.batch_only();
     if !(batch.batch_input.is_zero() && batch.batch_output.is_zero()) {
         items.extend(price_breakdown(
             &batch,
             &source,
-            &line_context(route, traffic, &source, ctx, " (batch, on demand)"),
+            &line_context(route, usage, &source, ctx, " (batch, on demand)"),
             notes,
         )?);
     }
     let break_even = provisioned::break_even(rate, tokens, on_demand_usd, capacity, hours, minutes);
     let sizing = Sizing {
-        traffic: traffic.name.clone(),
-        model: model.clone(),
+        traffic: usage.name.to_owned(),
+        model: model.to_owned(),
         peak_tokens_per_minute: shape.peak().round_dp(0),
         capacity_per_unit: capacity,
         capacity_assumed,
