@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::date::Date;
+
 /// Which door to a foundation model? routewise eliminates the routes that break your hard
 /// constraints, ranks the rest, prices your workload on each, and explains every step.
 /// It works offline, from its embedded data files or yours.
@@ -62,6 +64,43 @@ pub struct AdviseArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Compare the report with the file given by --output instead of writing it; exit 1
+    /// when it is missing or out of date.
+    #[arg(long, requires = "output")]
+    pub check: bool,
+    #[command(flatten)]
+    pub record: RecordArgs,
+    /// Fail (exit 1) when a pricing table used by a viable route is older than
+    /// --max-pricing-age; the report is still written.
+    #[arg(long, value_enum, value_name = "GATE", requires = "max_pricing_age")]
+    pub fail_on: Vec<AdviseGate>,
+}
+
+/// Dates and ages: routewise never reads the clock, so these come from flags or from
+/// `SOURCE_DATE_EPOCH`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RecordArgs {
+    /// The decision record's date (YYYY-MM-DD); otherwise the answers file's
+    /// `decision.date`, then SOURCE_DATE_EPOCH; without any, the record has no date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<Date>,
+    /// Warn about pricing tables more than DAYS old (measured to --today or SOURCE_DATE_EPOCH).
+    #[arg(long, value_name = "DAYS")]
+    pub max_pricing_age: Option<u32>,
+    /// The date pricing ages are measured to (YYYY-MM-DD); defaults to SOURCE_DATE_EPOCH.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<Date>,
+}
+
+/// The gate `advise` can fail on; the others compare two reports (see `diff`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AdviseGate {
+    /// A pricing table used by a viable route is older than --max-pricing-age.
+    StalePricing,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
 }
 
 #[derive(Debug, Args)]
@@ -79,8 +118,12 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// The recommendation report.
     Markdown,
+    /// The report model, a stable contract (keys are only ever added).
     Json,
+    /// A MADR 4.0 architecture decision record.
+    Madr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -31,6 +31,9 @@ pub struct Report {
     pub pricing_sources: Vec<PricingSource>,
     /// Everything the numbers rest on that is not a published price.
     pub assumptions: Vec<String>,
+    /// Decision-record keys: `decision`, `drivers`, `command`, `pricing_age` (see `record.rs`).
+    #[serde(flatten)]
+    pub record: crate::record::RecordInfo,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -259,6 +262,7 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
         priced_workload: inputs.workload.is_some(),
         assumptions: assumptions(inputs, &viable_ids),
         pricing_sources,
+        record: crate::record::RecordInfo::from_inputs(inputs),
     })
 }
 

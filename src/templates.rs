@@ -34,6 +34,7 @@ impl Templates {
         env.add_filter("count", |value: minijinja::Value| {
             crate::money::format_count(&value.to_string())
         });
+        crate::filters::register(&mut env);
         let mut problems = Diagnostics::default();
         for file in data_files(DataKind::Templates, user_dir)? {
             if let Err(e) = env.add_template_owned(file.file_name.clone(), file.source.text.clone())
