@@ -17,7 +17,7 @@ use crate::model::question::QuestionKind;
 use crate::prices::Prices;
 use crate::record::{self, RunOptions};
 use crate::table::text_table;
-use crate::{render, report, schema};
+use crate::{commands, render, report, schema};
 
 /// Why a command failed, which decides the exit code.
 #[derive(Debug)]
@@ -78,6 +78,7 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
         Command::Routes(args) => routes(&args),
         Command::Questions(args) => questions(&args),
         Command::Schema { kind } => schema_of(kind),
+        Command::Diff(args) => commands::diff::run(args),
     }
 }
 

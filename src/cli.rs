@@ -32,6 +32,50 @@ pub enum Command {
         #[arg(value_enum)]
         kind: SchemaKind,
     },
+    /// Compare two JSON reports (route, eliminations, scores, costs, pricing dates) and
+    /// fail (exit 1) when a gate trips.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The baseline JSON report (`advise --format json`), such as the base branch's.
+    #[arg(value_name = "BASE.json")]
+    pub base: PathBuf,
+    /// The JSON report of the change.
+    #[arg(value_name = "NEW.json")]
+    pub new: PathBuf,
+    /// Output format; markdown is written to be posted as a pull-request comment.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Fail (exit 1) when GATE trips; repeatable. Gates: route-change, new-elimination,
+    /// cost-increase=<N>% or cost-increase=<N>usd (the recommended route's monthly cost
+    /// rising by more than that), stale-pricing.
+    #[arg(long, value_name = "GATE", value_parser = crate::gates::parse)]
+    pub fail_on: Vec<crate::gates::Gate>,
+    /// Check the new report's pricing tables against this age (with --today or
+    /// SOURCE_DATE_EPOCH); without it, stale-pricing uses the ages in the new report.
+    #[arg(long, value_name = "DAYS")]
+    pub max_pricing_age: Option<u32>,
+    /// The date pricing ages are measured to (YYYY-MM-DD); defaults to SOURCE_DATE_EPOCH.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<Date>,
+    /// Directory of templates over the embedded ones (`diff.md.j2` renders markdown).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Write the diff to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For terminals and CI logs.
+    Text,
+    /// A pull-request comment: summary first, details in a collapsible block.
+    Markdown,
+    /// The diff model, for other tools.
+    Json,
 }
 
 /// Directories that override or extend the embedded data.

@@ -40,11 +40,15 @@
 pub mod app;
 pub mod catalogue;
 pub mod cli;
+pub mod commands;
 pub mod cost;
 pub mod date;
 pub mod decide;
 pub mod diagnostic;
+pub mod diff;
+pub mod diff_text;
 pub mod filters;
+pub mod gates;
 pub mod inputs;
 pub mod load;
 pub mod model;
