@@ -79,6 +79,7 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
         Command::Questions(args) => questions(&args),
         Command::Schema { kind } => schema_of(kind),
         Command::Diff(args) => commands::diff::run(args),
+        Command::Test(args) => commands::test::run(args),
     }
 }
 

@@ -35,6 +35,48 @@ pub enum Command {
     /// Compare two JSON reports (route, eliminations, scores, costs, pricing dates) and
     /// fail (exit 1) when a gate trips.
     Diff(DiffArgs),
+    /// Run rule test cases (YAML files of answers and the decision they must give); exit 1
+    /// when a case fails or coverage is below --min-coverage.
+    Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Test files, or directories searched for *.yaml and *.yml; without any, the shipped
+    /// cases and those in `<--rules DIR>/tests/`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output format; junit is JUnit XML for CI systems.
+    #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+    pub format: TestFormat,
+    /// List the rule codes that no case exercised.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when less than PCT percent of the rule codes are exercised.
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub min_coverage: Option<rust_decimal::Decimal>,
+    /// Write the results to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// One line per failure, then `N passed, M failed`.
+    Text,
+    /// JUnit XML.
+    Junit,
+}
+
+fn parse_percent(text: &str) -> Result<rust_decimal::Decimal, String> {
+    text.trim()
+        .trim_end_matches('%')
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .filter(|p| (rust_decimal::Decimal::ZERO..=rust_decimal::Decimal::ONE_HUNDRED).contains(p))
+        .ok_or_else(|| format!("`{text}` is not a percentage from 0 to 100"))
 }
 
 #[derive(Debug, Args)]

@@ -87,22 +87,7 @@ impl Inputs {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut notes = Vec::new();
-        if let Some(workload) = &workload
-            && !answers.given.iter().any(|id| id == "model_families")
-            && catalogue.question("model_families").is_some()
-        {
-            let families = workload_families(workload, &prices);
-            if !families.is_empty() {
-                notes.push(format!(
-                    "model_families was not answered, so the families the workload uses are required: {}",
-                    families.join(", ")
-                ));
-                answers
-                    .values
-                    .insert("model_families".into(), Answer::List(families));
-            }
-        }
+        let notes = infer_from_workload(&catalogue, &prices, &mut answers, workload.as_ref());
         Ok(Inputs {
             catalogue,
             rules,
@@ -113,6 +98,46 @@ impl Inputs {
             notes,
         })
     }
+
+    /// Replaces the answers and workload (already checked), keeping the loaded rules and
+    /// prices: how `routewise test` runs many cases over one catalogue.
+    pub fn set_case(&mut self, mut answers: Answers, workload: Option<Workload>) {
+        self.notes = infer_from_workload(
+            &self.catalogue,
+            &self.prices,
+            &mut answers,
+            workload.as_ref(),
+        );
+        self.answers = answers;
+        self.workload = workload;
+    }
+}
+
+/// When a workload is given and `model_families` is not answered, the families the
+/// workload uses are required; returns the note that says so.
+fn infer_from_workload(
+    catalogue: &Catalogue,
+    prices: &Prices,
+    answers: &mut Answers,
+    workload: Option<&Workload>,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(workload) = workload
+        && !answers.given.iter().any(|id| id == "model_families")
+        && catalogue.question("model_families").is_some()
+    {
+        let families = workload_families(workload, prices);
+        if !families.is_empty() {
+            notes.push(format!(
+                "model_families was not answered, so the families the workload uses are required: {}",
+                families.join(", ")
+            ));
+            answers
+                .values
+                .insert("model_families".into(), Answer::List(families));
+        }
+    }
+    notes
 }
 
 /// The model families a workload uses, sorted.
@@ -139,7 +164,8 @@ fn load_workload(path: &std::path::Path) -> Result<(Workload, SourceFile), Diagn
     Ok((workload, file))
 }
 
-fn check_workload(
+/// Cross-checks a workload against the pricing tables (models, cache rates, names).
+pub fn check_workload(
     workload: &Workload,
     file: &SourceFile,
     prices: &Prices,

@@ -2,3 +2,4 @@
 //! arguments, calls the library and returns the output or an [`AppError`](crate::app::AppError).
 
 pub mod diff;
+pub mod test;
