@@ -80,6 +80,7 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
         Command::Schema { kind } => schema_of(kind),
         Command::Diff(args) => commands::diff::run(args),
         Command::Test(args) => commands::test::run(args),
+        Command::Explain(args) => commands::explain::run(args),
     }
 }
 

@@ -38,6 +38,24 @@ pub enum Command {
     /// Run rule test cases (YAML files of answers and the decision they must give); exit 1
     /// when a case fails or coverage is below --min-coverage.
     Test(TestArgs),
+    /// Show, for one route, every rule evaluated in order: its condition, the values it
+    /// saw, the result and the effect.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The route to explain, such as `bedrock-geo` (`routewise routes` lists them).
+    #[arg(value_name = "ROUTE")]
+    pub route: String,
+    /// The questionnaire answers (YAML).
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+    /// Monthly traffic (YAML): decides `workload.*` conditions and cost tie-breaks.
+    #[arg(long, value_name = "FILE")]
+    pub workload: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Args)]

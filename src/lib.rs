@@ -47,6 +47,7 @@ pub mod decide;
 pub mod diagnostic;
 pub mod diff;
 pub mod diff_text;
+pub mod explain;
 pub mod filters;
 pub mod gates;
 pub mod inputs;

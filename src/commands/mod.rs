@@ -2,4 +2,5 @@
 //! arguments, calls the library and returns the output or an [`AppError`](crate::app::AppError).
 
 pub mod diff;
+pub mod explain;
 pub mod test;
