@@ -81,6 +81,7 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
         Command::Diff(args) => commands::diff::run(args),
         Command::Test(args) => commands::test::run(args),
         Command::Explain(args) => commands::explain::run(args),
+        Command::Rules(args) => commands::rules::run(args),
     }
 }
 

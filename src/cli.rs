@@ -41,6 +41,17 @@ pub enum Command {
     /// Show, for one route, every rule evaluated in order: its condition, the values it
     /// saw, the result and the effect.
     Explain(ExplainArgs),
+    /// List the rules, or document one: what it checks, why it matters, an example.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A rule code such as RW001, or a rule name such as residency-geography.
+    #[arg(value_name = "CODE")]
+    pub code: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Args)]

@@ -60,6 +60,7 @@ pub mod prices;
 pub mod record;
 pub mod render;
 pub mod report;
+pub mod rule_docs;
 pub mod rule_tests;
 pub mod rules;
 pub mod schema;

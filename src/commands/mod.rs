@@ -3,4 +3,5 @@
 
 pub mod diff;
 pub mod explain;
+pub mod rules;
 pub mod test;
