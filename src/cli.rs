@@ -120,7 +120,7 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
     /// Fail (exit 1) when GATE trips; repeatable. Gates: route-change, new-elimination,
-    /// cost-increase=<N>% or cost-increase=<N>usd (the recommended route's monthly cost
+    /// cost-increase=N% or cost-increase=Nusd (the recommended route's monthly cost
     /// rising by more than that), stale-pricing.
     #[arg(long, value_name = "GATE", value_parser = crate::gates::parse)]
     pub fail_on: Vec<crate::gates::Gate>,

@@ -22,6 +22,18 @@
 //! 5. [`report::build`] assembles the one [`report::Report`] model that
 //!    [`render::render`] turns into Markdown (a template) or JSON.
 //!
+//! 6. [`record`] adds what a decision record needs (metadata from the answers file's
+//!    `decision:` block, the drivers in words, the regenerate command, pricing ages), and the
+//!    `madr.md.j2` template renders the MADR record. Nothing reads the clock ([`date`]).
+//!
+//! ## In CI
+//!
+//! - [`diff`] compares two JSON reports and [`gates`] decides which changes fail a build.
+//! - [`rule_tests`] runs test cases of answers and expected decisions, with rule coverage;
+//!   [`junit`] writes their results for CI systems.
+//! - [`explain`] shows every rule's verdict on one route; [`rule_docs`] documents a rule with
+//!   an example run from the test cases.
+//!
 //! ```no_run
 //! use routewise::inputs::{InputPaths, Inputs};
 //!
