@@ -2,22 +2,15 @@
 //! `main` maps to an exit code.
 
 use std::fmt;
-use std::path::Path;
-
-use clap::ValueEnum;
 
 use crate::catalogue::Catalogue;
-use crate::cli::{
-    AdviseArgs, AdviseGate, Cli, Command, DataArgs, RecordArgs, SchemaKind, ValidateArgs,
-};
-use crate::date::Date;
+use crate::cli::{AdviseArgs, Cli, Command, DataArgs, SchemaKind, ValidateArgs};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::inputs::{InputPaths, Inputs};
 use crate::model::question::QuestionKind;
 use crate::prices::Prices;
-use crate::record::{self, RunOptions};
 use crate::table::text_table;
-use crate::{commands, render, report, schema};
+use crate::{render, report, schema};
 
 /// Why a command failed, which decides the exit code.
 #[derive(Debug)]
@@ -78,144 +71,29 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
         Command::Routes(args) => routes(&args),
         Command::Questions(args) => questions(&args),
         Command::Schema { kind } => schema_of(kind),
-        Command::Diff(args) => commands::diff::run(args),
-        Command::Test(args) => commands::test::run(args),
-        Command::Explain(args) => commands::explain::run(args),
-        Command::Rules(args) => commands::rules::run(args),
+        Command::Diff(args) => crate::commands::diff::run(args),
+        Command::Test(args) => crate::commands::test::run(args),
+        Command::Explain(args) => crate::commands::explain::run(args),
+        Command::Rules(args) => crate::commands::rules::run(args),
     }
 }
 
 fn advise(args: AdviseArgs) -> Result<String, AppError> {
-    let epoch = source_date_epoch()?;
-    let today = measuring_date(&args.record, epoch)?;
+    // Dates, the regenerate command, --check and the stale-pricing gate.
+    let mut record = crate::commands::advise::RecordRun::new(&args)?;
+
     let inputs = Inputs::load(&InputPaths {
-        answers: Some(args.answers.clone()),
-        workload: args.workload.clone(),
-        rules: args.data.rules.clone(),
-        pricing: args.data.pricing.clone(),
-        templates: args.templates.clone(),
+        answers: Some(args.answers),
+        workload: args.workload,
+        rules: args.data.rules,
+        pricing: args.data.pricing,
+        templates: args.templates,
     })?;
-    let mut report = report::build(&inputs).map_err(AppError::Failure)?;
-    // The answers file's own date wins over SOURCE_DATE_EPOCH, but not over --date.
-    let date = args.record.date.or(match inputs.answers.decision.date {
-        Some(_) => None,
-        None => epoch,
-    });
-    let options = RunOptions {
-        date,
-        today,
-        max_pricing_age: args.record.max_pricing_age,
-        command: Some(advise_command(&args, date, today)),
-    };
-    record::apply(&mut report, &options);
+    let report = report::build(&inputs).map_err(AppError::Failure)?;
+    let report = record.apply(report, &inputs);
     let text = render::render(&report, args.format, &inputs.templates)
         .map_err(|d| AppError::Failure(d.message))?;
-    let output = match &args.output {
-        Some(path) if args.check => check_file(path, &text, &options)?,
-        Some(path) => {
-            std::fs::write(path, &text)
-                .map_err(|e| AppError::Failure(format!("cannot write {}: {e}", path.display())))?;
-            String::new()
-        }
-        None => text,
-    };
-    if args.fail_on.contains(&AdviseGate::StalePricing) && record::has_stale_pricing(&report) {
-        return Err(AppError::Checks {
-            output,
-            message: format!(
-                "gate tripped: {}: a pricing table used by a viable route is more than {} days old (see the `{}` warnings)",
-                record::STALE_PRICING,
-                args.record.max_pricing_age.unwrap_or_default(),
-                record::STALE_PRICING
-            ),
-        });
-    }
-    Ok(output)
-}
-
-/// `--check`: the file must hold exactly what would be written.
-fn check_file(path: &Path, text: &str, options: &RunOptions) -> Result<String, AppError> {
-    let regenerate = options.command.clone().unwrap_or_default();
-    match std::fs::read(path) {
-        Ok(existing) if existing == text.as_bytes() => {
-            Ok(format!("{} is up to date\n", path.display()))
-        }
-        Ok(_) => Err(AppError::Failure(format!(
-            "{} is out of date; regenerate it with:\n    {regenerate}",
-            path.display()
-        ))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(AppError::Failure(format!(
-            "{} does not exist; generate it with:\n    {regenerate}",
-            path.display()
-        ))),
-        Err(e) => Err(AppError::Failure(format!(
-            "cannot read {}: {e}",
-            path.display()
-        ))),
-    }
-}
-
-/// The `advise` command line that regenerates this exact output: input paths as given,
-/// and every date spelled out so neither the clock nor the environment is needed again.
-fn advise_command(args: &AdviseArgs, date: Option<Date>, today: Option<Date>) -> String {
-    let mut words: Vec<String> = vec!["routewise".into(), "advise".into()];
-    let mut flag = |name: &str, value: String| {
-        words.push(format!("--{name}"));
-        words.push(value);
-    };
-    let path = |p: &Path| p.display().to_string();
-    flag("answers", path(&args.answers));
-    if let Some(p) = &args.workload {
-        flag("workload", path(p));
-    }
-    if let Some(p) = &args.data.rules {
-        flag("rules", path(p));
-    }
-    if let Some(p) = &args.data.pricing {
-        flag("pricing", path(p));
-    }
-    if let Some(p) = &args.templates {
-        flag("templates", path(p));
-    }
-    if let Some(name) = args.format.to_possible_value() {
-        flag("format", name.get_name().to_owned());
-    }
-    if let Some(d) = date {
-        flag("date", d.to_string());
-    }
-    if let (Some(days), Some(today)) = (args.record.max_pricing_age, today) {
-        flag("max-pricing-age", days.to_string());
-        flag("today", today.to_string());
-    }
-    if let Some(p) = &args.output {
-        flag("output", path(p));
-    }
-    words
-        .iter()
-        .map(|w| record::shell_word(w))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// `SOURCE_DATE_EPOCH` as a date; a malformed value is an input error.
-pub fn source_date_epoch() -> Result<Option<Date>, AppError> {
-    match std::env::var(crate::date::SOURCE_DATE_EPOCH) {
-        Ok(value) => Date::from_source_date_epoch(&value)
-            .map_err(|e| AppError::Input(Diagnostic::plain(e).into())),
-        Err(_) => Ok(None),
-    }
-}
-
-/// The date pricing ages are measured to; required when an age limit is set.
-pub fn measuring_date(args: &RecordArgs, epoch: Option<Date>) -> Result<Option<Date>, AppError> {
-    let today = args.today.or(epoch);
-    if args.max_pricing_age.is_some() && today.is_none() {
-        return Err(Diagnostic::plain(
-            "--max-pricing-age needs a date to measure ages to: pass --today YYYY-MM-DD or set SOURCE_DATE_EPOCH",
-        )
-        .into());
-    }
-    Ok(today)
+    record.finish(&report, text)
 }
 
 fn validate(args: ValidateArgs) -> Result<String, AppError> {

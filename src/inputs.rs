@@ -87,7 +87,22 @@ impl Inputs {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let notes = infer_from_workload(&catalogue, &prices, &mut answers, workload.as_ref());
+        let mut notes = Vec::new();
+        if let Some(workload) = &workload
+            && !answers.given.iter().any(|id| id == "model_families")
+            && catalogue.question("model_families").is_some()
+        {
+            let families = workload_families(workload, &prices);
+            if !families.is_empty() {
+                notes.push(format!(
+                    "model_families was not answered, so the families the workload uses are required: {}",
+                    families.join(", ")
+                ));
+                answers
+                    .values
+                    .insert("model_families".into(), Answer::List(families));
+            }
+        }
         Ok(Inputs {
             catalogue,
             rules,
@@ -98,46 +113,6 @@ impl Inputs {
             notes,
         })
     }
-
-    /// Replaces the answers and workload (already checked), keeping the loaded rules and
-    /// prices: how `routewise test` runs many cases over one catalogue.
-    pub fn set_case(&mut self, mut answers: Answers, workload: Option<Workload>) {
-        self.notes = infer_from_workload(
-            &self.catalogue,
-            &self.prices,
-            &mut answers,
-            workload.as_ref(),
-        );
-        self.answers = answers;
-        self.workload = workload;
-    }
-}
-
-/// When a workload is given and `model_families` is not answered, the families the
-/// workload uses are required; returns the note that says so.
-fn infer_from_workload(
-    catalogue: &Catalogue,
-    prices: &Prices,
-    answers: &mut Answers,
-    workload: Option<&Workload>,
-) -> Vec<String> {
-    let mut notes = Vec::new();
-    if let Some(workload) = workload
-        && !answers.given.iter().any(|id| id == "model_families")
-        && catalogue.question("model_families").is_some()
-    {
-        let families = workload_families(workload, prices);
-        if !families.is_empty() {
-            notes.push(format!(
-                "model_families was not answered, so the families the workload uses are required: {}",
-                families.join(", ")
-            ));
-            answers
-                .values
-                .insert("model_families".into(), Answer::List(families));
-        }
-    }
-    notes
 }
 
 /// The model families a workload uses, sorted.
@@ -242,5 +217,31 @@ fn check_route_tables(catalogue: &Catalogue, prices: &Prices, problems: &mut Dia
                     .with_help(format!("known tables: {}", known.join(", "))),
             );
         }
+    }
+}
+
+impl Inputs {
+    /// Replaces the answers and workload (already checked), keeping the loaded rules and
+    /// prices: how `routewise test` runs many cases over one catalogue. As in `load`, a
+    /// workload decides `model_families` when the answers leave it open.
+    pub fn set_case(&mut self, mut answers: Answers, workload: Option<Workload>) {
+        self.notes = Vec::new();
+        if let Some(workload) = &workload
+            && !answers.given.iter().any(|id| id == "model_families")
+            && self.catalogue.question("model_families").is_some()
+        {
+            let families = workload_families(workload, &self.prices);
+            if !families.is_empty() {
+                self.notes.push(format!(
+                    "model_families was not answered, so the families the workload uses are required: {}",
+                    families.join(", ")
+                ));
+                answers
+                    .values
+                    .insert("model_families".into(), Answer::List(families));
+            }
+        }
+        self.answers = answers;
+        self.workload = workload;
     }
 }

@@ -19,6 +19,7 @@ pub struct Templates {
 impl Templates {
     pub fn load(user_dir: Option<&Path>) -> Result<Templates, Diagnostics> {
         let mut env = Environment::new();
+        crate::filters::register(&mut env);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
@@ -34,7 +35,6 @@ impl Templates {
         env.add_filter("count", |value: minijinja::Value| {
             crate::money::format_count(&value.to_string())
         });
-        crate::filters::register(&mut env);
         let mut problems = Diagnostics::default();
         for file in data_files(DataKind::Templates, user_dir)? {
             if let Err(e) = env.add_template_owned(file.file_name.clone(), file.source.text.clone())

@@ -1,7 +1,8 @@
 //! `routewise diff BASE.json NEW.json`: what moved between two reports, and the gates.
 
-use crate::app::{AppError, measuring_date, source_date_epoch};
+use crate::app::AppError;
 use crate::cli::{DiffArgs, DiffFormat, RecordArgs};
+use crate::commands::advise::{measuring_date, source_date_epoch};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::diff::{self, AgeLimit};
 use crate::templates::Templates;
