@@ -13,7 +13,7 @@ pub fn run(args: ExplainArgs) -> Result<String, AppError> {
         workload: args.workload,
         rules: args.data.rules,
         pricing: args.data.pricing,
-        templates: None,
+        ..InputPaths::default()
     })?;
     if inputs.catalogue.route(&args.route).is_none() {
         let ids: Vec<&str> = inputs
