@@ -24,13 +24,24 @@ pub enum AppError {
     Input(Diagnostics),
     /// Anything else (writing output, an internal failure): exit code 1.
     Failure(String),
+    /// A check did not pass (a gate tripped, a rule test failed, a record is out of date):
+    /// `output` still goes to standard output, `message` to standard error; exit code 1.
+    Checks { output: String, message: String },
 }
 
 impl AppError {
     pub fn exit_code(&self) -> u8 {
         match self {
             AppError::Input(_) => 2,
-            AppError::Failure(_) => 1,
+            AppError::Failure(_) | AppError::Checks { .. } => 1,
+        }
+    }
+
+    /// What goes to standard output even though the command failed.
+    pub fn output(&self) -> &str {
+        match self {
+            AppError::Checks { output, .. } => output,
+            _ => "",
         }
     }
 }
@@ -40,6 +51,7 @@ impl fmt::Display for AppError {
         match self {
             AppError::Input(d) => write!(f, "{d}"),
             AppError::Failure(message) => write!(f, "error: {message}"),
+            AppError::Checks { message, .. } => write!(f, "{message}"),
         }
     }
 }
@@ -65,10 +77,17 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
         Command::Routes(args) => routes(&args),
         Command::Questions(args) => questions(&args),
         Command::Schema { kind } => schema_of(kind),
+        Command::Diff(args) => crate::commands::diff::run(args),
+        Command::Test(args) => crate::commands::test::run(args),
+        Command::Explain(args) => crate::commands::explain::run(args),
+        Command::Rules(args) => crate::commands::rules::run(args),
     }
 }
 
 fn advise(args: AdviseArgs) -> Result<String, AppError> {
+    // Dates, the regenerate command, --check and the stale-pricing gate.
+    let mut record = crate::commands::advise::RecordRun::new(&args)?;
+
     let inputs = Inputs::load(&InputPaths {
         answers: Some(args.answers),
         workload: args.workload,
@@ -78,16 +97,10 @@ fn advise(args: AdviseArgs) -> Result<String, AppError> {
         price_book: args.price_book,
     })?;
     let report = report::build(&inputs).map_err(AppError::Failure)?;
+    let report = record.apply(report, &inputs);
     let text = render::render(&report, args.format, &inputs.templates)
         .map_err(|d| AppError::Failure(d.message))?;
-    match args.output {
-        Some(path) => {
-            std::fs::write(&path, text)
-                .map_err(|e| AppError::Failure(format!("cannot write {}: {e}", path.display())))?;
-            Ok(String::new())
-        }
-        None => Ok(text),
-    }
+    record.finish(&report, text)
 }
 
 fn cost(args: CostArgs) -> Result<String, AppError> {

@@ -232,6 +232,20 @@ fn merge<T>(
 
 fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
     let question = &q.item;
+    if question.id == crate::model::decision::KEY {
+        problems.push(q.error(
+            Some("id"),
+            "`decision` is reserved for decision-record metadata in answers files; choose another question id",
+        ));
+    }
+    if let Some(driver) = &question.driver
+        && let Err(problem) = crate::record::check_driver(driver)
+    {
+        problems.push(q.error(
+            Some("driver"),
+            format!("question `{}`: {problem}", question.id),
+        ));
+    }
     let needs_choices = question.kind != QuestionKind::Bool;
     if needs_choices && question.choices.is_empty() {
         problems.push(q.error(

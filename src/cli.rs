@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::date::Date;
+
 /// Which door to a foundation model? routewise eliminates the routes that break your hard
 /// constraints, ranks the rest, prices your workload on each, and explains every step.
 /// It works offline, from its embedded data files or yours.
@@ -33,6 +35,121 @@ pub enum Command {
         #[arg(value_enum)]
         kind: SchemaKind,
     },
+    /// Compare two JSON reports (route, eliminations, scores, costs, pricing dates) and
+    /// fail (exit 1) when a gate trips.
+    Diff(DiffArgs),
+    /// Run rule test cases (YAML files of answers and the decision they must give); exit 1
+    /// when a case fails or coverage is below --min-coverage.
+    Test(TestArgs),
+    /// Show, for one route, every rule evaluated in order: its condition, the values it
+    /// saw, the result and the effect.
+    Explain(ExplainArgs),
+    /// List the rules, or document one: what it checks, why it matters, an example.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A rule code such as RW001, or a rule name such as residency-geography.
+    #[arg(value_name = "CODE")]
+    pub code: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The route to explain, such as `bedrock-geo` (`routewise routes` lists them).
+    #[arg(value_name = "ROUTE")]
+    pub route: String,
+    /// The questionnaire answers (YAML).
+    #[arg(long, value_name = "FILE")]
+    pub answers: PathBuf,
+    /// Monthly traffic (YAML): decides `workload.*` conditions and cost tie-breaks.
+    #[arg(long, value_name = "FILE")]
+    pub workload: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Test files, or directories searched for *.yaml and *.yml; without any, the shipped
+    /// cases and those in `<--rules DIR>/tests/`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output format; junit is JUnit XML for CI systems.
+    #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+    pub format: TestFormat,
+    /// List the rule codes that no case exercised.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when less than PCT percent of the rule codes are exercised.
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub min_coverage: Option<rust_decimal::Decimal>,
+    /// Write the results to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// One line per failure, then `N passed, M failed`.
+    Text,
+    /// JUnit XML.
+    Junit,
+}
+
+fn parse_percent(text: &str) -> Result<rust_decimal::Decimal, String> {
+    text.trim()
+        .trim_end_matches('%')
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .filter(|p| (rust_decimal::Decimal::ZERO..=rust_decimal::Decimal::ONE_HUNDRED).contains(p))
+        .ok_or_else(|| format!("`{text}` is not a percentage from 0 to 100"))
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The baseline JSON report (`advise --format json`), such as the base branch's.
+    #[arg(value_name = "BASE.json")]
+    pub base: PathBuf,
+    /// The JSON report of the change.
+    #[arg(value_name = "NEW.json")]
+    pub new: PathBuf,
+    /// Output format; markdown is written to be posted as a pull-request comment.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Fail (exit 1) when GATE trips; repeatable. Gates: route-change, new-elimination,
+    /// cost-increase=N% or cost-increase=Nusd (the recommended route's monthly cost
+    /// rising by more than that), stale-pricing.
+    #[arg(long, value_name = "GATE", value_parser = crate::gates::parse)]
+    pub fail_on: Vec<crate::gates::Gate>,
+    /// Check the new report's pricing tables against this age (with --today or
+    /// SOURCE_DATE_EPOCH); without it, stale-pricing uses the ages in the new report.
+    #[arg(long, value_name = "DAYS")]
+    pub max_pricing_age: Option<u32>,
+    /// The date pricing ages are measured to (YYYY-MM-DD); defaults to SOURCE_DATE_EPOCH.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<Date>,
+    /// Directory of templates over the embedded ones (`diff.md.j2` renders markdown).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Write the diff to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For terminals and CI logs.
+    Text,
+    /// A pull-request comment: summary first, details in a collapsible block.
+    Markdown,
+    /// The diff model, for other tools.
+    Json,
 }
 
 /// Directories that override or extend the embedded data.
@@ -68,6 +185,43 @@ pub struct AdviseArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Compare the report with the file given by --output instead of writing it; exit 1
+    /// when it is missing or out of date.
+    #[arg(long, requires = "output")]
+    pub check: bool,
+    #[command(flatten)]
+    pub record: RecordArgs,
+    /// Fail (exit 1) when a pricing table used by a viable route is older than
+    /// --max-pricing-age; the report is still written.
+    #[arg(long, value_enum, value_name = "GATE", requires = "max_pricing_age")]
+    pub fail_on: Vec<AdviseGate>,
+}
+
+/// Dates and ages: routewise never reads the clock, so these come from flags or from
+/// `SOURCE_DATE_EPOCH`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RecordArgs {
+    /// The decision record's date (YYYY-MM-DD); otherwise the answers file's
+    /// `decision.date`, then SOURCE_DATE_EPOCH; without any, the record has no date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<Date>,
+    /// Warn about pricing tables more than DAYS old (measured to --today or SOURCE_DATE_EPOCH).
+    #[arg(long, value_name = "DAYS")]
+    pub max_pricing_age: Option<u32>,
+    /// The date pricing ages are measured to (YYYY-MM-DD); defaults to SOURCE_DATE_EPOCH.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<Date>,
+}
+
+/// The gate `advise` can fail on; the others compare two reports (see `diff`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AdviseGate {
+    /// A pricing table used by a viable route is older than --max-pricing-age.
+    StalePricing,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
 }
 
 #[derive(Debug, Args)]
@@ -136,8 +290,12 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// The recommendation report.
     Markdown,
+    /// The report model, a stable contract (keys are only ever added).
     Json,
+    /// A MADR 4.0 architecture decision record.
+    Madr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

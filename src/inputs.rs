@@ -184,7 +184,8 @@ fn load_workload(path: &std::path::Path) -> Result<(Workload, SourceFile), Diagn
     Ok((workload, file))
 }
 
-fn check_workload(
+/// Cross-checks a workload against the pricing tables (models, cache rates, names).
+pub fn check_workload(
     workload: &Workload,
     file: &SourceFile,
     prices: &Prices,
@@ -263,5 +264,31 @@ fn check_route_tables(catalogue: &Catalogue, prices: &Prices, problems: &mut Dia
                     .with_help(format!("known tables: {}", known.join(", "))),
             );
         }
+    }
+}
+
+impl Inputs {
+    /// Replaces the answers and workload (already checked), keeping the loaded rules and
+    /// prices: how `routewise test` runs many cases over one catalogue. As in `load`, a
+    /// workload decides `model_families` when the answers leave it open.
+    pub fn set_case(&mut self, mut answers: Answers, workload: Option<Workload>) {
+        self.notes = Vec::new();
+        if let Some(workload) = &workload
+            && !answers.given.iter().any(|id| id == "model_families")
+            && self.catalogue.question("model_families").is_some()
+        {
+            let families = workload_families(workload, &self.prices);
+            if !families.is_empty() {
+                self.notes.push(format!(
+                    "model_families was not answered, so the families the workload uses are required: {}",
+                    families.join(", ")
+                ));
+                answers
+                    .values
+                    .insert("model_families".into(), Answer::List(families));
+            }
+        }
+        self.answers = answers;
+        self.workload = workload;
     }
 }

@@ -22,6 +22,18 @@
 //! 5. [`report::build`] assembles the one [`report::Report`] model that
 //!    [`render::render`] turns into Markdown (a template) or JSON.
 //!
+//! 6. [`record`] adds what a decision record needs (metadata from the answers file's
+//!    `decision:` block, the drivers in words, the regenerate command, pricing ages), and the
+//!    `madr.md.j2` template renders the MADR record. Nothing reads the clock ([`date`]).
+//!
+//! ## In CI
+//!
+//! - [`diff`] compares two JSON reports and [`gates`] decides which changes fail a build.
+//! - [`rule_tests`] runs test cases of answers and expected decisions, with rule coverage;
+//!   [`junit`] writes their results for CI systems.
+//! - [`explain`] shows every rule's verdict on one route; [`rule_docs`] documents a rule with
+//!   an example run from the test cases.
+//!
 //! ```no_run
 //! use routewise::inputs::{InputPaths, Inputs};
 //!
@@ -40,10 +52,18 @@
 pub mod app;
 pub mod catalogue;
 pub mod cli;
+pub mod commands;
 pub mod cost;
+pub mod date;
 pub mod decide;
 pub mod diagnostic;
+pub mod diff;
+pub mod diff_text;
+pub mod explain;
+pub mod filters;
+pub mod gates;
 pub mod inputs;
+pub mod junit;
 pub mod load;
 pub mod model;
 pub mod money;
@@ -52,9 +72,12 @@ pub mod price_book;
 pub mod prices;
 pub mod projection;
 pub mod provenance;
+pub mod record;
 pub mod render;
 pub mod render_projection;
 pub mod report;
+pub mod rule_docs;
+pub mod rule_tests;
 pub mod rules;
 pub mod schema;
 pub mod sweep;

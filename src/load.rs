@@ -90,6 +90,8 @@ pub fn data_files(kind: DataKind, user_dir: Option<&Path>) -> Result<Vec<DataFil
     let mut files: Vec<DataFile> = kind
         .embedded()
         .into_iter()
+        // Subdirectories hold other things (rule test cases in `rules/tests/`).
+        .filter(|(name, _)| !name.contains('/'))
         .filter(|(name, _)| has_extension(name, kind.extensions()))
         .map(|(name, text)| DataFile {
             layer: Layer::Embedded,

@@ -33,6 +33,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout
+                .write_all(error.output().as_bytes())
+                .and_then(|()| stdout.flush());
             eprintln!("{error}");
             ExitCode::from(error.exit_code())
         }

@@ -51,6 +51,42 @@ pub fn format_usd(text: &str) -> String {
     format!("{sign}${}.{fraction}", group_thousands(whole))
 }
 
+/// Formats a change in dollars with its sign: `+$12.00`, `-$3.50`, `$0.00`.
+pub fn format_usd_change(delta: Decimal) -> String {
+    let text = format_usd(&delta.to_string());
+    if delta > Decimal::ZERO {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// The change from `base` to `new` in percent of `base`, rounded once to one decimal (half
+/// away from zero); `None` when `base` is zero.
+pub fn percent_change(new: Decimal, base: Decimal) -> Option<Decimal> {
+    if base.is_zero() {
+        return None;
+    }
+    let percent = (new - base)
+        .checked_mul(Decimal::ONE_HUNDRED)?
+        .checked_div(base.abs())?;
+    Some(percent.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// Formats a percentage with one decimal and its sign: `+12.5%`, `-3.0%`, `0.0%`.
+pub fn format_percent_change(percent: Decimal) -> String {
+    let mut p =
+        percent.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    p.rescale(1);
+    if p.is_zero() {
+        "0.0%".into()
+    } else if p > Decimal::ZERO {
+        format!("+{p}%")
+    } else {
+        format!("{p}%")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::format_usd;
@@ -70,5 +106,21 @@ mod tests {
         assert_eq!(super::format_count("30000000"), "30,000,000");
         assert_eq!(super::format_count("1234.5"), "1,234.5");
         assert_eq!(super::format_count("12"), "12");
+    }
+
+    #[test]
+    fn changes_carry_their_sign_and_one_decimal() {
+        use rust_decimal::Decimal;
+        use std::str::FromStr;
+        let d = |t: &str| Decimal::from_str(t).unwrap();
+        assert_eq!(super::format_usd_change(d("1234.5")), "+$1,234.50");
+        assert_eq!(super::format_usd_change(d("-3.5")), "-$3.50");
+        assert_eq!(super::format_usd_change(d("0")), "$0.00");
+        assert_eq!(super::percent_change(d("110"), d("100")), Some(d("10.0")));
+        assert_eq!(super::percent_change(d("100"), d("300")), Some(d("-66.7")));
+        assert_eq!(super::percent_change(d("1"), d("0")), None);
+        assert_eq!(super::format_percent_change(d("10")), "+10.0%");
+        assert_eq!(super::format_percent_change(d("-0.04")), "0.0%");
+        assert_eq!(super::format_percent_change(d("-66.66")), "-66.7%");
     }
 }

@@ -108,6 +108,12 @@ const SPANNED_FIELDS: &[&str] = &[
     "model",
     "when",
     "message",
+    // rule test files
+    "cases",
+    "name",
+    "recommended",
+    "viable",
+    "warnings",
 ];
 
 fn only_comments(text: &str) -> bool {

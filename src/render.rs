@@ -1,5 +1,6 @@
 //! Format dispatch: a renderer is a pure function of the report. JSON is serde; Markdown is
-//! the `report.md.j2` template, embedded by default and overridable with `--templates`.
+//! the `report.md.j2` template and the MADR decision record `madr.md.j2`, both embedded by
+//! default and overridable with `--templates`.
 
 use minijinja::Value;
 
@@ -18,13 +19,15 @@ pub fn render(
         Format::Json => serde_json::to_string_pretty(report)
             .map(|s| s + "\n")
             .map_err(|e| Diagnostic::plain(format!("serialising the report failed: {e}"))),
-        Format::Markdown => {
-            let mut text =
-                templates.render("report.md.j2", Value::from(minijinja::value::Serde(report)))?;
-            if !text.ends_with('\n') {
-                text.push('\n');
-            }
-            Ok(text)
-        }
+        Format::Markdown => template(report, "report.md.j2", templates),
+        Format::Madr => template(report, "madr.md.j2", templates),
     }
+}
+
+fn template(report: &Report, name: &str, templates: &Templates) -> Result<String, Diagnostic> {
+    let mut text = templates.render(name, Value::from(minijinja::value::Serde(report)))?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
 }

@@ -35,6 +35,9 @@ pub struct Report {
     pub price_book: Option<PriceBookReport>,
     /// Everything the numbers rest on that is not a published price.
     pub assumptions: Vec<String>,
+    /// Decision-record keys: `decision`, `drivers`, `command`, `pricing_age` (see `record.rs`).
+    #[serde(flatten)]
+    pub record: crate::record::RecordInfo,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -254,6 +257,7 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
         assumptions: provenance::assumptions(inputs, &viable_ids),
         price_book: inputs.price_book.as_ref().map(PriceBookReport::of),
         pricing_sources,
+        record: crate::record::RecordInfo::from_inputs(inputs),
     })
 }
 

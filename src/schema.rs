@@ -28,12 +28,43 @@ pub fn answers_schema(questions: &[Question]) -> Value {
         schema["default"] = q.default.clone();
         properties.insert(q.id.clone(), schema);
     }
+    properties.insert(crate::model::decision::KEY.into(), decision_schema());
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "routewise answers",
         "description": "Answers to the routewise questionnaire; every key is optional and an omitted key means no requirement.",
         "type": "object",
         "properties": properties,
+        "additionalProperties": false
+    })
+}
+
+/// The reserved `decision:` mapping of decision-record metadata.
+fn decision_schema() -> Value {
+    let people = json!({
+        "oneOf": [
+            { "type": "string" },
+            { "type": "array", "items": { "type": "string" } }
+        ]
+    });
+    let statuses: Vec<&str> = crate::model::decision::STATUSES.to_vec();
+    json!({
+        "description": "Metadata for the decision record (`--format madr`), not a question.",
+        "type": "object",
+        "properties": {
+            "title": { "type": "string" },
+            "status": {
+                "anyOf": [
+                    { "enum": statuses },
+                    { "type": "string", "pattern": "^superseded by .+" }
+                ]
+            },
+            "date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+            "context": { "type": "string" },
+            "decision-makers": people,
+            "consulted": people,
+            "informed": people
+        },
         "additionalProperties": false
     })
 }

@@ -19,6 +19,7 @@ pub struct Templates {
 impl Templates {
     pub fn load(user_dir: Option<&Path>) -> Result<Templates, Diagnostics> {
         let mut env = Environment::new();
+        crate::filters::register(&mut env);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)

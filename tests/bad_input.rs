@@ -340,3 +340,27 @@ fn validate_reports_problems_in_every_file() {
             ]),
     );
 }
+
+#[test]
+fn answers_decision_unknown_key() {
+    case(
+        "answers_decision_unknown_key",
+        advise("cloud: aws\ndecision:\n  title: Use Bedrock\n  decison-makers: [Ana]\n"),
+    );
+}
+
+#[test]
+fn answers_decision_bad_values() {
+    case(
+        "answers_decision_bad_values",
+        advise("decision:\n  status: done\n  date: 2026-13-01\n  informed: 3\nclod: aws\n"),
+    );
+}
+
+#[test]
+fn answers_decision_not_a_mapping() {
+    case(
+        "answers_decision_not_a_mapping",
+        advise("decision: accepted\n"),
+    );
+}

@@ -11,12 +11,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_saphyr::Spanned;
 
+use super::decision::{self, DecisionMeta, RawDecision};
 use super::question::{Question, QuestionKind};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 
-/// The answers file as written: keys and values with their positions, in file order.
+/// The answers file as written: keys and values with their positions, in file order, and
+/// the reserved `decision:` mapping of record metadata read apart from the questions.
 #[derive(Debug, Default)]
-pub struct RawAnswers(pub Vec<(Spanned<String>, Spanned<Value>)>);
+pub struct RawAnswers {
+    pub entries: Vec<(Spanned<String>, Spanned<Value>)>,
+    pub decision: Option<Spanned<RawDecision>>,
+}
 
 impl<'de> Deserialize<'de> for RawAnswers {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -27,11 +32,15 @@ impl<'de> Deserialize<'de> for RawAnswers {
                 f.write_str("a mapping of question ids to answers, such as `cloud: aws`")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawAnswers, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
+                let mut raw = RawAnswers::default();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    if key.value == decision::KEY {
+                        raw.decision = Some(map.next_value()?);
+                    } else {
+                        raw.entries.push((key, map.next_value()?));
+                    }
                 }
-                Ok(RawAnswers(entries))
+                Ok(raw)
             }
         }
         deserializer.deserialize_map(EntriesVisitor)
@@ -65,6 +74,8 @@ pub struct Answers {
     pub values: BTreeMap<String, Answer>,
     /// The ids the file answered explicitly (the rest took their defaults).
     pub given: Vec<String>,
+    /// Metadata for the decision record, from the reserved `decision:` key.
+    pub decision: DecisionMeta,
 }
 
 impl Answers {
@@ -98,6 +109,7 @@ impl Answers {
         Answers {
             values,
             given: Vec::new(),
+            decision: DecisionMeta::default(),
         }
     }
 
@@ -110,13 +122,21 @@ impl Answers {
         let mut answers = Answers::defaults(questions);
         let mut problems = Diagnostics::default();
         let known: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
-        for (key, value) in &raw.0 {
+        let mut near: Vec<&str> = known.clone();
+        near.push(decision::KEY);
+        if let Some(meta) = &raw.decision {
+            match DecisionMeta::resolve(meta, file) {
+                Ok(meta) => answers.decision = meta,
+                Err(d) => problems.extend(d),
+            }
+        }
+        for (key, value) in &raw.entries {
             let at = |loc: &serde_saphyr::Location, message: String| -> Diagnostic {
                 file.error_at_line(loc.line(), loc.column(), Some(&key.value), message)
             };
             let Some(question) = questions.iter().find(|q| q.id == key.value) else {
                 let mut d = at(&key.referenced, format!("unknown question `{}`", key.value));
-                d = d.with_help(match closest(&key.value, &known) {
+                d = d.with_help(match closest(&key.value, &near) {
                     Some(best) => format!(
                         "did you mean `{best}`? known questions: {}",
                         known.join(", ")
@@ -146,6 +166,8 @@ impl Answers {
                 }
             }
         }
+        // Metadata problems were collected first; report everything in file order.
+        problems.0.sort_by_key(|d| (d.line, d.column));
         problems.into_result(answers)
     }
 }

@@ -4,6 +4,7 @@
 //! `routewise schema` can hand editors the exact shape of every file.
 
 pub mod answers;
+pub mod decision;
 pub mod number;
 pub mod pricing;
 pub mod question;

@@ -16,6 +16,7 @@ pub fn root() -> PathBuf {
 pub struct Run {
     dir: tempfile::TempDir,
     args: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 /// What a run produced.
@@ -30,6 +31,7 @@ impl Run {
         Self {
             dir: tempfile::tempdir().expect("a temporary directory"),
             args: Vec::new(),
+            env: Vec::new(),
         }
     }
 
@@ -45,6 +47,12 @@ impl Run {
 
     pub fn args(mut self, args: &[&str]) -> Self {
         self.args.extend(args.iter().map(|a| (*a).to_owned()));
+        self
+    }
+
+    /// Sets an environment variable for the run (the runs start without SOURCE_DATE_EPOCH).
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_owned(), value.to_owned()));
         self
     }
 
@@ -66,6 +74,8 @@ impl Run {
         let output: Output = Command::cargo_bin("routewise")
             .expect("the routewise binary")
             .current_dir(self.dir.path())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .args(&self.args)
             .output()
             .expect("routewise runs");

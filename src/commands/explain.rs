@@ -1,0 +1,35 @@
+//! `routewise explain --answers FILE ROUTE`: every rule's verdict on one route.
+
+use crate::app::AppError;
+use crate::cli::ExplainArgs;
+use crate::diagnostic::Diagnostic;
+use crate::explain;
+use crate::inputs::{InputPaths, Inputs};
+use crate::model::answers::closest;
+
+pub fn run(args: ExplainArgs) -> Result<String, AppError> {
+    let inputs = Inputs::load(&InputPaths {
+        answers: Some(args.answers),
+        workload: args.workload,
+        rules: args.data.rules,
+        pricing: args.data.pricing,
+        ..InputPaths::default()
+    })?;
+    if inputs.catalogue.route(&args.route).is_none() {
+        let ids: Vec<&str> = inputs
+            .catalogue
+            .routes
+            .iter()
+            .map(|r| r.item.id.as_str())
+            .collect();
+        let help = match closest(&args.route, &ids) {
+            Some(best) => format!("did you mean `{best}`? routes: {}", ids.join(", ")),
+            None => format!("routes: {}", ids.join(", ")),
+        };
+        return Err(Diagnostic::plain(format!("unknown route `{}`", args.route))
+            .with_help(help)
+            .into());
+    }
+    let explanation = explain::explain(&inputs, &args.route).map_err(AppError::Failure)?;
+    Ok(explain::render(&explanation))
+}

@@ -1,0 +1,326 @@
+//! Decision records (`advise --format madr`): a golden record per example, where the date
+//! comes from, `--check`, the JSON keys the record adds, and bad decision metadata.
+
+mod common;
+
+use common::{Run, root};
+
+const EXAMPLES: &[&str] = &["solo-prototype", "aws-enterprise-eu", "gcp-hipaa"];
+
+/// A run with an example's files copied into the scratch directory, so the paths in the
+/// record's regenerate command are the relative ones a repository would use.
+fn with_example(run: Run, name: &str) -> Run {
+    let mut run = run;
+    for file in ["answers.yaml", "workload.yaml"] {
+        let text = std::fs::read_to_string(root().join("examples").join(name).join(file))
+            .expect("example file");
+        run = run.file(&format!("examples/{name}/{file}"), &text);
+    }
+    run
+}
+
+fn record_args(name: &str) -> Vec<String> {
+    vec![
+        "advise".into(),
+        "--answers".into(),
+        format!("examples/{name}/answers.yaml"),
+        "--workload".into(),
+        format!("examples/{name}/workload.yaml"),
+        "--format".into(),
+        "madr".into(),
+    ]
+}
+
+fn run_record(name: &str, extra: &[&str], env: &[(&str, &str)]) -> common::Outcome {
+    let mut args = record_args(name);
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut run = with_example(Run::new(), name).args(&args);
+    for (k, v) in env {
+        run = run.env(k, v);
+    }
+    run.run()
+}
+
+#[test]
+fn madr_records_of_the_examples() {
+    for name in EXAMPLES {
+        let outcome = run_record(name, &[], &[]);
+        assert_eq!(outcome.code, 0, "{name}: {}", outcome.stderr);
+        insta::assert_snapshot!(format!("madr-{name}"), outcome.stdout);
+    }
+}
+
+#[test]
+fn records_follow_the_madr_section_order() {
+    for name in EXAMPLES {
+        let text = run_record(name, &[], &[]).stdout;
+        let mut last = 0;
+        for heading in [
+            "\n---\n\n# ",
+            "\n## Context and Problem Statement\n",
+            "\n## Decision Drivers\n",
+            "\n## Considered Options\n",
+            "\n## Decision Outcome\n",
+            "\nChosen option: \"",
+            "\n### Consequences\n",
+            "\n### Confirmation\n",
+            "\n## Pros and Cons of the Options\n",
+            "\n## More Information\n",
+        ] {
+            let at = text[last..]
+                .find(heading)
+                .unwrap_or_else(|| panic!("{name}: `{heading}` missing or out of order"));
+            last += at + heading.len();
+        }
+        assert!(text.starts_with("---\nstatus: "), "{name}: front matter");
+        // Every route of the catalogue is a considered option with its own pros and cons.
+        assert_eq!(text.matches("\n### ").count(), 2 + 13, "{name}");
+    }
+}
+
+#[test]
+fn front_matter_carries_the_decision_metadata() {
+    let text = run_record("aws-enterprise-eu", &[], &[]).stdout;
+    let front = text.split("\n---\n").next().expect("front matter");
+    assert_eq!(
+        front,
+        "---\nstatus: \"accepted\"\ndate: 2026-11-22\ndecision-makers: [\"Platform architecture board\"]\nconsulted: [\"Information security\", \"Data protection officer\"]\ninformed: [\"Product engineering\"]"
+    );
+    assert!(text.contains("\n# Call Claude through Amazon Bedrock in the EU\n"));
+}
+
+#[test]
+fn the_date_comes_from_the_flag_then_the_answers_then_source_date_epoch() {
+    let date_line = |o: &common::Outcome| {
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        o.stdout
+            .lines()
+            .find(|l| l.starts_with("date: "))
+            .map(str::to_owned)
+    };
+    // 1795392000 is 2026-11-23T00:00:00Z.
+    let epoch = [("SOURCE_DATE_EPOCH", "1795392000")];
+    // No date anywhere: no date line, and no clock is read.
+    assert_eq!(date_line(&run_record("solo-prototype", &[], &[])), None);
+    assert_eq!(
+        date_line(&run_record("solo-prototype", &[], &epoch)).as_deref(),
+        Some("date: 2026-11-23")
+    );
+    // The answers file's date wins over SOURCE_DATE_EPOCH ...
+    assert_eq!(
+        date_line(&run_record("aws-enterprise-eu", &[], &epoch)).as_deref(),
+        Some("date: 2026-11-22")
+    );
+    // ... and --date wins over both, and is written into the regenerate command.
+    let flagged = run_record("aws-enterprise-eu", &["--date", "2027-01-05"], &epoch);
+    assert_eq!(date_line(&flagged).as_deref(), Some("date: 2027-01-05"));
+    assert!(flagged.stdout.contains("--format madr --date 2027-01-05\n"));
+}
+
+#[test]
+fn a_bad_date_or_epoch_is_a_usage_error() {
+    let bad_flag = run_record("solo-prototype", &["--date", "2026-02-30"], &[]);
+    assert_eq!(bad_flag.code, 2);
+    assert!(
+        bad_flag
+            .stderr
+            .contains("not a date in the form YYYY-MM-DD")
+    );
+    let bad_epoch = run_record("solo-prototype", &[], &[("SOURCE_DATE_EPOCH", "tomorrow")]);
+    assert_eq!(bad_epoch.code, 2, "{}", bad_epoch.stderr);
+    assert!(
+        bad_epoch
+            .stderr
+            .contains("SOURCE_DATE_EPOCH=`tomorrow` is not a whole number of seconds"),
+        "{}",
+        bad_epoch.stderr
+    );
+}
+
+#[test]
+fn check_passes_on_a_fresh_record_and_fails_on_a_stale_one() {
+    let mut args = record_args("gcp-hipaa");
+    args.extend(["--output".into(), "docs/0001-route.md".into()]);
+    let write: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut check = write.clone();
+    check.push("--check");
+
+    // Missing file: exit 1, and the message says how to create it.
+    let run = with_example(Run::new(), "gcp-hipaa").file("docs/.keep", "");
+    let (missing, dir) = run.args(&check).run_in();
+    assert_eq!(missing.code, 1);
+    assert!(missing.stderr.contains("docs/0001-route.md does not exist; generate it with:\n    routewise advise --answers examples/gcp-hipaa/answers.yaml --workload examples/gcp-hipaa/workload.yaml --format madr --output docs/0001-route.md"), "{}", missing.stderr);
+    drop(dir);
+
+    let run = with_example(Run::new(), "gcp-hipaa").file("docs/.keep", "");
+    let scratch = run.path().to_owned();
+    let written = run.args(&write).run_in();
+    assert_eq!(written.0.code, 0, "{}", written.0.stderr);
+    let record = std::fs::read_to_string(scratch.join("docs/0001-route.md")).expect("written");
+    assert!(record.contains(
+        "--output docs/0001-route.md\nroutewise advise --answers examples/gcp-hipaa/answers.yaml"
+    ));
+
+    let recheck = |contents: &str| {
+        let run = with_example(Run::new(), "gcp-hipaa").file("docs/0001-route.md", contents);
+        run.args(&check).run()
+    };
+    let fresh = recheck(&record);
+    assert_eq!(fresh.code, 0, "{}", fresh.stderr);
+    assert_eq!(fresh.stdout, "docs/0001-route.md is up to date\n");
+    let edited = recheck(&record.replace("proposed", "accepted"));
+    assert_eq!(edited.code, 1);
+    assert!(
+        edited
+            .stderr
+            .contains("docs/0001-route.md is out of date; regenerate it with:")
+    );
+}
+
+#[test]
+fn check_requires_an_output_file() {
+    let outcome = run_record("gcp-hipaa", &["--check"], &[]);
+    assert_eq!(outcome.code, 2);
+    assert!(outcome.stderr.contains("--output"), "{}", outcome.stderr);
+}
+
+#[test]
+fn the_json_report_gains_the_record_keys_only() {
+    let mut args = record_args("aws-enterprise-eu");
+    let last = args.len() - 1;
+    args[last] = "json".into();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let report = with_example(Run::new(), "aws-enterprise-eu")
+        .args(&args)
+        .run()
+        .json();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["decision"]["status"], "accepted");
+    assert_eq!(report["decision"]["date"], "2026-11-22");
+    assert_eq!(
+        report["decision"]["decision_makers"],
+        serde_json::json!(["Platform architecture board"])
+    );
+    assert_eq!(
+        report["command"],
+        "routewise advise --answers examples/aws-enterprise-eu/answers.yaml --workload examples/aws-enterprise-eu/workload.yaml --format json"
+    );
+    assert!(report["pricing_age"].is_null());
+    let drivers: Vec<&str> = report["drivers"]
+        .as_array()
+        .expect("drivers")
+        .iter()
+        .filter_map(|d| d["question"].as_str())
+        .collect();
+    // Answers equal to their default (stage: production) are not drivers.
+    assert_eq!(
+        drivers,
+        [
+            "cloud",
+            "team",
+            "residency",
+            "compliance",
+            "auth",
+            "private_networking",
+            "audit_logging",
+            "billing",
+            "model_families"
+        ]
+    );
+    // The keys that were there before keep their place and meaning.
+    for key in [
+        "generator",
+        "recommendation",
+        "answers",
+        "routes",
+        "warnings",
+        "blocking_constraints",
+        "priced_workload",
+        "pricing_sources",
+        "assumptions",
+    ] {
+        assert!(report.get(key).is_some(), "{key} kept");
+    }
+}
+
+#[test]
+fn a_record_without_a_surviving_route_says_what_blocks() {
+    let outcome = Run::new()
+        .file(
+            "answers.yaml",
+            "residency: eu\nauth: iam\nzero_data_retention: true\n",
+        )
+        .args(&["advise", "--answers", "answers.yaml", "--format", "madr"])
+        .run();
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stdout
+            .contains("\n# No route to foundation models meets every constraint\n")
+    );
+    assert!(
+        outcome
+            .stdout
+            .contains("No option is chosen: no route satisfies every hard constraint.")
+    );
+    assert!(outcome.stdout.contains("* `RW007` zero-data-retention eliminated 9 routes; relaxing it alone would make bedrock-geo, bedrock-region, bedrock-provisioned, vertex-regional viable."));
+    assert!(!outcome.stdout.contains("Chosen option:"));
+}
+
+#[test]
+fn a_user_template_can_replace_the_record() {
+    let outcome = Run::new()
+        .file(
+            "answers.yaml",
+            "decision:\n  status: accepted\ncloud: gcp\n",
+        )
+        .file(
+            "tpl/madr.md.j2",
+            "{{ decision.status }}: {{ recommendation.route }}\n",
+        )
+        .args(&[
+            "advise",
+            "--answers",
+            "answers.yaml",
+            "--templates",
+            "tpl",
+            "--format",
+            "madr",
+        ])
+        .run();
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert_eq!(outcome.stdout, "accepted: vertex-global\n");
+}
+
+#[test]
+fn a_question_may_not_be_called_decision() {
+    let rules =
+        "questions:\n  - id: decision\n    prompt: Decided?\n    kind: bool\n    default: false\n";
+    let outcome = Run::new()
+        .file("answers.yaml", "cloud: gcp\n")
+        .file("mine/q.yaml", rules)
+        .args(&["advise", "--answers", "answers.yaml", "--rules", "mine"])
+        .run();
+    assert_eq!(outcome.code, 2);
+    assert!(
+        outcome
+            .stderr
+            .contains("`decision` is reserved for decision-record metadata"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.stderr.contains("mine/q.yaml:2:5"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn the_answers_schema_describes_the_decision_block() {
+    let schema = Run::new().args(&["schema", "answers"]).run().json();
+    let decision = &schema["properties"]["decision"];
+    assert_eq!(decision["additionalProperties"], false);
+    assert!(decision["properties"]["decision-makers"].is_object());
+}
