@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::catalogue::Catalogue;
 use crate::cli::{
-    AdviseArgs, Cli, Command, CostArgs, CostFormat, DataArgs, SchemaKind, ValidateArgs,
+    AdviseArgs, Cli, Command, CostArgs, CostFormat, DataArgs, ReplayArgs, SchemaKind, ValidateArgs,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::inputs::{InputPaths, Inputs};
@@ -15,7 +15,7 @@ use crate::prices::Prices;
 use crate::projection::{ProjectionOptions, project};
 use crate::sweep::{SweepSpec, sweep, to_csv};
 use crate::table::text_table;
-use crate::{render, render_projection, report, schema};
+use crate::{render, render_projection, render_replay, replay, report, schema};
 
 /// Why a command failed, which decides the exit code.
 #[derive(Debug)]
@@ -73,6 +73,7 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
     match cli.command {
         Command::Advise(args) => advise(args),
         Command::Cost(args) => cost(args),
+        Command::Replay(args) => replay_usage(args),
         Command::Validate(args) => validate(args),
         Command::Routes(args) => routes(&args),
         Command::Questions(args) => questions(&args),
@@ -125,21 +126,7 @@ fn cost(args: CostArgs) -> Result<String, AppError> {
         templates: args.templates,
         price_book: args.price_book,
     })?;
-    let known: Vec<&str> = inputs
-        .catalogue
-        .routes
-        .iter()
-        .map(|r| r.item.id.as_str())
-        .collect();
-    for id in &args.routes {
-        if !known.contains(&id.as_str()) {
-            return Err(AppError::Input(
-                Diagnostic::plain(format!("--route: unknown route `{id}`"))
-                    .with_help(format!("known routes: {}", known.join(", ")))
-                    .into(),
-            ));
-        }
-    }
+    check_routes(&inputs, &args.routes)?;
     let options = ProjectionOptions {
         routes: args.routes,
         months: args.months,
@@ -163,6 +150,57 @@ fn cost(args: CostArgs) -> Result<String, AppError> {
         None => render_projection::render(&projection, args.format, &inputs.templates)
             .map_err(|d| AppError::Failure(d.message))?,
     };
+    write_output(text, args.output)
+}
+
+/// Every `--route` must name a route of the catalogue.
+fn check_routes(inputs: &Inputs, routes: &[String]) -> Result<(), AppError> {
+    let known: Vec<&str> = inputs
+        .catalogue
+        .routes
+        .iter()
+        .map(|r| r.item.id.as_str())
+        .collect();
+    for id in routes {
+        if !known.contains(&id.as_str()) {
+            return Err(AppError::Input(
+                Diagnostic::plain(format!("--route: unknown route `{id}`"))
+                    .with_help(format!("known routes: {}", known.join(", ")))
+                    .into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn replay_usage(args: ReplayArgs) -> Result<String, AppError> {
+    let skip_eliminated = args.answers.is_some();
+    let inputs = Inputs::load(&InputPaths {
+        answers: args.answers,
+        workload: None,
+        rules: args.data.rules,
+        pricing: args.data.pricing,
+        templates: args.templates,
+        price_book: args.price_book,
+    })?;
+    check_routes(&inputs, &args.routes)?;
+    let known = inputs.prices.model_ids();
+    let (totals, format) = replay::read(&args.usage, &known, args.skip_bad_rows)?;
+    let options = replay::ReplayOptions {
+        skip_bad_rows: args.skip_bad_rows,
+        routes: args.routes,
+        skip_eliminated,
+    };
+    let result = replay::replay(
+        &inputs,
+        &totals,
+        &args.usage.display().to_string(),
+        format,
+        &options,
+    )
+    .map_err(AppError::Failure)?;
+    let text = render_replay::render(&result, args.format, &inputs.templates)
+        .map_err(|d| AppError::Failure(d.message))?;
     write_output(text, args.output)
 }
 

@@ -23,6 +23,8 @@ pub enum Command {
     /// Project monthly costs of a workload on every route, with growth, provisioned sizing,
     /// price books and sensitivity sweeps.
     Cost(CostArgs),
+    /// Price real usage (a usage CSV or the Anthropic usage report) on every route.
+    Replay(ReplayArgs),
     /// Check answers, workload, rules and pricing files and print every problem found.
     Validate(ValidateArgs),
     /// List the route catalogue.
@@ -250,6 +252,37 @@ pub struct CostArgs {
     /// Number of points in a sweep (2 to 1000).
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub steps: u32,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Directory of report templates over the embedded ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CostFormat::Table)]
+    pub format: CostFormat,
+    /// Write the output to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Usage to replay: a CSV (timestamp, model, input_tokens, output_tokens, ...) or the
+    /// JSON of the Anthropic Admin API messages usage report.
+    #[arg(long, value_name = "FILE")]
+    pub usage: PathBuf,
+    /// Questionnaire answers: routes they eliminate are left out.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Only this route (repeatable).
+    #[arg(long = "route", value_name = "ID")]
+    pub routes: Vec<String>,
+    /// Negotiated discounts and private prices (TOML) laid over the pricing tables.
+    #[arg(long, value_name = "FILE")]
+    pub price_book: Option<PathBuf>,
+    /// Count and report bad rows instead of stopping at the first.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
     #[command(flatten)]
     pub data: DataArgs,
     /// Directory of report templates over the embedded ones.

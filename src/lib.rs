@@ -75,6 +75,8 @@ pub mod provenance;
 pub mod record;
 pub mod render;
 pub mod render_projection;
+pub mod render_replay;
+pub mod replay;
 pub mod report;
 pub mod rule_docs;
 pub mod rule_tests;

@@ -55,8 +55,22 @@ pub fn pricing_sources(inputs: &Inputs, route_ids: &[String]) -> Vec<PricingSour
         .collect()
 }
 
-/// The assumptions behind numbers shown for `route_ids`.
+/// The assumptions behind numbers shown for `route_ids`, for the models of the workload (or
+/// every model when there is none).
 pub fn assumptions(inputs: &Inputs, route_ids: &[String]) -> Vec<String> {
+    let models: Vec<String> = match &inputs.workload {
+        Some(w) => w
+            .traffic
+            .iter()
+            .map(|t| t.value.model.value.clone())
+            .collect(),
+        None => Vec::new(),
+    };
+    assumptions_for(inputs, route_ids, &models)
+}
+
+/// The assumptions behind numbers shown for `route_ids` and `models` (all models when empty).
+pub fn assumptions_for(inputs: &Inputs, route_ids: &[String], models: &[String]) -> Vec<String> {
     let mut out = vec![
         "routewise works offline: prices are those of its pricing tables, as of the dates listed; check them before signing anything.".to_string(),
         "Prices are list prices in USD per million tokens. Taxes, support plans, data transfer and private-networking charges are not included.".to_string(),
@@ -84,13 +98,10 @@ pub fn assumptions(inputs: &Inputs, route_ids: &[String]) -> Vec<String> {
         if let Some(note) = &table.table.note {
             out.push(format!("Pricing table `{name}`: {note}"));
         }
-        let used_models: Vec<&str> = match &inputs.workload {
-            Some(w) => w
-                .traffic
-                .iter()
-                .map(|t| t.value.model.value.as_str())
-                .collect(),
-            None => table.table.models.keys().map(String::as_str).collect(),
+        let used_models: Vec<&str> = if models.is_empty() {
+            table.table.models.keys().map(String::as_str).collect()
+        } else {
+            models.iter().map(String::as_str).collect()
         };
         for (model, price) in &table.table.models {
             if price.secondary && used_models.contains(&model.as_str()) {

@@ -67,17 +67,25 @@ pub fn price_source<'a>(
             via: candidate,
         });
     }
+    let family = prices.family_of(model);
+    if let Some(family) = family
+        && !catalogue.families_of(route).iter().any(|f| f == family)
+    {
+        return Err(format!(
+            "`{}` does not serve {family} models such as `{model}`",
+            route.id
+        ));
+    }
+    if !route.behind.is_empty() {
+        return Err(format!("no route behind `{}` prices `{model}`", route.id));
+    }
     let table_note = prices
         .table(&route.pricing.table)
         .and_then(|t| t.table.note.clone())
         .map(|n| format!(" ({n})"))
         .unwrap_or_default();
-    Err(if route.behind.is_empty() {
-        format!(
-            "`{}` has no price for `{model}` on table `{}`{table_note}",
-            route.id, route.pricing.table
-        )
-    } else {
-        format!("no route behind `{}` prices `{model}`", route.id)
-    })
+    Err(format!(
+        "`{}` has no price for `{model}` on table `{}`{table_note}",
+        route.id, route.pricing.table
+    ))
 }
