@@ -42,16 +42,42 @@ pub struct RulesDirFile {
 pub struct Located<T> {
     pub item: T,
     pub file: Arc<SourceFile>,
-    pub line: u64,
-    pub column: u64,
+    position: Position,
     layer: Layer,
 }
 
+/// Where an item starts: known from the YAML parser, or (for embedded files read from their
+/// build-time JSON) found in the text by its `- key: id` line the first time it is asked for,
+/// which only error messages do.
+#[derive(Debug, Clone)]
+enum Position {
+    Known(u64, u64),
+    ByKey {
+        key: &'static str,
+        id: String,
+        found: std::sync::OnceLock<(u64, u64)>,
+    },
+}
+
 impl<T> Located<T> {
+    /// The 1-based line and column where the item starts.
+    pub fn position(&self) -> (u64, u64) {
+        match &self.position {
+            Position::Known(line, column) => (*line, *column),
+            Position::ByKey { key, id, found } => {
+                *found.get_or_init(|| find_item(&self.file.text, key, id).unwrap_or((1, 1)))
+            }
+        }
+    }
+
+    pub fn line(&self) -> u64 {
+        self.position().0
+    }
+
     /// A diagnostic pointing at this item.
     pub fn error(&self, key: Option<&str>, message: impl Into<String>) -> Diagnostic {
-        self.file
-            .error_at_line(self.line, self.column, key, message)
+        let (line, column) = self.position();
+        self.file.error_at_line(line, column, key, message)
     }
 
     /// A diagnostic pointing at a spanned field of this item.
@@ -77,17 +103,35 @@ pub struct Catalogue {
     pub sources: BTreeMap<String, String>,
     pub routes: Vec<Located<Route>>,
     pub rules: Vec<Located<Rule>>,
+    /// True when some file came from a user's directory.
+    user_data: bool,
 }
 
 impl Catalogue {
+    /// True when nothing came from a user's directory: the data is exactly what the test
+    /// suite checked.
+    pub fn embedded_only(&self) -> bool {
+        !self.user_data
+    }
+
     /// Loads the embedded catalogue with an optional user directory over it.
     pub fn load(user_dir: Option<&Path>) -> Result<Catalogue, Diagnostics> {
         let files = data_files(DataKind::Rules, user_dir)?;
         let mut problems = Diagnostics::default();
-        let mut catalogue = Catalogue::default();
+        let mut catalogue = Catalogue {
+            user_data: files.iter().any(|f| f.layer == Layer::User),
+            ..Catalogue::default()
+        };
         let mut questions: Vec<Located<Question>> = Vec::new();
-        let sources: Vec<SourceFile> = files.iter().map(|f| f.source.clone()).collect();
-        let parsed_files = parse::all_in_parallel(&sources, parse::yaml::<RulesDirFile>);
+        let parsed_files = parse::all_in_parallel(&files, |file| {
+            let cached = (file.layer == Layer::Embedded)
+                .then(|| cached_json(&file.file_name))
+                .flatten();
+            match cached {
+                Some(parsed) => Ok(parsed),
+                None => parse::yaml::<RulesDirFile>(&file.source),
+            }
+        });
         for (file, parsed) in files.iter().zip(parsed_files) {
             let parsed = match parsed {
                 Ok(parsed) => parsed,
@@ -98,14 +142,16 @@ impl Catalogue {
             };
             let source = Arc::new(file.source.clone());
             for q in parsed.questions {
-                let located = locate(q, &source, file.layer);
+                let id = q.value.id.clone();
+                let located = locate(q, &source, file.layer, ("id", &id));
                 merge(&mut questions, located, |q| q.id.clone(), &mut problems);
             }
             for (key, text) in parsed.sources {
                 catalogue.sources.insert(key, text);
             }
             for r in parsed.routes {
-                let located = locate(r, &source, file.layer);
+                let id = r.value.id.clone();
+                let located = locate(r, &source, file.layer, ("id", &id));
                 merge(
                     &mut catalogue.routes,
                     located,
@@ -114,7 +160,8 @@ impl Catalogue {
                 );
             }
             for r in parsed.rules {
-                let located = locate(r, &source, file.layer);
+                let code = r.value.code.clone();
+                let located = locate(r, &source, file.layer, ("code", &code));
                 merge(
                     &mut catalogue.rules,
                     located,
@@ -134,6 +181,15 @@ impl Catalogue {
         catalogue.questions = questions.into_iter().map(|q| q.item).collect();
         for route in &catalogue.routes {
             validate_route(route, &catalogue, &mut problems);
+        }
+        // A gateway serves the model families of the routes behind it, once and for all.
+        let unions: Vec<Vec<String>> = catalogue
+            .routes
+            .iter()
+            .map(|r| catalogue.families_of(&r.item))
+            .collect();
+        for (route, families) in catalogue.routes.iter_mut().zip(unions) {
+            route.item.model_families = families;
         }
         if catalogue.routes.is_empty() {
             problems.push(Diagnostic::plain("the catalogue has no routes"));
@@ -195,14 +251,51 @@ impl Catalogue {
     }
 }
 
-fn locate<T>(spanned: Spanned<T>, file: &Arc<SourceFile>, layer: Layer) -> Located<T> {
+/// An item with its position: from the YAML parser, or for an embedded file read from its
+/// build-time JSON, found in the YAML text by its `- id:` (or `- code:`) line.
+fn locate<T>(
+    spanned: Spanned<T>,
+    file: &Arc<SourceFile>,
+    layer: Layer,
+    (key, id): (&'static str, &str),
+) -> Located<T> {
+    let position = if spanned.referenced.line() > 0 {
+        Position::Known(
+            spanned.referenced.line(),
+            spanned.referenced.column().max(1),
+        )
+    } else {
+        Position::ByKey {
+            key,
+            id: id.to_owned(),
+            found: std::sync::OnceLock::new(),
+        }
+    };
     Located {
-        line: spanned.referenced.line().max(1),
-        column: spanned.referenced.column().max(1),
+        position,
         item: spanned.value,
         file: file.clone(),
         layer,
     }
+}
+
+/// The 1-based line and column of `- key: id` (the id bare or quoted) in a YAML text.
+fn find_item(text: &str, key: &str, id: &str) -> Option<(u64, u64)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let item = trimmed.strip_prefix('-')?.trim_start();
+        let value = item.strip_prefix(key)?.strip_prefix(':')?.trim();
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        (value == id).then(|| {
+            let column = line.len() - trimmed.len() + (trimmed.len() - item.len()) + 1;
+            (i as u64 + 1, column as u64)
+        })
+    })
+}
+
+/// The build-time JSON of an embedded rules file, when there is one and it reads.
+fn cached_json(file_name: &str) -> Option<RulesDirFile> {
+    crate::load::embedded_json(crate::load::EMBEDDED_RULES_JSON, file_name)
 }
 
 /// Adds an item, replacing one of a lower layer with the same id; two of the same layer
@@ -221,7 +314,9 @@ fn merge<T>(
                 item.error(None, format!("`{key}` is defined twice"))
                     .with_help(format!(
                         "the first definition is at {}:{}:{}",
-                        first.file.name, first.line, first.column
+                        first.file.name,
+                        first.position().0,
+                        first.position().1
                     )),
             );
         }
@@ -366,5 +461,61 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
             Some("behind"),
             format!("gateway route `{id}` must list the routes behind it"),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_found_by_their_id_line() {
+        let text = "routes:\n  - id: a\n    name: A\n  - id: \"b\"\n";
+        assert_eq!(find_item(text, "id", "a"), Some((2, 5)));
+        assert_eq!(find_item(text, "id", "b"), Some((4, 5)));
+        assert_eq!(find_item(text, "id", "c"), None);
+    }
+
+    #[test]
+    fn every_embedded_rules_file_has_a_json_twin_that_reads_the_same() {
+        let files = crate::load::data_files(DataKind::Rules, None).expect("embedded files");
+        assert!(!files.is_empty());
+        for file in files {
+            let from_json = cached_json(&file.file_name)
+                .unwrap_or_else(|| panic!("{} has no JSON twin", file.file_name));
+            let from_yaml: RulesDirFile = parse::yaml(&file.source).expect("embedded YAML reads");
+            let json = |f: &RulesDirFile| {
+                serde_json::json!({
+                    "questions": f.questions.iter().map(|q| &q.value).collect::<Vec<_>>(),
+                    "sources": f.sources,
+                    "routes": f.routes.iter().map(|r| &r.value).collect::<Vec<_>>(),
+                    "rules": f.rules.iter().map(|r| &r.value).collect::<Vec<_>>(),
+                })
+            };
+            assert_eq!(json(&from_json), json(&from_yaml), "{}", file.file_name);
+        }
+    }
+
+    #[test]
+    fn embedded_items_keep_their_yaml_positions() {
+        let catalogue = Catalogue::load(None).expect("embedded catalogue");
+        let route = catalogue
+            .routes
+            .iter()
+            .find(|r| r.item.id == "bedrock-geo")
+            .expect("route");
+        let line = route.file.line_text(route.line()).expect("line");
+        assert!(line.trim_start().starts_with("- id: bedrock-geo"), "{line}");
+        let rule = catalogue
+            .rules
+            .iter()
+            .find(|r| r.item.code == "RW003")
+            .expect("rule");
+        assert!(
+            rule.file
+                .line_text(rule.line())
+                .expect("line")
+                .contains("code: RW003")
+        );
     }
 }

@@ -57,16 +57,43 @@ impl Decision {
 /// The evaluation context for a route: `answers`, `route` (a gateway's families include
 /// those behind it) and `workload`.
 pub fn context(inputs: &Inputs, route: Option<&Route>) -> Value {
-    let answers = Value::from(minijinja::value::Serde(&inputs.answers.values));
-    let workload = workload_value(inputs);
-    match route {
-        Some(route) => {
-            let mut value = route.to_value();
-            value["model_families"] = serde_json::json!(inputs.catalogue.families_of(route));
-            value["models"] = serde_json::json!(inputs.catalogue.models_of(route, &inputs.prices));
-            minijinja::context! { answers => answers, route => Value::from(minijinja::value::Serde(&value)), workload => workload }
+    Contexts::new(inputs).of(inputs, route)
+}
+
+/// What conditions see as `route`: the route's attributes plus the models it serves.
+#[derive(serde::Serialize)]
+struct RouteView<'a> {
+    #[serde(flatten)]
+    route: &'a Route,
+    models: Vec<String>,
+}
+
+/// The parts of every route's context that do not depend on the route, built once.
+struct Contexts {
+    answers: Value,
+    workload: Value,
+}
+
+impl Contexts {
+    fn new(inputs: &Inputs) -> Contexts {
+        Contexts {
+            answers: Value::from(minijinja::value::Serde(&inputs.answers.values)),
+            workload: workload_value(inputs),
         }
-        None => minijinja::context! { answers => answers, workload => workload },
+    }
+
+    fn of(&self, inputs: &Inputs, route: Option<&Route>) -> Value {
+        let (answers, workload) = (self.answers.clone(), self.workload.clone());
+        match route {
+            Some(route) => {
+                let view = RouteView {
+                    route,
+                    models: inputs.catalogue.models_of(route, &inputs.prices),
+                };
+                minijinja::context! { answers => answers, route => Value::from(minijinja::value::Serde(&view)), workload => workload }
+            }
+            None => minijinja::context! { answers => answers, workload => workload },
+        }
     }
 }
 
@@ -87,28 +114,15 @@ fn workload_value(inputs: &Inputs) -> Value {
     minijinja::context! { models => models, model_families => families }
 }
 
-/// Runs every rule over every route and ranks the survivors. `monthly_cost` breaks ties.
-pub fn decide(
+/// Evaluates every rule for each of `routes`, in order.
+fn evaluate_routes(
     inputs: &Inputs,
-    monthly_cost: &BTreeMap<String, Option<Decimal>>,
-) -> Result<Decision, String> {
-    let mut general_warnings = Vec::new();
-    let answers_only = context(inputs, None);
-    for rule in inputs
-        .rules
-        .rules
-        .iter()
-        .filter(|r| !r.uses_route && r.rule.effect == Effect::Warn)
-    {
-        if let Some(firing) = inputs.rules.evaluate(rule, &answers_only)? {
-            general_warnings.push(firing);
-        }
-    }
-
-    let mut outcomes = Vec::new();
-    for located in &inputs.catalogue.routes {
-        let route = &located.item;
-        let ctx = context(inputs, Some(route));
+    contexts: &Contexts,
+    routes: &[&Route],
+) -> Result<Vec<RouteOutcome>, String> {
+    let mut outcomes = Vec::with_capacity(routes.len());
+    for route in routes {
+        let ctx = contexts.of(inputs, Some(route));
         let mut outcome = RouteOutcome {
             route_id: route.id.clone(),
             status: Status::Viable,
@@ -139,6 +153,30 @@ pub fn decide(
         }
         outcomes.push(outcome);
     }
+    Ok(outcomes)
+}
+
+/// Runs every rule over every route and ranks the survivors. `monthly_cost` breaks ties.
+pub fn decide(
+    inputs: &Inputs,
+    monthly_cost: &BTreeMap<String, Option<Decimal>>,
+) -> Result<Decision, String> {
+    let mut general_warnings = Vec::new();
+    let answers_only = Contexts::new(inputs).of(inputs, None);
+    for rule in inputs
+        .rules
+        .rules
+        .iter()
+        .filter(|r| !r.uses_route && r.rule.effect == Effect::Warn)
+    {
+        if let Some(firing) = inputs.rules.evaluate(rule, &answers_only)? {
+            general_warnings.push(firing);
+        }
+    }
+
+    let contexts = Contexts::new(inputs);
+    let routes: Vec<&Route> = inputs.catalogue.routes.iter().map(|r| &r.item).collect();
+    let mut outcomes = evaluate_routes(inputs, &contexts, &routes)?;
 
     let position = |id: &str| inputs.catalogue.routes.iter().position(|r| r.item.id == id);
     let cost_key = |id: &str| match monthly_cost.get(id) {

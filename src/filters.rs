@@ -1,5 +1,6 @@
-//! Template filters for the decision record and the diff comment, beyond minijinja's
-//! builtins: comparing two amounts exactly, and quoting text for YAML front matter.
+//! Template filters beyond minijinja's builtins: amounts as `$1,234.50`, counts as
+//! `30,000,000`, fractions as `5%`, comparing two amounts exactly, and quoting text for YAML
+//! front matter.
 //!
 //! Amounts reach templates as decimal strings; comparing them as text or as floats would be
 //! wrong or inexact, so `cost_change` does the arithmetic in `rust_decimal`.
@@ -13,6 +14,13 @@ use crate::money;
 
 /// Adds the filters to a template environment.
 pub fn register(env: &mut Environment<'static>) {
+    env.add_filter("usd", |value: Value| money::format_usd(&value.to_string()));
+    env.add_filter("count", |value: Value| {
+        money::format_count(&value.to_string())
+    });
+    env.add_filter("percent", |value: Value| {
+        decimal(&value).map_or_else(|| value.to_string(), crate::projection::percent)
+    });
     env.add_filter("cost_change", cost_change);
     env.add_filter("yaml", yaml);
 }

@@ -74,14 +74,21 @@ impl Inputs {
                 return Err(problems);
             }
         };
-        let families = catalogue.vocabulary("model_families");
-        let prices = prices.and_then(|read| read.check(&families));
-        let rules = RuleSet::compile(&catalogue);
-        let answers = match &paths.answers {
-            Some(path) => load_answers(path, &catalogue),
-            None => Ok(Answers::defaults(&catalogue.questions)),
-        };
-        let workload = paths.workload.as_ref().map(|path| load_workload(path));
+        // Compiling the rules is the longest step left; the small files load meanwhile.
+        let (rules, prices, answers, workload) = std::thread::scope(|scope| {
+            let rules = scope.spawn(|| RuleSet::compile(&catalogue));
+            let families = catalogue.vocabulary("model_families");
+            let prices = prices.and_then(|read| read.check(&families));
+            let answers = match &paths.answers {
+                Some(path) => load_answers(path, &catalogue),
+                None => Ok(Answers::defaults(&catalogue.questions)),
+            };
+            let workload = paths.workload.as_ref().map(|path| load_workload(path));
+            let rules = rules.join().unwrap_or_else(|_| {
+                Err(Diagnostic::plain("internal error while compiling the rules").into())
+            });
+            (rules, prices, answers, workload)
+        });
 
         let (mut prices, rules, templates, mut answers) = match (prices, rules, templates, answers)
         {

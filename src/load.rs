@@ -24,6 +24,17 @@ struct EmbeddedPricing;
 #[folder = "templates/"]
 struct EmbeddedTemplates;
 
+include!(concat!(env!("OUT_DIR"), "/embedded_json.rs"));
+
+/// The build-time JSON twin of an embedded data file, when there is one and it reads.
+pub fn embedded_json<T: serde::de::DeserializeOwned>(
+    table: &[(&str, &str)],
+    file_name: &str,
+) -> Option<T> {
+    let (_, json) = table.iter().find(|(name, _)| *name == file_name)?;
+    serde_json::from_str(json).ok()
+}
+
 /// Which layer a file comes from; a later layer wins over an earlier one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Layer {

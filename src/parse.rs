@@ -40,10 +40,10 @@ pub fn yaml<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
 }
 
 /// Parses several files at once, one thread each, keeping their order: start-up time is
-/// dominated by parsing the embedded YAML, and files do not depend on each other.
-pub fn all_in_parallel<T: Send>(
-    files: &[SourceFile],
-    parse: impl Fn(&SourceFile) -> Result<T, Diagnostic> + Sync,
+/// dominated by parsing the data files, and files do not depend on each other.
+pub fn all_in_parallel<I: Sync, T: Send>(
+    files: &[I],
+    parse: impl Fn(&I) -> Result<T, Diagnostic> + Sync,
 ) -> Vec<Result<T, Diagnostic>> {
     if files.len() < 2 {
         return files.iter().map(&parse).collect();
@@ -56,10 +56,11 @@ pub fn all_in_parallel<T: Send>(
             .collect();
         handles
             .into_iter()
-            .zip(files)
-            .map(|(handle, file)| {
+            .map(|handle| {
                 handle.join().unwrap_or_else(|_| {
-                    Err(file.error_whole("internal error while parsing this file"))
+                    Err(Diagnostic::plain(
+                        "internal error while parsing a data file",
+                    ))
                 })
             })
             .collect()

@@ -5,7 +5,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use crate::diagnostic::{Diagnostics, SourceFile};
-use crate::load::{DataKind, data_files};
+use crate::load::{DataKind, EMBEDDED_PRICING_JSON, Layer, data_files, embedded_json};
 use crate::model::pricing::{ModelPrice, PricingTable};
 use crate::parse;
 
@@ -36,7 +36,14 @@ impl Prices {
         let mut problems = Diagnostics::default();
         let mut tables: Vec<LoadedTable> = Vec::new();
         for file in files {
-            let table: PricingTable = match parse::toml(&file.source) {
+            let cached = (file.layer == Layer::Embedded)
+                .then(|| embedded_json::<PricingTable>(EMBEDDED_PRICING_JSON, &file.file_name))
+                .flatten();
+            let parsed = match cached {
+                Some(table) => Ok(table),
+                None => parse::toml(&file.source),
+            };
+            let table: PricingTable = match parsed {
                 Ok(table) => table,
                 Err(d) => {
                     problems.push(d);
@@ -225,6 +232,18 @@ pub fn is_iso_date(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_embedded_pricing_table_has_a_json_twin_that_reads_the_same() {
+        let files = data_files(DataKind::Pricing, None).expect("embedded files");
+        assert!(!files.is_empty());
+        for file in files {
+            let from_json: PricingTable = embedded_json(EMBEDDED_PRICING_JSON, &file.file_name)
+                .unwrap_or_else(|| panic!("{} has no JSON twin", file.file_name));
+            let from_toml: PricingTable = parse::toml(&file.source).expect("embedded TOML reads");
+            assert_eq!(from_json, from_toml, "{}", file.file_name);
+        }
+    }
 
     #[test]
     fn iso_dates_are_checked_against_the_calendar() {

@@ -182,15 +182,21 @@ fn driver_text(question: &Question, answer: &Answer) -> String {
     let Some(template) = &question.driver else {
         return fallback();
     };
-    let env = driver_env();
     let context = minijinja::context! {
         value => answer.display(),
         label => label.clone(),
         answer => minijinja::Value::from(minijinja::value::Serde(answer)),
     };
-    env.render_str(template, context)
+    DRIVER_ENV
+        .with_borrow(|env| env.render_str(template, context))
         .map(|t| t.trim().to_owned())
         .unwrap_or_else(|_| fallback())
+}
+
+thread_local! {
+    /// One environment for every driver sentence: building an environment registers every
+    /// builtin filter, which costs more than rendering a sentence.
+    static DRIVER_ENV: std::cell::RefCell<Environment<'static>> = std::cell::RefCell::new(driver_env());
 }
 
 fn driver_env() -> Environment<'static> {
@@ -202,7 +208,10 @@ fn driver_env() -> Environment<'static> {
 /// Checks a question's `driver` template when the catalogue loads: it must parse and use
 /// only `value`, `label` and `answer`.
 pub fn check_driver(template: &str) -> Result<(), String> {
-    let mut env = driver_env();
+    DRIVER_ENV.with_borrow_mut(|env| check_driver_in(env, template))
+}
+
+fn check_driver_in(env: &mut Environment<'static>, template: &str) -> Result<(), String> {
     env.add_template_owned("driver", template.to_owned())
         .map_err(|e| {
             format!(

@@ -110,7 +110,7 @@ fn defined_at(inputs: &Inputs, code: &str) -> String {
         .rules
         .iter()
         .find(|r| r.item.code == code)
-        .map(|r| format!("{}:{}", r.file.name, r.line))
+        .map(|r| format!("{}:{}", r.file.name, r.line()))
         .unwrap_or_default()
 }
 

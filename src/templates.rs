@@ -1,16 +1,19 @@
 //! Report templates (`templates/*.j2`): embedded defaults, overridable by a user directory.
 //!
-//! Every template is compiled at load, so a syntax error in a user's template is reported
-//! with its file and line before anything runs.
+//! A user's templates are compiled at load, so a syntax error is reported with its file and
+//! line before anything runs. The embedded ones (tested with every build) compile the first
+//! time they are used: a run renders one template, and compiling the others would only slow
+//! its start.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use minijinja::{Environment, UndefinedBehavior, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{DataKind, data_files};
+use crate::load::{DataKind, Layer, data_files};
 
-/// The compiled templates.
+/// The templates, ready to render.
 #[derive(Debug)]
 pub struct Templates {
     env: Environment<'static>,
@@ -29,21 +32,13 @@ impl Templates {
         {
             env.set_syntax(syntax);
         }
-        env.add_filter("usd", |value: minijinja::Value| {
-            crate::money::format_usd(&value.to_string())
-        });
-        env.add_filter("count", |value: minijinja::Value| {
-            crate::money::format_count(&value.to_string())
-        });
-        env.add_filter("percent", |value: minijinja::Value| {
-            value
-                .to_string()
-                .parse::<rust_decimal::Decimal>()
-                .map(crate::projection::percent)
-                .unwrap_or_else(|_| value.to_string())
-        });
         let mut problems = Diagnostics::default();
+        let mut embedded: BTreeMap<String, String> = BTreeMap::new();
         for file in data_files(DataKind::Templates, user_dir)? {
+            if file.layer == Layer::Embedded {
+                embedded.insert(file.file_name, file.source.text);
+                continue;
+            }
             if let Err(e) = env.add_template_owned(file.file_name.clone(), file.source.text.clone())
             {
                 let line = e.line().unwrap_or(1) as u64;
@@ -58,6 +53,7 @@ impl Templates {
                 ));
             }
         }
+        env.set_loader(move |name| Ok(embedded.get(name).cloned()));
         problems.into_result(Templates { env })
     }
 

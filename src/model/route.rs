@@ -181,10 +181,3 @@ pub const CLAIMS: &[&str] = &[
     "features",
     "feature_lag",
 ];
-
-impl Route {
-    /// A route's attributes as a JSON object: what rule conditions see as `route`.
-    pub fn to_value(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
-    }
-}
