@@ -279,3 +279,27 @@ mod tests {
         );
     }
 }
+
+/// A route the answers eliminate, with the codes that did, for outputs that leave it out.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EliminatedRoute {
+    pub id: String,
+    pub codes: Vec<String>,
+}
+
+/// The routes the answers eliminate (none are when `skip` is false).
+pub fn eliminated_routes(inputs: &Inputs, skip: bool) -> Result<Vec<EliminatedRoute>, String> {
+    if !skip {
+        return Ok(Vec::new());
+    }
+    let decision = decide(inputs, &BTreeMap::new())?;
+    Ok(decision
+        .outcomes
+        .iter()
+        .filter(|o| o.status == Status::Eliminated)
+        .map(|o| EliminatedRoute {
+            id: o.route_id.clone(),
+            codes: o.eliminations.iter().map(|f| f.code.clone()).collect(),
+        })
+        .collect())
+}

@@ -5,13 +5,11 @@
 //! significant digits. Each month's lines are rounded once; a month's total is the sum of
 //! its printed lines and a route's total the sum of its printed month totals.
 
-use std::collections::BTreeMap;
-
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::cost::{self, LineItem, Unserved, provisioned::Sizing};
-use crate::decide::{self, Status};
+use crate::decide::{self, EliminatedRoute};
 use crate::inputs::Inputs;
 use crate::provenance::{self, PricingSource};
 use crate::report::PriceBookReport;
@@ -59,12 +57,6 @@ pub struct MonthCost {
     pub sizing: Vec<Sizing>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct EliminatedRoute {
-    pub id: String,
-    pub codes: Vec<String>,
-}
-
 /// What to project, beyond the inputs.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectionOptions {
@@ -91,26 +83,8 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
         .or(workload.monthly_growth.map(|g| g.0))
         .unwrap_or(Decimal::ZERO);
 
-    let mut eliminated = Vec::new();
-    let mut skip: Vec<String> = Vec::new();
-    if options.skip_eliminated {
-        let decision = decide::decide(inputs, &BTreeMap::new())?;
-        for outcome in decision
-            .outcomes
-            .iter()
-            .filter(|o| o.status == Status::Eliminated)
-        {
-            skip.push(outcome.route_id.clone());
-            eliminated.push(EliminatedRoute {
-                id: outcome.route_id.clone(),
-                codes: outcome
-                    .eliminations
-                    .iter()
-                    .map(|f| f.code.clone())
-                    .collect(),
-            });
-        }
-    }
+    let eliminated = decide::eliminated_routes(inputs, options.skip_eliminated)?;
+    let skip: Vec<String> = eliminated.iter().map(|e| e.id.clone()).collect();
 
     let factors = growth_factors(growth, months)?;
     let mut routes = Vec::new();
@@ -177,14 +151,10 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
         assumptions.push("Provisioned throughput is billed every hour whether used or not, HTTP 500 errors are charged, and a commitment locks the model version.".into());
         assumptions.push("Batch traffic does not use provisioned capacity: it is priced at on-demand batch rates.".into());
     }
-    for route in &routes {
-        for note in &route.notes {
-            let line = format!("`{}`: {note}", route.id);
-            if !assumptions.contains(&line) {
-                assumptions.push(line);
-            }
-        }
-    }
+    provenance::add_route_notes(
+        &mut assumptions,
+        routes.iter().map(|r| (r.id.as_str(), r.notes.as_slice())),
+    );
     Ok(Projection {
         schema_version: SCHEMA_VERSION,
         horizon_months: months,

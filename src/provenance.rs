@@ -114,3 +114,18 @@ pub fn assumptions_for(inputs: &Inputs, route_ids: &[String], models: &[String])
     }
     out
 }
+
+/// Adds each route's notes to `assumptions`, prefixed with the route id, once each.
+pub fn add_route_notes<'a>(
+    assumptions: &mut Vec<String>,
+    routes: impl IntoIterator<Item = (&'a str, &'a [String])>,
+) {
+    for (id, notes) in routes {
+        for note in notes {
+            let line = format!("`{id}`: {note}");
+            if !assumptions.contains(&line) {
+                assumptions.push(line);
+            }
+        }
+    }
+}

@@ -5,7 +5,6 @@
 //! items, premium, discounts and provisioned sizing); the provisioned route is sized from the
 //! observed per-minute load of each model over the observed period.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -14,10 +13,9 @@ use serde::Serialize;
 
 use crate::cost::provisioned::{LoadShape, Sizing};
 use crate::cost::{self, Breakdown, LineItem, Load, Usage};
-use crate::decide::{self, Status};
+use crate::decide::{self, EliminatedRoute};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::inputs::Inputs;
-use crate::projection::EliminatedRoute;
 use crate::provenance::{self, PricingSource};
 use crate::report::PriceBookReport;
 use crate::usage::{self, ModelUsage, UsageTotals};
@@ -215,26 +213,8 @@ pub fn replay(
     format: &'static str,
     options: &ReplayOptions,
 ) -> Result<Replay, String> {
-    let mut eliminated = Vec::new();
-    let mut skip: Vec<String> = Vec::new();
-    if options.skip_eliminated {
-        let decision = decide::decide(inputs, &BTreeMap::new())?;
-        for outcome in decision
-            .outcomes
-            .iter()
-            .filter(|o| o.status == Status::Eliminated)
-        {
-            skip.push(outcome.route_id.clone());
-            eliminated.push(EliminatedRoute {
-                id: outcome.route_id.clone(),
-                codes: outcome
-                    .eliminations
-                    .iter()
-                    .map(|f| f.code.clone())
-                    .collect(),
-            });
-        }
-    }
+    let eliminated = decide::eliminated_routes(inputs, options.skip_eliminated)?;
+    let skip: Vec<String> = eliminated.iter().map(|e| e.id.clone()).collect();
     let observed_hours = Decimal::from(totals.load.minutes().max(1)) / Decimal::from(60);
     let mut routes = Vec::new();
     for located in &inputs.catalogue.routes {
@@ -319,14 +299,10 @@ pub fn replay(
         ));
     }
     assumptions.extend(totals.notes.iter().cloned());
-    for route in &routes {
-        for note in &route.notes {
-            let line = format!("`{}`: {note}", route.id);
-            if !assumptions.contains(&line) {
-                assumptions.push(line);
-            }
-        }
-    }
+    provenance::add_route_notes(
+        &mut assumptions,
+        routes.iter().map(|r| (r.id.as_str(), r.notes.as_slice())),
+    );
     Ok(Replay {
         schema_version: SCHEMA_VERSION,
         file: file.to_owned(),
@@ -379,18 +355,8 @@ fn observed(totals: &UsageTotals) -> Observed {
 
 /// Minutes since the Unix epoch as `YYYY-MM-DDTHH:MMZ` (proleptic Gregorian, UTC).
 pub fn minute_text(minute: u64) -> String {
-    let days = (minute / 1440) as i64;
+    let (year, month, day) = crate::date::civil_from_days((minute / 1440) as i64);
     let (hour, min) = ((minute % 1440) / 60, minute % 60);
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}T{hour:02}:{min:02}Z")
 }
 
