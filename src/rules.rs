@@ -47,16 +47,18 @@ impl RuleSet {
         RuleSet::compile_checked(catalogue, !catalogue.embedded_only())
     }
 
-    /// Compiles, checking the variables of message templates too when `check_messages`:
-    /// always with user data; for the embedded data the test suite does it once.
-    pub fn compile_checked(
-        catalogue: &Catalogue,
-        check_messages: bool,
-    ) -> Result<RuleSet, Diagnostics> {
+    /// Compiles, checking every condition and message against the questionnaire and the
+    /// route attributes when `check`: always with user data; for the embedded data alone the
+    /// test suite does it once (`embedded_rules_pass_every_check`), so start-up skips it.
+    pub fn compile_checked(catalogue: &Catalogue, check: bool) -> Result<RuleSet, Diagnostics> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         let mut problems = Diagnostics::default();
-        let route_attributes = route_attribute_names();
+        let route_attributes = if check {
+            route_attribute_names()
+        } else {
+            Vec::new()
+        };
         let mut rules = Vec::new();
         let mut located_rules: Vec<&Located<Rule>> = catalogue.rules.iter().collect();
         located_rules.sort_by(|a, b| a.item.code.cmp(&b.item.code));
@@ -66,8 +68,14 @@ impl RuleSet {
             check_shape(located, &mut problems);
             let condition = rule.when.value.trim();
             let mut uses_route = true;
-            match env.compile_expression(condition) {
-                Err(e) => problems.push(located.error_at(
+            let parsed = if check {
+                Some(env.compile_expression(condition))
+            } else {
+                None
+            };
+            match parsed {
+                None => {}
+                Some(Err(e)) => problems.push(located.error_at(
                     &rule.when,
                     "when",
                     format!(
@@ -76,7 +84,7 @@ impl RuleSet {
                         e.detail().unwrap_or(&e.to_string())
                     ),
                 )),
-                Ok(expression) => {
+                Some(Ok(expression)) => {
                     let variables = sorted(expression.undeclared_variables(true));
                     uses_route = variables
                         .iter()
@@ -116,9 +124,7 @@ impl RuleSet {
                         e.detail().unwrap_or(&e.to_string())
                     ),
                 ));
-            } else if check_messages
-                && let Ok(template) = env.get_template(&message_name(&rule.code))
-            {
+            } else if check && let Ok(template) = env.get_template(&message_name(&rule.code)) {
                 for variable in sorted(template.undeclared_variables(true)) {
                     if let Some(problem) = unknown_variable(&variable, catalogue, &route_attributes)
                     {
@@ -129,6 +135,9 @@ impl RuleSet {
                         ));
                     }
                 }
+            }
+            if !check && let Ok(template) = env.get_template(&condition_name(&rule.code)) {
+                uses_route = template.undeclared_variables(false).contains("route");
             }
             rules.push(CompiledRule {
                 rule: rule.clone(),
@@ -349,9 +358,22 @@ mod tests {
     }
 
     #[test]
-    fn embedded_rule_messages_use_only_known_variables() {
-        // `compile` skips this check for the embedded data alone; this test is why it may.
-        RuleSet::compile_checked(&catalogue(), true).expect("every message variable is known");
+    fn embedded_rules_pass_every_check() {
+        // `compile` skips these checks for the embedded data alone; this test is why it may.
+        let checked =
+            RuleSet::compile_checked(&catalogue(), true).expect("every variable is known");
+        let fast = RuleSet::compile_checked(&catalogue(), false).expect("compiles");
+        let uses = |set: &RuleSet| {
+            set.rules
+                .iter()
+                .map(|r| (r.rule.code.clone(), r.uses_route))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            uses(&checked),
+            uses(&fast),
+            "both ways agree on which rules look at the route"
+        );
     }
 
     #[test]
