@@ -62,12 +62,8 @@ RAW_TO_CATALOGUE = {
 }
 
 # Known differences, with the reason.
-EXPLAINED = {
-    "gemini-2.5-flash-lite": (
-        "routewise has no sourced cache-read price for gemini-2.5-flash-lite, so it prices cache "
-        "reads as input ($0.10/MTok, said in its assumptions); LiteLLM's table has $0.01/MTok"
-    ),
-}
+# (None at the moment: gemini-2.5-flash-lite's cache-read price, the last one, was added.)
+EXPLAINED = {}
 
 
 def cents(value):
