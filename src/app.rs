@@ -335,6 +335,7 @@ fn schema_of(kind: SchemaKind) -> Result<String, AppError> {
         SchemaKind::Workload => schema::of::<crate::model::workload::Workload>(),
         SchemaKind::Rules => schema::of::<crate::catalogue::RulesDirFile>(),
         SchemaKind::Pricing => schema::of::<crate::model::pricing::PricingTable>(),
+        SchemaKind::PriceBook => schema::of::<crate::price_book::PriceBookFile>(),
     };
     serde_json::to_string_pretty(&value)
         .map(|s| s + "\n")

@@ -337,4 +337,5 @@ pub enum SchemaKind {
     Workload,
     Rules,
     Pricing,
+    PriceBook,
 }

@@ -50,7 +50,7 @@ fn questions_lists_every_required_question() {
 
 #[test]
 fn schemas_are_json_schema_documents() {
-    for kind in ["answers", "workload", "rules", "pricing"] {
+    for kind in ["answers", "workload", "rules", "pricing", "price-book"] {
         let outcome = Run::new().args(&["schema", kind]).run();
         assert_eq!(outcome.code, 0, "{kind}: {}", outcome.stderr);
         let schema = outcome.json();
