@@ -54,6 +54,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod commands;
 pub mod cost;
+pub mod csv_out;
 pub mod date;
 pub mod decide;
 pub mod diagnostic;

@@ -4,6 +4,7 @@
 use minijinja::Value;
 
 use crate::cli::CostFormat;
+use crate::csv_out::csv_text;
 use crate::diagnostic::Diagnostic;
 use crate::money::{format_count, format_usd};
 use crate::projection::{Projection, percent};
@@ -40,10 +41,24 @@ pub fn json<T: serde::Serialize>(value: &T) -> Result<String, Diagnostic> {
 }
 
 fn csv(projection: &Projection) -> Result<String, Diagnostic> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| Diagnostic::plain(format!("writing CSV failed: {e}"));
-    writer
-        .write_record([
+    let rows = projection.routes.iter().flat_map(|route| {
+        route.months.iter().flat_map(move |month| {
+            month.items.iter().map(move |item| {
+                vec![
+                    route.id.clone(),
+                    month.month.to_string(),
+                    item.traffic.clone(),
+                    item.model.clone(),
+                    item.name.clone(),
+                    item.tokens.map(|t| t.to_string()).unwrap_or_default(),
+                    item.usd_per_mtok.map(|p| p.to_string()).unwrap_or_default(),
+                    item.usd.to_string(),
+                ]
+            })
+        })
+    });
+    csv_text(
+        &[
             "route",
             "month",
             "traffic",
@@ -52,30 +67,9 @@ fn csv(projection: &Projection) -> Result<String, Diagnostic> {
             "tokens",
             "usd_per_mtok",
             "usd",
-        ])
-        .map_err(fail)?;
-    for route in &projection.routes {
-        for month in &route.months {
-            for item in &month.items {
-                writer
-                    .write_record([
-                        route.id.as_str(),
-                        &month.month.to_string(),
-                        &item.traffic,
-                        &item.model,
-                        &item.name,
-                        &item.tokens.map(|t| t.to_string()).unwrap_or_default(),
-                        &item.usd_per_mtok.map(|p| p.to_string()).unwrap_or_default(),
-                        &item.usd.to_string(),
-                    ])
-                    .map_err(fail)?;
-            }
-        }
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| Diagnostic::plain(format!("writing CSV failed: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Diagnostic::plain(format!("writing CSV failed: {e}")))
+        ],
+        rows,
+    )
 }
 
 fn table(p: &Projection) -> String {

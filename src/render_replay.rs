@@ -4,6 +4,7 @@
 use minijinja::Value;
 
 use crate::cli::CostFormat;
+use crate::csv_out::csv_text;
 use crate::diagnostic::Diagnostic;
 use crate::money::{format_count, format_usd};
 use crate::projection::percent;
@@ -33,29 +34,22 @@ pub fn render(
 }
 
 fn csv(replay: &Replay) -> Result<String, Diagnostic> {
-    let fail = |e: csv::Error| Diagnostic::plain(format!("writing CSV failed: {e}"));
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(["route", "model", "item", "tokens", "usd_per_mtok", "usd"])
-        .map_err(fail)?;
-    for route in &replay.routes {
-        for item in &route.items {
-            writer
-                .write_record([
-                    route.id.as_str(),
-                    &item.model,
-                    &item.name,
-                    &item.tokens.map(|t| t.to_string()).unwrap_or_default(),
-                    &item.usd_per_mtok.map(|p| p.to_string()).unwrap_or_default(),
-                    &item.usd.to_string(),
-                ])
-                .map_err(fail)?;
-        }
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| Diagnostic::plain(format!("writing CSV failed: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Diagnostic::plain(format!("writing CSV failed: {e}")))
+    let rows = replay.routes.iter().flat_map(|route| {
+        route.items.iter().map(move |item| {
+            vec![
+                route.id.clone(),
+                item.model.clone(),
+                item.name.clone(),
+                item.tokens.map(|t| t.to_string()).unwrap_or_default(),
+                item.usd_per_mtok.map(|p| p.to_string()).unwrap_or_default(),
+                item.usd.to_string(),
+            ]
+        })
+    });
+    csv_text(
+        &["route", "model", "item", "tokens", "usd_per_mtok", "usd"],
+        rows,
+    )
 }
 
 fn table(r: &Replay) -> String {

@@ -260,25 +260,19 @@ fn crossings(values: &[Decimal], routes: &[SweepRoute]) -> Vec<Crossing> {
 
 /// The sweep as CSV: one row per value and route.
 pub fn to_csv(sweep: &Sweep) -> Result<String, String> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| format!("writing CSV failed: {e}");
-    writer
-        .write_record([sweep.parameter.as_str(), "route", "monthly_usd"])
-        .map_err(fail)?;
-    for (i, value) in sweep.values.iter().enumerate() {
-        for route in &sweep.routes {
-            let usd = route.monthly_usd[i]
-                .map(|u| u.to_string())
-                .unwrap_or_default();
-            writer
-                .write_record([value.to_string().as_str(), route.id.as_str(), usd.as_str()])
-                .map_err(fail)?;
-        }
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| format!("writing CSV failed: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    let rows = sweep.values.iter().enumerate().flat_map(|(i, value)| {
+        sweep.routes.iter().map(move |route| {
+            vec![
+                value.to_string(),
+                route.id.clone(),
+                route.monthly_usd[i]
+                    .map(|u| u.to_string())
+                    .unwrap_or_default(),
+            ]
+        })
+    });
+    crate::csv_out::csv_text(&[sweep.parameter.as_str(), "route", "monthly_usd"], rows)
+        .map_err(|d| d.message)
 }
 
 #[cfg(test)]
