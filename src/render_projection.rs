@@ -132,15 +132,7 @@ fn table(p: &Projection) -> String {
     if !sizing.is_empty() {
         out.push_str("\nProvisioned sizing (month 1):\n");
         for (r, s) in sizing {
-            let chosen = match s.chosen.commitment {
-                Some(c) => format!(
-                    "{} unit{} on {}",
-                    s.chosen.units,
-                    if s.chosen.units == 1 { "" } else { "s" },
-                    c.label()
-                ),
-                None => "all on demand (no units pay off)".to_string(),
-            };
+            let chosen = s.chosen.describe();
             out.push_str(&format!(
                 "- {} / {} ({}): {chosen}; peak {} tokens/min; {} tokens/min per unit{}{}\n",
                 r.id,

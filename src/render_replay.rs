@@ -118,15 +118,7 @@ fn table(r: &Replay) -> String {
     }
     for route in &r.routes {
         for s in &route.sizing {
-            let chosen = match s.chosen.commitment {
-                Some(c) => format!(
-                    "{} unit{} on {}",
-                    s.chosen.units,
-                    if s.chosen.units == 1 { "" } else { "s" },
-                    c.label()
-                ),
-                None => "all on demand (no units pay off)".to_string(),
-            };
+            let chosen = s.chosen.describe();
             out.push_str(&format!(
                 "\nProvisioned sizing on {} for {}: {chosen}; observed peak {} tokens/min{}\n",
                 route.id,

@@ -246,6 +246,21 @@ pub struct SizingOption {
     pub total_usd: Decimal,
 }
 
+impl SizingOption {
+    /// The option in words, such as `2 units on 6-month commitment`.
+    pub fn describe(&self) -> String {
+        match self.commitment {
+            Some(c) => format!(
+                "{} unit{} on {}",
+                self.units,
+                if self.units == 1 { "" } else { "s" },
+                c.label()
+            ),
+            None => "all on demand (no units pay off)".to_string(),
+        }
+    }
+}
+
 /// Where one unit starts to pay off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BreakEven {
