@@ -11,9 +11,9 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use routewise::cli::Format;
-use routewise::cost::route_cost;
-use routewise::inputs::{InputPaths, Inputs};
-use routewise::projection::{ProjectionOptions, project};
+use routewise::data::inputs::{InputPaths, Inputs};
+use routewise::engine::cost::route_cost;
+use routewise::outputs::projection::{ProjectionOptions, project};
 use rust_decimal::Decimal;
 
 fn example_paths() -> InputPaths {
@@ -30,8 +30,8 @@ fn benches(c: &mut Criterion) {
     c.bench_function("advise_pipeline", |b| {
         b.iter(|| {
             let inputs = Inputs::load(black_box(&paths)).expect("valid inputs");
-            let report = routewise::report::build(&inputs).expect("decides");
-            routewise::render::render(&report, Format::Markdown, &inputs.templates)
+            let report = routewise::outputs::advice::report::build(&inputs).expect("decides");
+            routewise::outputs::advice::render::render(&report, Format::Markdown, &inputs.templates)
                 .expect("renders")
         })
     });

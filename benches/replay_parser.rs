@@ -16,8 +16,8 @@ use std::hint::black_box;
 use std::io::Write;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use routewise::catalogue::Catalogue;
-use routewise::prices::Prices;
+use routewise::data::catalogue::Catalogue;
+use routewise::data::prices::Prices;
 use routewise::usage::read_csv;
 
 const ROWS: usize = 1_000_000;

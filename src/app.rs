@@ -3,19 +3,23 @@
 
 use std::fmt;
 
-use crate::catalogue::Catalogue;
 use crate::cli::{
     AdviseArgs, Cli, Command, CostArgs, CostFormat, DataArgs, ReplayArgs, SchemaKind, ValidateArgs,
 };
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::inputs::{InputPaths, Inputs};
+use crate::data::catalogue::Catalogue;
+use crate::data::inputs::{InputPaths, Inputs};
+use crate::data::prices::Prices;
+use crate::data::schema;
 use crate::model::question::QuestionKind;
 use crate::model::workload::Growth;
-use crate::prices::Prices;
-use crate::projection::{ProjectionOptions, project};
-use crate::sweep::{SweepSpec, sweep, to_csv};
-use crate::table::text_table;
-use crate::{render, render_projection, render_replay, replay, report, schema};
+use crate::outputs::advice::{render, report};
+use crate::outputs::projection::render as render_projection;
+use crate::outputs::projection::sweep::{SweepSpec, sweep, to_csv};
+use crate::outputs::projection::{ProjectionOptions, project};
+use crate::outputs::replay;
+use crate::outputs::replay::render as render_replay;
+use crate::support::diagnostic::{Diagnostic, Diagnostics};
+use crate::support::table::text_table;
 
 /// Why a command failed, which decides the exit code.
 #[derive(Debug)]
@@ -333,9 +337,9 @@ fn schema_of(kind: SchemaKind) -> Result<String, AppError> {
             schema::answers_schema(&catalogue.questions)
         }
         SchemaKind::Workload => schema::of::<crate::model::workload::Workload>(),
-        SchemaKind::Rules => schema::of::<crate::catalogue::RulesDirFile>(),
+        SchemaKind::Rules => schema::of::<crate::data::catalogue::RulesDirFile>(),
         SchemaKind::Pricing => schema::of::<crate::model::pricing::PricingTable>(),
-        SchemaKind::PriceBook => schema::of::<crate::price_book::PriceBookFile>(),
+        SchemaKind::PriceBook => schema::of::<crate::data::price_book::PriceBookFile>(),
     };
     serde_json::to_string_pretty(&value)
         .map(|s| s + "\n")

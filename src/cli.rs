@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::date::Date;
+use crate::support::date::Date;
 
 /// Which door to a foundation model? routewise eliminates the routes that break your hard
 /// constraints, ranks the rest, prices your workload on each, and explains every step.
@@ -127,8 +127,8 @@ pub struct DiffArgs {
     /// Fail (exit 1) when GATE trips; repeatable. Gates: route-change, new-elimination,
     /// cost-increase=N% or cost-increase=Nusd (the recommended route's monthly cost
     /// rising by more than that), stale-pricing.
-    #[arg(long, value_name = "GATE", value_parser = crate::gates::parse)]
-    pub fail_on: Vec<crate::gates::Gate>,
+    #[arg(long, value_name = "GATE", value_parser = crate::outputs::diff::gates::parse)]
+    pub fail_on: Vec<crate::outputs::diff::gates::Gate>,
     /// Check the new report's pricing tables against this age (with --today or
     /// SOURCE_DATE_EPOCH); without it, stale-pricing uses the ages in the new report.
     #[arg(long, value_name = "DAYS")]

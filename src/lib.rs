@@ -35,14 +35,14 @@
 //!   an example run from the test cases.
 //!
 //! ```no_run
-//! use routewise::inputs::{InputPaths, Inputs};
+//! use routewise::data::inputs::{InputPaths, Inputs};
 //!
 //! let inputs = Inputs::load(&InputPaths {
 //!     answers: Some("examples/aws-enterprise-eu/answers.yaml".into()),
 //!     ..InputPaths::default()
 //! })
 //! .expect("valid inputs");
-//! let report = routewise::report::build(&inputs).expect("rules evaluate");
+//! let report = routewise::outputs::advice::report::build(&inputs).expect("rules evaluate");
 //! println!("{:?}", report.recommendation.route);
 //! ```
 
@@ -50,40 +50,11 @@
 #![allow(clippy::result_large_err)]
 
 pub mod app;
-pub mod catalogue;
 pub mod cli;
 pub mod commands;
-pub mod cost;
-pub mod csv_out;
-pub mod date;
-pub mod decide;
-pub mod diagnostic;
-pub mod diff;
-pub mod diff_text;
-pub mod explain;
-pub mod filters;
-pub mod gates;
-pub mod inputs;
-pub mod junit;
-pub mod load;
+pub mod data;
+pub mod engine;
 pub mod model;
-pub mod money;
-pub mod parse;
-pub mod price_book;
-pub mod prices;
-pub mod projection;
-pub mod provenance;
-pub mod record;
-pub mod render;
-pub mod render_projection;
-pub mod render_replay;
-pub mod replay;
-pub mod report;
-pub mod rule_docs;
-pub mod rule_tests;
-pub mod rules;
-pub mod schema;
-pub mod sweep;
-pub mod table;
-pub mod templates;
+pub mod outputs;
+pub mod support;
 pub mod usage;

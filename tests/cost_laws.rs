@@ -6,11 +6,11 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use routewise::catalogue::Catalogue;
-use routewise::cost::{CostContext, RouteCost, route_cost};
+use routewise::data::catalogue::Catalogue;
+use routewise::data::prices::Prices;
+use routewise::engine::cost::{CostContext, RouteCost, route_cost};
 use routewise::model::number::{Share, TokenCount};
 use routewise::model::workload::{Traffic, Workload};
-use routewise::prices::Prices;
 use rust_decimal::Decimal;
 use serde_saphyr::{Location, Spanned};
 

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use routewise::catalogue::Catalogue;
-use routewise::prices::Prices;
+use routewise::data::catalogue::Catalogue;
+use routewise::data::prices::Prices;
 use routewise::usage::{TokenBreakdown, UsageTotals, catalogue_model, read_csv, read_usage_report};
 
 /// The embedded catalogue's model ids, loaded once.

@@ -8,11 +8,11 @@ use clap::ValueEnum;
 
 use crate::app::AppError;
 use crate::cli::{AdviseArgs, AdviseGate, RecordArgs};
-use crate::date::Date;
-use crate::diagnostic::Diagnostic;
-use crate::inputs::Inputs;
-use crate::record::{self, RunOptions};
-use crate::report::Report;
+use crate::data::inputs::Inputs;
+use crate::outputs::advice::record::{self, RunOptions};
+use crate::outputs::advice::report::Report;
+use crate::support::date::Date;
+use crate::support::diagnostic::Diagnostic;
 
 /// What `advise` needs from its arguments after the inputs are loaded.
 pub struct RecordRun {
@@ -159,7 +159,7 @@ fn check_file(path: &Path, text: &str, options: &RunOptions) -> Result<String, A
 
 /// `SOURCE_DATE_EPOCH` as a date; a malformed value is an input error.
 pub fn source_date_epoch() -> Result<Option<Date>, AppError> {
-    match std::env::var(crate::date::SOURCE_DATE_EPOCH) {
+    match std::env::var(crate::support::date::SOURCE_DATE_EPOCH) {
         Ok(value) => Date::from_source_date_epoch(&value)
             .map_err(|e| AppError::Input(Diagnostic::plain(e).into())),
         Err(_) => Ok(None),

@@ -3,9 +3,9 @@
 use crate::app::AppError;
 use crate::cli::{DiffArgs, DiffFormat, RecordArgs};
 use crate::commands::advise::{measuring_date, source_date_epoch};
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::diff::{self, AgeLimit};
-use crate::templates::Templates;
+use crate::outputs::diff::{self, AgeLimit};
+use crate::outputs::templates::Templates;
+use crate::support::diagnostic::{Diagnostic, Diagnostics};
 
 pub fn run(args: DiffArgs) -> Result<String, AppError> {
     let epoch = source_date_epoch()?;
@@ -43,7 +43,7 @@ pub fn run(args: DiffArgs) -> Result<String, AppError> {
         age,
     )?;
     let text = match args.format {
-        DiffFormat::Text => crate::diff_text::render(&diff),
+        DiffFormat::Text => crate::outputs::diff::text::render(&diff),
         DiffFormat::Json => serde_json::to_string_pretty(&diff)
             .map(|s| s + "\n")
             .map_err(|e| AppError::Failure(format!("serialising the diff failed: {e}")))?,

@@ -2,10 +2,10 @@
 
 use crate::app::AppError;
 use crate::cli::ExplainArgs;
-use crate::diagnostic::Diagnostic;
-use crate::explain;
-use crate::inputs::{InputPaths, Inputs};
+use crate::data::inputs::{InputPaths, Inputs};
 use crate::model::answers::closest;
+use crate::outputs::explain;
+use crate::support::diagnostic::Diagnostic;
 
 pub fn run(args: ExplainArgs) -> Result<String, AppError> {
     let inputs = Inputs::load(&InputPaths {

@@ -2,9 +2,9 @@
 
 use crate::app::AppError;
 use crate::cli::RulesArgs;
-use crate::diagnostic::Diagnostic;
-use crate::inputs::{InputPaths, Inputs};
-use crate::rule_docs;
+use crate::data::inputs::{InputPaths, Inputs};
+use crate::outputs::rule_tests::docs as rule_docs;
+use crate::support::diagnostic::Diagnostic;
 
 pub fn run(args: RulesArgs) -> Result<String, AppError> {
     let mut inputs = Inputs::load(&InputPaths {

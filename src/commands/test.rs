@@ -4,9 +4,9 @@ use std::fmt::Write;
 
 use crate::app::AppError;
 use crate::cli::{TestArgs, TestFormat};
-use crate::inputs::{InputPaths, Inputs};
-use crate::junit::{self, CoverageCheck};
-use crate::rule_tests::{self, TestRun};
+use crate::data::inputs::{InputPaths, Inputs};
+use crate::outputs::rule_tests::junit::{self, CoverageCheck};
+use crate::outputs::rule_tests::{self, TestRun};
 
 pub fn run(args: TestArgs) -> Result<String, AppError> {
     let mut inputs = Inputs::load(&InputPaths {

@@ -13,7 +13,7 @@ use serde_saphyr::Spanned;
 
 use super::decision::{self, DecisionMeta, RawDecision};
 use super::question::{Question, QuestionKind};
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 
 /// The answers file as written: keys and values with their positions, in file order, and
 /// the reserved `decision:` mapping of record metadata read apart from the questions.
@@ -302,7 +302,7 @@ mod tests {
 
     fn resolve(text: &str) -> Result<Answers, Diagnostics> {
         let file = SourceFile::new("answers.yaml", text);
-        let raw: RawAnswers = crate::parse::yaml(&file).map_err(Diagnostics::from)?;
+        let raw: RawAnswers = crate::data::parse::yaml(&file).map_err(Diagnostics::from)?;
         Answers::resolve(&raw, &questions(), &file)
     }
 

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_saphyr::Spanned;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 
 /// The answers-file key that holds decision metadata; no question may use it as its id.
 pub const KEY: &str = "decision";
@@ -227,7 +227,7 @@ fn status(value: &Value) -> Checked<String> {
 
 fn date(value: &Value) -> Checked<String> {
     let s = one_line("date", value)?;
-    match crate::date::Date::parse(&s) {
+    match crate::support::date::Date::parse(&s) {
         Some(d) => Ok(d.to_string()),
         None => Err((format!("`{s}` is not a date in the form YYYY-MM-DD"), None)),
     }
@@ -268,7 +268,8 @@ mod tests {
 
     fn resolve(text: &str) -> Result<DecisionMeta, Diagnostics> {
         let file = SourceFile::new("answers.yaml", text);
-        let raw: Spanned<RawDecision> = crate::parse::yaml(&file).map_err(Diagnostics::from)?;
+        let raw: Spanned<RawDecision> =
+            crate::data::parse::yaml(&file).map_err(Diagnostics::from)?;
         DecisionMeta::resolve(&raw, &file)
     }
 

@@ -11,7 +11,7 @@ use super::load::LoadProfile;
 use super::model_cache::{ModelCache, Slot};
 use super::tokens::{ModelUsage, Tier, TokenBreakdown};
 use super::totals::{MAX_SKIPPED_MESSAGES, UsageTotals};
-use crate::diagnostic::Diagnostic;
+use crate::support::diagnostic::Diagnostic;
 
 /// The message of a row whose tokens would overflow the totals.
 pub const OVERFLOW: &str = "adding this row would make the token totals overflow 64 bits";

@@ -15,7 +15,7 @@ use super::number::{parse_bucket_width, parse_context_window, parse_count, parse
 use super::timestamp::TimestampParser;
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
-use crate::diagnostic::Diagnostic;
+use crate::support::diagnostic::Diagnostic;
 
 /// Requests with more input than this (uncached + cache reads + cache writes) are long
 /// context on the models that price it.

@@ -25,7 +25,7 @@
 
 use ::csv::ByteRecord;
 
-use crate::diagnostic::Diagnostic;
+use crate::support::diagnostic::Diagnostic;
 
 /// The columns routewise reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -76,4 +76,4 @@ pub use self::tokens::{ModelUsage, Tier, TokenBreakdown};
 pub use self::totals::{MAX_SKIPPED_MESSAGES, UsageTotals};
 
 #[doc(no_inline)]
-pub use crate::diagnostic::Diagnostic;
+pub use crate::support::diagnostic::Diagnostic;

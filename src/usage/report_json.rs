@@ -46,7 +46,7 @@ use super::line_counter::{LineCounter, Position};
 use super::model_cache::Slot;
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
-use crate::diagnostic::Diagnostic;
+use crate::support::diagnostic::Diagnostic;
 
 /// The `unknown_models` key of results without a model.
 pub const NO_MODEL: &str = "(no model: group the usage report by model)";

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::load::LoadProfile;
 use super::tokens::ModelUsage;
-use crate::diagnostic::Diagnostic;
+use crate::support::diagnostic::Diagnostic;
 
 /// The most skipped-row messages kept; the rest are only counted.
 pub const MAX_SKIPPED_MESSAGES: usize = 20;

@@ -1,0 +1,521 @@
+//! The merged and validated contents of the rules directories: questions, routes with
+//! their sources, and the rules (not yet compiled).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::data::load::{DataKind, Layer, data_files};
+use crate::data::parse;
+use crate::model::question::{Question, QuestionKind};
+use crate::model::route::{CLAIMS, Platform, Route};
+use crate::model::rule::Rule;
+use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+
+/// One file of a rules directory. Any file may hold any of the sections.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RulesDirFile {
+    /// The questionnaire.
+    #[serde(default)]
+    #[schemars(with = "Vec<Question>")]
+    pub questions: Vec<Spanned<Question>>,
+    /// Source references by short key, cited by routes' `sources`.
+    #[serde(default)]
+    pub sources: BTreeMap<String, String>,
+    /// The route catalogue.
+    #[serde(default)]
+    #[schemars(with = "Vec<Route>")]
+    pub routes: Vec<Spanned<Route>>,
+    /// Decision rules.
+    #[serde(default)]
+    #[schemars(with = "Vec<Rule>")]
+    pub rules: Vec<Spanned<Rule>>,
+}
+
+/// An item together with the file and position it was read from.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub item: T,
+    pub file: Arc<SourceFile>,
+    position: Position,
+    layer: Layer,
+}
+
+/// Where an item starts: known from the YAML parser, or (for embedded files read from their
+/// build-time JSON) found in the text by its `- key: id` line the first time it is asked for,
+/// which only error messages do.
+#[derive(Debug, Clone)]
+enum Position {
+    Known(u64, u64),
+    ByKey {
+        key: &'static str,
+        id: String,
+        found: std::sync::OnceLock<(u64, u64)>,
+    },
+}
+
+impl<T> Located<T> {
+    /// The 1-based line and column where the item starts.
+    pub fn position(&self) -> (u64, u64) {
+        match &self.position {
+            Position::Known(line, column) => (*line, *column),
+            Position::ByKey { key, id, found } => {
+                *found.get_or_init(|| find_item(&self.file.text, key, id).unwrap_or((1, 1)))
+            }
+        }
+    }
+
+    pub fn line(&self) -> u64 {
+        self.position().0
+    }
+
+    /// A diagnostic pointing at this item.
+    pub fn error(&self, key: Option<&str>, message: impl Into<String>) -> Diagnostic {
+        let (line, column) = self.position();
+        self.file.error_at_line(line, column, key, message)
+    }
+
+    /// A diagnostic pointing at a spanned field of this item.
+    pub fn error_at<V>(
+        &self,
+        field: &Spanned<V>,
+        key: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let loc = &field.referenced;
+        if loc.line() == 0 {
+            return self.error(Some(key), message);
+        }
+        self.file
+            .error_at_line(loc.line(), loc.column(), Some(key), message)
+    }
+}
+
+/// Questions, routes and rules after merging every layer and checking every reference.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    pub questions: Vec<Question>,
+    pub sources: BTreeMap<String, String>,
+    pub routes: Vec<Located<Route>>,
+    pub rules: Vec<Located<Rule>>,
+    /// True when some file came from a user's directory.
+    user_data: bool,
+}
+
+impl Catalogue {
+    /// True when nothing came from a user's directory: the data is exactly what the test
+    /// suite checked.
+    pub fn embedded_only(&self) -> bool {
+        !self.user_data
+    }
+
+    /// Loads the embedded catalogue with an optional user directory over it.
+    pub fn load(user_dir: Option<&Path>) -> Result<Catalogue, Diagnostics> {
+        let files = data_files(DataKind::Rules, user_dir)?;
+        let mut problems = Diagnostics::default();
+        let mut catalogue = Catalogue {
+            user_data: files.iter().any(|f| f.layer == Layer::User),
+            ..Catalogue::default()
+        };
+        let mut questions: Vec<Located<Question>> = Vec::new();
+        let parsed_files = parse::all_in_parallel(&files, |file| {
+            let cached = (file.layer == Layer::Embedded)
+                .then(|| cached_json(&file.file_name))
+                .flatten();
+            match cached {
+                Some(parsed) => Ok(parsed),
+                None => parse::yaml::<RulesDirFile>(&file.source),
+            }
+        });
+        for (file, parsed) in files.iter().zip(parsed_files) {
+            let parsed = match parsed {
+                Ok(parsed) => parsed,
+                Err(d) => {
+                    problems.push(d);
+                    continue;
+                }
+            };
+            let source = Arc::new(file.source.clone());
+            for q in parsed.questions {
+                let id = q.value.id.clone();
+                let located = locate(q, &source, file.layer, ("id", &id));
+                merge(&mut questions, located, |q| q.id.clone(), &mut problems);
+            }
+            for (key, text) in parsed.sources {
+                catalogue.sources.insert(key, text);
+            }
+            for r in parsed.routes {
+                let id = r.value.id.clone();
+                let located = locate(r, &source, file.layer, ("id", &id));
+                merge(
+                    &mut catalogue.routes,
+                    located,
+                    |r| r.id.clone(),
+                    &mut problems,
+                );
+            }
+            for r in parsed.rules {
+                let code = r.value.code.clone();
+                let located = locate(r, &source, file.layer, ("code", &code));
+                merge(
+                    &mut catalogue.rules,
+                    located,
+                    |r| r.code.clone(),
+                    &mut problems,
+                );
+            }
+        }
+        if !problems.is_empty() {
+            // A file that did not parse leaves the vocabulary incomplete; checking routes
+            // against it would bury the real problem under a cascade of false ones.
+            return Err(problems);
+        }
+        for q in &questions {
+            validate_question(q, &mut problems);
+        }
+        catalogue.questions = questions.into_iter().map(|q| q.item).collect();
+        for route in &catalogue.routes {
+            validate_route(route, &catalogue, &mut problems);
+        }
+        // A gateway serves the model families of the routes behind it, once and for all.
+        let unions: Vec<Vec<String>> = catalogue
+            .routes
+            .iter()
+            .map(|r| catalogue.families_of(&r.item))
+            .collect();
+        for (route, families) in catalogue.routes.iter_mut().zip(unions) {
+            route.item.model_families = families;
+        }
+        if catalogue.routes.is_empty() {
+            problems.push(Diagnostic::plain("the catalogue has no routes"));
+        }
+        problems.into_result(catalogue)
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    pub fn route(&self, id: &str) -> Option<&Route> {
+        self.routes.iter().map(|r| &r.item).find(|r| r.id == id)
+    }
+
+    /// The choices of a question, or nothing if the question is missing.
+    pub fn vocabulary(&self, question_id: &str) -> Vec<&str> {
+        self.question(question_id)
+            .map(Question::choice_values)
+            .unwrap_or_default()
+    }
+
+    /// The model ids a route serves: those of its table (or `models_from`) whose family it
+    /// serves; a gateway serves those of the routes behind it.
+    pub fn models_of(&self, route: &Route, prices: &crate::data::prices::Prices) -> Vec<String> {
+        let mut models: Vec<String> = Vec::new();
+        let mut add = |r: &Route| {
+            let table = r.models_from.as_deref().unwrap_or(&r.pricing.table);
+            if let Some(t) = prices.table(table) {
+                for (id, price) in &t.table.models {
+                    if r.model_families.contains(&price.family) {
+                        models.push(id.clone());
+                    }
+                }
+            }
+        };
+        add(route);
+        for id in &route.behind {
+            if let Some(behind) = self.route(id) {
+                add(behind);
+            }
+        }
+        models.sort();
+        models.dedup();
+        models
+    }
+
+    /// The model families a route serves; a gateway serves those of the routes behind it too.
+    pub fn families_of(&self, route: &Route) -> Vec<String> {
+        let mut families = route.model_families.clone();
+        for id in &route.behind {
+            if let Some(behind) = self.route(id) {
+                families.extend(behind.model_families.iter().cloned());
+            }
+        }
+        families.sort();
+        families.dedup();
+        families
+    }
+}
+
+/// An item with its position: from the YAML parser, or for an embedded file read from its
+/// build-time JSON, found in the YAML text by its `- id:` (or `- code:`) line.
+fn locate<T>(
+    spanned: Spanned<T>,
+    file: &Arc<SourceFile>,
+    layer: Layer,
+    (key, id): (&'static str, &str),
+) -> Located<T> {
+    let position = if spanned.referenced.line() > 0 {
+        Position::Known(
+            spanned.referenced.line(),
+            spanned.referenced.column().max(1),
+        )
+    } else {
+        Position::ByKey {
+            key,
+            id: id.to_owned(),
+            found: std::sync::OnceLock::new(),
+        }
+    };
+    Located {
+        position,
+        item: spanned.value,
+        file: file.clone(),
+        layer,
+    }
+}
+
+/// The 1-based line and column of `- key: id` (the id bare or quoted) in a YAML text.
+fn find_item(text: &str, key: &str, id: &str) -> Option<(u64, u64)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let item = trimmed.strip_prefix('-')?.trim_start();
+        let value = item.strip_prefix(key)?.strip_prefix(':')?.trim();
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        (value == id).then(|| {
+            let column = line.len() - trimmed.len() + (trimmed.len() - item.len()) + 1;
+            (i as u64 + 1, column as u64)
+        })
+    })
+}
+
+/// The build-time JSON of an embedded rules file, when there is one and it reads.
+fn cached_json(file_name: &str) -> Option<RulesDirFile> {
+    crate::data::load::embedded_json(crate::data::load::EMBEDDED_RULES_JSON, file_name)
+}
+
+/// Adds an item, replacing one of a lower layer with the same id; two of the same layer
+/// with the same id are an error.
+fn merge<T>(
+    items: &mut Vec<Located<T>>,
+    item: Located<T>,
+    id: impl Fn(&T) -> String,
+    problems: &mut Diagnostics,
+) {
+    let key = id(&item.item);
+    match items.iter().position(|existing| id(&existing.item) == key) {
+        Some(i) if items[i].layer == item.layer => {
+            let first = &items[i];
+            problems.push(
+                item.error(None, format!("`{key}` is defined twice"))
+                    .with_help(format!(
+                        "the first definition is at {}:{}:{}",
+                        first.file.name,
+                        first.position().0,
+                        first.position().1
+                    )),
+            );
+        }
+        Some(i) => items[i] = item,
+        None => items.push(item),
+    }
+}
+
+fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
+    let question = &q.item;
+    if question.id == crate::model::decision::KEY {
+        problems.push(q.error(
+            Some("id"),
+            "`decision` is reserved for decision-record metadata in answers files; choose another question id",
+        ));
+    }
+    if let Some(driver) = &question.driver
+        && let Err(problem) = crate::outputs::advice::record::check_driver(driver)
+    {
+        problems.push(q.error(
+            Some("driver"),
+            format!("question `{}`: {problem}", question.id),
+        ));
+    }
+    let needs_choices = question.kind != QuestionKind::Bool;
+    if needs_choices && question.choices.is_empty() {
+        problems.push(q.error(
+            Some("choices"),
+            format!("question `{}` needs choices", question.id),
+        ));
+    }
+    if !needs_choices && !question.choices.is_empty() {
+        problems.push(q.error(
+            Some("choices"),
+            format!("bool question `{}` takes no choices", question.id),
+        ));
+    }
+    let default_ok = match question.kind {
+        QuestionKind::Bool => question.default.is_boolean(),
+        QuestionKind::Choice => question
+            .default
+            .as_str()
+            .is_some_and(|d| question.allows(d)),
+        QuestionKind::List => question.default.as_array().is_some_and(|items| {
+            items
+                .iter()
+                .all(|i| i.as_str().is_some_and(|d| question.allows(d)))
+        }),
+    };
+    if !default_ok {
+        problems.push(q.error(
+            Some("default"),
+            format!(
+                "the default of `{}` is not a valid answer to it",
+                question.id
+            ),
+        ));
+    }
+}
+
+fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mut Diagnostics) {
+    let route = &located.item;
+    let id = &route.id;
+    let mut check_vocab = |attribute: &str, values: &[String], question: &str| {
+        let allowed = catalogue.vocabulary(question);
+        for value in values {
+            if !allowed.contains(&value.as_str()) {
+                problems.push(
+                    located
+                        .error(
+                            Some(attribute),
+                            format!("route `{id}`: `{value}` is not a known {attribute} value"),
+                        )
+                        .with_help(format!(
+                            "known values (from question `{question}`): {}",
+                            allowed.join(", ")
+                        )),
+                );
+            }
+        }
+    };
+    check_vocab("auth", &route.auth, "auth");
+    check_vocab("residency", &route.residency, "residency");
+    check_vocab("compliance", &route.compliance, "compliance");
+    check_vocab("model_families", &route.model_families, "model_families");
+    check_vocab("features", &route.features, "features");
+    check_vocab("cloud", std::slice::from_ref(&route.cloud), "cloud");
+    if route.residency.iter().any(|r| r == "none") {
+        problems.push(located.error(
+            Some("residency"),
+            format!("route `{id}`: list the geographies it keeps data in; leave the list empty for global only"),
+        ));
+    }
+    for (attribute, source) in &route.sources {
+        if !CLAIMS.contains(&attribute.as_str()) {
+            problems.push(
+                located
+                    .error(
+                        Some("sources"),
+                        format!("route `{id}`: `{attribute}` is not a claim that takes a source"),
+                    )
+                    .with_help(format!("claims: {}", CLAIMS.join(", "))),
+            );
+        }
+        if !catalogue.sources.contains_key(source) {
+            problems.push(located.error(
+                Some("sources"),
+                format!("route `{id}`: source `{source}` is not defined under `sources`"),
+            ));
+        }
+    }
+    let unsourced: Vec<&str> = CLAIMS
+        .iter()
+        .copied()
+        .filter(|claim| !route.sources.contains_key(*claim))
+        .collect();
+    if !unsourced.is_empty() {
+        problems.push(
+            located
+                .error(
+                    Some("sources"),
+                    format!(
+                        "route `{id}`: no source for the claims {}",
+                        unsourced.join(", ")
+                    ),
+                )
+                .with_help(
+                    "cite a key of `sources` for every claim, or `not-found` where none exists",
+                ),
+        );
+    }
+    for behind in &route.behind {
+        if behind == id || catalogue.route(behind).is_none() {
+            problems.push(located.error(
+                Some("behind"),
+                format!("route `{id}`: `{behind}` is not another route of the catalogue"),
+            ));
+        }
+    }
+    if route.platform == Platform::Gateway && route.behind.is_empty() {
+        problems.push(located.error(
+            Some("behind"),
+            format!("gateway route `{id}` must list the routes behind it"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_found_by_their_id_line() {
+        let text = "routes:\n  - id: a\n    name: A\n  - id: \"b\"\n";
+        assert_eq!(find_item(text, "id", "a"), Some((2, 5)));
+        assert_eq!(find_item(text, "id", "b"), Some((4, 5)));
+        assert_eq!(find_item(text, "id", "c"), None);
+    }
+
+    #[test]
+    fn every_embedded_rules_file_has_a_json_twin_that_reads_the_same() {
+        let files = crate::data::load::data_files(DataKind::Rules, None).expect("embedded files");
+        assert!(!files.is_empty());
+        for file in files {
+            let from_json = cached_json(&file.file_name)
+                .unwrap_or_else(|| panic!("{} has no JSON twin", file.file_name));
+            let from_yaml: RulesDirFile = parse::yaml(&file.source).expect("embedded YAML reads");
+            let json = |f: &RulesDirFile| {
+                serde_json::json!({
+                    "questions": f.questions.iter().map(|q| &q.value).collect::<Vec<_>>(),
+                    "sources": f.sources,
+                    "routes": f.routes.iter().map(|r| &r.value).collect::<Vec<_>>(),
+                    "rules": f.rules.iter().map(|r| &r.value).collect::<Vec<_>>(),
+                })
+            };
+            assert_eq!(json(&from_json), json(&from_yaml), "{}", file.file_name);
+        }
+    }
+
+    #[test]
+    fn embedded_items_keep_their_yaml_positions() {
+        let catalogue = Catalogue::load(None).expect("embedded catalogue");
+        let route = catalogue
+            .routes
+            .iter()
+            .find(|r| r.item.id == "bedrock-geo")
+            .expect("route");
+        let line = route.file.line_text(route.line()).expect("line");
+        assert!(line.trim_start().starts_with("- id: bedrock-geo"), "{line}");
+        let rule = catalogue
+            .rules
+            .iter()
+            .find(|r| r.item.code == "RW003")
+            .expect("rule");
+        assert!(
+            rule.file
+                .line_text(rule.line())
+                .expect("line")
+                .contains("code: RW003")
+        );
+    }
+}

@@ -1,0 +1,301 @@
+//! Everything a run needs, loaded and cross-checked in one place, with every problem in
+//! every file collected before anything is decided.
+
+use std::path::PathBuf;
+
+use crate::data::catalogue::Catalogue;
+use crate::data::parse;
+use crate::data::price_book::PriceBook;
+use crate::data::prices::Prices;
+use crate::engine::cost::CostContext;
+use crate::engine::rules::RuleSet;
+use crate::model::answers::{Answer, Answers, RawAnswers};
+use crate::model::workload::Workload;
+use crate::outputs::templates::Templates;
+use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+
+/// The paths a run reads; `None` means "use the embedded default" or "not given".
+#[derive(Debug, Clone, Default)]
+pub struct InputPaths {
+    pub answers: Option<PathBuf>,
+    pub workload: Option<PathBuf>,
+    pub rules: Option<PathBuf>,
+    pub pricing: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
+    pub price_book: Option<PathBuf>,
+}
+
+/// The validated inputs of a run.
+#[derive(Debug)]
+pub struct Inputs {
+    pub catalogue: Catalogue,
+    pub rules: RuleSet,
+    pub prices: Prices,
+    pub templates: Templates,
+    pub answers: Answers,
+    pub workload: Option<Workload>,
+    /// Negotiated discounts and private prices, already laid over `prices`.
+    pub price_book: Option<PriceBook>,
+    /// Notes about how inputs were interpreted, printed as assumptions.
+    pub notes: Vec<String>,
+}
+
+impl Inputs {
+    /// Loads and checks everything; on failure returns every problem found.
+    pub fn load(paths: &InputPaths) -> Result<Inputs, Diagnostics> {
+        let mut problems = Diagnostics::default();
+        // The three data directories are independent: read them side by side.
+        let (catalogue, templates, prices) = std::thread::scope(|scope| {
+            let templates = scope.spawn(|| Templates::load(paths.templates.as_deref()));
+            let prices = scope.spawn(|| Prices::read(paths.pricing.as_deref()));
+            let catalogue = Catalogue::load(paths.rules.as_deref());
+            let failed = |what: &str| {
+                Diagnostics::from(Diagnostic::plain(format!(
+                    "internal error while reading the {what}"
+                )))
+            };
+            (
+                catalogue,
+                templates
+                    .join()
+                    .unwrap_or_else(|_| Err(failed("templates"))),
+                prices
+                    .join()
+                    .unwrap_or_else(|_| Err(failed("pricing tables"))),
+            )
+        });
+        let catalogue = match catalogue {
+            Ok(c) => c,
+            Err(d) => {
+                problems.extend(d);
+                if let Err(d) = templates {
+                    problems.extend(d);
+                }
+                return Err(problems);
+            }
+        };
+        // Compiling the rules is the longest step left; the small files load meanwhile.
+        let (rules, prices, answers, workload) = std::thread::scope(|scope| {
+            let rules = scope.spawn(|| RuleSet::compile(&catalogue));
+            let families = catalogue.vocabulary("model_families");
+            let prices = prices.and_then(|read| read.check(&families));
+            let answers = match &paths.answers {
+                Some(path) => load_answers(path, &catalogue),
+                None => Ok(Answers::defaults(&catalogue.questions)),
+            };
+            let workload = paths.workload.as_ref().map(|path| load_workload(path));
+            let rules = rules.join().unwrap_or_else(|_| {
+                Err(Diagnostic::plain("internal error while compiling the rules").into())
+            });
+            (rules, prices, answers, workload)
+        });
+
+        let (mut prices, rules, templates, mut answers) = match (prices, rules, templates, answers)
+        {
+            (Ok(p), Ok(r), Ok(t), Ok(a)) => (p, r, t, a),
+            (p, r, t, a) => {
+                for e in [p.err(), r.err(), t.err(), a.err()].into_iter().flatten() {
+                    problems.extend(e);
+                }
+                if let Some(Err(d)) = workload {
+                    problems.extend(d);
+                }
+                return Err(problems);
+            }
+        };
+        let price_book = match &paths.price_book {
+            Some(path) => match PriceBook::load(path, &catalogue, &mut prices) {
+                Ok(book) => Some(book),
+                Err(d) => {
+                    problems.extend(d);
+                    None
+                }
+            },
+            None => None,
+        };
+        check_route_tables(&catalogue, &prices, &mut problems);
+        let workload = match workload {
+            Some(Ok((workload, file))) => {
+                check_workload(&workload, &file, &prices, &mut problems);
+                Some(workload)
+            }
+            Some(Err(d)) => {
+                problems.extend(d);
+                None
+            }
+            None => None,
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut notes = Vec::new();
+        if let Some(workload) = &workload
+            && paths.answers.is_some()
+            && !answers.given.iter().any(|id| id == "model_families")
+            && catalogue.question("model_families").is_some()
+        {
+            let families = workload_families(workload, &prices);
+            if !families.is_empty() {
+                notes.push(format!(
+                    "model_families was not answered, so the families the workload uses are required: {}",
+                    families.join(", ")
+                ));
+                answers
+                    .values
+                    .insert("model_families".into(), Answer::List(families));
+            }
+        }
+        Ok(Inputs {
+            catalogue,
+            rules,
+            prices,
+            templates,
+            answers,
+            workload,
+            price_book,
+            notes,
+        })
+    }
+
+    /// What the cost engine needs from these inputs.
+    pub fn cost_context(&self) -> CostContext<'_> {
+        CostContext {
+            catalogue: &self.catalogue,
+            prices: &self.prices,
+            book: self.price_book.as_ref(),
+        }
+    }
+}
+
+/// The model families a workload uses, sorted.
+pub fn workload_families(workload: &Workload, prices: &Prices) -> Vec<String> {
+    let mut families: Vec<String> = workload
+        .traffic
+        .iter()
+        .filter_map(|t| prices.family_of(&t.value.model.value).map(str::to_owned))
+        .collect();
+    families.sort();
+    families.dedup();
+    families
+}
+
+fn load_answers(path: &std::path::Path, catalogue: &Catalogue) -> Result<Answers, Diagnostics> {
+    let file = parse::read_file(path)?;
+    let raw: RawAnswers = parse::yaml(&file)?;
+    Answers::resolve(&raw, &catalogue.questions, &file)
+}
+
+fn load_workload(path: &std::path::Path) -> Result<(Workload, SourceFile), Diagnostics> {
+    let file = parse::read_file(path)?;
+    let workload: Workload = parse::yaml(&file)?;
+    Ok((workload, file))
+}
+
+/// Cross-checks a workload against the pricing tables (models, cache rates, names).
+pub fn check_workload(
+    workload: &Workload,
+    file: &SourceFile,
+    prices: &Prices,
+    problems: &mut Diagnostics,
+) {
+    if workload.traffic.is_empty() {
+        problems.push(file.error_whole("the workload has no traffic entries").with_help(
+            "add at least one entry under `traffic:` with name, model and monthly token counts",
+        ));
+    }
+    let known = prices.model_ids();
+    let mut names: Vec<&str> = Vec::new();
+    for (i, spanned) in workload.traffic.iter().enumerate() {
+        let traffic = &spanned.value;
+        let model = &traffic.model;
+        if !known.contains(&model.value.as_str()) {
+            let d = file.error_at_line(
+                model.referenced.line(),
+                model.referenced.column(),
+                Some(&format!("traffic[{i}].model")),
+                format!("unknown model `{}`", model.value),
+            );
+            let help = match crate::model::answers::closest(&model.value, &known) {
+                Some(best) => format!("did you mean `{best}`? known models: {}", known.join(", ")),
+                None => format!("known models: {}", known.join(", ")),
+            };
+            problems.push(d.with_help(help));
+        }
+        let cache =
+            traffic.cache_hit_rate.0 + traffic.cache_write_rate.0 + traffic.cache_write_1h_rate.0;
+        if cache > rust_decimal::Decimal::ONE {
+            problems.push(file.error_at_line(
+                spanned.referenced.line(),
+                spanned.referenced.column(),
+                Some(&format!("traffic[{i}]")),
+                format!(
+                    "cache_hit_rate ({}), cache_write_rate ({}) and cache_write_1h_rate ({}) add up to {cache}, more than 1",
+                    traffic.cache_hit_rate.0, traffic.cache_write_rate.0, traffic.cache_write_1h_rate.0
+                ),
+            ));
+        }
+        if names.contains(&traffic.name.as_str()) {
+            problems.push(file.error_at_line(
+                spanned.referenced.line(),
+                spanned.referenced.column(),
+                Some(&format!("traffic[{i}].name")),
+                format!(
+                    "traffic name `{}` is used twice; line items need distinct names",
+                    traffic.name
+                ),
+            ));
+        }
+        names.push(&traffic.name);
+    }
+}
+
+fn check_route_tables(catalogue: &Catalogue, prices: &Prices, problems: &mut Diagnostics) {
+    for route in &catalogue.routes {
+        let tables =
+            std::iter::once(&route.item.pricing.table).chain(route.item.models_from.iter());
+        for table in tables.filter(|t| prices.table(t).is_none()) {
+            let known: Vec<&str> = prices
+                .tables
+                .iter()
+                .map(|t| t.table.table.as_str())
+                .collect();
+            problems.push(
+                route
+                    .error(
+                        Some("pricing.table"),
+                        format!(
+                            "route `{}`: no pricing table named `{table}`",
+                            route.item.id
+                        ),
+                    )
+                    .with_help(format!("known tables: {}", known.join(", "))),
+            );
+        }
+    }
+}
+
+impl Inputs {
+    /// Replaces the answers and workload (already checked), keeping the loaded rules and
+    /// prices: how `routewise test` runs many cases over one catalogue. As in `load`, a
+    /// workload decides `model_families` when the answers leave it open.
+    pub fn set_case(&mut self, mut answers: Answers, workload: Option<Workload>) {
+        self.notes = Vec::new();
+        if let Some(workload) = &workload
+            && !answers.given.iter().any(|id| id == "model_families")
+            && self.catalogue.question("model_families").is_some()
+        {
+            let families = workload_families(workload, &self.prices);
+            if !families.is_empty() {
+                self.notes.push(format!(
+                    "model_families was not answered, so the families the workload uses are required: {}",
+                    families.join(", ")
+                ));
+                answers
+                    .values
+                    .insert("model_families".into(), Answer::List(families));
+            }
+        }
+        self.answers = answers;
+        self.workload = workload;
+    }
+}

@@ -1,0 +1,410 @@
+//! Monthly cost of a workload on a route: exact decimal line items that add up to the total.
+//!
+//! - [`breakdown`] splits a traffic entry into priced token categories;
+//! - [`source`] finds where a model's price on a route comes from (and the regional
+//!   multiplier, applied in [`lines`] as its own "regional premium" line);
+//! - [`lines`] prices a breakdown, adding price-book discounts as negative lines;
+//! - [`provisioned`] sizes reserved capacity with on-demand spill-over.
+
+pub mod breakdown;
+pub mod lines;
+pub mod provisioned;
+pub mod source;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use breakdown::Breakdown;
+pub use lines::{LineItem, round_cents};
+pub use source::{PriceSource, price_source};
+
+use crate::data::catalogue::Catalogue;
+use crate::data::price_book::PriceBook;
+use crate::data::prices::Prices;
+use crate::model::pricing::ProvisionedRate;
+use crate::model::route::{Capacity, Endpoint, Route};
+use crate::model::workload::Workload;
+use lines::{LineContext, fixed_line, price_breakdown};
+use provisioned::{LoadShape, Sizing};
+
+/// Hours in a billing month when a table does not say: 24 x 365 / 12.
+pub const DEFAULT_HOURS_PER_MONTH: Decimal = Decimal::from_parts(730, 0, 0, false, 0);
+
+/// What pricing needs besides the route and the traffic.
+#[derive(Clone, Copy)]
+pub struct CostContext<'a> {
+    pub catalogue: &'a Catalogue,
+    pub prices: &'a Prices,
+    pub book: Option<&'a PriceBook>,
+}
+
+/// A traffic entry a route cannot price, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unserved {
+    pub traffic: String,
+    pub model: String,
+    pub reason: String,
+}
+
+/// A route's cost for a workload over one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouteCost {
+    /// The sum of the rounded line items; `None` when some traffic cannot be priced here.
+    pub monthly_usd: Option<Decimal>,
+    pub items: Vec<LineItem>,
+    pub unserved: Vec<Unserved>,
+    /// Assumptions specific to this route and workload.
+    pub notes: Vec<String>,
+    /// Provisioned-capacity sizing, one per traffic entry, on provisioned routes.
+    pub sizing: Vec<Sizing>,
+}
+
+/// Effective prices of one model on one route, in USD per million tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitPrice {
+    pub model: String,
+    pub input: Decimal,
+    pub output: Decimal,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_read: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_5m: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_input: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_output: Option<Decimal>,
+    /// The pricing table the prices come from.
+    pub table: String,
+    /// The route actually serving the model (differs from the route for a gateway).
+    pub via: String,
+}
+
+/// Effective unit prices of every model a route can serve.
+pub fn unit_prices(route: &Route, catalogue: &Catalogue, prices: &Prices) -> Vec<UnitPrice> {
+    let mut out = Vec::new();
+    for model in prices.model_ids() {
+        let Ok(source) = price_source(route, model, catalogue, prices) else {
+            continue;
+        };
+        let m = source.multiplier;
+        let p = source.price;
+        let discount = p
+            .batch_discount
+            .filter(|_| source.batch())
+            .map(|d| Decimal::ONE - d.0);
+        out.push(UnitPrice {
+            model: model.to_owned(),
+            input: (p.input.0 * m).normalize(),
+            output: (p.output.0 * m).normalize(),
+            cache_read: p.cache_read.map(|c| (c.0 * m).normalize()),
+            cache_write_5m: p.cache_write_5m.map(|c| (c.0 * m).normalize()),
+            batch_input: discount.map(|d| (p.input.0 * m * d).normalize()),
+            batch_output: discount.map(|d| (p.output.0 * m * d).normalize()),
+            table: source.table.table.clone(),
+            via: source.via.id.clone(),
+        });
+    }
+    out
+}
+
+/// Prices a whole workload on a route for one month, every count multiplied by `scale`
+/// (the growth since the first month).
+pub fn route_cost(
+    route: &Route,
+    workload: &Workload,
+    scale: Decimal,
+    ctx: CostContext,
+) -> RouteCost {
+    let mut cost = RouteCost {
+        monthly_usd: None,
+        items: Vec::new(),
+        unserved: Vec::new(),
+        notes: Vec::new(),
+        sizing: Vec::new(),
+    };
+    for spanned in &workload.traffic {
+        let traffic = &spanned.value;
+        let result = Breakdown::from_traffic(traffic, scale)
+            .ok_or_else(|| {
+                format!(
+                    "the amounts for `{}` are too large to compute exactly",
+                    traffic.name
+                )
+            })
+            .and_then(|breakdown| {
+                let load = |tokens: Decimal, minutes: Decimal| {
+                    LoadShape::from_traffic(traffic, tokens, minutes, scale)
+                };
+                let usage = Usage {
+                    name: &traffic.name,
+                    model: &traffic.model.value,
+                    breakdown,
+                    load: Load::Monthly(&load),
+                };
+                price_usage(route, &usage, ctx, &mut cost.notes)
+            });
+        match result {
+            Ok((items, sizing)) => {
+                cost.items.extend(items);
+                cost.sizing.extend(sizing);
+            }
+            Err(reason) => cost.unserved.push(Unserved {
+                traffic: traffic.name.clone(),
+                model: traffic.model.value.clone(),
+                reason,
+            }),
+        }
+    }
+    if !route.behind.is_empty() {
+        match workload.gateway_monthly_usd {
+            Some(fixed) => cost.items.push(fixed_line("(route)", "", "gateway operations".into(), fixed.0)),
+            None => cost.notes.push(format!(
+                "`{}` excludes the gateway's own running cost: set gateway_monthly_usd in the workload",
+                route.id
+            )),
+        }
+    }
+    if cost.unserved.is_empty() {
+        cost.monthly_usd = sum_items(&cost.items);
+        if cost.monthly_usd.is_none() {
+            cost.notes
+                .push("the total is too large to compute exactly".into());
+        }
+    }
+    cost.notes.sort();
+    cost.notes.dedup();
+    cost
+}
+
+/// The sum of rounded line items, or `None` on overflow.
+pub fn sum_items(items: &[LineItem]) -> Option<Decimal> {
+    items
+        .iter()
+        .try_fold(round_cents(Decimal::ZERO), |sum, item| {
+            sum.checked_add(item.usd)
+        })
+}
+
+/// How traffic is spread over time, for sizing provisioned capacity.
+pub enum Load<'a> {
+    /// A month of `hours_per_month`; the shape is built from the interactive tokens and the
+    /// minutes of that month.
+    Monthly(&'a dyn Fn(Decimal, Decimal) -> LoadShape),
+    /// An observed period: its shape and its length in hours.
+    Observed(LoadShape, Decimal),
+}
+
+/// One model's traffic to price: from a workload entry or from replayed usage.
+pub struct Usage<'a> {
+    /// The name line items carry (a traffic entry, or the model for replayed usage).
+    pub name: &'a str,
+    pub model: &'a str,
+    pub breakdown: Breakdown,
+    pub load: Load<'a>,
+}
+
+/// Prices one model's traffic on a route: per token on demand, or sized provisioned
+/// capacity with on-demand spill-over on a provisioned route.
+pub fn price_usage(
+    route: &Route,
+    usage: &Usage,
+    ctx: CostContext,
+    notes: &mut Vec<String>,
+) -> Result<(Vec<LineItem>, Option<Sizing>), String> {
+    match route.capacity {
+        Capacity::OnDemand => {
+            let source = price_source(route, usage.model, ctx.catalogue, ctx.prices)?;
+            let items = price_breakdown(
+                &usage.breakdown,
+                &source,
+                &line_context(route, usage, &source, ctx, ""),
+                notes,
+            )?;
+            Ok((items, None))
+        }
+        Capacity::Provisioned => {
+            provisioned_items(route, usage, ctx, notes).map(|(items, sizing)| (items, Some(sizing)))
+        }
+    }
+}
+
+fn line_context<'a>(
+    route: &Route,
+    usage: &Usage<'a>,
+    source: &PriceSource,
+    ctx: CostContext<'a>,
+    suffix: &str,
+) -> LineContext<'a> {
+    let gateway = if route.behind.is_empty() {
+        String::new()
+    } else {
+        format!(" via {}", source.via.id)
+    };
+    LineContext {
+        traffic: usage.name,
+        model: usage.model,
+        suffix: format!("{suffix}{gateway}"),
+        discounts: ctx
+            .book
+            .map(|b| b.discounts_for(route, source.via, usage.model))
+            .unwrap_or_default(),
+    }
+}
+
+/// The on-demand prices spill-over pays on a provisioned route: its `models_from` table at
+/// its own endpoint.
+fn spill_source<'a>(
+    route: &Route,
+    model: &str,
+    ctx: CostContext<'a>,
+) -> Result<PriceSource<'a>, String> {
+    let table_name = route.models_from.as_deref().unwrap_or(&route.pricing.table);
+    let table = ctx
+        .prices
+        .table(table_name)
+        .ok_or_else(|| format!("no pricing table `{table_name}` for on-demand spill-over"))?;
+    let price = table.table.models.get(model).ok_or_else(|| {
+        format!(
+            "`{}` has no on-demand price for `{model}` on table `{table_name}`",
+            route.id
+        )
+    })?;
+    let via = ctx
+        .catalogue
+        .route(&route.id)
+        .ok_or_else(|| format!("route `{}` is not in the catalogue", route.id))?;
+    let multiplier = match (route.pricing.endpoint, price.regional_premium) {
+        (Endpoint::Regional, true) => table
+            .table
+            .regional_multiplier
+            .map_or(Decimal::ONE, |m| m.0),
+        _ => Decimal::ONE,
+    };
+    Ok(PriceSource {
+        price,
+        table: &table.table,
+        multiplier,
+        via,
+    })
+}
+
+fn provisioned_items(
+    route: &Route,
+    usage: &Usage,
+    ctx: CostContext,
+    notes: &mut Vec<String>,
+) -> Result<(Vec<LineItem>, Sizing), String> {
+    let model = usage.model;
+    let table = ctx
+        .prices
+        .table(&route.pricing.table)
+        .ok_or_else(|| format!("no pricing table `{}`", route.pricing.table))?;
+    let rate: &ProvisionedRate = table.table.provisioned.get(model).ok_or_else(|| {
+        format!(
+            "no provisioned-throughput price for `{model}`{}: add your quote to a price book ([[provisioned]])",
+            table.table.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+        )
+    })?;
+    if rate.historical {
+        notes.push(format!(
+            "the provisioned price of `{model}` is a historical figure{}, not a current price; add a quote to a price book",
+            rate.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+        ));
+    }
+    let (capacity, capacity_assumed) = match (
+        rate.tokens_per_minute_per_unit,
+        table.table.default_tokens_per_minute_per_unit,
+    ) {
+        (Some(c), _) => (Decimal::from(c.0), false),
+        (None, Some(c)) => (Decimal::from(c.0), true),
+        (None, None) => {
+            return Err(format!(
+                "no capacity per unit for `{model}`: add tokens_per_minute_per_unit to the quote"
+            ));
+        }
+    };
+    if capacity_assumed {
+        notes.push(format!(
+            "one provisioned unit is assumed to serve {capacity} tokens a minute for `{model}` (not published; set tokens_per_minute_per_unit in a quote)"
+        ));
+    }
+    let source = spill_source(route, model, ctx)?;
+    let interactive = usage.breakdown.interactive_scaled(Decimal::ONE);
+    let tokens = interactive.interactive_tokens();
+    let mut scratch = Vec::new();
+    let all_on_demand = price_breakdown(
+        &interactive,
+        &source,
+        &line_context(route, usage, &source, ctx, ""),
+        &mut scratch,
+    )?;
+    let on_demand_usd: Decimal = all_on_demand.iter().map(|i| i.usd_exact).sum();
+    let (shape, hours) = match &usage.load {
+        Load::Monthly(shape_of) => {
+            let hours = table
+                .table
+                .hours_per_month
+                .map_or(DEFAULT_HOURS_PER_MONTH, |h| h.0);
+            (shape_of(tokens, hours * Decimal::from(60)), hours)
+        }
+        Load::Observed(shape, hours) => (shape.clone(), *hours),
+    };
+    let minutes = hours * Decimal::from(60);
+    let (chosen, best_per_commitment, utilisation) =
+        provisioned::size(&shape, tokens, on_demand_usd, rate, capacity, hours)?;
+
+    let mut items = Vec::new();
+    if let Some(commitment) = chosen.commitment {
+        items.push(fixed_line(
+            usage.name,
+            model,
+            format!(
+                "provisioned: {} unit{} x {} ({} h at ${}/h)",
+                chosen.units,
+                if chosen.units == 1 { "" } else { "s" },
+                commitment.label(),
+                hours.round_dp(2).normalize(),
+                chosen.hourly_usd.normalize()
+            ),
+            chosen.provisioned_usd,
+        ));
+    }
+    if !chosen.spill_share.is_zero() {
+        let spill = interactive.interactive_scaled(chosen.spill_share);
+        let suffix = if chosen.units == 0 {
+            " (on demand)"
+        } else {
+            " (spill-over above capacity)"
+        };
+        items.extend(price_breakdown(
+            &spill,
+            &source,
+            &line_context(route, usage, &source, ctx, suffix),
+            notes,
+        )?);
+    }
+    let batch = usage.breakdown.batch_only();
+    if !(batch.batch_input.is_zero() && batch.batch_output.is_zero()) {
+        items.extend(price_breakdown(
+            &batch,
+            &source,
+            &line_context(route, usage, &source, ctx, " (batch, on demand)"),
+            notes,
+        )?);
+    }
+    let break_even = provisioned::break_even(rate, tokens, on_demand_usd, capacity, hours, minutes);
+    let sizing = Sizing {
+        traffic: usage.name.to_owned(),
+        model: model.to_owned(),
+        peak_tokens_per_minute: shape.peak().round_dp(0),
+        capacity_per_unit: capacity,
+        capacity_assumed,
+        hours,
+        chosen,
+        utilisation: utilisation.map(|u| u.round_dp(4)),
+        best_per_commitment,
+        break_even,
+        load: shape.description.clone(),
+    };
+    Ok((items, sizing))
+}

@@ -1,0 +1,275 @@
+//! What turns a report into a decision record: the decision's metadata and date, the
+//! answered constraints in words, the command that regenerates the output, and how old the
+//! prices are. Everything is derived from the inputs and the command line, never from the
+//! clock, so a record regenerated from the same inputs has the same bytes.
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::data::inputs::Inputs;
+use crate::engine::decide::Status;
+use crate::model::answers::{Answer, Answers};
+use crate::model::decision::DecisionMeta;
+use crate::model::question::Question;
+use crate::outputs::advice::report::{Report, Warning};
+use crate::support::date::Date;
+
+/// The warning code of a pricing table older than `--max-pricing-age`; also the name of the
+/// gate that fails on it.
+pub const STALE_PRICING: &str = "stale-pricing";
+
+/// The variables a question's `driver` template may use.
+const DRIVER_VARIABLES: &[&str] = &["value", "label", "answer"];
+
+/// The record part of the report (flattened into its top level; keys are only added).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RecordInfo {
+    /// Metadata from the answers file's `decision:` block; `date` may come from `--date`
+    /// or `SOURCE_DATE_EPOCH` instead.
+    pub decision: DecisionMeta,
+    /// The answered constraints in words: one per answer that differs from its default.
+    pub drivers: Vec<Driver>,
+    /// The routewise command that regenerates this exact output; null when the report was
+    /// not made by `routewise advise`.
+    pub command: Option<String>,
+    /// How old each pricing table is; null unless `--max-pricing-age` was given.
+    pub pricing_age: Option<PricingAge>,
+}
+
+/// One decision driver.
+#[derive(Debug, Clone, Serialize)]
+pub struct Driver {
+    pub question: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PricingAge {
+    /// The date ages are measured to (`--today` or `SOURCE_DATE_EPOCH`).
+    pub today: String,
+    pub max_days: u32,
+    pub tables: Vec<TableAge>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableAge {
+    pub table: String,
+    pub as_of: String,
+    pub age_days: i64,
+    /// Older than `max_days`.
+    pub stale: bool,
+    /// Viable routes priced from this table; a stale table warns only when this is not empty.
+    pub used_by: Vec<String>,
+}
+
+/// How a run was asked for: the flags that shape a record beyond its input files.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// The record's date when it does not come from the answers file: `--date`, which wins
+    /// over `decision.date`, or `SOURCE_DATE_EPOCH` when the file gives none.
+    pub date: Option<Date>,
+    /// The reference date for pricing ages (`--today`, else `SOURCE_DATE_EPOCH`).
+    pub today: Option<Date>,
+    pub max_pricing_age: Option<u32>,
+    /// The command line that regenerates the output.
+    pub command: Option<String>,
+}
+
+impl RecordInfo {
+    /// The parts that depend on the inputs alone.
+    pub fn from_inputs(inputs: &Inputs) -> RecordInfo {
+        RecordInfo {
+            decision: inputs.answers.decision.clone(),
+            drivers: drivers(&inputs.catalogue.questions, &inputs.answers),
+            command: None,
+            pricing_age: None,
+        }
+    }
+}
+
+/// Applies the run's date, command and pricing-age check to a built report.
+pub fn apply(report: &mut Report, run: &RunOptions) {
+    let record = &mut report.record;
+    if let Some(date) = run.date {
+        record.decision.date = Some(date.to_string());
+    }
+    record.command = run.command.clone();
+    let (Some(today), Some(max_days)) = (run.today, run.max_pricing_age) else {
+        return;
+    };
+    let tables: Vec<TableAge> = report
+        .pricing_sources
+        .iter()
+        .filter_map(|source| {
+            let as_of = Date::parse(&source.as_of)?;
+            let age_days = today.days_since(as_of);
+            Some(TableAge {
+                table: source.table.clone(),
+                as_of: source.as_of.clone(),
+                age_days,
+                stale: age_days > i64::from(max_days),
+                used_by: source.used_by.clone(),
+            })
+        })
+        .collect();
+    for t in tables.iter().filter(|t| t.stale && !t.used_by.is_empty()) {
+        report.warnings.push(Warning {
+            code: STALE_PRICING.into(),
+            routes: ranked(report, &t.used_by),
+            message: format!(
+                "pricing table `{}` is {} days old (as of {}, measured on {today}), more than the {max_days} days allowed; re-check its prices before relying on the costs.",
+                t.table, t.age_days, t.as_of
+            ),
+        });
+    }
+    report.warnings.sort_by(|a, b| a.code.cmp(&b.code));
+    report.record.pricing_age = Some(PricingAge {
+        today: today.to_string(),
+        max_days,
+        tables,
+    });
+}
+
+/// True when a pricing table used by a viable route is older than the allowed age.
+pub fn has_stale_pricing(report: &Report) -> bool {
+    report
+        .record
+        .pricing_age
+        .as_ref()
+        .is_some_and(|age| age.tables.iter().any(|t| t.stale && !t.used_by.is_empty()))
+}
+
+/// Route ids in the report's rank order.
+fn ranked(report: &Report, ids: &[String]) -> Vec<String> {
+    report
+        .routes
+        .iter()
+        .filter(|r| r.status != Status::Eliminated && ids.contains(&r.id))
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+/// The answers that differ from their defaults, in questionnaire order, in words.
+fn drivers(questions: &[Question], answers: &Answers) -> Vec<Driver> {
+    let defaults = Answers::defaults(questions);
+    questions
+        .iter()
+        .filter_map(|q| {
+            let answer = answers.get(&q.id)?;
+            if defaults.get(&q.id) == Some(answer) {
+                return None;
+            }
+            Some(Driver {
+                question: q.id.clone(),
+                text: driver_text(q, answer),
+            })
+        })
+        .collect()
+}
+
+fn driver_text(question: &Question, answer: &Answer) -> String {
+    let label = match answer {
+        Answer::Choice(c) => question.label_of(c).unwrap_or(c).to_owned(),
+        Answer::List(items) if items.is_empty() => "none".into(),
+        Answer::List(items) => items
+            .iter()
+            .map(|i| question.label_of(i).unwrap_or(i))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Answer::Bool(_) => answer.display(),
+    };
+    let fallback = || format!("{} {label}", question.prompt);
+    let Some(template) = &question.driver else {
+        return fallback();
+    };
+    let context = minijinja::context! {
+        value => answer.display(),
+        label => label.clone(),
+        answer => minijinja::Value::from(minijinja::value::Serde(answer)),
+    };
+    DRIVER_ENV
+        .with_borrow(|env| env.render_str(template, context))
+        .map(|t| t.trim().to_owned())
+        .unwrap_or_else(|_| fallback())
+}
+
+thread_local! {
+    /// One environment for every driver sentence: building an environment registers every
+    /// builtin filter, which costs more than rendering a sentence.
+    static DRIVER_ENV: std::cell::RefCell<Environment<'static>> = std::cell::RefCell::new(driver_env());
+}
+
+fn driver_env() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env
+}
+
+/// Checks a question's `driver` template when the catalogue loads: it must parse and use
+/// only `value`, `label` and `answer`.
+pub fn check_driver(template: &str) -> Result<(), String> {
+    DRIVER_ENV.with_borrow_mut(|env| check_driver_in(env, template))
+}
+
+fn check_driver_in(env: &mut Environment<'static>, template: &str) -> Result<(), String> {
+    env.add_template_owned("driver", template.to_owned())
+        .map_err(|e| {
+            format!(
+                "the driver template does not parse: {}",
+                e.detail().unwrap_or(&e.to_string())
+            )
+        })?;
+    let compiled = env
+        .get_template("driver")
+        .map_err(|e| format!("the driver template does not parse: {e}"))?;
+    let mut unknown: Vec<String> = compiled
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|v| !DRIVER_VARIABLES.contains(&v.as_str()))
+        .collect();
+    unknown.sort();
+    match unknown.first() {
+        None => Ok(()),
+        Some(v) => Err(format!(
+            "the driver template uses `{v}`; it may use {}",
+            DRIVER_VARIABLES.join(", ")
+        )),
+    }
+}
+
+/// Quotes one command-line word for a POSIX shell, leaving plain words as they are.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn driver_templates_are_checked() {
+        assert!(check_driver("Data must stay in {{ label }}").is_ok());
+        assert!(
+            check_driver("{{ answers.cloud }}")
+                .unwrap_err()
+                .contains("uses `answers`")
+        );
+        assert!(check_driver("{{ value").unwrap_err().contains("parse"));
+    }
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("decision/answers.yaml"), "decision/answers.yaml");
+        assert_eq!(shell_word("my answers.yaml"), "'my answers.yaml'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
+}

@@ -1,0 +1,33 @@
+//! Format dispatch: a renderer is a pure function of the report. JSON is serde; Markdown is
+//! the `report.md.j2` template and the MADR decision record `madr.md.j2`, both embedded by
+//! default and overridable with `--templates`.
+
+use minijinja::Value;
+
+use crate::cli::Format;
+use crate::outputs::advice::report::Report;
+use crate::outputs::templates::Templates;
+use crate::support::diagnostic::Diagnostic;
+
+/// Renders a report in the chosen format; the result always ends with a newline.
+pub fn render(
+    report: &Report,
+    format: Format,
+    templates: &Templates,
+) -> Result<String, Diagnostic> {
+    match format {
+        Format::Json => serde_json::to_string_pretty(report)
+            .map(|s| s + "\n")
+            .map_err(|e| Diagnostic::plain(format!("serialising the report failed: {e}"))),
+        Format::Markdown => template(report, "report.md.j2", templates),
+        Format::Madr => template(report, "madr.md.j2", templates),
+    }
+}
+
+fn template(report: &Report, name: &str, templates: &Templates) -> Result<String, Diagnostic> {
+    let mut text = templates.render(name, Value::from(minijinja::value::Serde(report)))?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}

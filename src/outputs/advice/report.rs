@@ -1,0 +1,393 @@
+//! The report model: the one thing every renderer sees. Versioned; keys are only ever added.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::data::inputs::Inputs;
+use crate::engine::cost::{self, RouteCost, UnitPrice};
+use crate::engine::decide::{self, Decision, Status};
+use crate::engine::provenance;
+pub use crate::engine::provenance::PricingSource;
+use crate::engine::rules::Firing;
+use crate::model::answers::Answer;
+
+/// The JSON report's schema version; raised only when a key changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub generator: Generator,
+    pub recommendation: Recommendation,
+    /// Every question with the answer used (given or default).
+    pub answers: Vec<AnswerRow>,
+    /// Recommended first, then viable routes by rank, then eliminated ones.
+    pub routes: Vec<RouteReport>,
+    pub warnings: Vec<Warning>,
+    /// When no route survives: each eliminating constraint with the routes it removed.
+    pub blocking_constraints: Vec<BlockingConstraint>,
+    /// True when a workload was priced (routes carry `cost`); false when they carry `unit_prices`.
+    pub priced_workload: bool,
+    pub pricing_sources: Vec<PricingSource>,
+    /// The price book laid over the published prices, with every entry it applied.
+    pub price_book: Option<PriceBookReport>,
+    /// Everything the numbers rest on that is not a published price.
+    pub assumptions: Vec<String>,
+    /// Decision-record keys: `decision`, `drivers`, `command`, `pricing_age` (see `record.rs`).
+    #[serde(flatten)]
+    pub record: crate::outputs::advice::record::RecordInfo,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Generator {
+    pub name: &'static str,
+    pub version: &'static str,
+    /// routewise never uses the network: prices are those of its data files.
+    pub offline: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Recommendation {
+    pub route: Option<String>,
+    pub name: Option<String>,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerRow {
+    pub id: String,
+    pub prompt: String,
+    pub answer: String,
+    /// False when the question was not answered and its default ("no requirement") applies.
+    pub given: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteReport {
+    pub id: String,
+    pub name: String,
+    pub platform: String,
+    pub status: Status,
+    /// 1 for the recommended route; absent for eliminated routes.
+    pub rank: Option<u32>,
+    pub score: i64,
+    /// Why the route was eliminated (effect `eliminate`) or how it scored (effect `score`).
+    pub reasons: Vec<Reason>,
+    pub warnings: Vec<Reason>,
+    /// Monthly cost of the workload (viable routes, when a workload was given).
+    pub cost: Option<CostReport>,
+    /// USD per million tokens per model (viable routes, when no workload was given).
+    pub unit_prices: Vec<UnitPrice>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reason {
+    pub code: String,
+    pub rule: String,
+    pub effect: crate::model::rule::Effect,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CostReport {
+    /// Sum of the rounded items; null when some traffic cannot be priced on this route.
+    pub monthly_usd: Option<Decimal>,
+    pub items: Vec<cost::LineItem>,
+    pub unserved: Vec<cost::Unserved>,
+    pub notes: Vec<String>,
+    /// Provisioned-capacity sizing on provisioned routes.
+    pub sizing: Vec<cost::provisioned::Sizing>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Warning {
+    pub code: String,
+    /// The viable routes the warning is about, in rank order; empty for warnings about the
+    /// answers themselves.
+    pub routes: Vec<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockingConstraint {
+    pub code: String,
+    pub rule: String,
+    /// Routes this constraint eliminated.
+    pub routes: Vec<String>,
+    /// Routes this constraint alone eliminated: relaxing it would make them viable.
+    pub sole_blocker_of: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PriceBookReport {
+    pub name: Option<String>,
+    pub file: String,
+    pub entries: Vec<crate::data::price_book::Applied>,
+}
+
+impl PriceBookReport {
+    pub fn of(book: &crate::data::price_book::PriceBook) -> PriceBookReport {
+        PriceBookReport {
+            name: book.name.clone(),
+            file: book.file.clone(),
+            entries: book.entries(),
+        }
+    }
+}
+
+/// Decides, prices and assembles the report.
+pub fn build(inputs: &Inputs) -> Result<Report, String> {
+    let catalogue = &inputs.catalogue;
+    let mut costs: BTreeMap<String, RouteCost> = BTreeMap::new();
+    if let Some(workload) = &inputs.workload {
+        for route in &catalogue.routes {
+            costs.insert(
+                route.item.id.clone(),
+                cost::route_cost(
+                    &route.item,
+                    workload,
+                    rust_decimal::Decimal::ONE,
+                    inputs.cost_context(),
+                ),
+            );
+        }
+    }
+    let totals: BTreeMap<String, Option<Decimal>> = costs
+        .iter()
+        .map(|(id, c)| (id.clone(), c.monthly_usd))
+        .collect();
+    let decision = decide::decide(inputs, &totals)?;
+
+    let mut routes = Vec::new();
+    let mut rank = 0;
+    for outcome in &decision.outcomes {
+        let Some(route) = catalogue.route(&outcome.route_id) else {
+            continue;
+        };
+        let viable = outcome.status != Status::Eliminated;
+        if viable {
+            rank += 1;
+        }
+        let reasons_from = if viable {
+            &outcome.scores
+        } else {
+            &outcome.eliminations
+        };
+        routes.push(RouteReport {
+            id: route.id.clone(),
+            name: route.name.clone(),
+            platform: serde_json::to_value(route.platform)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            status: outcome.status,
+            rank: viable.then_some(rank),
+            score: outcome.score,
+            reasons: reasons_from.iter().map(reason).collect(),
+            warnings: outcome.warnings.iter().map(reason).collect(),
+            cost: costs.get(&route.id).filter(|_| viable).map(|c| CostReport {
+                monthly_usd: c.monthly_usd,
+                items: c.items.clone(),
+                unserved: c.unserved.clone(),
+                notes: c.notes.clone(),
+                sizing: c.sizing.clone(),
+            }),
+            unit_prices: if viable && inputs.workload.is_none() {
+                cost::unit_prices(route, catalogue, &inputs.prices)
+            } else {
+                Vec::new()
+            },
+        });
+    }
+
+    let mut warnings: Vec<Warning> = decision
+        .general_warnings
+        .iter()
+        .map(|f| Warning {
+            code: f.code.clone(),
+            routes: Vec::new(),
+            message: f.message.clone(),
+        })
+        .collect();
+    for outcome in decision
+        .outcomes
+        .iter()
+        .filter(|o| o.status != Status::Eliminated)
+    {
+        for f in &outcome.warnings {
+            match warnings
+                .iter_mut()
+                .find(|w| w.code == f.code && w.message == f.message && !w.routes.is_empty())
+            {
+                Some(w) => w.routes.push(outcome.route_id.clone()),
+                None => warnings.push(Warning {
+                    code: f.code.clone(),
+                    routes: vec![outcome.route_id.clone()],
+                    message: f.message.clone(),
+                }),
+            }
+        }
+    }
+    warnings.sort_by(|a, b| a.code.cmp(&b.code));
+
+    let viable_ids: Vec<String> = routes
+        .iter()
+        .filter(|r| r.status != Status::Eliminated)
+        .map(|r| r.id.clone())
+        .collect();
+    let pricing_sources = provenance::pricing_sources(inputs, &viable_ids);
+
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        generator: Generator {
+            name: "routewise",
+            version: env!("CARGO_PKG_VERSION"),
+            offline: true,
+        },
+        recommendation: recommendation(&decision, inputs, &totals),
+        answers: answer_rows(inputs),
+        blocking_constraints: blocking_constraints(&decision),
+        routes,
+        warnings,
+        priced_workload: inputs.workload.is_some(),
+        assumptions: provenance::assumptions(inputs, &viable_ids),
+        price_book: inputs.price_book.as_ref().map(PriceBookReport::of),
+        pricing_sources,
+        record: crate::outputs::advice::record::RecordInfo::from_inputs(inputs),
+    })
+}
+
+fn reason(f: &Firing) -> Reason {
+    Reason {
+        code: f.code.clone(),
+        rule: f.name.clone(),
+        effect: f.effect,
+        weight: (f.effect == crate::model::rule::Effect::Score).then_some(f.weight),
+        message: f.message.clone(),
+    }
+}
+
+fn recommendation(
+    decision: &Decision,
+    inputs: &Inputs,
+    totals: &BTreeMap<String, Option<Decimal>>,
+) -> Recommendation {
+    let Some(best) = decision.recommended() else {
+        return Recommendation {
+            route: None,
+            name: None,
+            summary: "No route satisfies every hard constraint. See the blocking constraints: \
+                      relaxing one of them, or adding a route that meets it, is the way forward."
+                .into(),
+        };
+    };
+    let name = inputs
+        .catalogue
+        .route(&best.route_id)
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    let viable = decision
+        .outcomes
+        .iter()
+        .filter(|o| o.status != Status::Eliminated)
+        .count();
+    let total = decision.outcomes.len();
+    let mut because: Vec<String> = best
+        .scores
+        .iter()
+        .filter(|s| s.weight > 0)
+        .map(|s| s.message.clone())
+        .collect();
+    let runner_up = decision
+        .outcomes
+        .iter()
+        .find(|o| o.status == Status::Viable);
+    if because.is_empty() {
+        because.push("no preference separates the viable routes".into());
+    }
+    let tie_note = match runner_up {
+        Some(next) if next.score == best.score => {
+            let cost_of = |id: &str| totals.get(id).copied().flatten();
+            match (cost_of(&best.route_id), cost_of(&next.route_id)) {
+                (Some(a), Some(b)) if a < b => {
+                    format!(" It ties on score with `{}` and costs less.", next.route_id)
+                }
+                (Some(_), None) => format!(
+                    " It ties on score with `{}`, which cannot price the whole workload.",
+                    next.route_id
+                ),
+                _ => format!(
+                    " It ties with `{}` on score and cost; catalogue order decides, so compare the two yourself.",
+                    next.route_id
+                ),
+            }
+        }
+        _ => String::new(),
+    };
+    Recommendation {
+        route: Some(best.route_id.clone()),
+        name: Some(name.clone()),
+        summary: format!(
+            "{name} (`{}`) is recommended with score {}: {}. {viable} of {total} routes meet every hard constraint.{tie_note}",
+            best.route_id,
+            best.score,
+            because.join("; ")
+        ),
+    }
+}
+
+fn answer_rows(inputs: &Inputs) -> Vec<AnswerRow> {
+    inputs
+        .catalogue
+        .questions
+        .iter()
+        .map(|q| AnswerRow {
+            id: q.id.clone(),
+            prompt: q.prompt.clone(),
+            answer: inputs
+                .answers
+                .get(&q.id)
+                .map(Answer::display)
+                .unwrap_or_default(),
+            given: inputs.answers.given.contains(&q.id),
+        })
+        .collect()
+}
+
+fn blocking_constraints(decision: &Decision) -> Vec<BlockingConstraint> {
+    if decision.recommended().is_some() {
+        return Vec::new();
+    }
+    let mut by_code: BTreeMap<(String, String), (Vec<String>, Vec<String>)> = BTreeMap::new();
+    for outcome in &decision.outcomes {
+        let only = outcome.eliminations.len() == 1;
+        for f in &outcome.eliminations {
+            let entry = by_code.entry((f.code.clone(), f.name.clone())).or_default();
+            entry.0.push(outcome.route_id.clone());
+            if only {
+                entry.1.push(outcome.route_id.clone());
+            }
+        }
+    }
+    let mut out: Vec<BlockingConstraint> = by_code
+        .into_iter()
+        .map(|((code, rule), (routes, sole))| BlockingConstraint {
+            code,
+            rule,
+            routes,
+            sole_blocker_of: sole,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.sole_blocker_of
+            .len()
+            .cmp(&a.sole_blocker_of.len())
+            .then(b.routes.len().cmp(&a.routes.len()))
+            .then(a.code.cmp(&b.code))
+    });
+    out
+}

@@ -1,0 +1,10 @@
+//! One folder per product: a model built from engine results, and pure renderers over it.
+
+pub mod advice;
+pub mod diff;
+pub mod explain;
+pub mod filters;
+pub mod projection;
+pub mod replay;
+pub mod rule_tests;
+pub mod templates;

@@ -1,0 +1,340 @@
+//! Sensitivity sweeps (`routewise cost --sweep PARAM=LO..HI`): the first month's cost of
+//! every route across a range of one workload parameter, and the points where two routes'
+//! costs cross (where the cheaper route changes). This series is what charts are drawn from.
+//!
+//! The parameter is set on every traffic entry; with several entries each takes the value.
+//! Token ranges are stepped geometrically (they span orders of magnitude), shares linearly.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::data::inputs::Inputs;
+use crate::engine::cost::{self};
+use crate::model::number::{Share, TokenCount};
+use crate::model::workload::Workload;
+
+/// A parameter a sweep can vary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Parameter {
+    InputTokensPerMonth,
+    OutputTokensPerMonth,
+    CacheHitRate,
+    BatchShare,
+    LongContextShare,
+    PeakTokensPerMinute,
+}
+
+impl Parameter {
+    const ALL: [(&'static str, Parameter); 6] = [
+        ("input_tokens_per_month", Parameter::InputTokensPerMonth),
+        ("output_tokens_per_month", Parameter::OutputTokensPerMonth),
+        ("cache_hit_rate", Parameter::CacheHitRate),
+        ("batch_share", Parameter::BatchShare),
+        ("long_context_share", Parameter::LongContextShare),
+        ("peak_tokens_per_minute", Parameter::PeakTokensPerMinute),
+    ];
+
+    fn is_share(self) -> bool {
+        matches!(
+            self,
+            Parameter::CacheHitRate | Parameter::BatchShare | Parameter::LongContextShare
+        )
+    }
+}
+
+/// A parsed `--sweep` argument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepSpec {
+    pub parameter: Parameter,
+    pub name: String,
+    pub low: f64,
+    pub high: f64,
+    pub steps: u32,
+}
+
+impl SweepSpec {
+    /// Parses `PARAM=LO..HI` (numbers may be written 1e6).
+    pub fn parse(text: &str, steps: u32) -> Result<SweepSpec, String> {
+        let names: Vec<&str> = Parameter::ALL.iter().map(|(n, _)| *n).collect();
+        let (name, range) = text.split_once('=').ok_or_else(|| {
+            format!("`{text}` is not PARAM=LO..HI, such as input_tokens_per_month=1e6..1e10")
+        })?;
+        let parameter = Parameter::ALL
+            .iter()
+            .find(|(n, _)| *n == name.trim())
+            .map(|(_, p)| *p)
+            .ok_or_else(|| {
+                format!(
+                    "`{name}` cannot be swept; choose one of {}",
+                    names.join(", ")
+                )
+            })?;
+        let (low, high) = range
+            .split_once("..")
+            .ok_or_else(|| format!("`{range}` is not a range LO..HI"))?;
+        let number = |s: &str| -> Result<f64, String> {
+            s.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && *v >= 0.0)
+                .ok_or_else(|| format!("`{s}` is not a non-negative number"))
+        };
+        let (low, high) = (number(low)?, number(high)?);
+        if low >= high {
+            return Err(format!(
+                "the range {low}..{high} is empty; write LO..HI with LO < HI"
+            ));
+        }
+        if parameter.is_share() && high > 1.0 {
+            return Err(format!(
+                "`{name}` is a share from 0 to 1; {high} is out of range"
+            ));
+        }
+        if !parameter.is_share() && high > TokenCount::MAX as f64 {
+            return Err(format!("{high} is beyond the 10^15 token limit"));
+        }
+        if !(2..=1000).contains(&steps) {
+            return Err(format!("{steps} steps is out of range; use 2 to 1000"));
+        }
+        Ok(SweepSpec {
+            parameter,
+            name: name.trim().to_owned(),
+            low,
+            high,
+            steps,
+        })
+    }
+
+    /// The values swept: geometric for token counts starting above zero, linear otherwise.
+    pub fn values(&self) -> Vec<Decimal> {
+        let n = f64::from(self.steps - 1);
+        (0..self.steps)
+            .map(|i| {
+                let t = f64::from(i) / n;
+                let v = if !self.parameter.is_share() && self.low > 0.0 {
+                    self.low * (self.high / self.low).powf(t)
+                } else {
+                    self.low + (self.high - self.low) * t
+                };
+                let d = Decimal::try_from(v).unwrap_or_default();
+                if self.parameter.is_share() {
+                    d.round_dp(4)
+                } else {
+                    d.round_dp(0)
+                }
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sweep {
+    pub parameter: String,
+    pub values: Vec<Decimal>,
+    pub routes: Vec<SweepRoute>,
+    pub crossings: Vec<Crossing>,
+    pub assumptions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepRoute {
+    pub id: String,
+    /// First-month cost at each value; null where some traffic cannot be priced.
+    pub monthly_usd: Vec<Option<Decimal>>,
+}
+
+/// Where the cheaper of two routes changes (or two equal routes part ways).
+#[derive(Debug, Clone, Serialize)]
+pub struct Crossing {
+    /// Cheaper below the crossing; null when the two cost the same there.
+    pub cheaper_below: Option<String>,
+    /// Cheaper above the crossing.
+    pub cheaper_above: String,
+    /// The swept values the crossing lies between.
+    pub between: [Decimal; 2],
+    /// Where the two costs meet, by linear interpolation between the two steps.
+    pub at: Decimal,
+}
+
+/// Runs a sweep over `route_ids`.
+pub fn sweep(
+    inputs: &Inputs,
+    spec: &SweepSpec,
+    route_ids: &[String],
+    assumptions: Vec<String>,
+) -> Result<Sweep, String> {
+    let workload = inputs
+        .workload
+        .as_ref()
+        .ok_or_else(|| "a sweep needs a workload".to_string())?;
+    let values = spec.values();
+    let mut routes: Vec<SweepRoute> = route_ids
+        .iter()
+        .map(|id| SweepRoute {
+            id: id.clone(),
+            monthly_usd: Vec::with_capacity(values.len()),
+        })
+        .collect();
+    for value in &values {
+        let varied = with_value(workload, spec.parameter, *value);
+        for route in &mut routes {
+            let Some(r) = inputs.catalogue.route(&route.id) else {
+                continue;
+            };
+            let cost = cost::route_cost(r, &varied, Decimal::ONE, inputs.cost_context());
+            route.monthly_usd.push(cost.monthly_usd);
+        }
+    }
+    let crossings = crossings(&values, &routes);
+    Ok(Sweep {
+        parameter: spec.name.clone(),
+        values,
+        routes,
+        crossings,
+        assumptions,
+    })
+}
+
+fn with_value(workload: &Workload, parameter: Parameter, value: Decimal) -> Workload {
+    let mut varied = workload.clone();
+    let tokens = || TokenCount(u64::try_from(value.round_dp(0).mantissa()).unwrap_or(0));
+    for t in &mut varied.traffic {
+        let t = &mut t.value;
+        match parameter {
+            Parameter::InputTokensPerMonth => t.input_tokens_per_month = tokens(),
+            Parameter::OutputTokensPerMonth => t.output_tokens_per_month = tokens(),
+            Parameter::CacheHitRate => {
+                t.cache_hit_rate =
+                    Share(value.min(Decimal::ONE - t.cache_write_rate.0 - t.cache_write_1h_rate.0));
+            }
+            Parameter::BatchShare => t.batch_share = Share(value),
+            Parameter::LongContextShare => t.long_context_share = Share(value),
+            Parameter::PeakTokensPerMinute => t.peak_tokens_per_minute = Some(tokens()),
+        }
+    }
+    varied
+}
+
+fn crossings(values: &[Decimal], routes: &[SweepRoute]) -> Vec<Crossing> {
+    let mut out = Vec::new();
+    for (i, a) in routes.iter().enumerate() {
+        for b in &routes[i + 1..] {
+            for step in 0..values.len().saturating_sub(1) {
+                let (Some(a0), Some(b0), Some(a1), Some(b1)) = (
+                    a.monthly_usd[step],
+                    b.monthly_usd[step],
+                    a.monthly_usd[step + 1],
+                    b.monthly_usd[step + 1],
+                ) else {
+                    continue;
+                };
+                let d0 = a0 - b0;
+                let d1 = a1 - b1;
+                // The cheaper route changes when the sign of the difference changes; a step
+                // from equal to unequal is where two routes part ways (such as provisioned
+                // capacity starting to pay off).
+                if d1.is_zero() || d0.cmp(&Decimal::ZERO) == d1.cmp(&Decimal::ZERO) {
+                    continue;
+                }
+                let (v0, v1) = (values[step], values[step + 1]);
+                let at = v0 + (v1 - v0) * d0 / (d0 - d1);
+                let cheaper = |d: Decimal| {
+                    if d < Decimal::ZERO {
+                        a.id.clone()
+                    } else {
+                        b.id.clone()
+                    }
+                };
+                out.push(Crossing {
+                    cheaper_below: (!d0.is_zero()).then(|| cheaper(d0)),
+                    cheaper_above: cheaper(d1),
+                    between: [v0, v1],
+                    at: at.round_dp(4),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The sweep as CSV: one row per value and route.
+pub fn to_csv(sweep: &Sweep) -> Result<String, String> {
+    let rows = sweep.values.iter().enumerate().flat_map(|(i, value)| {
+        sweep.routes.iter().map(move |route| {
+            vec![
+                value.to_string(),
+                route.id.clone(),
+                route.monthly_usd[i]
+                    .map(|u| u.to_string())
+                    .unwrap_or_default(),
+            ]
+        })
+    });
+    crate::support::csv_text::csv_text(&[sweep.parameter.as_str(), "route", "monthly_usd"], rows)
+        .map_err(|d| d.message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_and_check_their_ranges() {
+        let s = SweepSpec::parse("input_tokens_per_month=1e6..1e10", 5).unwrap();
+        assert_eq!(s.parameter, Parameter::InputTokensPerMonth);
+        let values: Vec<String> = s.values().iter().map(|v| v.to_string()).collect();
+        assert_eq!(
+            values,
+            [
+                "1000000",
+                "10000000",
+                "100000000",
+                "1000000000",
+                "10000000000"
+            ]
+        );
+        assert!(
+            SweepSpec::parse("cache_hit_rate=0..2", 5)
+                .unwrap_err()
+                .contains("share")
+        );
+        assert!(
+            SweepSpec::parse("colour=1..2", 5)
+                .unwrap_err()
+                .contains("cannot be swept")
+        );
+        assert!(
+            SweepSpec::parse("batch_share=0.5..0.1", 5)
+                .unwrap_err()
+                .contains("empty")
+        );
+        let shares: Vec<String> = SweepSpec::parse("batch_share=0..1", 3)
+            .unwrap()
+            .values()
+            .iter()
+            .map(|v| v.to_string())
+            .collect();
+        assert_eq!(shares, ["0", "0.5", "1"]);
+    }
+
+    #[test]
+    fn crossings_are_found_and_interpolated() {
+        let values = vec![Decimal::from(0), Decimal::from(10)];
+        let routes = vec![
+            SweepRoute {
+                id: "flat".into(),
+                monthly_usd: vec![Some(Decimal::from(50)), Some(Decimal::from(50))],
+            },
+            SweepRoute {
+                id: "linear".into(),
+                monthly_usd: vec![Some(Decimal::from(0)), Some(Decimal::from(100))],
+            },
+        ];
+        let c = crossings(&values, &routes);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].cheaper_below.as_deref(), Some("linear"));
+        assert_eq!(c[0].cheaper_above, "flat");
+        assert_eq!(c[0].at, Decimal::from(5));
+    }
+}

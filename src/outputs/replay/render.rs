@@ -1,0 +1,144 @@
+//! Renderers of a usage replay: a terminal table, CSV (one row per route, model and line
+//! item), Markdown (the `replay.md.j2` template) and JSON.
+
+use minijinja::Value;
+
+use crate::cli::CostFormat;
+use crate::outputs::projection::percent;
+use crate::outputs::projection::render::json;
+use crate::outputs::replay::Replay;
+use crate::outputs::templates::Templates;
+use crate::support::csv_text::csv_text;
+use crate::support::diagnostic::Diagnostic;
+use crate::support::money::{format_count, format_usd};
+use crate::support::table::text_table;
+
+pub fn render(
+    replay: &Replay,
+    format: CostFormat,
+    templates: &Templates,
+) -> Result<String, Diagnostic> {
+    match format {
+        CostFormat::Json => json(replay),
+        CostFormat::Csv => csv(replay),
+        CostFormat::Table => Ok(table(replay)),
+        CostFormat::Markdown => {
+            let mut text =
+                templates.render("replay.md.j2", Value::from(minijinja::value::Serde(replay)))?;
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            Ok(text)
+        }
+    }
+}
+
+fn csv(replay: &Replay) -> Result<String, Diagnostic> {
+    let rows = replay.routes.iter().flat_map(|route| {
+        route.items.iter().map(move |item| {
+            vec![
+                route.id.clone(),
+                item.model.clone(),
+                item.name.clone(),
+                item.tokens.map(|t| t.to_string()).unwrap_or_default(),
+                item.usd_per_mtok.map(|p| p.to_string()).unwrap_or_default(),
+                item.usd.to_string(),
+            ]
+        })
+    });
+    csv_text(
+        &["route", "model", "item", "tokens", "usd_per_mtok", "usd"],
+        rows,
+    )
+}
+
+fn table(r: &Replay) -> String {
+    let mut out = format!(
+        "Usage replay of {} ({}): {} rows{}, {} minutes from {}, peak {} tokens/min\n\n",
+        r.file,
+        r.format,
+        format_count(&r.rows.to_string()),
+        if r.skipped_rows > 0 {
+            format!(" ({} bad rows skipped)", r.skipped_rows)
+        } else {
+            String::new()
+        },
+        format_count(&r.observed.minutes.to_string()),
+        r.observed.first_minute.as_deref().unwrap_or("-"),
+        format_count(&r.observed.peak_tokens_per_minute.to_string()),
+    );
+    let models: Vec<&str> = r.observed.models.iter().map(|m| m.model.as_str()).collect();
+    let mut header = vec!["route".to_string()];
+    header.extend(models.iter().map(|m| (*m).to_string()));
+    header.push("total".into());
+    let rows: Vec<Vec<String>> = r
+        .routes
+        .iter()
+        .map(|route| {
+            let mut row = vec![route.id.clone()];
+            for model in &models {
+                let cell = route.by_model.iter().find(|m| m.model == *model).map_or(
+                    "-".to_string(),
+                    |m| {
+                        m.usd
+                            .map_or("cannot price".to_string(), |u| format_usd(&u.to_string()))
+                    },
+                );
+                row.push(cell);
+            }
+            row.push(
+                route
+                    .total_usd
+                    .map_or("-".to_string(), |t| format_usd(&t.to_string())),
+            );
+            row
+        })
+        .collect();
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    out.push_str(&text_table(&header_refs, &rows));
+    for route in &r.routes {
+        for m in route.by_model.iter().filter(|m| m.reason.is_some()) {
+            out.push_str(&format!(
+                "{}: cannot price {}: {}\n",
+                route.id,
+                m.model,
+                m.reason.as_deref().unwrap_or_default()
+            ));
+        }
+    }
+    if !r.unknown_models.is_empty() {
+        out.push_str("\nUnknown models (not priced anywhere):\n");
+        for u in &r.unknown_models {
+            out.push_str(&format!(
+                "- {}: {} rows\n",
+                u.model,
+                format_count(&u.rows.to_string())
+            ));
+        }
+    }
+    for route in &r.routes {
+        for s in &route.sizing {
+            let chosen = s.chosen.describe();
+            out.push_str(&format!(
+                "\nProvisioned sizing on {} for {}: {chosen}; observed peak {} tokens/min{}\n",
+                route.id,
+                s.model,
+                format_count(&s.peak_tokens_per_minute.to_string()),
+                s.utilisation
+                    .map(|u| format!("; utilisation {}", percent(u)))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    if !r.skipped.is_empty() {
+        out.push_str("\nSkipped rows (first few):\n");
+        for s in &r.skipped {
+            out.push_str(&format!("{s}\n"));
+        }
+    }
+    out.push_str("\nAssumptions:\n");
+    for a in &r.assumptions {
+        out.push_str(&format!("- {a}\n"));
+    }
+    out
+}

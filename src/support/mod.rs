@@ -1,0 +1,8 @@
+//! Leaf helpers that import nothing else of the crate: diagnostics, dates, money and count
+//! formatting, text tables and CSV text.
+
+pub mod csv_text;
+pub mod date;
+pub mod diagnostic;
+pub mod money;
+pub mod table;
