@@ -10,10 +10,11 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use routewise::cli::Format;
 use routewise::data::inputs::{InputPaths, Inputs};
 use routewise::engine::cost::route_cost;
+use routewise::outputs::formats::ReportFormat;
 use routewise::outputs::projection::{ProjectionOptions, project};
+use routewise::outputs::templates::Templates;
 use rust_decimal::Decimal;
 
 fn example_paths() -> InputPaths {
@@ -30,8 +31,9 @@ fn benches(c: &mut Criterion) {
     c.bench_function("advise_pipeline", |b| {
         b.iter(|| {
             let inputs = Inputs::load(black_box(&paths)).expect("valid inputs");
-            let report = routewise::outputs::advice::report::build(&inputs).expect("decides");
-            routewise::outputs::advice::render::render(&report, Format::Markdown, &inputs.templates)
+            let templates = Templates::load(None).expect("embedded templates");
+            let report = routewise::outputs::advice::advise(&inputs).expect("decides");
+            routewise::outputs::advice::render::render(&report, ReportFormat::Markdown, &templates)
                 .expect("renders")
         })
     });
@@ -45,7 +47,7 @@ fn benches(c: &mut Criterion) {
                     &route.item,
                     &workload,
                     Decimal::ONE,
-                    inputs.cost_context(),
+                    routewise::engine::cost::CostContext::of(&inputs),
                 ));
             }
         })

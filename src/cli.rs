@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::outputs::formats::{CostFormat, ReportFormat as Format};
+
 use crate::support::date::Date;
 
 /// Which door to a foundation model? routewise eliminates the routes that break your hard
@@ -223,7 +225,7 @@ pub enum AdviseGate {
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
+    Date::parse_checked(text)
 }
 
 #[derive(Debug, Args)]
@@ -296,15 +298,6 @@ pub struct ReplayArgs {
     pub output: Option<PathBuf>,
 }
 
-/// Output formats of money-over-time commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CostFormat {
-    Table,
-    Markdown,
-    Csv,
-    Json,
-}
-
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     #[arg(long, value_name = "FILE")]
@@ -319,16 +312,6 @@ pub struct ValidateArgs {
     /// A price book to check along with the rest.
     #[arg(long, value_name = "FILE")]
     pub price_book: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// The recommendation report.
-    Markdown,
-    /// The report model, a stable contract (keys are only ever added).
-    Json,
-    /// A MADR 4.0 architecture decision record.
-    Madr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

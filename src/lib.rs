@@ -42,18 +42,19 @@
 //!     ..InputPaths::default()
 //! })
 //! .expect("valid inputs");
-//! let report = routewise::outputs::advice::report::build(&inputs).expect("rules evaluate");
+//! let report = routewise::outputs::advice::advise(&inputs).expect("rules evaluate");
 //! println!("{:?}", report.recommendation.route);
 //! ```
 
 // Diagnostics are returned on the cold error path only; boxing them would add noise, not speed.
 #![allow(clippy::result_large_err)]
 
-pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod data;
 pub mod engine;
+#[cfg(test)]
+mod layering;
 pub mod model;
 pub mod outputs;
 pub mod support;

@@ -4,8 +4,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use routewise::app;
 use routewise::cli::Cli;
+use routewise::commands;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -20,7 +20,7 @@ fn main() -> ExitCode {
             };
         }
     };
-    match app::run(cli) {
+    match commands::run(cli) {
         Ok(output) => {
             let mut stdout = std::io::stdout().lock();
             if stdout

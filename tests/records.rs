@@ -125,6 +125,15 @@ fn a_bad_date_or_epoch_is_a_usage_error() {
     assert!(
         bad_flag
             .stderr
+            .contains("`2026-02-30` does not exist: month 2 of 2026 has 28 days"),
+        "{}",
+        bad_flag.stderr
+    );
+    let bad_form = run_record("solo-prototype", &["--date", "30/02/2026"], &[]);
+    assert_eq!(bad_form.code, 2);
+    assert!(
+        bad_form
+            .stderr
             .contains("not a date in the form YYYY-MM-DD")
     );
     let bad_epoch = run_record("solo-prototype", &[], &[("SOURCE_DATE_EPOCH", "tomorrow")]);

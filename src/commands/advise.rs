@@ -6,13 +6,34 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
-use crate::app::AppError;
 use crate::cli::{AdviseArgs, AdviseGate, RecordArgs};
+use crate::commands::{AppError, input_paths, load_with_templates};
 use crate::data::inputs::Inputs;
 use crate::outputs::advice::record::{self, RunOptions};
+use crate::outputs::advice::render;
 use crate::outputs::advice::report::Report;
 use crate::support::date::Date;
 use crate::support::diagnostic::Diagnostic;
+
+pub fn run(args: AdviseArgs) -> Result<String, AppError> {
+    // Dates, the regenerate command, --check and the stale-pricing gate.
+    let mut record = RecordRun::new(&args)?;
+
+    let (inputs, templates) = load_with_templates(
+        &input_paths(
+            Some(args.answers),
+            args.workload,
+            &args.data,
+            args.price_book,
+        ),
+        args.templates.as_deref(),
+    )?;
+    let report = crate::outputs::advice::advise(&inputs).map_err(AppError::Failure)?;
+    let report = record.apply(report, &inputs);
+    let text = render::render(&report, args.format, &templates)
+        .map_err(|d| AppError::Failure(d.message))?;
+    record.finish(&report, text)
+}
 
 /// What `advise` needs from its arguments after the inputs are loaded.
 pub struct RecordRun {
@@ -129,7 +150,7 @@ impl RecordRun {
         }
         words
             .iter()
-            .map(|w| record::shell_word(w))
+            .map(|w| crate::support::shell::shell_word(w))
             .collect::<Vec<_>>()
             .join(" ")
     }

@@ -1,7 +1,7 @@
 //! `routewise diff BASE.json NEW.json`: what moved between two reports, and the gates.
 
-use crate::app::AppError;
 use crate::cli::{DiffArgs, DiffFormat, RecordArgs};
+use crate::commands::AppError;
 use crate::commands::advise::{measuring_date, source_date_epoch};
 use crate::outputs::diff::{self, AgeLimit};
 use crate::outputs::templates::Templates;

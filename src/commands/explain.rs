@@ -1,11 +1,11 @@
 //! `routewise explain --answers FILE ROUTE`: every rule's verdict on one route.
 
-use crate::app::AppError;
 use crate::cli::ExplainArgs;
+use crate::commands::AppError;
 use crate::data::inputs::{InputPaths, Inputs};
-use crate::model::answers::closest;
 use crate::outputs::explain;
 use crate::support::diagnostic::Diagnostic;
+use crate::support::suggest::closest;
 
 pub fn run(args: ExplainArgs) -> Result<String, AppError> {
     let inputs = Inputs::load(&InputPaths {

@@ -1,7 +1,7 @@
 //! `routewise rules [CODE]`: the rule list, or one rule's documentation.
 
-use crate::app::AppError;
 use crate::cli::RulesArgs;
+use crate::commands::AppError;
 use crate::data::inputs::{InputPaths, Inputs};
 use crate::outputs::rule_tests::docs as rule_docs;
 use crate::support::diagnostic::Diagnostic;

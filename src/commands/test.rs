@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::app::AppError;
 use crate::cli::{TestArgs, TestFormat};
+use crate::commands::AppError;
 use crate::data::inputs::{InputPaths, Inputs};
 use crate::outputs::rule_tests::junit::{self, CoverageCheck};
 use crate::outputs::rule_tests::{self, TestRun};

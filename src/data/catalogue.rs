@@ -334,7 +334,7 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
         ));
     }
     if let Some(driver) = &question.driver
-        && let Err(problem) = crate::outputs::advice::record::check_driver(driver)
+        && let Err(problem) = crate::data::driver::check_driver(driver)
     {
         problems.push(q.error(
             Some("driver"),

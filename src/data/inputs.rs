@@ -7,11 +7,9 @@ use crate::data::catalogue::Catalogue;
 use crate::data::parse;
 use crate::data::price_book::PriceBook;
 use crate::data::prices::Prices;
-use crate::engine::cost::CostContext;
-use crate::engine::rules::RuleSet;
+use crate::data::rule_set::RuleSet;
 use crate::model::answers::{Answer, Answers, RawAnswers};
 use crate::model::workload::Workload;
-use crate::outputs::templates::Templates;
 use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 
 /// The paths a run reads; `None` means "use the embedded default" or "not given".
@@ -21,7 +19,6 @@ pub struct InputPaths {
     pub workload: Option<PathBuf>,
     pub rules: Option<PathBuf>,
     pub pricing: Option<PathBuf>,
-    pub templates: Option<PathBuf>,
     pub price_book: Option<PathBuf>,
 }
 
@@ -31,7 +28,6 @@ pub struct Inputs {
     pub catalogue: Catalogue,
     pub rules: RuleSet,
     pub prices: Prices,
-    pub templates: Templates,
     pub answers: Answers,
     pub workload: Option<Workload>,
     /// Negotiated discounts and private prices, already laid over `prices`.
@@ -45,8 +41,7 @@ impl Inputs {
     pub fn load(paths: &InputPaths) -> Result<Inputs, Diagnostics> {
         let mut problems = Diagnostics::default();
         // The three data directories are independent: read them side by side.
-        let (catalogue, templates, prices) = std::thread::scope(|scope| {
-            let templates = scope.spawn(|| Templates::load(paths.templates.as_deref()));
+        let (catalogue, prices) = std::thread::scope(|scope| {
             let prices = scope.spawn(|| Prices::read(paths.pricing.as_deref()));
             let catalogue = Catalogue::load(paths.rules.as_deref());
             let failed = |what: &str| {
@@ -56,9 +51,6 @@ impl Inputs {
             };
             (
                 catalogue,
-                templates
-                    .join()
-                    .unwrap_or_else(|_| Err(failed("templates"))),
                 prices
                     .join()
                     .unwrap_or_else(|_| Err(failed("pricing tables"))),
@@ -68,9 +60,6 @@ impl Inputs {
             Ok(c) => c,
             Err(d) => {
                 problems.extend(d);
-                if let Err(d) = templates {
-                    problems.extend(d);
-                }
                 return Err(problems);
             }
         };
@@ -90,11 +79,10 @@ impl Inputs {
             (rules, prices, answers, workload)
         });
 
-        let (mut prices, rules, templates, mut answers) = match (prices, rules, templates, answers)
-        {
-            (Ok(p), Ok(r), Ok(t), Ok(a)) => (p, r, t, a),
-            (p, r, t, a) => {
-                for e in [p.err(), r.err(), t.err(), a.err()].into_iter().flatten() {
+        let (mut prices, rules, mut answers) = match (prices, rules, answers) {
+            (Ok(p), Ok(r), Ok(a)) => (p, r, a),
+            (p, r, a) => {
+                for e in [p.err(), r.err(), a.err()].into_iter().flatten() {
                     problems.extend(e);
                 }
                 if let Some(Err(d)) = workload {
@@ -149,21 +137,11 @@ impl Inputs {
             catalogue,
             rules,
             prices,
-            templates,
             answers,
             workload,
             price_book,
             notes,
         })
-    }
-
-    /// What the cost engine needs from these inputs.
-    pub fn cost_context(&self) -> CostContext<'_> {
-        CostContext {
-            catalogue: &self.catalogue,
-            prices: &self.prices,
-            book: self.price_book.as_ref(),
-        }
     }
 }
 
@@ -215,7 +193,7 @@ pub fn check_workload(
                 Some(&format!("traffic[{i}].model")),
                 format!("unknown model `{}`", model.value),
             );
-            let help = match crate::model::answers::closest(&model.value, &known) {
+            let help = match crate::support::suggest::closest(&model.value, &known) {
                 Some(best) => format!("did you mean `{best}`? known models: {}", known.join(", ")),
                 None => format!("known models: {}", known.join(", ")),
             };

@@ -464,7 +464,7 @@ fn check_name(
         Some(key),
         format!("unknown {what} `{}`", value.get_ref()),
     );
-    let help = match crate::model::answers::closest(value.get_ref(), known) {
+    let help = match crate::support::suggest::closest(value.get_ref(), known) {
         Some(best) => format!("did you mean `{best}`? known: {}", known.join(", ")),
         None => format!("known: {}", known.join(", ")),
     };

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use crate::data::load::{DataKind, EMBEDDED_PRICING_JSON, Layer, data_files, embedded_json};
 use crate::data::parse;
 use crate::model::pricing::{ModelPrice, PricingTable};
+use crate::support::date::Date;
 use crate::support::diagnostic::{Diagnostics, SourceFile};
 
 /// A pricing table with the file it came from.
@@ -120,12 +121,8 @@ fn validate_table(loaded: &LoadedTable, families: &[&str], problems: &mut Diagno
         let (line, column) = line_of(file, needle);
         file.error_at_line(line, column, Some(key), message)
     };
-    if !is_iso_date(&table.as_of) {
-        problems.push(at(
-            "as_of",
-            "as_of",
-            format!("`{}` is not a date in the form YYYY-MM-DD", table.as_of),
-        ));
+    if let Err(message) = Date::parse_checked(&table.as_of) {
+        problems.push(at("as_of", "as_of", message));
     }
     if table.source.trim().is_empty() {
         problems.push(at(
@@ -206,29 +203,6 @@ fn check_provisioned_models(prices: &Prices, problems: &mut Diagnostics) {
     }
 }
 
-/// True for a real calendar date written `YYYY-MM-DD`.
-pub fn is_iso_date(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return false;
-    };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return false;
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,14 +217,5 @@ mod tests {
             let from_toml: PricingTable = parse::toml(&file.source).expect("embedded TOML reads");
             assert_eq!(from_json, from_toml, "{}", file.file_name);
         }
-    }
-
-    #[test]
-    fn iso_dates_are_checked_against_the_calendar() {
-        assert!(is_iso_date("2026-11-22"));
-        assert!(is_iso_date("2024-02-29"));
-        assert!(!is_iso_date("2026-02-29"));
-        assert!(!is_iso_date("2026-13-01"));
-        assert!(!is_iso_date("22/11/2026"));
     }
 }

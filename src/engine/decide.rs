@@ -10,7 +10,7 @@ use minijinja::Value;
 use rust_decimal::Decimal;
 
 use crate::data::inputs::{Inputs, workload_families};
-use crate::engine::rules::Firing;
+use crate::data::rule_set::Firing;
 use crate::model::route::Route;
 use crate::model::rule::Effect;
 

@@ -1,7 +1,7 @@
 //! The decision and the prices: rule conditions, elimination, scoring and ranking, cost with
 //! provisioned sizing, and the provenance every output prints.
 
+pub mod advice;
 pub mod cost;
 pub mod decide;
 pub mod provenance;
-pub mod rules;

@@ -53,7 +53,7 @@ pub fn explain(inputs: &Inputs, route_id: &str) -> Result<Explanation, String> {
         .catalogue
         .route(route_id)
         .ok_or_else(|| format!("unknown route `{route_id}`"))?;
-    let report = report::build(inputs)?;
+    let report = crate::outputs::advice::advise(inputs)?;
     let verdict: &RouteReport = report
         .routes
         .iter()

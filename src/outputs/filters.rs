@@ -19,7 +19,7 @@ pub fn register(env: &mut Environment<'static>) {
         money::format_count(&value.to_string())
     });
     env.add_filter("percent", |value: Value| {
-        decimal(&value).map_or_else(|| value.to_string(), crate::outputs::projection::percent)
+        decimal(&value).map_or_else(|| value.to_string(), crate::support::money::percent)
     });
     env.add_filter("cost_change", cost_change);
     env.add_filter("yaml", yaml);

@@ -4,6 +4,7 @@ pub mod advice;
 pub mod diff;
 pub mod explain;
 pub mod filters;
+pub mod formats;
 pub mod projection;
 pub mod replay;
 pub mod rule_tests;

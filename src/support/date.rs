@@ -7,6 +7,17 @@
 
 use std::fmt;
 
+/// Days in a month of the proleptic Gregorian calendar.
+fn month_length(year: i64, month: i64) -> i64 {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
 /// The environment variable reproducible builds use to pin "now".
 pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
 
@@ -19,14 +30,39 @@ pub struct Date {
 impl Date {
     /// Parses `YYYY-MM-DD`, checking the day against the calendar.
     pub fn parse(text: &str) -> Option<Date> {
-        let text = text.trim();
-        if !crate::data::prices::is_iso_date(text) {
-            return None;
+        Date::parse_checked(text).ok()
+    }
+
+    /// Parses `YYYY-MM-DD`, saying whether the text is not in that form or names a day
+    /// that does not exist (`2026-13-01`, `2026-02-30`).
+    pub fn parse_checked(text: &str) -> Result<Date, String> {
+        let trimmed = text.trim();
+        let form = || format!("`{text}` is not a date in the form YYYY-MM-DD");
+        let parts: Vec<&str> = trimmed.split('-').collect();
+        let [y, m, d] = parts.as_slice() else {
+            return Err(form());
+        };
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+            return Err(form());
         }
-        let year: i64 = text.get(0..4)?.parse().ok()?;
-        let month: i64 = text.get(5..7)?.parse().ok()?;
-        let day: i64 = text.get(8..10)?.parse().ok()?;
-        Some(Date {
+        let (year, month, day): (i64, i64, i64) = (
+            y.parse().map_err(|_| form())?,
+            m.parse().map_err(|_| form())?,
+            d.parse().map_err(|_| form())?,
+        );
+        if !(1..=12).contains(&month) {
+            return Err(format!(
+                "`{trimmed}` does not exist: there is no month {month}"
+            ));
+        }
+        let length = month_length(year, month);
+        if !(1..=length).contains(&day) {
+            return Err(format!(
+                "`{trimmed}` does not exist: month {month} of {year} has {length} days"
+            ));
+        }
+        Ok(Date {
             days: days_from_civil(year, month, day),
         })
     }
@@ -132,5 +168,25 @@ mod tests {
             let date = Date { days };
             prop_assert_eq!(Date::parse(&date.to_string()), Some(date));
         }
+    }
+
+    #[test]
+    fn impossible_days_are_told_apart_from_bad_forms() {
+        assert!(Date::parse_checked("2024-02-29").is_ok());
+        assert_eq!(
+            Date::parse_checked("2026-13-01").unwrap_err(),
+            "`2026-13-01` does not exist: there is no month 13"
+        );
+        assert_eq!(
+            Date::parse_checked("2026-02-29").unwrap_err(),
+            "`2026-02-29` does not exist: month 2 of 2026 has 28 days"
+        );
+        assert!(
+            Date::parse_checked("22/11/2026")
+                .unwrap_err()
+                .contains("not a date in the form YYYY-MM-DD")
+        );
+        assert!(Date::parse_checked("2026-1-01").is_err());
+        assert!(Date::parse_checked("+026-01-01").is_err());
     }
 }

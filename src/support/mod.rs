@@ -5,4 +5,6 @@ pub mod csv_text;
 pub mod date;
 pub mod diagnostic;
 pub mod money;
+pub mod shell;
+pub mod suggest;
 pub mod table;

@@ -87,6 +87,11 @@ pub fn format_percent_change(percent: Decimal) -> String {
     }
 }
 
+/// A fraction written as a percentage, such as `5%`.
+pub fn percent(fraction: Decimal) -> String {
+    format!("{}%", (fraction * Decimal::ONE_HUNDRED).normalize())
+}
+
 #[cfg(test)]
 mod tests {
     use super::format_usd;

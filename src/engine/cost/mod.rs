@@ -19,6 +19,7 @@ pub use lines::{LineItem, round_cents};
 pub use source::{PriceSource, price_source};
 
 use crate::data::catalogue::Catalogue;
+use crate::data::inputs::Inputs;
 use crate::data::price_book::PriceBook;
 use crate::data::prices::Prices;
 use crate::model::pricing::ProvisionedRate;
@@ -36,6 +37,17 @@ pub struct CostContext<'a> {
     pub catalogue: &'a Catalogue,
     pub prices: &'a Prices,
     pub book: Option<&'a PriceBook>,
+}
+
+impl<'a> CostContext<'a> {
+    /// What the cost engine needs from a run's inputs.
+    pub fn of(inputs: &'a Inputs) -> CostContext<'a> {
+        CostContext {
+            catalogue: &inputs.catalogue,
+            prices: &inputs.prices,
+            book: inputs.price_book.as_ref(),
+        }
+    }
 }
 
 /// A traffic entry a route cannot price, and why.

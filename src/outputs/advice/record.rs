@@ -3,12 +3,11 @@
 //! prices are. Everything is derived from the inputs and the command line, never from the
 //! clock, so a record regenerated from the same inputs has the same bytes.
 
-use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
 use crate::engine::decide::Status;
-use crate::model::answers::{Answer, Answers};
+use crate::model::answers::Answers;
 use crate::model::decision::DecisionMeta;
 use crate::model::question::Question;
 use crate::outputs::advice::report::{Report, Warning};
@@ -17,9 +16,6 @@ use crate::support::date::Date;
 /// The warning code of a pricing table older than `--max-pricing-age`; also the name of the
 /// gate that fails on it.
 pub const STALE_PRICING: &str = "stale-pricing";
-
-/// The variables a question's `driver` template may use.
-const DRIVER_VARIABLES: &[&str] = &["value", "label", "answer"];
 
 /// The record part of the report (flattened into its top level; keys are only added).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -161,115 +157,8 @@ fn drivers(questions: &[Question], answers: &Answers) -> Vec<Driver> {
             }
             Some(Driver {
                 question: q.id.clone(),
-                text: driver_text(q, answer),
+                text: crate::data::driver::driver_text(q, answer),
             })
         })
         .collect()
-}
-
-fn driver_text(question: &Question, answer: &Answer) -> String {
-    let label = match answer {
-        Answer::Choice(c) => question.label_of(c).unwrap_or(c).to_owned(),
-        Answer::List(items) if items.is_empty() => "none".into(),
-        Answer::List(items) => items
-            .iter()
-            .map(|i| question.label_of(i).unwrap_or(i))
-            .collect::<Vec<_>>()
-            .join(", "),
-        Answer::Bool(_) => answer.display(),
-    };
-    let fallback = || format!("{} {label}", question.prompt);
-    let Some(template) = &question.driver else {
-        return fallback();
-    };
-    let context = minijinja::context! {
-        value => answer.display(),
-        label => label.clone(),
-        answer => minijinja::Value::from(minijinja::value::Serde(answer)),
-    };
-    DRIVER_ENV
-        .with_borrow(|env| env.render_str(template, context))
-        .map(|t| t.trim().to_owned())
-        .unwrap_or_else(|_| fallback())
-}
-
-thread_local! {
-    /// One environment for every driver sentence: building an environment registers every
-    /// builtin filter, which costs more than rendering a sentence.
-    static DRIVER_ENV: std::cell::RefCell<Environment<'static>> = std::cell::RefCell::new(driver_env());
-}
-
-fn driver_env() -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env
-}
-
-/// Checks a question's `driver` template when the catalogue loads: it must parse and use
-/// only `value`, `label` and `answer`.
-pub fn check_driver(template: &str) -> Result<(), String> {
-    DRIVER_ENV.with_borrow_mut(|env| check_driver_in(env, template))
-}
-
-fn check_driver_in(env: &mut Environment<'static>, template: &str) -> Result<(), String> {
-    env.add_template_owned("driver", template.to_owned())
-        .map_err(|e| {
-            format!(
-                "the driver template does not parse: {}",
-                e.detail().unwrap_or(&e.to_string())
-            )
-        })?;
-    let compiled = env
-        .get_template("driver")
-        .map_err(|e| format!("the driver template does not parse: {e}"))?;
-    let mut unknown: Vec<String> = compiled
-        .undeclared_variables(false)
-        .into_iter()
-        .filter(|v| !DRIVER_VARIABLES.contains(&v.as_str()))
-        .collect();
-    unknown.sort();
-    match unknown.first() {
-        None => Ok(()),
-        Some(v) => Err(format!(
-            "the driver template uses `{v}`; it may use {}",
-            DRIVER_VARIABLES.join(", ")
-        )),
-    }
-}
-
-/// Quotes one command-line word for a POSIX shell, leaving plain words as they are.
-pub fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn driver_templates_are_checked() {
-        assert!(check_driver("Data must stay in {{ label }}").is_ok());
-        assert!(
-            check_driver("{{ answers.cloud }}")
-                .unwrap_err()
-                .contains("uses `answers`")
-        );
-        assert!(check_driver("{{ value").unwrap_err().contains("parse"));
-    }
-
-    #[test]
-    fn shell_words_are_quoted_only_when_needed() {
-        assert_eq!(shell_word("decision/answers.yaml"), "decision/answers.yaml");
-        assert_eq!(shell_word("my answers.yaml"), "'my answers.yaml'");
-        assert_eq!(shell_word("it's"), r"'it'\''s'");
-        assert_eq!(shell_word(""), "''");
-    }
 }

@@ -4,8 +4,8 @@
 
 use minijinja::Value;
 
-use crate::cli::Format;
 use crate::outputs::advice::report::Report;
+use crate::outputs::formats::ReportFormat as Format;
 use crate::outputs::templates::Templates;
 use crate::support::diagnostic::Diagnostic;
 

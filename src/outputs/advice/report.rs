@@ -6,11 +6,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
-use crate::engine::cost::{self, RouteCost, UnitPrice};
-use crate::engine::decide::{self, Decision, Status};
+use crate::data::rule_set::Firing;
+use crate::engine::advice::Advice;
+use crate::engine::cost::{self, UnitPrice};
+use crate::engine::decide::{Decision, Status};
 use crate::engine::provenance;
 pub use crate::engine::provenance::PricingSource;
-use crate::engine::rules::Firing;
 use crate::model::answers::Answer;
 
 /// The JSON report's schema version; raised only when a key changes meaning or disappears.
@@ -140,27 +141,9 @@ impl PriceBookReport {
 }
 
 /// Decides, prices and assembles the report.
-pub fn build(inputs: &Inputs) -> Result<Report, String> {
+pub fn build(inputs: &Inputs, advice: &Advice) -> Report {
     let catalogue = &inputs.catalogue;
-    let mut costs: BTreeMap<String, RouteCost> = BTreeMap::new();
-    if let Some(workload) = &inputs.workload {
-        for route in &catalogue.routes {
-            costs.insert(
-                route.item.id.clone(),
-                cost::route_cost(
-                    &route.item,
-                    workload,
-                    rust_decimal::Decimal::ONE,
-                    inputs.cost_context(),
-                ),
-            );
-        }
-    }
-    let totals: BTreeMap<String, Option<Decimal>> = costs
-        .iter()
-        .map(|(id, c)| (id.clone(), c.monthly_usd))
-        .collect();
-    let decision = decide::decide(inputs, &totals)?;
+    let Advice { costs, decision } = advice;
 
     let mut routes = Vec::new();
     let mut rank = 0;
@@ -241,16 +224,20 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
         .collect();
     let pricing_sources = provenance::pricing_sources(inputs, &viable_ids);
 
-    Ok(Report {
+    let totals: BTreeMap<String, Option<Decimal>> = costs
+        .iter()
+        .map(|(id, c)| (id.clone(), c.monthly_usd))
+        .collect();
+    Report {
         schema_version: SCHEMA_VERSION,
         generator: Generator {
             name: "routewise",
             version: env!("CARGO_PKG_VERSION"),
             offline: true,
         },
-        recommendation: recommendation(&decision, inputs, &totals),
+        recommendation: recommendation(decision, inputs, &totals),
         answers: answer_rows(inputs),
-        blocking_constraints: blocking_constraints(&decision),
+        blocking_constraints: blocking_constraints(decision),
         routes,
         warnings,
         priced_workload: inputs.workload.is_some(),
@@ -258,7 +245,7 @@ pub fn build(inputs: &Inputs) -> Result<Report, String> {
         price_book: inputs.price_book.as_ref().map(PriceBookReport::of),
         pricing_sources,
         record: crate::outputs::advice::record::RecordInfo::from_inputs(inputs),
-    })
+    }
 }
 
 fn reason(f: &Firing) -> Reason {

@@ -107,7 +107,7 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
             notes: Vec::new(),
         };
         for (index, factor) in factors.iter().enumerate() {
-            let month = cost::route_cost(route, workload, *factor, inputs.cost_context());
+            let month = cost::route_cost(route, workload, *factor, cost::CostContext::of(inputs));
             if index == 0 {
                 projection.unserved = month.unserved.clone();
             } else {
@@ -144,7 +144,7 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
     assumptions.push(format!(
         "The projection covers {months} month{} with traffic growing {} a month, compounded; month m carries (1 + growth)^(m-1) of the workload.",
         if months == 1 { "" } else { "s" },
-        percent(growth)
+        crate::support::money::percent(growth)
     ));
     if routes
         .iter()
@@ -179,16 +179,11 @@ fn growth_factors(growth: Decimal, months: u32) -> Result<Vec<Decimal>, String> 
         factor = factor.checked_mul(Decimal::ONE + growth).ok_or_else(|| {
             format!(
                 "growth of {} over {months} months is too large to compute",
-                percent(growth)
+                crate::support::money::percent(growth)
             )
         })?;
     }
     Ok(factors)
-}
-
-/// A fraction written as a percentage, such as `5%`.
-pub fn percent(fraction: Decimal) -> String {
-    format!("{}%", (fraction * Decimal::ONE_HUNDRED).normalize())
 }
 
 #[cfg(test)]
@@ -210,6 +205,7 @@ mod tests {
 
     #[test]
     fn percentages_read_naturally() {
+        use crate::support::money::percent;
         assert_eq!(percent(Decimal::new(5, 2)), "5%");
         assert_eq!(percent(Decimal::new(-125, 3)), "-12.5%");
     }

@@ -3,11 +3,12 @@
 
 use minijinja::Value;
 
-use crate::cli::CostFormat;
-use crate::outputs::projection::{Projection, percent};
+use crate::outputs::formats::CostFormat;
+use crate::outputs::projection::Projection;
 use crate::outputs::templates::Templates;
 use crate::support::csv_text::csv_text;
 use crate::support::diagnostic::Diagnostic;
+use crate::support::money::percent;
 use crate::support::money::{format_count, format_usd};
 use crate::support::table::text_table;
 

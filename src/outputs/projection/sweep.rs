@@ -182,7 +182,7 @@ pub fn sweep(
             let Some(r) = inputs.catalogue.route(&route.id) else {
                 continue;
             };
-            let cost = cost::route_cost(r, &varied, Decimal::ONE, inputs.cost_context());
+            let cost = cost::route_cost(r, &varied, Decimal::ONE, cost::CostContext::of(inputs));
             route.monthly_usd.push(cost.monthly_usd);
         }
     }

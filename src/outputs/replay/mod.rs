@@ -255,7 +255,7 @@ pub fn replay(
                 breakdown,
                 load: Load::Observed(shape, observed_hours),
             };
-            match cost::price_usage(route, &usage, inputs.cost_context(), &mut out.notes) {
+            match cost::price_usage(route, &usage, cost::CostContext::of(inputs), &mut out.notes) {
                 Ok((items, sizing)) => {
                     out.by_model.push(ModelCost {
                         model: model.clone(),

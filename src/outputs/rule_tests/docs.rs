@@ -6,11 +6,12 @@
 use std::fmt::Write;
 
 use crate::data::inputs::Inputs;
-use crate::engine::rules::CompiledRule;
-use crate::model::answers::{Answer, Answers, closest};
+use crate::data::rule_set::CompiledRule;
+use crate::model::answers::{Answer, Answers};
 use crate::model::rule::{Effect, Rule};
-use crate::outputs::advice::report::{self, Report};
+use crate::outputs::advice::report::Report;
 use crate::outputs::rule_tests::{self, ReadyCase};
+use crate::support::suggest::closest;
 use crate::support::table::text_table;
 
 /// The rules as a table: code, effect, weight, name and where each is defined.
@@ -147,7 +148,7 @@ fn example(inputs: &mut Inputs, rule: &Rule, cases: Vec<ReadyCase>) -> String {
     let _ = writeln!(out, "```");
     let _ = writeln!(out);
     inputs.set_case(case.answers, case.workload);
-    match report::build(inputs) {
+    match crate::outputs::advice::advise(inputs) {
         Ok(report) => out.push_str(&firings(&report, &rule.code)),
         Err(e) => {
             let _ = writeln!(out, "(the case could not be evaluated: {e})");

@@ -36,11 +36,12 @@ use serde_saphyr::Spanned;
 use crate::data::inputs::{Inputs, check_workload};
 use crate::data::parse;
 use crate::engine::decide::Status;
-use crate::model::answers::{Answers, RawAnswers, closest};
+use crate::model::answers::{Answers, RawAnswers};
 use crate::model::rule::Effect;
 use crate::model::workload::Workload;
-use crate::outputs::advice::report::{self, Report};
+use crate::outputs::advice::report::Report;
 use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::suggest::closest;
 
 /// The shipped cases, embedded so `routewise test` runs them with no path.
 #[derive(RustEmbed)]
@@ -484,8 +485,8 @@ pub fn run(cases: Vec<ReadyCase>, inputs: &mut Inputs) -> Result<TestRun, String
     let mut exercised = BTreeSet::new();
     for case in cases {
         inputs.set_case(case.answers, case.workload);
-        let report =
-            report::build(inputs).map_err(|e| format!("{}:{}: {e}", case.file, case.line))?;
+        let report = crate::outputs::advice::advise(inputs)
+            .map_err(|e| format!("{}:{}: {e}", case.file, case.line))?;
         let failures = check(&case.expect, &report, &mut exercised);
         results.push(CaseResult {
             file: case.file,

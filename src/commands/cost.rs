@@ -1,0 +1,59 @@
+//! `routewise cost`: the month-by-month projection per route, or a sensitivity sweep.
+
+use crate::cli::{CostArgs, CostFormat};
+use crate::commands::{AppError, check_routes, input_paths, load_with_templates, write_output};
+use crate::model::workload::Growth;
+use crate::outputs::projection::render as render_projection;
+use crate::outputs::projection::sweep::{SweepSpec, sweep, to_csv};
+use crate::outputs::projection::{ProjectionOptions, project};
+use crate::support::diagnostic::Diagnostic;
+
+pub fn run(args: CostArgs) -> Result<String, AppError> {
+    let growth = args
+        .growth
+        .as_deref()
+        .map(Growth::parse)
+        .transpose()
+        .map_err(|e| AppError::Input(Diagnostic::plain(format!("--growth: {e}")).into()))?;
+    let sweep_spec = args
+        .sweep
+        .as_deref()
+        .map(|s| SweepSpec::parse(s, args.steps))
+        .transpose()
+        .map_err(|e| AppError::Input(Diagnostic::plain(format!("--sweep: {e}")).into()))?;
+    let skip_eliminated = args.answers.is_some();
+    let (inputs, templates) = load_with_templates(
+        &input_paths(
+            args.answers,
+            Some(args.workload),
+            &args.data,
+            args.price_book,
+        ),
+        args.templates.as_deref(),
+    )?;
+    check_routes(&inputs, &args.routes)?;
+    let options = ProjectionOptions {
+        routes: args.routes,
+        months: args.months,
+        growth: growth.map(|g| g.0),
+        skip_eliminated,
+    };
+    let projection = project(&inputs, &options).map_err(AppError::Failure)?;
+    let text = match sweep_spec {
+        Some(spec) => {
+            let ids: Vec<String> = projection.routes.iter().map(|r| r.id.clone()).collect();
+            let result = sweep(&inputs, &spec, &ids, projection.assumptions.clone())
+                .map_err(AppError::Failure)?;
+            match args.format {
+                CostFormat::Csv => to_csv(&result).map_err(AppError::Failure)?,
+                CostFormat::Json => {
+                    render_projection::json(&result).map_err(|d| AppError::Failure(d.message))?
+                }
+                CostFormat::Table | CostFormat::Markdown => render_projection::sweep_table(&result),
+            }
+        }
+        None => render_projection::render(&projection, args.format, &templates)
+            .map_err(|d| AppError::Failure(d.message))?,
+    };
+    write_output(text, args.output.as_deref())
+}

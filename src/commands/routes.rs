@@ -1,0 +1,70 @@
+//! `routewise routes`: the route catalogue as a table.
+
+use crate::cli::DataArgs;
+use crate::commands::AppError;
+use crate::data::catalogue::Catalogue;
+use crate::data::prices::Prices;
+use crate::support::table::text_table;
+
+pub fn run(args: &DataArgs) -> Result<String, AppError> {
+    let (catalogue, _) = load_catalogue(args)?;
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "-".to_string()
+        } else {
+            items.join(",")
+        }
+    };
+    let rows: Vec<Vec<String>> = catalogue
+        .routes
+        .iter()
+        .map(|located| {
+            let r = &located.item;
+            let residency = match (r.residency.is_empty(), r.region_pinning) {
+                (true, _) => "global".to_string(),
+                (false, true) => format!("{} (region)", list(&r.residency)),
+                (false, false) => list(&r.residency),
+            };
+            vec![
+                r.id.clone(),
+                json_word(&r.platform),
+                list(&r.auth),
+                residency,
+                list(&r.compliance),
+                json_word(&r.billing),
+                list(&catalogue.families_of(r)),
+                list(&r.features),
+            ]
+        })
+        .collect();
+    Ok(text_table(
+        &[
+            "id",
+            "platform",
+            "auth",
+            "residency",
+            "compliance",
+            "billing",
+            "families",
+            "features",
+        ],
+        &rows,
+    ))
+}
+
+pub fn load_catalogue(args: &DataArgs) -> Result<(Catalogue, Prices), AppError> {
+    let catalogue = Catalogue::load(args.rules.as_deref())?;
+    let prices = Prices::load(
+        args.pricing.as_deref(),
+        &catalogue.vocabulary("model_families"),
+    )?;
+    Ok((catalogue, prices))
+}
+
+/// A serde enum's wire name, such as `aws` or `days_to_weeks`.
+fn json_word<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}

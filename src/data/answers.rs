@@ -1,0 +1,232 @@
+//! Answers resolution: raw answers checked against the questionnaire, every problem
+//! collected with its position; omitted questions take their defaults.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::model::answers::{Answer, Answers, RawAnswers};
+use crate::model::decision::{self, DecisionMeta};
+use crate::model::question::{Question, QuestionKind};
+use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::suggest::closest;
+
+impl Answers {
+    /// All defaults: the answers of someone with no requirements.
+    pub fn defaults(questions: &[Question]) -> Answers {
+        let mut values = BTreeMap::new();
+        for q in questions {
+            if let Ok(answer) = typed(q, &q.default) {
+                values.insert(q.id.clone(), answer);
+            }
+        }
+        Answers {
+            values,
+            given: Vec::new(),
+            decision: DecisionMeta::default(),
+        }
+    }
+
+    /// Checks raw answers against the questionnaire, collecting every problem.
+    pub fn resolve(
+        raw: &RawAnswers,
+        questions: &[Question],
+        file: &SourceFile,
+    ) -> Result<Answers, Diagnostics> {
+        let mut answers = Answers::defaults(questions);
+        let mut problems = Diagnostics::default();
+        let known: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
+        let mut near: Vec<&str> = known.clone();
+        near.push(decision::KEY);
+        if let Some(meta) = &raw.decision {
+            match DecisionMeta::resolve(meta, file) {
+                Ok(meta) => answers.decision = meta,
+                Err(d) => problems.extend(d),
+            }
+        }
+        for (key, value) in &raw.entries {
+            let at = |loc: &serde_saphyr::Location, message: String| -> Diagnostic {
+                file.error_at_line(loc.line(), loc.column(), Some(&key.value), message)
+            };
+            let Some(question) = questions.iter().find(|q| q.id == key.value) else {
+                let mut d = at(&key.referenced, format!("unknown question `{}`", key.value));
+                d = d.with_help(match closest(&key.value, &near) {
+                    Some(best) => format!(
+                        "did you mean `{best}`? known questions: {}",
+                        known.join(", ")
+                    ),
+                    None => format!("known questions: {}", known.join(", ")),
+                });
+                problems.push(d);
+                continue;
+            };
+            if value.value.is_null() {
+                continue; // an explicit empty answer means "no requirement", like omitting it
+            }
+            match typed(question, &value.value) {
+                Ok(answer) => {
+                    answers.values.insert(question.id.clone(), answer);
+                    answers.given.push(question.id.clone());
+                }
+                Err(message) => {
+                    let mut d = at(&value.referenced, message);
+                    if !question.choices.is_empty() {
+                        d = d.with_help(format!(
+                            "allowed values: {}",
+                            question.choice_values().join(", ")
+                        ));
+                    }
+                    problems.push(d);
+                }
+            }
+        }
+        // Metadata problems were collected first; report everything in file order.
+        problems.0.sort_by_key(|d| (d.line, d.column));
+        problems.into_result(answers)
+    }
+}
+
+/// Converts a raw value to the question's answer type, or says why it cannot.
+fn typed(question: &Question, value: &Value) -> Result<Answer, String> {
+    let id = &question.id;
+    match question.kind {
+        QuestionKind::Bool => value
+            .as_bool()
+            .map(Answer::Bool)
+            .ok_or_else(|| format!("`{id}` takes true or false, found {}", describe(value))),
+        QuestionKind::Choice => {
+            let text = scalar_text(value)
+                .ok_or_else(|| format!("`{id}` takes one value, found {}", describe(value)))?;
+            if question.allows(&text) {
+                Ok(Answer::Choice(text))
+            } else {
+                Err(format!("`{text}` is not an allowed value for `{id}`"))
+            }
+        }
+        QuestionKind::List => {
+            let items = value.as_array().ok_or_else(|| {
+                format!(
+                    "`{id}` takes a list such as [a, b], found {}",
+                    describe(value)
+                )
+            })?;
+            let mut out: Vec<String> = Vec::with_capacity(items.len());
+            for item in items {
+                let text = scalar_text(item).ok_or_else(|| {
+                    format!(
+                        "`{id}` items must be single values, found {}",
+                        describe(item)
+                    )
+                })?;
+                if !question.allows(&text) {
+                    return Err(format!("`{text}` is not an allowed value for `{id}`"));
+                }
+                if !out.contains(&text) {
+                    out.push(text);
+                }
+            }
+            out.sort();
+            Ok(Answer::List(out))
+        }
+    }
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the text \"{s}\""),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::question::Choice;
+
+    fn questions() -> Vec<Question> {
+        let choice = |v: &str| Choice {
+            value: v.into(),
+            label: v.into(),
+        };
+        vec![
+            Question {
+                id: "cloud".into(),
+                prompt: "Where do you run?".into(),
+                kind: QuestionKind::Choice,
+                choices: vec![choice("none"), choice("aws")],
+                default: Value::String("none".into()),
+                driver: None,
+            },
+            Question {
+                id: "compliance".into(),
+                prompt: "Frameworks?".into(),
+                kind: QuestionKind::List,
+                choices: vec![choice("hipaa"), choice("soc2")],
+                default: Value::Array(vec![]),
+                driver: None,
+            },
+            Question {
+                id: "sla".into(),
+                prompt: "SLA?".into(),
+                kind: QuestionKind::Bool,
+                choices: vec![],
+                default: Value::Bool(false),
+                driver: None,
+            },
+        ]
+    }
+
+    fn resolve(text: &str) -> Result<Answers, Diagnostics> {
+        let file = SourceFile::new("answers.yaml", text);
+        let raw: RawAnswers = crate::data::parse::yaml(&file).map_err(Diagnostics::from)?;
+        Answers::resolve(&raw, &questions(), &file)
+    }
+
+    #[test]
+    fn omitted_questions_take_their_defaults() {
+        let answers = resolve("cloud: aws\n").unwrap();
+        assert_eq!(answers.choice("cloud"), "aws");
+        assert_eq!(answers.get("sla"), Some(&Answer::Bool(false)));
+        assert_eq!(answers.given, vec!["cloud".to_string()]);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_position() {
+        let errors = resolve("clod: aws\ncompliance: [hipaa, gdpr]\nsla: maybe\n").unwrap_err();
+        assert_eq!(errors.len(), 3);
+        assert_eq!((errors.0[0].line, errors.0[0].column), (1, 1));
+        assert!(
+            errors.0[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `cloud`?")
+        );
+        assert_eq!(errors.0[1].line, 2);
+        assert!(
+            errors.0[1]
+                .message
+                .contains("`gdpr` is not an allowed value")
+        );
+        assert_eq!(errors.0[2].key.as_deref(), Some("sla"));
+    }
+
+    #[test]
+    fn lists_are_sorted_and_deduplicated() {
+        let answers = resolve("compliance: [soc2, hipaa, soc2]\n").unwrap();
+        assert_eq!(answers.list("compliance"), ["hipaa", "soc2"]);
+    }
+}
