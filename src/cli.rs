@@ -50,6 +50,18 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List the rules, or document one: what it checks, why it matters, an example.
     Rules(RulesArgs),
+    /// Print a shell completion script, such as `routewise completions bash > routewise.bash`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff), or write one page per command into a directory.
+    Man {
+        /// Write routewise.1 and routewise-COMMAND.1 here instead of printing routewise.1.
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -300,8 +312,10 @@ pub struct ReplayArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
+    /// Questionnaire answers (YAML) to check against the questions.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
+    /// A workload (YAML) to check, models included.
     #[arg(long, value_name = "FILE")]
     pub workload: Option<PathBuf>,
     #[command(flatten)]
@@ -314,11 +328,93 @@ pub struct ValidateArgs {
     pub price_book: Option<PathBuf>,
 }
 
+/// Shells `routewise completions` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// Bash: `source <(routewise completions bash)`.
+    Bash,
+    /// Zsh: write `_routewise` into a directory on `$fpath`.
+    Zsh,
+    /// Fish: write `routewise.fish` into `~/.config/fish/completions/`.
+    Fish,
+    /// PowerShell: dot-source the script from your profile.
+    Powershell,
+    /// Elvish: `eval (routewise completions elvish | slurp)`.
+    Elvish,
+}
+
+impl From<Shell> for clap_complete::Shell {
+    fn from(shell: Shell) -> Self {
+        match shell {
+            Shell::Bash => clap_complete::Shell::Bash,
+            Shell::Zsh => clap_complete::Shell::Zsh,
+            Shell::Fish => clap_complete::Shell::Fish,
+            Shell::Powershell => clap_complete::Shell::PowerShell,
+            Shell::Elvish => clap_complete::Shell::Elvish,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SchemaKind {
+    /// The answers file, with the loaded questionnaire's choices.
     Answers,
+    /// The workload file.
     Workload,
+    /// A rules-directory file (questions, sources, routes, rules).
     Rules,
+    /// A pricing table (TOML).
     Pricing,
+    /// A price book (TOML).
     PriceBook,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every option, argument and value of every command says what it is for, so `--help`,
+    /// the man page and the completions all carry help text.
+    #[test]
+    fn every_option_and_value_has_help() {
+        fn missing(command: &clap::Command, path: &str, out: &mut Vec<String>) {
+            let path = format!("{path} {}", command.get_name()).trim().to_owned();
+            if command.get_about().is_none() && !path.eq("routewise") {
+                out.push(format!("{path}: no about text"));
+            }
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                if arg.get_help().is_none() {
+                    out.push(format!("{path} {id}: no help"));
+                }
+                let values = if arg.get_action().takes_values() {
+                    arg.get_possible_values()
+                } else {
+                    Vec::new()
+                };
+                for value in values {
+                    if value.get_help().is_none() {
+                        out.push(format!("{path} {id}={}: no help", value.get_name()));
+                    }
+                }
+            }
+            for sub in command.get_subcommands() {
+                if sub.get_name() != "help" {
+                    missing(sub, &path, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        missing(&Cli::command(), "", &mut out);
+        assert!(out.is_empty(), "missing help text:\n{}", out.join("\n"));
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

@@ -12,6 +12,7 @@ use crate::support::diagnostic::{Diagnostic, Diagnostics};
 use crate::support::suggest::closest;
 
 pub mod advise;
+pub mod completions;
 pub mod cost;
 pub mod diff;
 pub mod explain;
@@ -88,6 +89,8 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
         Command::Test(args) => test::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Rules(args) => rules::run(args),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Man { output_dir } => completions::man(output_dir.as_deref()),
     }
 }
 
