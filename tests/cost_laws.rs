@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use routewise::data::catalogue::Catalogue;
+use routewise::data::price_book::PriceBook;
 use routewise::data::prices::Prices;
 use routewise::engine::cost::{CostContext, RouteCost, route_cost};
 use routewise::model::number::{Share, TokenCount};
@@ -89,6 +90,31 @@ fn cost(route: &str, model: &str, u: &Usage) -> RouteCost {
         book: None,
     };
     route_cost(route, &workload(model, u), Decimal::ONE, ctx)
+}
+
+/// The cost with a price book giving `percent` off everything on the route.
+fn cost_with_discount(route: &str, model: &str, u: &Usage, percent: u32) -> RouteCost {
+    let (catalogue, prices) = data();
+    let mut prices = prices.clone();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("book.toml");
+    std::fs::write(
+        &path,
+        format!("name = \"law\"\n[[discount]]\nroute = \"{route}\"\npercent = {percent}\nnote = \"law\"\n"),
+    )
+    .expect("write book");
+    let book = PriceBook::load(&path, catalogue, &mut prices).expect("a valid price book");
+    let ctx = CostContext {
+        catalogue,
+        prices: &prices,
+        book: Some(&book),
+    };
+    route_cost(
+        catalogue.route(route).expect("route"),
+        &workload(model, u),
+        Decimal::ONE,
+        ctx,
+    )
 }
 
 fn total(c: &RouteCost) -> Decimal {
@@ -230,11 +256,46 @@ const ROUTES: &[&str] = &[
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
+    /// Recomputes every line from its own figures, independently of the engine: a token
+    /// line is units x unit price, a premium is the multiplier on the lines before it, a
+    /// discount its percent of the lines before it; each is rounded once, half away from
+    /// zero, and the printed total is the sum of the printed lines.
     #[test]
-    fn printed_lines_always_sum_to_the_printed_total(u in usage(), route in 0..ROUTES.len()) {
-        let c = cost(ROUTES[route], "claude-sonnet-4-5", &u);
-        let sum: Decimal = c.items.iter().map(|i| i.usd).sum();
-        prop_assert_eq!(Some(sum), c.monthly_usd);
+    fn every_line_is_its_units_times_its_price_rounded_once(
+        u in usage(),
+        route in 0..ROUTES.len(),
+        percent in 0u32..=40,
+    ) {
+        let c = cost_with_discount(ROUTES[route], "claude-sonnet-4-5", &u, percent);
+        let mut before = Decimal::ZERO;
+        for item in &c.items {
+            let expected = match (item.tokens, item.usd_per_mtok) {
+                (Some(units), Some(price)) => {
+                    let per = if item.name.starts_with("web search") { 1_000 } else { 1_000_000 };
+                    units * price / Decimal::from(per)
+                }
+                _ if item.name.starts_with("regional premium (x") => {
+                    let x = item.name["regional premium (x".len()..].split(')').next().unwrap();
+                    before * (dec(x) - Decimal::ONE)
+                }
+                _ if item.name.starts_with("discount ") => {
+                    prop_assert_eq!(percent, item.name["discount ".len()..].split('%').next().unwrap().parse::<u32>().unwrap());
+                    -(before * Decimal::from(percent) / Decimal::ONE_HUNDRED)
+                }
+                _ => panic!("a line the law does not know: {}", item.name),
+            };
+            prop_assert_eq!(item.usd_exact.normalize(), expected.normalize(), "{}", item.name);
+            let rounded = expected.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            prop_assert_eq!(item.usd, rounded, "{} is not rounded once", item.name);
+            if !item.name.starts_with("discount ") {
+                before += item.usd_exact;
+            }
+        }
+        let printed: Decimal = c.items.iter().map(|i| i.usd).sum();
+        prop_assert_eq!(c.monthly_usd, Some(printed));
+        if percent > 0 && !before.is_zero() {
+            prop_assert!(c.items.iter().any(|i| i.name.starts_with("discount ")), "the discount is missing");
+        }
     }
 
     #[test]

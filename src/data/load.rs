@@ -7,22 +7,8 @@
 
 use std::path::Path;
 
-use rust_embed::RustEmbed;
-
 use crate::data::parse;
 use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
-
-#[derive(RustEmbed)]
-#[folder = "rules/"]
-struct EmbeddedRules;
-
-#[derive(RustEmbed)]
-#[folder = "pricing/"]
-struct EmbeddedPricing;
-
-#[derive(RustEmbed)]
-#[folder = "templates/"]
-struct EmbeddedTemplates;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_json.rs"));
 
@@ -68,22 +54,12 @@ impl DataKind {
         }
     }
 
-    fn embedded(self) -> Vec<(String, String)> {
-        fn collect<E: RustEmbed>() -> Vec<(String, String)> {
-            let mut files: Vec<(String, String)> = E::iter()
-                .filter_map(|name| {
-                    let file = E::get(&name)?;
-                    let text = String::from_utf8(file.data.into_owned()).ok()?;
-                    Some((name.into_owned(), text))
-                })
-                .collect();
-            files.sort();
-            files
-        }
+    /// The embedded files of this kind, from the tables `build.rs` writes.
+    fn embedded(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            DataKind::Rules => collect::<EmbeddedRules>(),
-            DataKind::Pricing => collect::<EmbeddedPricing>(),
-            DataKind::Templates => collect::<EmbeddedTemplates>(),
+            DataKind::Rules => EMBEDDED_RULES_TEXT,
+            DataKind::Pricing => EMBEDDED_PRICING_TEXT,
+            DataKind::Templates => EMBEDDED_TEMPLATES_TEXT,
         }
     }
 
@@ -100,14 +76,11 @@ impl DataKind {
 pub fn data_files(kind: DataKind, user_dir: Option<&Path>) -> Result<Vec<DataFile>, Diagnostics> {
     let mut files: Vec<DataFile> = kind
         .embedded()
-        .into_iter()
-        // Subdirectories hold other things (rule test cases in `rules/tests/`).
-        .filter(|(name, _)| !name.contains('/'))
-        .filter(|(name, _)| has_extension(name, kind.extensions()))
+        .iter()
         .map(|(name, text)| DataFile {
             layer: Layer::Embedded,
-            source: SourceFile::new(format!("<embedded>/{}/{name}", kind.folder()), text),
-            file_name: name,
+            source: SourceFile::new(format!("<embedded>/{}/{name}", kind.folder()), *text),
+            file_name: (*name).to_owned(),
         })
         .collect();
     let Some(dir) = user_dir else {

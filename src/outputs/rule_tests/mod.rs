@@ -28,7 +28,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
-use rust_embed::RustEmbed;
+use crate::data::load::EMBEDDED_RULE_TESTS_TEXT;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
@@ -42,11 +42,6 @@ use crate::model::workload::Workload;
 use crate::outputs::advice::report::Report;
 use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::support::suggest::closest;
-
-/// The shipped cases, embedded so `routewise test` runs them with no path.
-#[derive(RustEmbed)]
-#[folder = "rules/tests/"]
-struct EmbeddedTests;
 
 /// A rule test file.
 #[derive(Debug, Deserialize)]
@@ -194,16 +189,11 @@ pub fn test_files(paths: &[PathBuf], rules_dir: Option<&Path>) -> (Vec<SourceFil
     let mut problems = Diagnostics::default();
     let mut files = Vec::new();
     if paths.is_empty() {
-        let mut names: Vec<String> = EmbeddedTests::iter().map(|n| n.into_owned()).collect();
-        names.sort();
-        for name in names.into_iter().filter(|n| is_yaml(Path::new(n))) {
-            if let Some(file) = EmbeddedTests::get(&name) {
-                let text = String::from_utf8_lossy(&file.data).into_owned();
-                files.push(SourceFile::new(
-                    format!("<embedded>/rules/tests/{name}"),
-                    text,
-                ));
-            }
+        for (name, text) in EMBEDDED_RULE_TESTS_TEXT {
+            files.push(SourceFile::new(
+                format!("<embedded>/rules/tests/{name}"),
+                *text,
+            ));
         }
         if let Some(dir) = rules_dir.map(|d| d.join("tests")).filter(|d| d.is_dir()) {
             collect(&dir, &mut files, &mut problems);
