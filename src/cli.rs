@@ -414,6 +414,18 @@ mod tests {
     }
 
     #[test]
+    fn advise_spells_the_stale_pricing_gate_as_diff_does() {
+        let value = AdviseGate::StalePricing
+            .to_possible_value()
+            .expect("a value");
+        assert_eq!(value.get_name(), crate::outputs::diff::gates::STALE_PRICING);
+        assert_eq!(
+            crate::outputs::diff::gates::parse(value.get_name()),
+            Ok(crate::outputs::diff::gates::Gate::StalePricing)
+        );
+    }
+
+    #[test]
     fn the_definition_is_consistent() {
         Cli::command().debug_assert();
     }

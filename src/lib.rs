@@ -6,33 +6,26 @@
 //! differs is auth, billing, residency, compliance, networking, retention, feature lag and
 //! price. routewise is driven by data files and works offline.
 //!
-//! ## The flow
+//! ## The layers, in the order they may import each other
 //!
-//! 1. [`inputs::Inputs::load`] reads the questionnaire answers, the workload, the rules
-//!    directory ([`catalogue`]: questions, routes, rules) and the pricing tables
-//!    ([`prices`]), embedded defaults first and the user's directories over them
-//!    ([`load`]). Every problem in every file becomes a [`diagnostic::Diagnostic`] naming
-//!    file, line, column and key.
-//! 2. [`rules::RuleSet`] compiles each rule's condition (a minijinja expression over
-//!    `answers`, `route` and `workload`) once, and rejects references to unknown questions or
-//!    route attributes.
-//! 3. [`decide::decide`] eliminates routes that break a hard constraint (rules `RW0xx`),
-//!    scores the rest (`RW1xx`), collects warnings (`RW2xx`) and ranks.
-//! 4. [`cost::route_cost`] prices the workload on each route in exact decimals.
-//! 5. [`report::build`] assembles the one [`report::Report`] model that
-//!    [`render::render`] turns into Markdown (a template) or JSON.
+//! 1. [`support`]: leaf helpers (diagnostics, dates, money, "did you mean", tables, CSV).
+//! 2. [`model`]: the serde types of the input files.
+//! 3. [`usage`]: streaming readers of real usage, for replay.
+//! 4. [`data`]: load, parse and validate. [`data::inputs::Inputs::load`] reads the answers,
+//!    the workload, the rules directory (questions, routes, rules), the pricing tables and a
+//!    price book, embedded defaults first and the user's directories over them; every
+//!    problem in every file becomes a [`support::diagnostic::Diagnostic`] naming file, line,
+//!    column and key. Rule conditions are compiled and checked here ([`data::rule_set`]).
+//! 5. [`engine`]: [`engine::advice::advise`] prices every route ([`engine::cost`]) and
+//!    decides ([`engine::decide`]: eliminate `RW0xx`, score `RW1xx`, warn `RW2xx`, rank).
+//! 6. [`outputs`]: one folder per product, each a model built from engine results and pure
+//!    renderers over it: the advice report and decision record, the cost projection and
+//!    sweeps, replay, explain, diff with its gates, rule tests with JUnit and rule docs.
+//! 7. [`cli`]: the clap definition only.
+//! 8. [`commands`]: one file per subcommand, the only code that touches files named on the
+//!    command line, the environment or standard output.
 //!
-//! 6. [`record`] adds what a decision record needs (metadata from the answers file's
-//!    `decision:` block, the drivers in words, the regenerate command, pricing ages), and the
-//!    `madr.md.j2` template renders the MADR record. Nothing reads the clock ([`date`]).
-//!
-//! ## In CI
-//!
-//! - [`diff`] compares two JSON reports and [`gates`] decides which changes fail a build.
-//! - [`rule_tests`] runs test cases of answers and expected decisions, with rule coverage;
-//!   [`junit`] writes their results for CI systems.
-//! - [`explain`] shows every rule's verdict on one route; [`rule_docs`] documents a rule with
-//!   an example run from the test cases.
+//! `src/layering.rs` is a test that fails when a module imports a later layer.
 //!
 //! ```no_run
 //! use routewise::data::inputs::{InputPaths, Inputs};

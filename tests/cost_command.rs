@@ -366,3 +366,37 @@ fn web_searches_are_priced_per_thousand_where_the_route_offers_them() {
             .is_some_and(|r| r.contains("web search"))
     );
 }
+
+#[test]
+fn a_mistyped_route_gets_did_you_mean_in_cost_and_replay() {
+    let workload = common::root().join("examples/aws-enterprise-eu/workload.yaml");
+    let cost = Run::new()
+        .args(&[
+            "cost",
+            "--workload",
+            workload.to_str().unwrap(),
+            "--route",
+            "bedrock-globl",
+        ])
+        .run();
+    assert_eq!(cost.code, 2, "{}", cost.stderr);
+    assert!(
+        cost.stderr
+            .contains("did you mean `bedrock-global`? known routes:"),
+        "{}",
+        cost.stderr
+    );
+    let replay = Run::new()
+        .file(
+            "usage.csv",
+            "timestamp,model,input_tokens,output_tokens\n2026-11-01T00:00:00Z,claude-sonnet-4-5,10,10\n",
+        )
+        .args(&["replay", "--usage", "usage.csv", "--route", "vertex-globl"])
+        .run();
+    assert_eq!(replay.code, 2, "{}", replay.stderr);
+    assert!(
+        replay.stderr.contains("did you mean `vertex-global`?"),
+        "{}",
+        replay.stderr
+    );
+}

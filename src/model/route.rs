@@ -8,19 +8,6 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_saphyr::Spanned;
-
-/// The catalogue file: shared source references and the routes that cite them.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RoutesFile {
-    /// Source references by short key: the pages and documents route claims come from.
-    #[serde(default)]
-    pub sources: BTreeMap<String, String>,
-    #[serde(default)]
-    #[schemars(with = "Vec<Route>")]
-    pub routes: Vec<Spanned<Route>>,
-}
 
 /// One route to a model: who runs it and what it guarantees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -13,10 +13,7 @@ use crate::model::question::Question;
 use crate::outputs::advice::report::{Report, Warning};
 use crate::support::date::Date;
 
-/// The warning code of a pricing table older than `--max-pricing-age`; also the name of the
-/// gate that fails on it.
-pub const STALE_PRICING: &str = "stale-pricing";
-
+pub use crate::outputs::diff::gates::STALE_PRICING;
 /// The record part of the report (flattened into its top level; keys are only added).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RecordInfo {

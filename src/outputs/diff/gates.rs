@@ -29,6 +29,10 @@ pub enum Threshold {
     Usd(Decimal),
 }
 
+/// The stale-pricing gate's name, also the code of the warning it fails on (one spelling
+/// for `advise --fail-on`, `diff --fail-on` and the report's warnings).
+pub const STALE_PRICING: &str = "stale-pricing";
+
 /// Every gate spelling, for help and errors.
 pub const SPELLINGS: &str =
     "route-change, new-elimination, cost-increase=<N>% or cost-increase=<N>usd, stale-pricing";
@@ -41,7 +45,7 @@ impl FromStr for Gate {
         match text {
             "route-change" => return Ok(Gate::RouteChange),
             "new-elimination" => return Ok(Gate::NewElimination),
-            "stale-pricing" => return Ok(Gate::StalePricing),
+            STALE_PRICING => return Ok(Gate::StalePricing),
             _ => {}
         }
         let Some(limit) = text.strip_prefix("cost-increase=") else {
@@ -78,7 +82,7 @@ impl fmt::Display for Gate {
             Gate::NewElimination => f.write_str("new-elimination"),
             Gate::CostIncrease(Threshold::Percent(p)) => write!(f, "cost-increase={p}%"),
             Gate::CostIncrease(Threshold::Usd(a)) => write!(f, "cost-increase={a}usd"),
-            Gate::StalePricing => f.write_str("stale-pricing"),
+            Gate::StalePricing => f.write_str(STALE_PRICING),
         }
     }
 }
