@@ -8,6 +8,7 @@
 
 pub mod breakdown;
 pub mod lines;
+pub mod plan;
 pub mod provisioned;
 pub mod source;
 
@@ -26,7 +27,7 @@ use crate::model::pricing::ProvisionedRate;
 use crate::model::route::{Capacity, Endpoint, Route};
 use crate::model::workload::Workload;
 use lines::{LineContext, fixed_line, price_breakdown};
-use provisioned::{LoadShape, Sizing};
+use provisioned::{Commitment, LoadShape, Sizing};
 
 /// Hours in a billing month when a table does not say: 24 x 365 / 12.
 pub const DEFAULT_HOURS_PER_MONTH: Decimal = Decimal::from_parts(730, 0, 0, false, 0);
@@ -127,6 +128,18 @@ pub fn route_cost(
     scale: Decimal,
     ctx: CostContext,
 ) -> RouteCost {
+    route_cost_held(route, workload, scale, ctx, &[])
+}
+
+/// [`route_cost`] with the provisioned units each traffic entry holds this month under a
+/// horizon plan (by traffic index; entries missing or `None` are sized on their own).
+pub fn route_cost_held(
+    route: &Route,
+    workload: &Workload,
+    scale: Decimal,
+    ctx: CostContext,
+    held: &[Option<Vec<plan::HeldUnits>>],
+) -> RouteCost {
     let mut cost = RouteCost {
         monthly_usd: None,
         items: Vec::new(),
@@ -134,8 +147,9 @@ pub fn route_cost(
         notes: Vec::new(),
         sizing: Vec::new(),
     };
-    for spanned in &workload.traffic {
+    for (index, spanned) in workload.traffic.iter().enumerate() {
         let traffic = &spanned.value;
+        let held = held.get(index).and_then(|h| h.as_deref());
         let result = Breakdown::from_traffic(traffic, scale)
             .ok_or_else(|| {
                 format!(
@@ -152,6 +166,7 @@ pub fn route_cost(
                     model: &traffic.model.value,
                     breakdown,
                     load: Load::Monthly(&load),
+                    held,
                 };
                 price_usage(route, &usage, ctx, &mut cost.notes)
             });
@@ -213,6 +228,8 @@ pub struct Usage<'a> {
     pub model: &'a str,
     pub breakdown: Breakdown,
     pub load: Load<'a>,
+    /// Units held this month under a horizon plan; `None` sizes the month on its own.
+    pub held: Option<&'a [plan::HeldUnits]>,
 }
 
 /// Prices one model's traffic on a route: per token on demand, or sized provisioned
@@ -234,9 +251,7 @@ pub fn price_usage(
             )?;
             Ok((items, None))
         }
-        Capacity::Provisioned => {
-            provisioned_items(route, usage, ctx, notes).map(|(items, sizing)| (items, Some(sizing)))
-        }
+        Capacity::Provisioned => provisioned_items(route, usage, ctx, notes),
     }
 }
 
@@ -300,13 +315,35 @@ fn spill_source<'a>(
     })
 }
 
-fn provisioned_items(
+/// Everything sizing needs to know about one model's interactive traffic on a provisioned
+/// route.
+struct ProvisionedSetup<'a> {
+    rate: &'a ProvisionedRate,
+    capacity: Decimal,
+    capacity_assumed: bool,
+    source: PriceSource<'a>,
+    interactive: Breakdown,
+    tokens: Decimal,
+    /// What the interactive tokens cost fully on demand (exact).
+    on_demand_usd: Decimal,
+    shape: LoadShape,
+    hours: Decimal,
+}
+
+/// The rate, capacity and load of `usage` on a provisioned route; `None` when it has no
+/// interactive tokens (batch never uses provisioned capacity, so it needs no quote).
+fn provisioned_setup<'a>(
     route: &Route,
     usage: &Usage,
-    ctx: CostContext,
+    ctx: CostContext<'a>,
     notes: &mut Vec<String>,
-) -> Result<(Vec<LineItem>, Sizing), String> {
+) -> Result<Option<ProvisionedSetup<'a>>, String> {
     let model = usage.model;
+    let interactive = usage.breakdown.interactive_scaled(Decimal::ONE);
+    let tokens = interactive.interactive_tokens();
+    if tokens.is_zero() && interactive.web_searches.is_zero() {
+        return Ok(None);
+    }
     let table = ctx
         .prices
         .table(&route.pricing.table)
@@ -341,8 +378,6 @@ fn provisioned_items(
         ));
     }
     let source = spill_source(route, model, ctx)?;
-    let interactive = usage.breakdown.interactive_scaled(Decimal::ONE);
-    let tokens = interactive.interactive_tokens();
     let mut scratch = Vec::new();
     let all_on_demand = price_breakdown(
         &interactive,
@@ -361,29 +396,184 @@ fn provisioned_items(
         }
         Load::Observed(shape, hours) => (shape.clone(), *hours),
     };
+    Ok(Some(ProvisionedSetup {
+        rate,
+        capacity,
+        capacity_assumed,
+        source,
+        interactive,
+        tokens,
+        on_demand_usd,
+        shape,
+        hours,
+    }))
+}
+
+/// What one month of `usage` asks of provisioned capacity on `route`, for a horizon plan;
+/// `None` when it has no interactive tokens. Also returns the rate and capacity per unit.
+pub fn provisioned_demand<'a>(
+    route: &Route,
+    usage: &Usage,
+    ctx: CostContext<'a>,
+) -> Result<Option<(plan::MonthDemand, &'a ProvisionedRate, Decimal)>, String> {
+    let mut scratch = Vec::new();
+    Ok(
+        provisioned_setup(route, usage, ctx, &mut scratch)?.map(|s| {
+            (
+                plan::MonthDemand {
+                    shape: s.shape,
+                    on_demand_usd: s.on_demand_usd,
+                    hours: s.hours,
+                },
+                s.rate,
+                s.capacity,
+            )
+        }),
+    )
+}
+
+/// The horizon plan of every traffic entry of `workload` on a provisioned `route`, month m
+/// carrying `factors[m - 1]` of the traffic; `None` for an entry with nothing to plan (batch
+/// only) or that cannot be priced (the month costs say why).
+pub fn plan_route(
+    route: &Route,
+    workload: &Workload,
+    factors: &[Decimal],
+    ctx: CostContext,
+) -> Vec<Option<plan::HorizonPlan>> {
+    if route.capacity != Capacity::Provisioned {
+        return Vec::new();
+    }
+    workload
+        .traffic
+        .iter()
+        .map(|spanned| {
+            let traffic = &spanned.value;
+            let mut demands = Vec::with_capacity(factors.len());
+            let mut rate_capacity = None;
+            for factor in factors {
+                let breakdown = Breakdown::from_traffic(traffic, *factor)?;
+                let load = |tokens: Decimal, minutes: Decimal| {
+                    LoadShape::from_traffic(traffic, tokens, minutes, *factor)
+                };
+                let usage = Usage {
+                    name: &traffic.name,
+                    model: &traffic.model.value,
+                    breakdown,
+                    load: Load::Monthly(&load),
+                    held: None,
+                };
+                let (demand, rate, capacity) = provisioned_demand(route, &usage, ctx).ok()??;
+                rate_capacity = Some((rate, capacity));
+                demands.push(demand);
+            }
+            let (rate, capacity) = rate_capacity?;
+            plan::plan(&demands, rate, capacity).ok()
+        })
+        .collect()
+}
+
+fn provisioned_items(
+    route: &Route,
+    usage: &Usage,
+    ctx: CostContext,
+    notes: &mut Vec<String>,
+) -> Result<(Vec<LineItem>, Option<Sizing>), String> {
+    let model = usage.model;
+    let mut items = Vec::new();
+    let batch = usage.breakdown.batch_only();
+    let batch_items = |items: &mut Vec<LineItem>, notes: &mut Vec<String>| {
+        if batch.batch_input.is_zero() && batch.batch_output.is_zero() {
+            return Ok(());
+        }
+        let source = spill_source(route, model, ctx)?;
+        items.extend(price_breakdown(
+            &batch,
+            &source,
+            &line_context(route, usage, &source, ctx, " (batch, on demand)"),
+            notes,
+        )?);
+        Ok::<(), String>(())
+    };
+    let Some(setup) = provisioned_setup(route, usage, ctx, notes)? else {
+        batch_items(&mut items, notes)?;
+        return Ok((items, None));
+    };
+    let ProvisionedSetup {
+        rate,
+        capacity,
+        capacity_assumed,
+        source,
+        interactive,
+        tokens,
+        on_demand_usd,
+        shape,
+        hours,
+    } = setup;
     let minutes = hours * Decimal::from(60);
     let (chosen, best_per_commitment, utilisation) =
         provisioned::size(&shape, tokens, on_demand_usd, rate, capacity, hours)?;
 
-    let mut items = Vec::new();
-    if let Some(commitment) = chosen.commitment {
+    // A horizon plan fixes the units held; otherwise the month is sized on its own.
+    let (held, spill_share, utilisation) = match usage.held {
+        Some(held) => {
+            let units: u64 = held.iter().map(|h| h.units).sum();
+            let capacity_held = capacity * Decimal::from(units);
+            let total = shape.total();
+            let spill = if total.is_zero() {
+                Decimal::ZERO
+            } else {
+                (total - shape.served(capacity_held)) / total
+            };
+            let bought = capacity_held * shape.minutes();
+            let used = (units > 0).then(|| {
+                if bought.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    shape.served(capacity_held) / bought
+                }
+            });
+            (held.to_vec(), spill, used)
+        }
+        None => {
+            let held = chosen
+                .commitment
+                .map(|commitment| plan::HeldUnits {
+                    commitment,
+                    units: chosen.units,
+                    hourly_usd: chosen.hourly_usd,
+                    from_month: 1,
+                    to_month: 1,
+                })
+                .into_iter()
+                .collect::<Vec<_>>();
+            (held, chosen.spill_share, utilisation)
+        }
+    };
+    for h in &held {
+        let term = match (usage.held, h.commitment) {
+            (Some(_), Commitment::SixMonths) => {
+                format!(", months {}-{}", h.from_month, h.to_month)
+            }
+            _ => String::new(),
+        };
         items.push(fixed_line(
             usage.name,
             model,
             format!(
-                "provisioned: {} unit{} x {} ({} h at ${}/h)",
-                chosen.units,
-                if chosen.units == 1 { "" } else { "s" },
-                commitment.label(),
+                "provisioned: {} unit{} x {}{term} ({} h at ${}/h)",
+                h.units,
+                if h.units == 1 { "" } else { "s" },
+                h.commitment.label(),
                 hours.round_dp(2).normalize(),
-                chosen.hourly_usd.normalize()
+                h.hourly_usd.normalize()
             ),
-            chosen.provisioned_usd,
+            h.hourly_usd * Decimal::from(h.units) * hours,
         ));
     }
-    if !chosen.spill_share.is_zero() {
-        let spill = interactive.interactive_scaled(chosen.spill_share);
-        let suffix = if chosen.units == 0 {
+    if !spill_share.is_zero() {
+        let spill = interactive.interactive_scaled(spill_share);
+        let suffix = if held.is_empty() {
             " (on demand)"
         } else {
             " (spill-over above capacity)"
@@ -395,15 +585,7 @@ fn provisioned_items(
             notes,
         )?);
     }
-    let batch = usage.breakdown.batch_only();
-    if !(batch.batch_input.is_zero() && batch.batch_output.is_zero()) {
-        items.extend(price_breakdown(
-            &batch,
-            &source,
-            &line_context(route, usage, &source, ctx, " (batch, on demand)"),
-            notes,
-        )?);
-    }
+    batch_items(&mut items, notes)?;
     let break_even = provisioned::break_even(rate, tokens, on_demand_usd, capacity, hours, minutes);
     let sizing = Sizing {
         traffic: usage.name.to_owned(),
@@ -414,9 +596,14 @@ fn provisioned_items(
         hours,
         chosen,
         utilisation: utilisation.map(|u| u.round_dp(4)),
+        held: if usage.held.is_some() {
+            held
+        } else {
+            Vec::new()
+        },
         best_per_commitment,
         break_even,
         load: shape.description.clone(),
     };
-    Ok((items, sizing))
+    Ok((items, Some(sizing)))
 }

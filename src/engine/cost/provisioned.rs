@@ -216,7 +216,7 @@ impl LoadShape {
         self.levels.iter().map(|l| l.minutes).sum()
     }
 
-    fn total(&self) -> Decimal {
+    pub fn total(&self) -> Decimal {
         self.levels
             .iter()
             .map(|l| l.tokens_per_minute * l.minutes)
@@ -224,12 +224,30 @@ impl LoadShape {
     }
 
     /// Tokens served within `capacity` tokens a minute.
-    fn served(&self, capacity: Decimal) -> Decimal {
+    pub fn served(&self, capacity: Decimal) -> Decimal {
         self.levels
             .iter()
             .map(|l| l.tokens_per_minute.min(capacity) * l.minutes)
             .sum()
     }
+}
+
+/// A warning when a traffic entry's declared peak is below its own average load (interactive
+/// tokens over a month of [`super::DEFAULT_HOURS_PER_MONTH`]): such a peak cannot be right,
+/// and sizing then treats the load as flat at the average.
+pub fn peak_below_average(traffic: &Traffic) -> Option<String> {
+    let peak = Decimal::from(traffic.peak_tokens_per_minute?.0);
+    let tokens = Decimal::from(traffic.input_tokens_per_month.0)
+        + Decimal::from(traffic.output_tokens_per_month.0);
+    let interactive = tokens * (Decimal::ONE - traffic.batch_share.0);
+    let average = interactive / (super::DEFAULT_HOURS_PER_MONTH * Decimal::from(60));
+    (average > peak).then(|| {
+        format!(
+            "`{}`: the average load ({} tokens/min) exceeds the declared peak ({peak} tokens/min); provisioned sizing treats the load as flat at the average: raise peak_tokens_per_minute",
+            traffic.name,
+            average.round_dp(0)
+        )
+    })
 }
 
 /// One way to buy capacity, and what it costs.
@@ -284,8 +302,14 @@ pub struct Sizing {
     /// True when the capacity per unit is an assumption, not a quote.
     pub capacity_assumed: bool,
     pub hours: Decimal,
+    /// The cheapest option for this month taken alone. With a horizon plan the line items
+    /// follow `held` instead.
     pub chosen: SizingOption,
-    /// Served tokens / capacity bought, for the chosen option (absent with zero units).
+    /// The units this month holds under the horizon plan (`routewise cost`); empty when the
+    /// period is sized on its own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<super::plan::HeldUnits>,
+    /// Served tokens / capacity bought, for the units held (absent with zero units).
     pub utilisation: Option<Decimal>,
     /// The cheapest option of each commitment, for comparison.
     pub best_per_commitment: Vec<SizingOption>,

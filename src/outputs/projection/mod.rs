@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
-use crate::engine::cost::{self, LineItem, Unserved, provisioned::Sizing};
+use crate::engine::cost::{self, LineItem, Unserved, plan::HorizonPlan, provisioned::Sizing};
 use crate::engine::decide::{self, EliminatedRoute};
 use crate::engine::provenance::{self, PricingSource};
 use crate::outputs::advice::report::PriceBookReport;
@@ -33,6 +33,9 @@ pub struct Projection {
     /// Routes left out because the answers eliminate them, with the codes that did.
     pub eliminated: Vec<EliminatedRoute>,
     pub assumptions: Vec<String>,
+    /// Problems with the workload that make some figures doubtful, such as a declared peak
+    /// below the average load.
+    pub warnings: Vec<String>,
     pub price_book: Option<PriceBookReport>,
     pub pricing_sources: Vec<PricingSource>,
 }
@@ -47,6 +50,19 @@ pub struct RouteProjection {
     /// Traffic this route cannot price, and why (then no totals are given).
     pub unserved: Vec<Unserved>,
     pub notes: Vec<String>,
+    /// Provisioned purchase plans over the horizon, one per traffic entry that uses
+    /// provisioned capacity (provisioned routes only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<TrafficPlan>,
+}
+
+/// The purchase plan of one traffic entry on a provisioned route.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrafficPlan {
+    pub traffic: String,
+    pub model: String,
+    #[serde(flatten)]
+    pub plan: HorizonPlan,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,9 +121,21 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
             months: Vec::with_capacity(factors.len()),
             unserved: Vec::new(),
             notes: Vec::new(),
+            plans: Vec::new(),
         };
+        let plans = cost::plan_route(route, workload, &factors, cost::CostContext::of(inputs));
         for (index, factor) in factors.iter().enumerate() {
-            let month = cost::route_cost(route, workload, *factor, cost::CostContext::of(inputs));
+            let held: Vec<_> = plans
+                .iter()
+                .map(|p| p.as_ref().map(|p| p.months[index].held.clone()))
+                .collect();
+            let month = cost::route_cost_held(
+                route,
+                workload,
+                *factor,
+                cost::CostContext::of(inputs),
+                &held,
+            );
             if index == 0 {
                 projection.unserved = month.unserved.clone();
             } else {
@@ -128,6 +156,17 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
         }
         projection.notes.sort();
         projection.notes.dedup();
+        projection.plans = plans
+            .into_iter()
+            .zip(&workload.traffic)
+            .filter_map(|(plan, traffic)| {
+                plan.map(|plan| TrafficPlan {
+                    traffic: traffic.value.name.clone(),
+                    model: traffic.value.model.value.clone(),
+                    plan,
+                })
+            })
+            .collect();
         if projection.unserved.is_empty() {
             projection.total_usd = projection
                 .months
@@ -150,7 +189,7 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
         .iter()
         .any(|r| r.months.iter().any(|m| !m.sizing.is_empty()))
     {
-        assumptions.push("Provisioned capacity is sized for each month on its own; a 1- or 6-month commitment would hold its units across the months it spans.".into());
+        assumptions.push("Provisioned capacity follows one purchase plan over the horizon: a commitment holds its units for every month it spans (a 6-month term is re-sized only when it ends), extra units are bought a month at a time on the cheapest short commitment, and load above capacity spills over to on-demand prices. The plan holds at most one 6-month term at a time, and a term must end within the horizon.".into());
         assumptions.push("Provisioned throughput is billed every hour whether used or not, HTTP 500 errors are charged, and a commitment locks the model version.".into());
         assumptions.push("Batch traffic does not use provisioned capacity: it is priced at on-demand batch rates.".into());
     }
@@ -166,6 +205,11 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
         routes,
         eliminated,
         assumptions,
+        warnings: workload
+            .traffic
+            .iter()
+            .filter_map(|t| cost::provisioned::peak_below_average(&t.value))
+            .collect(),
         price_book: inputs.price_book.as_ref().map(PriceBookReport::of),
     })
 }

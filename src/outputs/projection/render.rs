@@ -3,8 +3,11 @@
 
 use minijinja::Value;
 
+use rust_decimal::Decimal;
+
+use crate::engine::cost::round_cents;
 use crate::outputs::formats::CostFormat;
-use crate::outputs::projection::Projection;
+use crate::outputs::projection::{Projection, RouteProjection, TrafficPlan};
 use crate::outputs::templates::Templates;
 use crate::support::csv_text::csv_text;
 use crate::support::diagnostic::Diagnostic;
@@ -120,49 +123,15 @@ fn table(p: &Projection) -> String {
             ));
         }
     }
-    let sizing: Vec<_> = p
-        .routes
-        .iter()
-        .flat_map(|r| {
-            r.months
-                .first()
-                .into_iter()
-                .flat_map(move |m| m.sizing.iter().map(move |s| (r, s)))
-        })
-        .collect();
-    if !sizing.is_empty() {
-        out.push_str("\nProvisioned sizing (month 1):\n");
-        for (r, s) in sizing {
-            let chosen = s.chosen.describe();
-            out.push_str(&format!(
-                "- {} / {} ({}): {chosen}; peak {} tokens/min; {} tokens/min per unit{}{}\n",
-                r.id,
-                s.traffic,
-                s.model,
-                format_count(&s.peak_tokens_per_minute.to_string()),
-                format_count(&s.capacity_per_unit.to_string()),
-                if s.capacity_assumed { " (assumed)" } else { "" },
-                s.utilisation
-                    .map(|u| format!("; utilisation {}", percent(u.round_dp(4))))
-                    .unwrap_or_default()
-            ));
-            for be in &s.break_even {
-                out.push_str(&format!(
-                    "    break-even, {}: {}\n",
-                    be.commitment.label(),
-                    match be.tokens_per_month {
-                        Some(t) => format!(
-                            "{} interactive tokens a month ({} a month of on-demand spend)",
-                            format_count(&t.to_string()),
-                            format_usd(&be.on_demand_usd_per_month.round_dp(2).to_string())
-                        ),
-                        None => format!(
-                            "never: one fully used unit ({} a month) costs more than its traffic on demand",
-                            format_usd(&be.unit_monthly_usd.round_dp(2).to_string())
-                        ),
-                    }
-                ));
-            }
+    for r in &p.routes {
+        for plan in &r.plans {
+            out.push_str(&plan_text(r, plan));
+        }
+    }
+    if !p.warnings.is_empty() {
+        out.push_str("\nWarnings:\n");
+        for w in &p.warnings {
+            out.push_str(&format!("- {w}\n"));
         }
     }
     if !p.eliminated.is_empty() {
@@ -217,6 +186,12 @@ pub fn sweep_table(sweep: &crate::outputs::projection::sweep::Sweep) -> String {
         sweep.parameter
     );
     out.push_str(&text_table(&header_refs, &rows));
+    if !sweep.warnings.is_empty() {
+        out.push_str("\nWarnings:\n");
+        for w in &sweep.warnings {
+            out.push_str(&format!("- {w}\n"));
+        }
+    }
     if !sweep.crossings.is_empty() {
         out.push_str("\nWhere the cheaper route changes:\n");
         for c in &sweep.crossings {
@@ -236,6 +211,111 @@ pub fn sweep_table(sweep: &crate::outputs::projection::sweep::Sweep) -> String {
                     c.cheaper_above
                 ),
             });
+        }
+    }
+    out
+}
+
+/// One traffic entry's purchase plan: what to buy, month by month what it costs (the
+/// month's printed lines for that traffic, so the total is the sum of the months), and when
+/// it pays off.
+fn plan_text(route: &RouteProjection, plan: &TrafficPlan) -> String {
+    let first = route
+        .months
+        .first()
+        .and_then(|m| m.sizing.iter().find(|s| s.traffic == plan.traffic));
+    let mut out = format!(
+        "\nProvisioned purchase plan, {} / {} ({}){}:\n",
+        route.id,
+        plan.traffic,
+        plan.model,
+        first
+            .map(|s| format!(
+                ": peak {} tokens/min in month 1; {} tokens/min per unit{}",
+                format_count(&s.peak_tokens_per_minute.to_string()),
+                format_count(&s.capacity_per_unit.to_string()),
+                if s.capacity_assumed { " (assumed)" } else { "" }
+            ))
+            .unwrap_or_default()
+    );
+    if plan.plan.purchases.is_empty() {
+        out.push_str(&format!(
+            "- buy nothing: all on demand is cheapest over the {} months\n",
+            route.months.len()
+        ));
+    }
+    for h in &plan.plan.purchases {
+        out.push_str(&format!("- buy {}\n", h.describe()));
+    }
+    let mut rows = Vec::new();
+    let (mut provisioned_sum, mut other_sum) = (Decimal::ZERO, Decimal::ZERO);
+    for (month, planned) in route.months.iter().zip(&plan.plan.months) {
+        let lines = month.items.iter().filter(|i| i.traffic == plan.traffic);
+        let (provisioned, other): (Vec<_>, Vec<_>) =
+            lines.partition(|i| i.name.starts_with("provisioned:"));
+        let provisioned: Decimal = provisioned.iter().map(|i| i.usd).sum();
+        let other: Decimal = other.iter().map(|i| i.usd).sum();
+        provisioned_sum += provisioned;
+        other_sum += other;
+        rows.push(vec![
+            month.month.to_string(),
+            planned.units.to_string(),
+            planned
+                .utilisation
+                .map_or("-".to_string(), |u| percent(u.round_dp(4))),
+            format_usd(&provisioned.to_string()),
+            format_usd(&other.to_string()),
+            format_usd(&(provisioned + other).to_string()),
+        ]);
+    }
+    rows.push(vec![
+        "total".to_string(),
+        String::new(),
+        String::new(),
+        format_usd(&provisioned_sum.to_string()),
+        format_usd(&other_sum.to_string()),
+        format_usd(&(provisioned_sum + other_sum).to_string()),
+    ]);
+    out.push_str(&text_table(
+        &[
+            "month",
+            "units",
+            "utilisation",
+            "provisioned",
+            "on demand",
+            "total",
+        ],
+        &rows,
+    ));
+    let saving = round_cents(plan.plan.all_on_demand_usd - plan.plan.plan_usd);
+    out.push_str(&match plan.plan.pays_off_from_month {
+        Some(month) => format!(
+            "Provisioned pays off from month {month}: from then on the plan's cumulative cost stays below all on demand; it saves about {} over {} months against all on demand (interactive traffic, before rounding).\n",
+            format_usd(&saving.to_string()),
+            route.months.len()
+        ),
+        None => format!(
+            "Provisioned does not pay off within {} months: all on demand is cheapest for the interactive traffic.\n",
+            route.months.len()
+        ),
+    });
+    if let Some(s) = first {
+        for be in &s.break_even {
+            out.push_str(&format!(
+                "  break-even of one unit in month 1, {}: {}\n",
+                be.commitment.label(),
+                match be.tokens_per_month {
+                    Some(t) => format!(
+                        "{} interactive tokens a month ({} a month of on-demand spend)",
+                        format_count(&t.to_string()),
+                        format_usd(&be.on_demand_usd_per_month.round_dp(2).to_string())
+                    ),
+                    None => format!(
+                        "never: one fully used unit ({} a month) costs more than its traffic on demand",
+                        format_usd(&be.unit_monthly_usd.round_dp(2).to_string())
+                    ),
+                }
+            ));
         }
     }
     out

@@ -135,6 +135,8 @@ pub struct Sweep {
     pub routes: Vec<SweepRoute>,
     pub crossings: Vec<Crossing>,
     pub assumptions: Vec<String>,
+    /// Problems with the swept workload, such as an average load above the declared peak.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -176,8 +178,15 @@ pub fn sweep(
             monthly_usd: Vec::with_capacity(values.len()),
         })
         .collect();
+    // Per traffic entry: the swept values at which its average load exceeds its peak.
+    let mut above_peak: Vec<Vec<Decimal>> = vec![Vec::new(); workload.traffic.len()];
     for value in &values {
         let varied = with_value(workload, spec.parameter, *value);
+        for (i, t) in varied.traffic.iter().enumerate() {
+            if cost::provisioned::peak_below_average(&t.value).is_some() {
+                above_peak[i].push(*value);
+            }
+        }
         for route in &mut routes {
             let Some(r) = inputs.catalogue.route(&route.id) else {
                 continue;
@@ -187,7 +196,25 @@ pub fn sweep(
         }
     }
     let crossings = crossings(&values, &routes);
+    let warnings = workload
+        .traffic
+        .iter()
+        .zip(&above_peak)
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(t, v)| {
+            format!(
+                "`{}`: at {} of the {} values of {} ({} to {}) the average load exceeds the declared peak_tokens_per_minute; provisioned sizing then treats the load as flat at the average",
+                t.value.name,
+                v.len(),
+                values.len(),
+                spec.name,
+                v[0],
+                v[v.len() - 1]
+            )
+        })
+        .collect();
     Ok(Sweep {
+        warnings,
         parameter: spec.name.clone(),
         values,
         routes,
@@ -196,14 +223,35 @@ pub fn sweep(
     })
 }
 
+/// The workload with `parameter` set to `value` on every traffic entry. A volume sweep scales
+/// a declared peak with the volume (the same traffic, more of it); only a peak sweep moves
+/// the peak on its own.
 fn with_value(workload: &Workload, parameter: Parameter, value: Decimal) -> Workload {
     let mut varied = workload.clone();
     let tokens = || TokenCount(u64::try_from(value.round_dp(0).mantissa()).unwrap_or(0));
     for t in &mut varied.traffic {
         let t = &mut t.value;
+        let before =
+            Decimal::from(t.input_tokens_per_month.0) + Decimal::from(t.output_tokens_per_month.0);
+        let scale_peak = |t: &mut crate::model::workload::Traffic| {
+            let after = Decimal::from(t.input_tokens_per_month.0)
+                + Decimal::from(t.output_tokens_per_month.0);
+            if let (Some(peak), false) = (t.peak_tokens_per_minute, before.is_zero()) {
+                let scaled = (Decimal::from(peak.0) * after / before).round_dp(0);
+                t.peak_tokens_per_minute = Some(TokenCount(
+                    u64::try_from(scaled.mantissa()).unwrap_or(u64::MAX),
+                ));
+            }
+        };
         match parameter {
-            Parameter::InputTokensPerMonth => t.input_tokens_per_month = tokens(),
-            Parameter::OutputTokensPerMonth => t.output_tokens_per_month = tokens(),
+            Parameter::InputTokensPerMonth => {
+                t.input_tokens_per_month = tokens();
+                scale_peak(t);
+            }
+            Parameter::OutputTokensPerMonth => {
+                t.output_tokens_per_month = tokens();
+                scale_peak(t);
+            }
             Parameter::CacheHitRate => {
                 t.cache_hit_rate =
                     Share(value.min(Decimal::ONE - t.cache_write_rate.0 - t.cache_write_1h_rate.0));

@@ -254,6 +254,7 @@ pub fn replay(
                 model,
                 breakdown,
                 load: Load::Observed(shape, observed_hours),
+                held: None,
             };
             match cost::price_usage(route, &usage, cost::CostContext::of(inputs), &mut out.notes) {
                 Ok((items, sizing)) => {
