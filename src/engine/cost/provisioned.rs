@@ -307,7 +307,6 @@ pub struct Sizing {
     pub chosen: SizingOption,
     /// The units this month holds under the horizon plan (`routewise cost`); empty when the
     /// period is sized on its own.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub held: Vec<super::plan::HeldUnits>,
     /// Served tokens / capacity bought, for the units held (absent with zero units).
     pub utilisation: Option<Decimal>,

@@ -52,7 +52,6 @@ pub struct RouteProjection {
     pub notes: Vec<String>,
     /// Provisioned purchase plans over the horizon, one per traffic entry that uses
     /// provisioned capacity (provisioned routes only).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<TrafficPlan>,
 }
 
