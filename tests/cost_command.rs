@@ -270,9 +270,19 @@ fn a_sweep_finds_where_provisioned_capacity_starts_to_pay() {
     let csv = cost(run(), &[&args[..], &["--format", "csv"]].concat()).stdout;
     assert_eq!(
         csv.lines().next(),
-        Some("input_tokens_per_month,route,monthly_usd")
+        Some("kind,input_tokens_per_month,route,monthly_usd,note")
     );
-    assert_eq!(csv.lines().count(), 1 + 10 * 2);
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("cost,")).count(),
+        10 * 2
+    );
+    let assumptions = json["assumptions"].as_array().expect("assumptions").len();
+    assert!(assumptions > 0);
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("assumption,")).count(),
+        assumptions,
+        "every assumption is a row:\n{csv}"
+    );
     insta::assert_snapshot!("sweep_table", cost(run(), &args).stdout);
 }
 

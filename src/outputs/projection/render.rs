@@ -44,11 +44,30 @@ pub fn json<T: serde::Serialize>(value: &T) -> Result<String, Diagnostic> {
         .map_err(|e| Diagnostic::plain(format!("serialising the output failed: {e}")))
 }
 
+/// One row per route, month and line item (`kind` = `line`), then the rows that are not
+/// amounts, so that nothing the other formats say is dropped: `purchase` (a provisioned plan's
+/// purchases), `unpriceable` (traffic a route cannot price, with the reason), `eliminated`,
+/// `warning`, `assumption`, `price_book` and `pricing_source`. Their text is in `item`.
 fn csv(projection: &Projection) -> Result<String, Diagnostic> {
-    let rows = projection.routes.iter().flat_map(|route| {
-        route.months.iter().flat_map(move |month| {
-            month.items.iter().map(move |item| {
-                vec![
+    let row = |kind: &str, route: &str, month: String, traffic: &str, model: &str, item: String| {
+        vec![
+            kind.to_string(),
+            route.to_string(),
+            month,
+            traffic.to_string(),
+            model.to_string(),
+            item,
+            String::new(),
+            String::new(),
+            String::new(),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for route in &projection.routes {
+        for month in &route.months {
+            for item in &month.items {
+                rows.push(vec![
+                    "line".to_string(),
                     route.id.clone(),
                     month.month.to_string(),
                     item.traffic.clone(),
@@ -57,12 +76,82 @@ fn csv(projection: &Projection) -> Result<String, Diagnostic> {
                     item.tokens.map(|t| t.to_string()).unwrap_or_default(),
                     item.usd_per_mtok.map(|p| p.to_string()).unwrap_or_default(),
                     item.usd.to_string(),
-                ]
-            })
-        })
-    });
+                ]);
+            }
+        }
+    }
+    for route in &projection.routes {
+        for plan in &route.plans {
+            for h in &plan.plan.purchases {
+                rows.push(row(
+                    "purchase",
+                    &route.id,
+                    String::new(),
+                    &plan.traffic,
+                    &plan.model,
+                    h.describe(),
+                ));
+            }
+        }
+        for u in &route.unserved {
+            rows.push(row(
+                "unpriceable",
+                &route.id,
+                String::new(),
+                &u.traffic,
+                &u.model,
+                u.reason.clone(),
+            ));
+        }
+    }
+    for e in &projection.eliminated {
+        rows.push(row(
+            "eliminated",
+            &e.id,
+            String::new(),
+            "",
+            "",
+            format!("eliminated by {}", e.codes.join(", ")),
+        ));
+    }
+    for w in &projection.warnings {
+        rows.push(row("warning", "", String::new(), "", "", w.clone()));
+    }
+    for a in &projection.assumptions {
+        rows.push(row("assumption", "", String::new(), "", "", a.clone()));
+    }
+    if let Some(book) = &projection.price_book {
+        for e in &book.entries {
+            rows.push(row(
+                "price_book",
+                "",
+                String::new(),
+                "",
+                "",
+                format!("{} for {}: {} ({})", e.kind, e.applies_to, e.detail, e.note),
+            ));
+        }
+    }
+    for s in projection
+        .pricing_sources
+        .iter()
+        .filter(|s| !s.used_by.is_empty())
+    {
+        rows.push(row(
+            "pricing_source",
+            "",
+            String::new(),
+            "",
+            "",
+            format!(
+                "{} ({}, as of {}): {}",
+                s.table, s.provider, s.as_of, s.source
+            ),
+        ));
+    }
     csv_text(
         &[
+            "kind",
             "route",
             "month",
             "traffic",

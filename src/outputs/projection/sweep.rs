@@ -306,21 +306,45 @@ fn crossings(values: &[Decimal], routes: &[SweepRoute]) -> Vec<Crossing> {
     out
 }
 
-/// The sweep as CSV: one row per value and route.
+/// The sweep as CSV: one row per value and route (`kind` = `cost`), then `warning` and
+/// `assumption` rows with their text in `note`.
 pub fn to_csv(sweep: &Sweep) -> Result<String, String> {
-    let rows = sweep.values.iter().enumerate().flat_map(|(i, value)| {
-        sweep.routes.iter().map(move |route| {
-            vec![
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (i, value) in sweep.values.iter().enumerate() {
+        for route in &sweep.routes {
+            rows.push(vec![
+                "cost".to_string(),
                 value.to_string(),
                 route.id.clone(),
                 route.monthly_usd[i]
                     .map(|u| u.to_string())
                     .unwrap_or_default(),
-            ]
-        })
-    });
-    crate::support::csv_text::csv_text(&[sweep.parameter.as_str(), "route", "monthly_usd"], rows)
-        .map_err(|d| d.message)
+                String::new(),
+            ]);
+        }
+    }
+    let note = |kind: &str, text: &String| {
+        vec![
+            kind.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            text.clone(),
+        ]
+    };
+    rows.extend(sweep.warnings.iter().map(|w| note("warning", w)));
+    rows.extend(sweep.assumptions.iter().map(|a| note("assumption", a)));
+    crate::support::csv_text::csv_text(
+        &[
+            "kind",
+            sweep.parameter.as_str(),
+            "route",
+            "monthly_usd",
+            "note",
+        ],
+        rows,
+    )
+    .map_err(|d| d.message)
 }
 
 #[cfg(test)]

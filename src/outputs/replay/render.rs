@@ -33,21 +33,104 @@ pub fn render(
     }
 }
 
+/// One row per route and line item (`kind` = `line`), then the rows that are not amounts, so
+/// that nothing the other formats say is dropped: `unpriceable` (a model a route cannot price,
+/// with the reason), `unknown_model` (with its row count), `skipped_row`, `eliminated`,
+/// `assumption`, `price_book` and `pricing_source`. Their text is in `item`.
 fn csv(replay: &Replay) -> Result<String, Diagnostic> {
-    let rows = replay.routes.iter().flat_map(|route| {
-        route.items.iter().map(move |item| {
-            vec![
+    let row = |kind: &str, route: &str, model: &str, item: String| {
+        vec![
+            kind.to_string(),
+            route.to_string(),
+            model.to_string(),
+            item,
+            String::new(),
+            String::new(),
+            String::new(),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for route in &replay.routes {
+        for item in &route.items {
+            rows.push(vec![
+                "line".to_string(),
                 route.id.clone(),
                 item.model.clone(),
                 item.name.clone(),
                 item.tokens.map(|t| t.to_string()).unwrap_or_default(),
                 item.usd_per_mtok.map(|p| p.to_string()).unwrap_or_default(),
                 item.usd.to_string(),
-            ]
-        })
-    });
+            ]);
+        }
+    }
+    for route in &replay.routes {
+        for m in &route.by_model {
+            if let Some(reason) = &m.reason {
+                rows.push(row("unpriceable", &route.id, &m.model, reason.clone()));
+            }
+        }
+    }
+    for u in &replay.unknown_models {
+        rows.push(row(
+            "unknown_model",
+            "",
+            &u.model,
+            format!(
+                "{} row{} with a model no pricing table knows, not priced",
+                u.rows,
+                if u.rows == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    for s in &replay.skipped {
+        rows.push(row("skipped_row", "", "", s.clone()));
+    }
+    for e in &replay.eliminated {
+        rows.push(row(
+            "eliminated",
+            &e.id,
+            "",
+            format!("eliminated by {}", e.codes.join(", ")),
+        ));
+    }
+    for a in &replay.assumptions {
+        rows.push(row("assumption", "", "", a.clone()));
+    }
+    if let Some(book) = &replay.price_book {
+        for e in &book.entries {
+            rows.push(row(
+                "price_book",
+                "",
+                "",
+                format!("{} for {}: {} ({})", e.kind, e.applies_to, e.detail, e.note),
+            ));
+        }
+    }
+    for s in replay
+        .pricing_sources
+        .iter()
+        .filter(|s| !s.used_by.is_empty())
+    {
+        rows.push(row(
+            "pricing_source",
+            "",
+            "",
+            format!(
+                "{} ({}, as of {}): {}",
+                s.table, s.provider, s.as_of, s.source
+            ),
+        ));
+    }
     csv_text(
-        &["route", "model", "item", "tokens", "usd_per_mtok", "usd"],
+        &[
+            "kind",
+            "route",
+            "model",
+            "item",
+            "tokens",
+            "usd_per_mtok",
+            "usd",
+        ],
         rows,
     )
 }
