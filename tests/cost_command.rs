@@ -410,3 +410,81 @@ fn a_mistyped_route_gets_did_you_mean_in_cost_and_replay() {
         replay.stderr
     );
 }
+
+#[test]
+fn price_book_key_paths_name_the_users_keys_not_serde_internals() {
+    let outcome = Run::new()
+        .file("workload.yaml", WORKLOAD)
+        .file(
+            "book.toml",
+            "[[discount]]\nprovider = \"aws\"\npercentage = 8\nnote = \"x\"\n",
+        )
+        .args(&[
+            "cost",
+            "--workload",
+            "workload.yaml",
+            "--price-book",
+            "book.toml",
+        ])
+        .run();
+    assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("(key `discount[0].percentage`)"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(!outcome.stderr.contains("serde"), "{}", outcome.stderr);
+}
+
+#[test]
+fn an_aws_discount_covers_the_marketplace_route_unless_scoped_to_the_aws_platform() {
+    // The rule: `provider` is the invoice. claude-platform-aws is operated by Anthropic and
+    // billed on the AWS invoice (Marketplace), so `provider = "aws"` applies to it;
+    // `platform = "aws"` keeps a discount to routes AWS operates.
+    let workload = "traffic:\n  - name: t\n    model: claude-sonnet-4-5\n    input_tokens_per_month: 1000000\n    output_tokens_per_month: 1000000\n";
+    let run = |book: &str| {
+        cost(
+            Run::new()
+                .file("workload.yaml", workload)
+                .file("book.toml", book),
+            &[
+                "--price-book",
+                "book.toml",
+                "--route",
+                "claude-platform-aws",
+                "--route",
+                "bedrock-global",
+                "--months",
+                "1",
+                "--format",
+                "json",
+            ],
+        )
+        .json()
+    };
+    let invoice = run("[[discount]]\nprovider = \"aws\"\npercent = 10\nnote = \"EDP\"\n");
+    assert_eq!(
+        common::route(&invoice, "claude-platform-aws")["total_usd"],
+        "16.20"
+    );
+    assert_eq!(
+        common::route(&invoice, "bedrock-global")["total_usd"],
+        "16.20"
+    );
+    let operated = run(
+        "[[discount]]\nprovider = \"aws\"\nplatform = \"aws\"\npercent = 10\nnote = \"EDP, Bedrock only\"\n",
+    );
+    assert_eq!(
+        common::route(&operated, "claude-platform-aws")["total_usd"],
+        "18.00",
+        "Anthropic operates it: no Bedrock discount"
+    );
+    assert_eq!(
+        common::route(&operated, "bedrock-global")["total_usd"],
+        "16.20"
+    );
+    assert_eq!(
+        operated["price_book"]["entries"][0]["applies_to"],
+        "provider aws, platform aws"
+    );
+}

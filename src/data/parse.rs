@@ -95,6 +95,11 @@ fn user_key_path(path: &str) -> Option<String> {
         if *segment == "value" && wrapped {
             continue;
         }
+        // toml's `Spanned<T>` shows up in the path as its private field name; a user's key
+        // never contains it.
+        if segment.starts_with("$__serde_spanned_private") {
+            continue;
+        }
         out.push(segment);
     }
     Some(out.join("."))

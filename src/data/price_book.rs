@@ -3,9 +3,12 @@
 //! an entry that names an unknown route, table, provider or model is an error, so a typo can
 //! never silently leave a discount out.
 //!
-//! - `[[discount]]`: a percentage off list price, selected by `provider` (the invoice:
-//!   anthropic, aws, gcp, google, azure), `route` and/or `model`; all given selectors must
-//!   match. It shows as its own negative line item. Discounts that match the same traffic add
+//! - `[[discount]]`: a percentage off list price, selected by `provider` (the invoice the
+//!   usage lands on: anthropic, aws, gcp, google, azure), `platform` (who operates the
+//!   endpoint: anthropic, aws, gcp, google, azure), `route` and/or `model`; all given
+//!   selectors must match. `provider = "aws"` therefore also covers `claude-platform-aws`
+//!   (Anthropic operates it, AWS Marketplace bills it); add `platform = "aws"` to keep a
+//!   discount to the routes AWS itself operates (Bedrock). It shows as its own negative line item. Discounts that match the same traffic add
 //!   up (two 10% discounts take 20% off list), to at most 100%.
 //! - `[[override]]`: replaces published per-token prices of one model in one table.
 //! - `[[provisioned]]`: a provisioned-throughput quote (hourly price per unit and capacity)
@@ -48,10 +51,17 @@ pub struct PriceBookFile {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Discount {
-    /// The invoice the discount is negotiated on: anthropic, aws, gcp, google or azure.
+    /// The invoice the discount is negotiated on: anthropic, aws, gcp, google or azure. It
+    /// matches every route billed there, whoever operates it (`provider = "aws"` includes
+    /// `claude-platform-aws`, billed through AWS Marketplace).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub provider: Option<Spanned<String>>,
+    /// Who operates the endpoint: anthropic, aws, gcp, google or azure. With
+    /// `provider = "aws"`, `platform = "aws"` keeps the discount to AWS-operated routes.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub platform: Option<Spanned<String>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub route: Option<Spanned<String>>,
@@ -61,6 +71,7 @@ pub struct Discount {
     /// Percent off list price, 0 to 100.
     #[schemars(with = "f64")]
     pub percent: Spanned<Amount>,
+    /// Required: where the term comes from (contract, quote), printed with the entry.
     pub note: String,
 }
 
@@ -84,6 +95,7 @@ pub struct PriceOverride {
     pub cache_write_1h: Option<Amount>,
     #[serde(default)]
     pub batch_discount: Option<Amount>,
+    /// Required: where the prices come from, printed with the entry.
     pub note: String,
 }
 
@@ -106,6 +118,7 @@ pub struct ProvisionedQuote {
     /// Input plus output tokens a minute one unit serves, as quoted.
     #[serde(default)]
     pub tokens_per_minute_per_unit: Option<TokenCount>,
+    /// Required: where the quote comes from, printed with the entry.
     pub note: String,
 }
 
@@ -131,6 +144,8 @@ pub struct PriceBook {
 
 /// The invoices a discount can name.
 const PROVIDERS: &[&str] = &["anthropic", "aws", "gcp", "google", "azure"];
+/// The operators a discount can name.
+const PLATFORMS: &[&str] = &["anthropic", "aws", "gcp", "google", "azure"];
 
 impl PriceBook {
     /// Loads a price book, checks every name in it, and lays its overrides and quotes over
@@ -174,6 +189,14 @@ impl PriceBook {
                 &mut problems,
             );
             check_name(
+                &d.platform,
+                PLATFORMS,
+                "platform",
+                &key("platform"),
+                &file,
+                &mut problems,
+            );
+            check_name(
                 &d.route,
                 &routes,
                 "route",
@@ -197,11 +220,15 @@ impl PriceBook {
                     format!("{}% is more than 100%", d.percent.get_ref().0),
                 ));
             }
-            if d.provider.is_none() && d.route.is_none() && d.model.is_none() {
+            if d.provider.is_none()
+                && d.platform.is_none()
+                && d.route.is_none()
+                && d.model.is_none()
+            {
                 problems.push(at(
                     entry.span(),
                     &format!("discount[{i}]"),
-                    "a discount names at least one of provider, route or model".into(),
+                    "a discount names at least one of provider, platform, route or model".into(),
                 ));
             }
             book.discounts.push(d.clone());
@@ -399,9 +426,14 @@ impl PriceBook {
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
+        let platform = serde_json::to_value(via.platform)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         self.discounts
             .iter()
             .filter(|d| d.provider.as_ref().is_none_or(|p| *p.get_ref() == billing))
+            .filter(|d| d.platform.as_ref().is_none_or(|p| *p.get_ref() == platform))
             .filter(|d| {
                 d.route
                     .as_ref()
@@ -417,6 +449,9 @@ impl PriceBook {
         let mut parts = Vec::new();
         if let Some(p) = &d.provider {
             parts.push(format!("provider {}", p.get_ref()));
+        }
+        if let Some(p) = &d.platform {
+            parts.push(format!("platform {}", p.get_ref()));
         }
         if let Some(r) = &d.route {
             parts.push(format!("route {}", r.get_ref()));
