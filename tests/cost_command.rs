@@ -373,7 +373,11 @@ fn web_searches_are_priced_per_thousand_where_the_route_offers_them() {
     assert!(
         bedrock["unserved"][0]["reason"]
             .as_str()
-            .is_some_and(|r| r.contains("web search"))
+            .is_some_and(|r| r.contains(
+                "`bedrock-global` does not offer server tools, so the 2500 web searches a month of `research` cannot run or be priced here"
+            )),
+        "{}",
+        bedrock["unserved"][0]["reason"]
     );
 }
 
