@@ -83,7 +83,7 @@ fn validate_accepts_the_embedded_data_and_the_examples() {
         .run();
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
     assert!(
-        outcome.stdout.starts_with("ok: 20 questions, 13 routes"),
+        outcome.stdout.starts_with("ok: 20 questions, 17 routes"),
         "{}",
         outcome.stdout
     );
@@ -135,7 +135,7 @@ fn a_user_route_with_the_same_id_replaces_the_embedded_one() {
     assert_ne!(route(&after, "anthropic-api")["status"], "eliminated");
     assert_eq!(
         after["routes"].as_array().map(Vec::len),
-        Some(13),
+        Some(17),
         "no route added or lost"
     );
 }
@@ -214,7 +214,7 @@ fn a_user_template_replaces_the_report() {
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
     assert_eq!(
         outcome.stdout,
-        "Pick vertex-global (13 routes considered)\n"
+        "Pick vertex-global (17 routes considered)\n"
     );
 }
 
@@ -223,14 +223,14 @@ fn the_report_says_plainly_when_no_route_survives() {
     let outcome = Run::new()
         .file(
             "answers.yaml",
-            "residency: eu\nauth: iam\nzero_data_retention: true\n",
+            "residency: eu\nauth: iam\nzero_data_retention: true\nfeatures: [files_api]\n",
         )
         .args(&["advise", "--answers", "answers.yaml"])
         .run();
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
     insta::assert_snapshot!("report_no_route_survives", outcome.stdout);
     let report = advise_json(
-        "residency: eu\nauth: iam\nzero_data_retention: true\n",
+        "residency: eu\nauth: iam\nzero_data_retention: true\nfeatures: [files_api]\n",
         None,
     );
     assert!(report["recommendation"]["route"].is_null());
@@ -240,5 +240,5 @@ fn the_report_says_plainly_when_no_route_survives() {
         .iter()
         .filter_map(|b| b["code"].as_str())
         .collect();
-    assert_eq!(codes, ["RW007", "RW001", "RW004"]);
+    assert_eq!(codes, ["RW011", "RW001", "RW007", "RW004"]);
 }

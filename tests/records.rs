@@ -75,7 +75,7 @@ fn records_follow_the_madr_section_order() {
         }
         assert!(text.starts_with("---\nstatus: "), "{name}: front matter");
         // Every route of the catalogue is a considered option with its own pros and cons.
-        assert_eq!(text.matches("\n### ").count(), 2 + 13, "{name}");
+        assert_eq!(text.matches("\n### ").count(), 2 + 17, "{name}");
     }
 }
 
@@ -258,7 +258,7 @@ fn a_record_without_a_surviving_route_says_what_blocks() {
     let outcome = Run::new()
         .file(
             "answers.yaml",
-            "residency: eu\nauth: iam\nzero_data_retention: true\n",
+            "residency: eu\nauth: iam\nzero_data_retention: true\nfeatures: [files_api]\n",
         )
         .args(&["advise", "--answers", "answers.yaml", "--format", "madr"])
         .run();
@@ -273,7 +273,7 @@ fn a_record_without_a_surviving_route_says_what_blocks() {
             .stdout
             .contains("No option is chosen: no route satisfies every hard constraint.")
     );
-    assert!(outcome.stdout.contains("* `RW007` zero-data-retention eliminated 9 routes; relaxing it alone would make bedrock-geo, bedrock-region, bedrock-provisioned, vertex-regional viable."));
+    assert!(outcome.stdout.contains("* `RW011` required-api-features eliminated 13 routes; relaxing it alone would make bedrock-geo, bedrock-region, bedrock-provisioned, vertex-regional, vertex-multi-region viable."));
     assert!(!outcome.stdout.contains("Chosen option:"));
 }
 

@@ -250,7 +250,7 @@ mod tests {
 
     #[test]
     fn eliminated_routes_come_last_and_keep_every_reason() {
-        let inputs = inputs_with("residency: eu\nauth: iam\n");
+        let inputs = inputs_with("residency: eu\nprivate_networking: true\n");
         let decision = decide(&inputs, &BTreeMap::new()).expect("decides");
         let first_eliminated = decision
             .outcomes
@@ -272,7 +272,7 @@ mod tests {
             .iter()
             .map(|f| f.code.as_str())
             .collect();
-        assert_eq!(codes, ["RW001", "RW004"]);
+        assert_eq!(codes, ["RW001", "RW005"]);
         assert!(
             direct.warnings.is_empty(),
             "no warnings about an eliminated route"
