@@ -62,6 +62,47 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         output_dir: Option<PathBuf>,
     },
+    /// Compare the pricing tables with a third-party price list (LiteLLM, models.dev or
+    /// genai-prices); exit 1 when a price differs by more than --tolerance.
+    Prices(PricesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PricesArgs {
+    #[command(subcommand)]
+    pub command: PricesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PricesCommand {
+    /// Print agreements, differences (both values and the relative gap) and models missing on
+    /// either side; exit 1 when a difference exceeds --tolerance.
+    Check {
+        /// LiteLLM's model_prices_and_context_window.json, models.dev's api.json or
+        /// genai-prices' data.json (detected from its content).
+        #[arg(long, value_name = "FILE")]
+        against: PathBuf,
+        /// Largest relative gap that still agrees, such as 0.01 or 1% (default 0: exact).
+        #[arg(long, value_name = "RATE", value_parser = parse_tolerance, default_value = "0")]
+        tolerance: rust_decimal::Decimal,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+fn parse_tolerance(text: &str) -> Result<rust_decimal::Decimal, String> {
+    let t = text.trim();
+    let value = match t.strip_suffix('%') {
+        Some(p) => p
+            .trim()
+            .parse::<rust_decimal::Decimal>()
+            .map(|p| p / rust_decimal::Decimal::ONE_HUNDRED),
+        None => t.parse::<rust_decimal::Decimal>(),
+    };
+    value
+        .ok()
+        .filter(|v| (rust_decimal::Decimal::ZERO..=rust_decimal::Decimal::ONE).contains(v))
+        .ok_or_else(|| format!("`{text}` is not a tolerance from 0 to 1 (or 0% to 100%)"))
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod completions;
 pub mod cost;
 pub mod diff;
 pub mod explain;
+pub mod prices;
 pub mod questions;
 pub mod replay;
 pub mod routes;
@@ -91,6 +92,7 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
         Command::Rules(args) => rules::run(args),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man { output_dir } => completions::man(output_dir.as_deref()),
+        Command::Prices(args) => prices::run(args),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod inputs;
 pub mod load;
 pub mod parse;
 pub mod price_book;
+pub mod price_feed;
 pub mod prices;
 pub mod rule_set;
 pub mod schema;

@@ -4,4 +4,5 @@
 pub mod advice;
 pub mod cost;
 pub mod decide;
+pub mod price_drift;
 pub mod provenance;

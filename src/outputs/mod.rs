@@ -5,6 +5,7 @@ pub mod diff;
 pub mod explain;
 pub mod filters;
 pub mod formats;
+pub mod price_check;
 pub mod projection;
 pub mod replay;
 pub mod rule_tests;
