@@ -29,8 +29,9 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Check answers, workload, rules and pricing files and print every problem found.
     Validate(ValidateArgs),
-    /// List the route catalogue.
-    Routes(DataArgs),
+    /// List the route catalogue, or print one route's evidence: every claim with its value,
+    /// source and checked date.
+    Routes(RoutesArgs),
     /// List the questionnaire: every question, its choices and its default.
     Questions(DataArgs),
     /// Print the JSON Schema of an input file, for editors.
@@ -207,6 +208,15 @@ pub enum DiffFormat {
     Markdown,
     /// The diff model, for other tools.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RoutesArgs {
+    /// A route id, such as bedrock-geo: print its evidence table instead of the list.
+    #[arg(value_name = "ROUTE")]
+    pub route: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 /// Directories that override or extend the embedded data.

@@ -1,13 +1,34 @@
 //! `routewise routes`: the route catalogue as a table.
 
-use crate::cli::DataArgs;
+use crate::cli::{DataArgs, RoutesArgs};
 use crate::commands::AppError;
 use crate::data::catalogue::Catalogue;
 use crate::data::prices::Prices;
+use crate::outputs::evidence;
+use crate::support::diagnostic::Diagnostic;
+use crate::support::suggest::closest;
 use crate::support::table::text_table;
 
-pub fn run(args: &DataArgs) -> Result<String, AppError> {
-    let (catalogue, _) = load_catalogue(args)?;
+pub fn run(args: &RoutesArgs) -> Result<String, AppError> {
+    let (catalogue, _) = load_catalogue(&args.data)?;
+    if let Some(id) = &args.route {
+        let Some(route) = catalogue.route(id) else {
+            let ids: Vec<&str> = catalogue
+                .routes
+                .iter()
+                .map(|r| r.item.id.as_str())
+                .collect();
+            let help = match closest(id, &ids) {
+                Some(best) => format!("did you mean `{best}`? routes: {}", ids.join(", ")),
+                None => format!("routes: {}", ids.join(", ")),
+            };
+            return Err(Diagnostic::plain(format!("unknown route `{id}`"))
+                .with_help(help)
+                .into());
+        };
+        let rows = evidence::evidence(&catalogue, route);
+        return Ok(evidence::render(route, &rows));
+    }
     let list = |items: &[String]| {
         if items.is_empty() {
             "-".to_string()

@@ -2,6 +2,7 @@
 
 pub mod advice;
 pub mod diff;
+pub mod evidence;
 pub mod explain;
 pub mod filters;
 pub mod formats;
