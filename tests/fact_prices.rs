@@ -35,9 +35,11 @@ fn lines(model: &str, routes: &[&str]) -> Vec<String> {
     outcome.stdout.lines().map(str::to_owned).collect()
 }
 
+/// A priced line of the CSV (rows of kind `line`).
 fn has(lines: &[String], line: &str) {
+    let line = format!("line,{line}");
     assert!(
-        lines.iter().any(|l| l == line),
+        lines.iter().any(|l| *l == line),
         "missing `{line}` in:\n{}",
         lines.join("\n")
     );
