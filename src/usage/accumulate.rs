@@ -7,10 +7,13 @@
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
+
 use super::load::LoadProfile;
 use super::model_cache::{ModelCache, Slot};
+use super::record::UsageRecord;
 use super::tokens::{ModelUsage, Tier, TokenBreakdown};
-use super::totals::{MAX_SKIPPED_MESSAGES, UsageTotals};
+use super::totals::{MAX_SKIPPED_MESSAGES, RouteUsage, UsageTotals};
 use crate::support::diagnostic::Diagnostic;
 
 /// The message of a row whose tokens would overflow the totals.
@@ -41,6 +44,18 @@ pub struct Accumulator<'k> {
     load: GatheredLoad,
     load_by_model: Vec<GatheredLoad>,
     notes: Vec<String>,
+    /// Observed routes, in order of first appearance (a log names a handful).
+    routes: Vec<(String, RouteSums)>,
+}
+
+/// One observed route's sums while reading, indexed by model slot like the file's.
+#[derive(Debug, Clone, Default)]
+struct RouteSums {
+    rows: u64,
+    usage: Vec<ModelUsage>,
+    unknown_rows: u64,
+    billed_usd: Decimal,
+    billed_rows: u64,
 }
 
 impl<'k> Accumulator<'k> {
@@ -58,7 +73,68 @@ impl<'k> Accumulator<'k> {
             load: GatheredLoad::default(),
             load_by_model: vec![GatheredLoad::default(); known_models.len()],
             notes: Vec::new(),
+            routes: Vec::new(),
         }
+    }
+
+    /// Adds one converted record of a log reader: its model resolved, its tokens added to
+    /// the file's totals and, when the log names a route, to that route's. On overflow
+    /// nothing is added and the caller reports [`OVERFLOW`].
+    pub fn add_record(&mut self, record: &UsageRecord) -> Result<(), &'static str> {
+        let slot = self.models.slot(record.model.as_bytes());
+        let row = Row {
+            minute: record.minute,
+            bucket_minutes: record.bucket_minutes,
+            tier: record.tier,
+            tokens: record.tokens,
+            web_search_requests: record.web_search_requests,
+        };
+        let Some(route) = &record.route else {
+            return self.add(slot, &row, 1);
+        };
+        let index = match self.routes.iter().position(|(r, _)| r == route) {
+            Some(i) => i,
+            None => {
+                let sums = RouteSums {
+                    usage: vec![ModelUsage::default(); self.usage.len()],
+                    ..RouteSums::default()
+                };
+                self.routes.push((route.clone(), sums));
+                self.routes.len() - 1
+            }
+        };
+        // Check the route's sums first, so an overflow leaves everything unchanged.
+        let sums = &self.routes[index].1;
+        let rows = sums.rows.checked_add(1).ok_or(OVERFLOW)?;
+        let (billed, billed_rows) = match record.billed_usd {
+            Some(usd) => (
+                sums.billed_usd.checked_add(usd).ok_or(OVERFLOW)?,
+                sums.billed_rows.checked_add(1).ok_or(OVERFLOW)?,
+            ),
+            None => (sums.billed_usd, sums.billed_rows),
+        };
+        let mut model = None;
+        let mut unknown_rows = sums.unknown_rows;
+        match slot {
+            Slot::Known(i) => {
+                let mut usage = sums.usage.get(i).cloned().ok_or(OVERFLOW)?;
+                if !usage.add_rows(1, row.tier, &row.tokens, row.web_search_requests) {
+                    return Err(OVERFLOW);
+                }
+                model = Some((i, usage));
+            }
+            Slot::Unknown(_) => unknown_rows = unknown_rows.checked_add(1).ok_or(OVERFLOW)?,
+        }
+        self.add(slot, &row, 1)?;
+        let sums = &mut self.routes[index].1;
+        sums.rows = rows;
+        sums.billed_usd = billed;
+        sums.billed_rows = billed_rows;
+        sums.unknown_rows = unknown_rows;
+        if let Some((i, usage)) = model {
+            sums.usage[i] = usage;
+        }
+        Ok(())
     }
 
     /// Adds `count` rows whose tokens sum to `row.tokens` (1 for a CSV row; a usage-report
@@ -156,7 +232,28 @@ impl<'k> Accumulator<'k> {
             .filter(|(_, rows)| **rows > 0)
             .map(|(name, rows)| (name.clone(), *rows))
             .collect();
+        let observed_routes = self
+            .routes
+            .into_iter()
+            .map(|(route, sums)| {
+                let by_model = known
+                    .iter()
+                    .zip(sums.usage)
+                    .filter(|(_, usage)| usage.rows > 0)
+                    .map(|(id, usage)| ((*id).to_owned(), usage))
+                    .collect();
+                let usage = RouteUsage {
+                    rows: sums.rows,
+                    by_model,
+                    unknown_rows: sums.unknown_rows,
+                    billed_usd: sums.billed_usd,
+                    billed_rows: sums.billed_rows,
+                };
+                (route, usage)
+            })
+            .collect();
         UsageTotals {
+            observed_routes,
             rows: self.rows,
             skipped_rows: self.skipped_rows,
             skipped: self.skipped,

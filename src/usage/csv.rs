@@ -9,9 +9,11 @@ use std::io::Read;
 use ::csv::{ByteRecord, ReaderBuilder};
 
 use super::accumulate::{Accumulator, Row};
+use super::column_map::ColumnMap;
 use super::csv_header::{Column, Header};
 use super::model_cache::Slot;
 use super::number::{parse_bucket_width, parse_context_window, parse_count, parse_flag};
+use super::record::InputConvention;
 use super::timestamp::TimestampParser;
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
@@ -21,6 +23,15 @@ use crate::support::diagnostic::Diagnostic;
 /// context on the models that price it.
 const LONG_CONTEXT_TOKENS: u64 = 200_000;
 
+/// How to read a CSV that is not in routewise's own layout.
+#[derive(Debug, Clone, Default)]
+pub struct CsvOptions {
+    /// Where the file keeps routewise's columns (`--map`).
+    pub map: ColumnMap,
+    /// The input column includes cache reads and writes (`--input-includes-cache`).
+    pub input_includes_cache: bool,
+}
+
 /// Reads a usage CSV. `file_name` is used in diagnostics; `known_models` are the
 /// catalogue's model ids. Without `skip_bad_rows` the first bad row is the error.
 pub fn read_csv<R: Read>(
@@ -29,6 +40,28 @@ pub fn read_csv<R: Read>(
     known_models: &[&str],
     skip_bad_rows: bool,
 ) -> Result<UsageTotals, Diagnostic> {
+    read_csv_with(
+        reader,
+        file_name,
+        known_models,
+        skip_bad_rows,
+        &CsvOptions::default(),
+    )
+}
+
+/// [`read_csv`] with a column map and an input convention.
+pub fn read_csv_with<R: Read>(
+    reader: R,
+    file_name: &str,
+    known_models: &[&str],
+    skip_bad_rows: bool,
+    options: &CsvOptions,
+) -> Result<UsageTotals, Diagnostic> {
+    let convention = if options.input_includes_cache {
+        InputConvention::IncludesCache
+    } else {
+        InputConvention::ExcludesCache
+    };
     let mut acc = Accumulator::new(file_name, known_models, skip_bad_rows);
     let mut csv = ReaderBuilder::new()
         .has_headers(false)
@@ -52,6 +85,23 @@ pub fn read_csv<R: Read>(
             ));
     }
     let header_line = line_of(&record);
+    if !options.map.is_empty() {
+        let renamed = options
+            .map
+            .apply(&record)
+            .map_err(|message| acc.error(header_line, 1, None, message))?;
+        let position = record.position().cloned();
+        record = renamed;
+        if let Some(position) = position {
+            record.set_position(Some(position));
+        }
+    }
+    if options.input_includes_cache {
+        acc.note(format!(
+            "The usage CSV (--input-includes-cache): {}.",
+            convention.describe()
+        ));
+    }
     let header = Header::parse(&record, |column, key, message| {
         acc.error(header_line, column, key, message)
     })?;
@@ -64,7 +114,7 @@ pub fn read_csv<R: Read>(
         .read_byte_record(&mut record)
         .map_err(|e| io_error(&acc, e))?
     {
-        match parse_row(&record, &header, &mut acc, &mut timestamps) {
+        match parse_row(&record, &header, &mut acc, &mut timestamps, convention) {
             Ok((slot, row, unmarked_long)) => {
                 if let Err(message) = acc.add(slot, &row, 1) {
                     let diagnostic = acc.error(line_of(&record), 1, None, message.to_owned());
@@ -197,6 +247,7 @@ fn parse_row(
     header: &Header,
     acc: &mut Accumulator,
     timestamps: &mut TimestampParser,
+    convention: InputConvention,
 ) -> Result<(Slot, Row, bool), Problem> {
     if record.len() != header.width {
         return Err(Problem::Width(record.len()));
@@ -214,6 +265,17 @@ fn parse_row(
     let cache_write = count(record, header, Column::CacheWrite)?;
     let cache_write_1h = count(record, header, Column::CacheWrite1h)?;
     let web_search_requests = count(record, header, Column::WebSearch)?;
+    let input = match convention {
+        InputConvention::ExcludesCache => input,
+        InputConvention::IncludesCache => convention
+            .uncached(input, cache_read, cache_write)
+            .map_err(|_| {
+                Problem::Field(
+                    Column::Input,
+                    "is smaller than the cache reads plus cache writes it includes (--input-includes-cache)",
+                )
+            })?,
+    };
     let Some(cache_write_5m) = cache_write.checked_sub(cache_write_1h) else {
         return Err(Problem::CacheSplit {
             all: cache_write,

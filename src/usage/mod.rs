@@ -53,27 +53,36 @@
 //! ```
 
 mod accumulate;
+pub mod bedrock;
 mod change_log;
+pub mod column_map;
 mod csv;
 pub mod csv_header;
+pub mod format;
+mod json_records;
 mod json_values;
 mod line_counter;
+pub mod litellm;
 pub mod load;
+mod log_reader;
 mod model_cache;
 pub mod model_id;
 mod number;
+pub mod otel;
+pub mod record;
 pub mod report_json;
+pub mod routes;
 pub mod timestamp;
 pub mod tokens;
 pub mod totals;
 
-pub use self::csv::read_csv;
+pub use self::csv::{CsvOptions, read_csv, read_csv_with};
 pub use self::load::LoadProfile;
 pub use self::model_cache::{MAX_MODEL_NAMES, OTHER_UNKNOWN_MODELS};
 pub use self::model_id::catalogue_model;
 pub use self::report_json::{NO_MODEL, read_usage_report};
 pub use self::tokens::{ModelUsage, Tier, TokenBreakdown};
-pub use self::totals::{MAX_SKIPPED_MESSAGES, UsageTotals};
+pub use self::totals::{MAX_SKIPPED_MESSAGES, RouteUsage, UsageTotals};
 
 #[doc(no_inline)]
 pub use crate::support::diagnostic::Diagnostic;

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
+
 use super::load::LoadProfile;
 use super::tokens::ModelUsage;
 use crate::support::diagnostic::Diagnostic;
@@ -34,6 +36,45 @@ pub struct UsageTotals {
     /// Things a reader of the totals should know: ignored columns, coarse buckets, service
     /// tiers priced as standard, a report with more pages than the file holds.
     pub notes: Vec<String>,
+    /// Route (as the log names it, see [`super::routes`]) → what was served there, for
+    /// logs that say which route served each request. Empty for sources that do not.
+    pub observed_routes: BTreeMap<String, RouteUsage>,
+}
+
+/// The traffic a log says one route served, and what the log says it was charged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RouteUsage {
+    /// Rows served on this route, priced or not.
+    pub rows: u64,
+    /// Catalogue model id → totals on this route.
+    pub by_model: BTreeMap<String, ModelUsage>,
+    /// Rows on this route whose model the catalogue does not know.
+    pub unknown_rows: u64,
+    /// The sum of the amounts the log carries (LiteLLM `spend`), over `billed_rows` rows.
+    pub billed_usd: Decimal,
+    /// Rows that carried an amount; below `rows`, the billed sum covers only part.
+    pub billed_rows: u64,
+}
+
+impl RouteUsage {
+    /// Adds another file's traffic on the same route; `None` on overflow.
+    pub fn checked_add(&self, other: &RouteUsage) -> Option<RouteUsage> {
+        let mut by_model = self.by_model.clone();
+        for (model, usage) in &other.by_model {
+            let sum = match by_model.get(model) {
+                Some(mine) => mine.checked_add(usage)?,
+                None => usage.clone(),
+            };
+            by_model.insert(model.clone(), sum);
+        }
+        Some(RouteUsage {
+            rows: self.rows.checked_add(other.rows)?,
+            by_model,
+            unknown_rows: self.unknown_rows.checked_add(other.unknown_rows)?,
+            billed_usd: self.billed_usd.checked_add(other.billed_usd)?,
+            billed_rows: self.billed_rows.checked_add(other.billed_rows)?,
+        })
+    }
 }
 
 impl UsageTotals {
@@ -55,6 +96,14 @@ impl UsageTotals {
             let entry = unknown.entry(model.clone()).or_insert(0);
             *entry = entry.checked_add(*rows).ok_or_else(overflow)?;
         }
+        let mut routes = self.observed_routes.clone();
+        for (route, usage) in &other.observed_routes {
+            let sum = match routes.get(route) {
+                Some(mine) => mine.checked_add(usage).ok_or_else(overflow)?,
+                None => usage.clone(),
+            };
+            routes.insert(route.clone(), sum);
+        }
         let rows = self.rows.checked_add(other.rows).ok_or_else(overflow)?;
         let skipped_rows = self
             .skipped_rows
@@ -64,6 +113,7 @@ impl UsageTotals {
         self.skipped_rows = skipped_rows;
         self.by_model = by_model;
         self.unknown_models = unknown;
+        self.observed_routes = routes;
         let room = MAX_SKIPPED_MESSAGES.saturating_sub(self.skipped.len());
         self.skipped
             .extend(other.skipped.iter().take(room).cloned());

@@ -1,0 +1,201 @@
+//! Which reader a usage stream needs, told from its content (or named with
+//! `--usage-format`), and the one entry point that reads any of them, gzip or not.
+//!
+//! Detection looks at the first 64 KiB after decompression:
+//!
+//! | format | told by |
+//! | --- | --- |
+//! | `otel` | JSON with `resourceSpans` or `startTimeUnixNano` |
+//! | `bedrock` | JSON with `modelId` or `schemaType` |
+//! | `litellm` | JSON with `request_id` and `spend` or `call_type`; a CSV header with `request_id`, `startTime`, `prompt_tokens` and `spend` |
+//! | `usage-report` | any other JSON (the Anthropic usage report, as before) |
+//! | `csv` | anything else: routewise's usage CSV, or any CSV with `--map` |
+//!
+//! A stream starting with the gzip magic bytes is decompressed as it is read (every member
+//! of a multi-member file); a gzip stream cut short is an error, never a short total.
+
+use std::io::{BufRead, BufReader, Cursor, Read};
+
+use flate2::read::MultiGzDecoder;
+
+use super::bedrock::read_bedrock;
+use super::csv::{CsvOptions, read_csv_with};
+use super::litellm::{is_spend_log_header, read_litellm_csv, read_litellm_json};
+use super::otel::read_otel;
+use super::report_json::read_usage_report;
+use super::totals::UsageTotals;
+use crate::support::diagnostic::Diagnostic;
+
+/// Bytes looked at to tell formats apart.
+const HEAD_BYTES: u64 = 64 * 1024;
+
+/// A usage format, as `--usage-format` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UsageFormat {
+    /// routewise's usage CSV (or any CSV through `--map`).
+    Csv,
+    /// The Anthropic Admin API messages usage report (JSON).
+    UsageReport,
+    /// Amazon Bedrock model invocation logs (JSON).
+    Bedrock,
+    /// A LiteLLM `LiteLLM_SpendLogs` export (CSV or JSON).
+    Litellm,
+    /// OpenTelemetry GenAI spans (OTLP JSON).
+    Otel,
+}
+
+impl UsageFormat {
+    /// The name reports carry.
+    pub fn name(self) -> &'static str {
+        match self {
+            UsageFormat::Csv => "csv",
+            UsageFormat::UsageReport => "usage_report",
+            UsageFormat::Bedrock => "bedrock",
+            UsageFormat::Litellm => "litellm",
+            UsageFormat::Otel => "otel",
+        }
+    }
+
+    /// Tells the format from the start of the (decompressed) stream.
+    pub fn detect(head: &[u8]) -> UsageFormat {
+        let text = String::from_utf8_lossy(head);
+        let body = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+        let has = |key: &str| body.contains(&format!("\"{key}\""));
+        if body.starts_with('{') || body.starts_with('[') {
+            if has("resourceSpans") || has("startTimeUnixNano") {
+                UsageFormat::Otel
+            } else if has("modelId") || has("schemaType") {
+                UsageFormat::Bedrock
+            } else if has("request_id") && (has("spend") || has("call_type")) {
+                UsageFormat::Litellm
+            } else {
+                UsageFormat::UsageReport
+            }
+        } else {
+            let header: Vec<&str> = body.lines().next().unwrap_or("").split(',').collect();
+            let header: Vec<&str> = header.iter().map(|h| h.trim().trim_matches('"')).collect();
+            if is_spend_log_header(&header) {
+                UsageFormat::Litellm
+            } else {
+                UsageFormat::Csv
+            }
+        }
+    }
+}
+
+/// How to read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The format, or `None` to detect it.
+    pub format: Option<UsageFormat>,
+    pub skip_bad_rows: bool,
+    /// Column map and input convention for CSV input.
+    pub csv: CsvOptions,
+}
+
+/// Reads one usage stream (a file's bytes, gzip or not) with the right reader.
+pub fn read_usage<R: Read>(
+    reader: R,
+    file_name: &str,
+    known_models: &[&str],
+    options: &ReadOptions,
+) -> Result<(UsageTotals, UsageFormat), Diagnostic> {
+    let whole = |message: String| {
+        let mut d = Diagnostic::plain(message);
+        d.file = file_name.to_owned();
+        d
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let magic = reader
+        .fill_buf()
+        .map_err(|e| whole(format!("cannot read the file: {e}")))?;
+    let gzip = magic.starts_with(&[0x1f, 0x8b]);
+    let stream: Box<dyn Read> = if gzip {
+        Box::new(MultiGzDecoder::new(reader))
+    } else {
+        Box::new(reader)
+    };
+    let mut head = Vec::new();
+    let mut stream = stream;
+    (&mut stream)
+        .take(HEAD_BYTES)
+        .read_to_end(&mut head)
+        .map_err(|e| {
+            let d = whole(format!("cannot read the file: {e}"));
+            if gzip {
+                d.with_help("the gzip stream is damaged or cut short; fetch the file again")
+            } else {
+                d
+            }
+        })?;
+    if head.iter().all(u8::is_ascii_whitespace) {
+        return Err(whole("the file is empty".into()));
+    }
+    let format = options.format.unwrap_or_else(|| UsageFormat::detect(&head));
+    let is_json = head
+        .iter()
+        .find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
+        .is_some_and(|b| matches!(b, b'{' | b'['));
+    let stream = BufReader::with_capacity(1 << 16, Cursor::new(head).chain(stream));
+    let skip = options.skip_bad_rows;
+    let totals = match format {
+        UsageFormat::Csv => read_csv_with(stream, file_name, known_models, skip, &options.csv),
+        UsageFormat::UsageReport => read_usage_report(stream, file_name, known_models, skip),
+        UsageFormat::Bedrock => read_bedrock(stream, file_name, known_models, skip),
+        UsageFormat::Litellm if is_json => read_litellm_json(stream, file_name, known_models, skip),
+        UsageFormat::Litellm => read_litellm_csv(stream, file_name, known_models, skip),
+        UsageFormat::Otel => read_otel(stream, file_name, known_models, skip),
+    }?;
+    Ok((totals, format))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_from_their_content() {
+        let detect = |s: &str| UsageFormat::detect(s.as_bytes());
+        assert_eq!(
+            detect("timestamp,model,input_tokens,output_tokens\n"),
+            UsageFormat::Csv
+        );
+        assert_eq!(
+            detect("request_id,call_type,spend,prompt_tokens,\"startTime\"\n"),
+            UsageFormat::Litellm
+        );
+        assert_eq!(
+            detect("{\"data\":[],\"has_more\":false}"),
+            UsageFormat::UsageReport
+        );
+        assert_eq!(
+            detect("{\"schemaType\":\"ModelInvocationLog\"}\n"),
+            UsageFormat::Bedrock
+        );
+        assert_eq!(
+            detect(" [{\"request_id\":\"a\",\"spend\":0}]"),
+            UsageFormat::Litellm
+        );
+        assert_eq!(detect("{\"resourceSpans\":[]}"), UsageFormat::Otel);
+    }
+
+    #[test]
+    fn gzip_is_read_and_a_cut_stream_is_an_error() {
+        use std::io::Write;
+        let line = "{\"timestamp\":\"2026-10-01T00:00:00Z\",\"modelId\":\"anthropic.claude-haiku-4-5\",\"input\":{\"inputTokenCount\":7},\"output\":{\"outputTokenCount\":3}}\n";
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        for _ in 0..2000 {
+            encoder.write_all(line.as_bytes()).unwrap();
+        }
+        let gz = encoder.finish().unwrap();
+        let known = ["claude-haiku-4-5"];
+        let (totals, format) =
+            read_usage(&gz[..], "a.json.gz", &known, &ReadOptions::default()).unwrap();
+        assert_eq!(format, UsageFormat::Bedrock);
+        assert_eq!(totals.by_model["claude-haiku-4-5"].standard.input, 14_000);
+        let cut = &gz[..gz.len() - 10];
+        let e = read_usage(cut, "a.json.gz", &known, &ReadOptions::default()).unwrap_err();
+        assert_eq!(e.file, "a.json.gz");
+        assert!(e.to_string().contains("cut short"), "{e}");
+    }
+}
