@@ -332,10 +332,20 @@ pub struct CostArgs {
 
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
-    /// Usage to replay: a CSV (timestamp, model, input_tokens, output_tokens, ...) or the
-    /// JSON of the Anthropic Admin API messages usage report.
-    #[arg(long, value_name = "FILE")]
+    /// Usage to replay: a usage CSV, the Anthropic usage report JSON, Bedrock invocation
+    /// logs, a LiteLLM spend-log export or OpenTelemetry GenAI spans (gzip or not), or a
+    /// directory of log files walked recursively.
+    #[arg(long, value_name = "FILE|DIR")]
     pub usage: PathBuf,
+    /// The usage format; by default it is told from the content.
+    #[arg(long, value_enum, default_value_t = UsageFormatArg::Auto)]
+    pub usage_format: UsageFormatArg,
+    /// Where a CSV keeps routewise's columns: `input_tokens=prompt_tokens,model=model_group,...`.
+    #[arg(long, value_name = "COLUMN=SOURCE,...")]
+    pub map: Option<String>,
+    /// The CSV's input column includes cache reads and writes (OpenAI-style); subtract them.
+    #[arg(long)]
+    pub input_includes_cache: bool,
     /// Questionnaire answers: routes they eliminate are left out.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
@@ -359,6 +369,23 @@ pub struct ReplayArgs {
     /// Write the output to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Usage formats `routewise replay` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UsageFormatArg {
+    /// Tell the format from the content.
+    Auto,
+    /// routewise's usage CSV, or any CSV with `--map`.
+    Csv,
+    /// The Anthropic Admin API messages usage report (JSON).
+    UsageReport,
+    /// Amazon Bedrock model invocation logs (JSON lines, records, arrays; `.gz`).
+    Bedrock,
+    /// A LiteLLM `LiteLLM_SpendLogs` export (CSV or JSON).
+    Litellm,
+    /// OpenTelemetry GenAI spans (OTLP JSON).
+    Otel,
 }
 
 #[derive(Debug, Args)]

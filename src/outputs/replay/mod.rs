@@ -7,8 +7,8 @@
 
 pub mod render;
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -18,8 +18,10 @@ use crate::engine::cost::provisioned::{LoadShape, Sizing};
 use crate::engine::cost::{self, Breakdown, LineItem, Load, Usage};
 use crate::engine::decide::{self, EliminatedRoute};
 use crate::engine::provenance::{self, PricingSource};
+use crate::model::route::Capacity;
 use crate::outputs::advice::report::PriceBookReport;
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Diagnostics, SourceFile};
+use crate::usage::format::ReadOptions;
 use crate::usage::{self, ModelUsage, UsageTotals};
 
 /// The replay's JSON schema version; keys are only ever added.
@@ -41,6 +43,10 @@ pub struct Replay {
     pub unknown_models: Vec<UnknownModel>,
     pub observed: Observed,
     pub routes: Vec<ReplayRoute>,
+    /// The routes the log says served the traffic, each with its list price, what the log
+    /// says was billed, and what the same traffic would have cost on every other route.
+    /// Empty for sources that do not name a route.
+    pub observed_routes: Vec<ObservedRoute>,
     pub eliminated: Vec<EliminatedRoute>,
     pub assumptions: Vec<String>,
     pub price_book: Option<PriceBookReport>,
@@ -97,6 +103,36 @@ pub struct ModelCost {
     pub reason: Option<String>,
 }
 
+/// Traffic the log says one route served.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObservedRoute {
+    /// A catalogue route id, or a label in parentheses when the log does not pin one down.
+    pub route: String,
+    pub rows: u64,
+    /// Rows on this route whose model no pricing table knows (not in any price below).
+    pub unknown_model_rows: u64,
+    /// This traffic at list price on the route that served it; absent when the route is
+    /// not in the catalogue or cannot price a model (see `list_reason`).
+    pub list_usd: Option<Decimal>,
+    pub list_reason: Option<String>,
+    /// The sum of the amounts the log carries (LiteLLM `spend`); absent when it carries none.
+    pub billed_usd: Option<Decimal>,
+    /// Rows that carried an amount.
+    pub billed_rows: u64,
+    /// Billed minus list price, when both are known.
+    pub difference_usd: Option<Decimal>,
+    /// The same traffic on every replayed route.
+    pub elsewhere: Vec<RouteCost>,
+}
+
+/// One route's price of some traffic.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteCost {
+    pub route: String,
+    pub usd: Option<Decimal>,
+    pub reason: Option<String>,
+}
+
 /// Reading options.
 #[derive(Debug, Clone, Default)]
 pub struct ReplayOptions {
@@ -105,65 +141,108 @@ pub struct ReplayOptions {
     pub skip_eliminated: bool,
 }
 
-/// Reads a usage file (CSV, or the usage report's JSON, told apart by the first byte).
+/// Reads usage: a file in any format [`usage::format`] knows (gzip or not), or a directory
+/// of log files walked recursively (Bedrock's S3 layout
+/// `AWSLogs/<account>/BedrockModelInvocationLogs/<region>/YYYY/MM/DD/HH/`), each file read
+/// on its own so a bad record names its exact file, and the totals merged.
 pub fn read(
     path: &Path,
     known_models: &[&str],
-    skip_bad_rows: bool,
+    options: &ReadOptions,
 ) -> Result<(UsageTotals, &'static str), Diagnostics> {
     let name = path.display().to_string();
     let whole =
         |message: String| Diagnostics::from(SourceFile::new(name.clone(), "").error_whole(message));
-    let file = std::fs::File::open(path).map_err(|e| {
+    let metadata = std::fs::metadata(path).map_err(|e| {
         whole(match e.kind() {
             std::io::ErrorKind::NotFound => "cannot read the file: no such file".to_string(),
             _ => format!("cannot read the file: {e}"),
         })
     })?;
-    if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err(whole("expected a file, found a directory".into()));
+    if !metadata.is_dir() {
+        let file =
+            std::fs::File::open(path).map_err(|e| whole(format!("cannot read the file: {e}")))?;
+        let (totals, format) = usage::format::read_usage(file, &name, known_models, options)?;
+        return Ok((totals, format.name()));
     }
-    let mut reader = BufReader::with_capacity(1 << 16, file);
-    let first = loop {
-        let buffer = reader
-            .fill_buf()
-            .map_err(|e| whole(format!("cannot read the file: {e}")))?;
-        match buffer
-            .iter()
-            .position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF)
-        {
-            Some(i) => break Some(buffer[i]),
-            None if buffer.is_empty() => break None,
-            None => {
-                let n = buffer.len();
-                reader.consume(n);
-            }
+    let mut files = Vec::new();
+    let mut other = Vec::new();
+    walk(path, &mut files, &mut other)
+        .map_err(|e| whole(format!("cannot read the directory: {e}")))?;
+    files.sort();
+    other.sort();
+    if files.is_empty() {
+        return Err(whole(
+            "the directory holds no log files (`.json`, `.jsonl`, `.json.gz`, `.jsonl.gz`, `.csv`, `.csv.gz`)".into(),
+        ));
+    }
+    let mut totals = UsageTotals::default();
+    let mut formats = Vec::new();
+    for file in &files {
+        let file_name = file.display().to_string();
+        let opened = std::fs::File::open(file).map_err(|e| {
+            Diagnostics::from(
+                SourceFile::new(file_name.clone(), "")
+                    .error_whole(format!("cannot read the file: {e}")),
+            )
+        })?;
+        let (one, format) = usage::format::read_usage(opened, &file_name, known_models, options)?;
+        totals.merge(&one)?;
+        if !formats.contains(&format) {
+            formats.push(format);
         }
+    }
+    totals.notes.push(format!(
+        "{} log files were read from the directory {name}.",
+        files.len()
+    ));
+    if !other.is_empty() {
+        let shown: Vec<String> = other
+            .iter()
+            .take(5)
+            .map(|p| p.display().to_string())
+            .collect();
+        totals.notes.push(format!(
+            "{} files in the directory are not log files by their names and were not read: {}{}",
+            other.len(),
+            shown.join(", "),
+            if other.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            }
+        ));
+    }
+    let format = match formats.as_slice() {
+        [one] => one.name(),
+        _ => "mixed",
     };
-    let Some(first) = first else {
-        return Err(whole("the file is empty".into()));
-    };
-    let (totals, format) = if first == b'{' || first == b'[' {
-        (
-            read_report(reader, &name, known_models, skip_bad_rows),
-            "usage_report",
-        )
-    } else {
-        (
-            usage::read_csv(reader, &name, known_models, skip_bad_rows),
-            "csv",
-        )
-    };
-    totals.map(|t| (t, format)).map_err(Diagnostics::from)
+    Ok((totals, format))
 }
 
-fn read_report<R: Read>(
-    reader: R,
-    name: &str,
-    known: &[&str],
-    skip: bool,
-) -> Result<UsageTotals, Diagnostic> {
-    usage::read_usage_report(reader, name, known, skip)
+/// Collects log files (by name) and other files under `dir`, recursively.
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, other: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, files, other)?;
+        } else {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let stem = name.strip_suffix(".gz").unwrap_or(&name);
+            if [".json", ".jsonl", ".csv"]
+                .iter()
+                .any(|e| stem.ends_with(e))
+            {
+                files.push(path);
+            } else {
+                other.push(path);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The token categories of one model's replayed usage, as the cost engine prices them.
@@ -281,6 +360,7 @@ pub fn replay(
         routes.push(out);
     }
 
+    let observed_routes = observed_routes(inputs, totals, &routes, observed_hours);
     let ids: Vec<String> = routes.iter().map(|r| r.id.clone()).collect();
     let models: Vec<String> = totals.by_model.keys().cloned().collect();
     let mut assumptions = provenance::assumptions_for(inputs, &ids, &models);
@@ -294,6 +374,9 @@ pub fn replay(
             "The file has time buckets of up to {} minutes; their tokens are spread evenly over the bucket, so the observed peak is a lower bound.",
             totals.load.widest_bucket_minutes()
         ));
+    }
+    if !observed_routes.is_empty() {
+        assumptions.push("Observed routes come from the log (Bedrock `modelId` prefixes, LiteLLM `custom_llm_provider`, OpenTelemetry `gen_ai.provider.name`); each one's traffic is priced at on-demand list prices on every route, and provisioned capacity is not sized per observed route.".into());
     }
     if routes.iter().any(|r| !r.sizing.is_empty()) {
         assumptions.push(format!(
@@ -328,10 +411,91 @@ pub fn replay(
         observed: observed(totals),
         pricing_sources: provenance::pricing_sources(inputs, &ids),
         routes,
+        observed_routes,
         eliminated,
         assumptions,
         price_book: inputs.price_book.as_ref().map(PriceBookReport::of),
     })
+}
+
+/// Each observed route's traffic at list price where it ran, the billed amount, and on
+/// every replayed route.
+fn observed_routes(
+    inputs: &Inputs,
+    totals: &UsageTotals,
+    replayed: &[ReplayRoute],
+    hours: Decimal,
+) -> Vec<ObservedRoute> {
+    let price_on = |route_id: &str, by_model: &BTreeMap<String, ModelUsage>| -> RouteCost {
+        let cost = |usd, reason| RouteCost {
+            route: route_id.to_owned(),
+            usd,
+            reason,
+        };
+        let Some(route) = inputs
+            .catalogue
+            .routes
+            .iter()
+            .map(|r| &r.item)
+            .find(|r| r.id == route_id)
+        else {
+            return cost(None, Some("not a route of the catalogue".to_owned()));
+        };
+        if route.capacity == Capacity::Provisioned {
+            return cost(
+                None,
+                Some(
+                    "provisioned capacity is sized for the whole log, not per observed route"
+                        .to_owned(),
+                ),
+            );
+        }
+        let mut items = Vec::new();
+        let mut notes = Vec::new();
+        for (model, usage) in by_model {
+            let usage = Usage {
+                name: model,
+                model,
+                breakdown: breakdown(usage, &mut notes, model),
+                load: Load::Observed(
+                    LoadShape::from_minutes(std::iter::empty(), String::new()),
+                    hours,
+                ),
+                held: None,
+            };
+            match cost::price_usage(route, &usage, cost::CostContext::of(inputs), &mut notes) {
+                Ok((lines, _)) => items.extend(lines),
+                Err(reason) => return cost(None, Some(format!("{model}: {reason}"))),
+            }
+        }
+        cost(cost::sum_items(&items).or(Some(Decimal::ZERO)), None)
+    };
+    totals
+        .observed_routes
+        .iter()
+        .map(|(route, usage)| {
+            let list = price_on(route, &usage.by_model);
+            let billed_usd = (usage.billed_rows > 0).then_some(usage.billed_usd);
+            let difference_usd = match (billed_usd, list.usd) {
+                (Some(billed), Some(list)) => Some(billed - list),
+                _ => None,
+            };
+            ObservedRoute {
+                route: route.clone(),
+                rows: usage.rows,
+                unknown_model_rows: usage.unknown_rows,
+                list_usd: list.usd,
+                list_reason: list.reason,
+                billed_usd,
+                billed_rows: usage.billed_rows,
+                difference_usd,
+                elsewhere: replayed
+                    .iter()
+                    .map(|r| price_on(&r.id, &usage.by_model))
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 fn observed(totals: &UsageTotals) -> Observed {

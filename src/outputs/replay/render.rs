@@ -2,6 +2,7 @@
 //! item), Markdown (the `replay.md.j2` template) and JSON.
 
 use minijinja::Value;
+use rust_decimal::Decimal;
 
 use crate::outputs::formats::CostFormat;
 use crate::outputs::projection::render::json;
@@ -135,6 +136,65 @@ fn csv(replay: &Replay) -> Result<String, Diagnostic> {
     )
 }
 
+/// One row per observed route: list price there, billed, the difference and the cheapest
+/// replayed route for the same traffic.
+fn observed_routes_table(r: &Replay) -> String {
+    let usd = |v: Option<Decimal>| v.map_or("-".to_string(), |u| format_usd(&u.to_string()));
+    let rows: Vec<Vec<String>> = r
+        .observed_routes
+        .iter()
+        .map(|o| {
+            let cheapest = o
+                .elsewhere
+                .iter()
+                .filter_map(|c| c.usd.map(|u| (u, c.route.as_str())))
+                .min();
+            vec![
+                o.route.clone(),
+                format_count(&o.rows.to_string()),
+                usd(o.list_usd),
+                usd(o.billed_usd),
+                usd(o.difference_usd),
+                cheapest.map_or("-".to_string(), |(u, route)| {
+                    format!("{route} {}", format_usd(&u.to_string()))
+                }),
+            ]
+        })
+        .collect();
+    let mut out = text_table(
+        &[
+            "observed route",
+            "rows",
+            "list price there",
+            "billed (log)",
+            "billed - list",
+            "cheapest replayed route",
+        ],
+        &rows,
+    );
+    for o in &r.observed_routes {
+        if let Some(reason) = &o.list_reason {
+            out.push_str(&format!("{}: no list price: {reason}\n", o.route));
+        }
+        if o.unknown_model_rows > 0 {
+            out.push_str(&format!(
+                "{}: {} rows name models no pricing table knows; they are in no price above\n",
+                o.route,
+                format_count(&o.unknown_model_rows.to_string())
+            ));
+        }
+        if o.billed_usd.is_some() && o.billed_rows < o.rows {
+            out.push_str(&format!(
+                "{}: only {} of {} rows carry a billed amount\n",
+                o.route,
+                format_count(&o.billed_rows.to_string()),
+                format_count(&o.rows.to_string())
+            ));
+        }
+    }
+    out
+}
+
 fn table(r: &Replay) -> String {
     let mut out = format!(
         "Usage replay of {} ({}): {} rows{}, {} minutes from {}, peak {} tokens/min\n\n",
@@ -188,6 +248,10 @@ fn table(r: &Replay) -> String {
                 m.reason.as_deref().unwrap_or_default()
             ));
         }
+    }
+    if !r.observed_routes.is_empty() {
+        out.push_str("\nObserved routes (as the log names them):\n");
+        out.push_str(&observed_routes_table(r));
     }
     if !r.unknown_models.is_empty() {
         out.push_str("\nUnknown models (not priced anywhere):\n");
