@@ -10,7 +10,7 @@ pub mod render;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
@@ -377,6 +377,9 @@ pub fn replay(
     }
     if !observed_routes.is_empty() {
         assumptions.push("Observed routes come from the log (Bedrock `modelId` prefixes, LiteLLM `custom_llm_provider`, OpenTelemetry `gen_ai.provider.name`); each one's traffic is priced at on-demand list prices on every route, and provisioned capacity is not sized per observed route.".into());
+        if observed_routes.iter().any(|o| o.billed_usd.is_some()) {
+            assumptions.push("The billed amount is the sum of the amounts the log carries, rounded once to the cent; billed - list compares it with the list price of the same rows.".into());
+        }
     }
     if routes.iter().any(|r| !r.sizing.is_empty()) {
         assumptions.push(format!(
@@ -475,7 +478,13 @@ fn observed_routes(
         .iter()
         .map(|(route, usage)| {
             let list = price_on(route, &usage.by_model);
-            let billed_usd = (usage.billed_rows > 0).then_some(usage.billed_usd);
+            let billed_usd = (usage.billed_rows > 0).then(|| {
+                let mut cents = usage
+                    .billed_usd
+                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+                cents.rescale(2);
+                cents
+            });
             let difference_usd = match (billed_usd, list.usd) {
                 (Some(billed), Some(list)) => Some(billed - list),
                 _ => None,

@@ -1,0 +1,319 @@
+//! `routewise replay` on the logs teams already have: Bedrock invocation logs (a directory
+//! in the S3 layout, gzip included), LiteLLM spend-log exports (CSV and JSON),
+//! OpenTelemetry GenAI spans and any CSV through `--map`. Every fixture's totals are
+//! computed by hand in the comments; each format shows cached tokens counted once.
+
+mod common;
+
+use std::io::Write;
+
+use common::{Run, root};
+use serde_json::{Value, json};
+
+fn fixture(name: &str) -> String {
+    root()
+        .join("tests/fixtures/usage")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn replay_json(args: &[&str]) -> Value {
+    let mut all = vec!["replay"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let outcome = Run::new().args(&all).run();
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    outcome.json()
+}
+
+fn model_usd<'a>(route: &'a Value, model: &str) -> &'a Value {
+    route["by_model"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["model"] == model))
+        .map_or(&Value::Null, |m| &m["usd"])
+}
+
+/// The tokens of one line item (`input`, `cache reads`…) of a model on a route.
+fn item_tokens(route: &Value, model: &str, item: &str) -> u64 {
+    route["items"]
+        .as_array()
+        .and_then(|items| {
+            items
+                .iter()
+                .find(|i| i["model"] == model && i["name"] == item)
+        })
+        .and_then(|i| i["tokens"].as_str())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no `{item}` line for {model}"))
+}
+
+fn observed<'a>(r: &'a Value, route: &str) -> &'a Value {
+    r["observed_routes"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["route"] == route))
+        .unwrap_or_else(|| panic!("no observed route {route}: {}", r["observed_routes"]))
+}
+
+fn model_tokens(r: &Value, model: &str) -> Value {
+    r["observed"]["models"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["model"] == model))
+        .map_or(Value::Null, |m| m["tokens"].clone())
+}
+
+#[test]
+fn a_bedrock_log_directory_replays_to_its_hand_computed_totals() {
+    // AWSLogs/…/12/*.json.gz: Sonnet on `us.` (1M input, 2M cache reads, 0.1M cache
+    // writes, 0.2M output) and on `global.` (0.5M input, 0.1M output); …/12/*.json: Haiku
+    // in-region (3M input, 1M output) and a throttled Haiku call; …/13/*.json: one
+    // pretty-printed Nova record the catalogue does not price.
+    let r = replay_json(&["--usage", &fixture("bedrock-logs")]);
+    assert_eq!(r["format"], "bedrock");
+    assert_eq!(r["rows"], 5);
+    assert_eq!(
+        r["unknown_models"],
+        json!([{ "model": "amazon.nova-lite-v1:0", "rows": 1 }])
+    );
+    // Anthropic API: Sonnet 1.5M x $3 = 4.50, 2M x $0.30 = 0.60, 0.1M x $3.75 = 0.375 ->
+    // 0.38, 0.3M x $15 = 4.50: 9.98. Haiku 3M x $1 + 1M x $5 = 8.00.
+    let direct = common::route(&r, "anthropic-api");
+    assert_eq!(model_usd(direct, "claude-sonnet-4-5"), "9.98");
+    assert_eq!(model_usd(direct, "claude-haiku-4-5"), "8.00");
+    assert_eq!(direct["total_usd"], "17.98");
+    // Cached tokens are neither added to input nor dropped: each category holds exactly
+    // what the log says, and the model's tokens are the log's sum (1.5M + 2M + 0.1M + 0.3M).
+    assert_eq!(item_tokens(direct, "claude-sonnet-4-5", "input"), 1_500_000);
+    assert_eq!(
+        item_tokens(direct, "claude-sonnet-4-5", "cache reads"),
+        2_000_000
+    );
+    assert_eq!(
+        item_tokens(direct, "claude-sonnet-4-5", "cache writes (5m)"),
+        100_000
+    );
+    assert_eq!(model_tokens(&r, "claude-sonnet-4-5"), 3_900_000);
+
+    // Per observed route, at list price where it ran. `us.` is the geographic profile:
+    // 3.00 + 0.60 + 0.38 + 3.00 + 10% of 6.975 (0.70) = 7.68. `global.`: 1.50 + 1.50.
+    // In-region Haiku: 8.00 + 10% = 8.80; its three rows include the failed call and Nova.
+    let geo = observed(&r, "bedrock-geo");
+    assert_eq!(
+        (geo["rows"].clone(), geo["list_usd"].clone()),
+        (json!(1), json!("7.68"))
+    );
+    assert!(geo["billed_usd"].is_null(), "Bedrock logs carry no amount");
+    assert_eq!(observed(&r, "bedrock-global")["list_usd"], "3.00");
+    let region = observed(&r, "bedrock-region");
+    assert_eq!(region["list_usd"], "8.80");
+    assert_eq!(
+        (region["rows"].clone(), region["unknown_model_rows"].clone()),
+        (json!(3), json!(1))
+    );
+    // What the `us.` traffic would have cost elsewhere: 6.98 on the direct API.
+    let elsewhere = geo["elsewhere"].as_array().unwrap();
+    let direct_cost = elsewhere
+        .iter()
+        .find(|c| c["route"] == "anthropic-api")
+        .unwrap();
+    assert_eq!(direct_cost["usd"], "6.98");
+    let assumptions = r["assumptions"].to_string();
+    assert!(assumptions.contains("excludes cache reads and writes (Anthropic-style)"));
+    assert!(assumptions.contains("1 Bedrock invocations failed"));
+    assert!(assumptions.contains("amazon-bedrock-logs-permission-check"));
+}
+
+#[test]
+fn the_observed_routes_table_shows_list_billed_and_the_difference() {
+    let outcome = Run::new()
+        .args(&[
+            "replay",
+            "--usage",
+            &fixture("litellm_spendlogs.csv"),
+            "--route",
+            "anthropic-api",
+            "--route",
+            "bedrock-geo",
+        ])
+        .run();
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    let text = outcome
+        .stdout
+        .replace(&fixture("litellm_spendlogs.csv"), "litellm_spendlogs.csv");
+    insta::assert_snapshot!("replay_litellm_table", text);
+}
+
+#[test]
+fn litellm_exports_subtract_the_cache_prompt_tokens_include() {
+    // Row 1: Sonnet on Bedrock `eu.`: prompt 1.2M = 0.1M uncached + 1M cache reads + 0.1M
+    // cache writes; 50K output; spend $1.50. Row 2: Haiku direct: prompt 2M = 1.5M + 0.5M
+    // cache reads; 0.1M output; $2.00. Row 3: Haiku, no usage_object: 1M input; $1.00.
+    // Direct API: Sonnet 0.30 + 0.30 + 0.38 + 0.75 = 1.73; Haiku 2.50 + 0.05 + 0.50 = 3.05.
+    let csv = replay_json(&["--usage", &fixture("litellm_spendlogs.csv")]);
+    let json_export = replay_json(&["--usage", &fixture("litellm_spendlogs.json")]);
+    for r in [&csv, &json_export] {
+        assert_eq!(r["format"], "litellm");
+        let direct = common::route(r, "anthropic-api");
+        assert_eq!(model_usd(direct, "claude-sonnet-4-5"), "1.73");
+        assert_eq!(model_usd(direct, "claude-haiku-4-5"), "3.05");
+        assert_eq!(direct["total_usd"], "4.78");
+        assert_eq!(item_tokens(direct, "claude-sonnet-4-5", "input"), 100_000);
+        assert_eq!(
+            item_tokens(direct, "claude-sonnet-4-5", "cache reads"),
+            1_000_000
+        );
+        // Every token once: prompt 1.2M + completion 50K.
+        assert_eq!(model_tokens(r, "claude-sonnet-4-5"), 1_250_000);
+        assert_eq!(model_tokens(r, "claude-haiku-4-5"), 3_100_000);
+        // Billed (LiteLLM's spend) against list where each row ran.
+        let anthropic = observed(r, "anthropic-api");
+        assert_eq!(
+            (
+                &anthropic["list_usd"],
+                &anthropic["billed_usd"],
+                &anthropic["difference_usd"]
+            ),
+            (&json!("3.05"), &json!("3.00"), &json!("-0.05"))
+        );
+        // Bedrock geo: 1.725 + 10% (0.17) = 1.90 at list; $1.50 billed.
+        let geo = observed(r, "bedrock-geo");
+        assert_eq!(
+            (&geo["list_usd"], &geo["billed_usd"], &geo["difference_usd"]),
+            (&json!("1.90"), &json!("1.50"), &json!("-0.40"))
+        );
+    }
+    assert_eq!(csv["routes"], json_export["routes"]);
+}
+
+#[test]
+fn otel_spans_subtract_the_cache_input_tokens_include() {
+    // Span 1: Bedrock `us.` Sonnet, input 1.1M including 1M cache reads, 20K output:
+    // 0.30 + 0.30 + 0.30 = 0.90. Span 2: direct Haiku, input 1M including 0.2M cache
+    // writes, 0.1M output: 0.80 + 0.25 + 0.50 = 1.55. A health-check span has no usage.
+    let r = replay_json(&["--usage", &fixture("otel_spans.jsonl")]);
+    assert_eq!(r["format"], "otel");
+    assert_eq!(r["rows"], 2);
+    let direct = common::route(&r, "anthropic-api");
+    assert_eq!(direct["total_usd"], "2.45");
+    assert_eq!(item_tokens(direct, "claude-haiku-4-5", "input"), 800_000);
+    assert_eq!(
+        item_tokens(direct, "claude-haiku-4-5", "cache writes (5m)"),
+        200_000
+    );
+    assert_eq!(model_tokens(&r, "claude-sonnet-4-5"), 1_120_000);
+    assert_eq!(observed(&r, "bedrock-geo")["list_usd"], "0.99");
+    assert!(r["assumptions"].to_string().contains("1 spans carry no"));
+}
+
+const MAP: &str = "timestamp=ts,model=model_group,input_tokens=prompt_tokens,output_tokens=completion_tokens,cache_read_input_tokens=cached";
+
+#[test]
+fn any_csv_through_a_column_map() {
+    // Haiku: prompt 2M including 1M cached, 0.1M output: 1.00 + 0.10 + 0.50 = 1.60.
+    // Sonnet: 1M uncached input: 3.00.
+    let r = replay_json(&[
+        "--usage",
+        &fixture("mapped_gateway.csv"),
+        "--map",
+        MAP,
+        "--input-includes-cache",
+        "--route",
+        "anthropic-api",
+    ]);
+    let direct = common::route(&r, "anthropic-api");
+    assert_eq!(direct["total_usd"], "4.60");
+    assert_eq!(model_tokens(&r, "claude-haiku-4-5"), 2_100_000);
+    // Without the flag the cached million would be priced twice, as input and as cache
+    // reads: 2.00 + 0.10 + 0.50 = 2.60 for Haiku.
+    let doubled = replay_json(&[
+        "--usage",
+        &fixture("mapped_gateway.csv"),
+        "--map",
+        MAP,
+        "--route",
+        "anthropic-api",
+    ]);
+    assert_eq!(
+        model_usd(common::route(&doubled, "anthropic-api"), "claude-haiku-4-5"),
+        "2.60"
+    );
+}
+
+#[test]
+fn a_map_naming_a_missing_column_lists_the_columns_present() {
+    let outcome = Run::new()
+        .args(&[
+            "replay",
+            "--usage",
+            &fixture("mapped_gateway.csv"),
+            "--map",
+            "timestamp=ts,model=model,input_tokens=prompt_tokens,output_tokens=completion_tokens",
+        ])
+        .run();
+    assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+    let stderr = outcome
+        .stderr
+        .replace(&fixture("mapped_gateway.csv"), "mapped_gateway.csv");
+    insta::assert_snapshot!("replay_map_missing_column", stderr);
+}
+
+#[test]
+fn a_bad_record_inside_a_directory_names_its_file_line_and_field() {
+    let good = "{\"timestamp\":\"2026-10-01T00:00:00Z\",\"modelId\":\"anthropic.claude-haiku-4-5\",\"input\":{\"inputTokenCount\":1},\"output\":{\"outputTokenCount\":1}}\n";
+    let bad = format!(
+        "{good}{}",
+        "{\"timestamp\":\"2026-10-01T00:01:00Z\",\"modelId\":\"anthropic.claude-haiku-4-5\",\"input\":{\"inputTokenCount\":1.5},\"output\":{\"outputTokenCount\":1}}\n"
+    );
+    let dir = "logs/AWSLogs/1/BedrockModelInvocationLogs/us-east-1/2026/10/01/00";
+    let outcome = Run::new()
+        .file(&format!("{dir}/a.json"), good)
+        .file(&format!("{dir}/b.json"), &bad)
+        .args(&["replay", "--usage", "logs"])
+        .run();
+    assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+    insta::assert_snapshot!("replay_bedrock_bad_record", outcome.stderr);
+}
+
+#[test]
+fn a_truncated_gzip_is_an_error_not_a_short_total() {
+    let line = "{\"timestamp\":\"2026-10-01T00:00:00Z\",\"modelId\":\"anthropic.claude-haiku-4-5\",\"input\":{\"inputTokenCount\":7},\"output\":{\"outputTokenCount\":3}}\n";
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    for _ in 0..20_000 {
+        encoder.write_all(line.as_bytes()).unwrap();
+    }
+    let gz = encoder.finish().unwrap();
+    let run = Run::new();
+    std::fs::write(run.path().join("whole.json.gz"), &gz).unwrap();
+    let outcome = run
+        .args(&["replay", "--usage", "whole.json.gz", "--format", "json"])
+        .run();
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert_eq!(outcome.json()["rows"], 20_000);
+
+    let run = Run::new();
+    std::fs::write(run.path().join("cut.json.gz"), &gz[..gz.len() / 2]).unwrap();
+    let outcome = run.args(&["replay", "--usage", "cut.json.gz"]).run();
+    assert_eq!(outcome.code, 2, "{}", outcome.stdout);
+    assert!(outcome.stderr.contains("cut.json.gz"), "{}", outcome.stderr);
+    assert!(outcome.stderr.contains("cut short"), "{}", outcome.stderr);
+}
+
+#[test]
+fn a_named_format_overrides_detection() {
+    // The LiteLLM export read as routewise's own CSV is refused for its missing columns.
+    let outcome = Run::new()
+        .args(&[
+            "replay",
+            "--usage",
+            &fixture("litellm_spendlogs.csv"),
+            "--usage-format",
+            "csv",
+        ])
+        .run();
+    assert_eq!(outcome.code, 2);
+    assert!(
+        outcome.stderr.contains("the header has no"),
+        "{}",
+        outcome.stderr
+    );
+}
