@@ -335,8 +335,18 @@ pub struct ReplayArgs {
     /// Usage to replay: a usage CSV, the Anthropic usage report JSON, Bedrock invocation
     /// logs, a LiteLLM spend-log export or OpenTelemetry GenAI spans (gzip or not), or a
     /// directory of log files walked recursively.
-    #[arg(long, value_name = "FILE|DIR")]
-    pub usage: PathBuf,
+    #[arg(long, value_name = "FILE|DIR", required_unless_present = "litellm_db")]
+    pub usage: Option<PathBuf>,
+    /// Read LiteLLM's spend logs from its PostgreSQL database instead of a file
+    /// (`postgres://user:password@host:5432/litellm`); the database aggregates them.
+    #[arg(long, value_name = "URL", conflicts_with = "usage")]
+    pub litellm_db: Option<String>,
+    /// With --litellm-db: the first day (or time) to read, UTC (`2026-10-01`).
+    #[arg(long, value_name = "DATE", requires = "litellm_db")]
+    pub since: Option<String>,
+    /// With --litellm-db: the day (or time) to stop before, UTC (`2026-11-01`).
+    #[arg(long, value_name = "DATE", requires = "litellm_db")]
+    pub until: Option<String>,
     /// The usage format; by default it is told from the content.
     #[arg(long, value_enum, default_value_t = UsageFormatArg::Auto)]
     pub usage_format: UsageFormatArg,

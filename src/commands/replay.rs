@@ -7,6 +7,7 @@ use crate::support::diagnostic::Diagnostic;
 use crate::usage::CsvOptions;
 use crate::usage::column_map::ColumnMap;
 use crate::usage::format::{ReadOptions, UsageFormat};
+use crate::usage::litellm_db::{display_name, read_litellm_db};
 
 pub fn run(args: ReplayArgs) -> Result<String, AppError> {
     let read_options = read_options(&args)?;
@@ -17,20 +18,35 @@ pub fn run(args: ReplayArgs) -> Result<String, AppError> {
     )?;
     check_routes(&inputs, &args.routes)?;
     let known = inputs.prices.model_ids();
-    let (totals, format) = outputs::replay::read(&args.usage, &known, &read_options)?;
+    let (totals, format, name) = match (&args.litellm_db, &args.usage) {
+        (Some(url), _) => {
+            let totals = read_litellm_db(
+                url,
+                args.since.as_deref(),
+                args.until.as_deref(),
+                &known,
+                args.skip_bad_rows,
+            )
+            .map_err(|d| AppError::Input(d.into()))?;
+            (totals, "litellm_db", display_name(url))
+        }
+        (None, Some(path)) => {
+            let (totals, format) = outputs::replay::read(path, &known, &read_options)?;
+            (totals, format, path.display().to_string())
+        }
+        (None, None) => {
+            return Err(AppError::Input(
+                Diagnostic::plain("give --usage FILE or --litellm-db URL").into(),
+            ));
+        }
+    };
     let options = outputs::replay::ReplayOptions {
         skip_bad_rows: args.skip_bad_rows,
         routes: args.routes,
         skip_eliminated,
     };
-    let result = outputs::replay::replay(
-        &inputs,
-        &totals,
-        &args.usage.display().to_string(),
-        format,
-        &options,
-    )
-    .map_err(AppError::Failure)?;
+    let result = outputs::replay::replay(&inputs, &totals, &name, format, &options)
+        .map_err(AppError::Failure)?;
     let text = outputs::replay::render::render(&result, args.format, &templates)
         .map_err(|d| AppError::Failure(d.message))?;
     write_output(text, args.output.as_deref())

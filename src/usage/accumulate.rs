@@ -81,6 +81,12 @@ impl<'k> Accumulator<'k> {
     /// the file's totals and, when the log names a route, to that route's. On overflow
     /// nothing is added and the caller reports [`OVERFLOW`].
     pub fn add_record(&mut self, record: &UsageRecord) -> Result<(), &'static str> {
+        self.add_records(record, 1)
+    }
+
+    /// Adds `count` rows whose tokens (and billed amounts) sum to `record`'s: a bucket a
+    /// database aggregated.
+    pub fn add_records(&mut self, record: &UsageRecord, count: u64) -> Result<(), &'static str> {
         let slot = self.models.slot(record.model.as_bytes());
         let row = Row {
             minute: record.minute,
@@ -90,7 +96,7 @@ impl<'k> Accumulator<'k> {
             web_search_requests: record.web_search_requests,
         };
         let Some(route) = &record.route else {
-            return self.add(slot, &row, 1);
+            return self.add(slot, &row, count);
         };
         let index = match self.routes.iter().position(|(r, _)| r == route) {
             Some(i) => i,
@@ -105,11 +111,13 @@ impl<'k> Accumulator<'k> {
         };
         // Check the route's sums first, so an overflow leaves everything unchanged.
         let sums = &self.routes[index].1;
-        let rows = sums.rows.checked_add(1).ok_or(OVERFLOW)?;
+        let rows = sums.rows.checked_add(count).ok_or(OVERFLOW)?;
         let (billed, billed_rows) = match record.billed_usd {
             Some(usd) => (
                 sums.billed_usd.checked_add(usd).ok_or(OVERFLOW)?,
-                sums.billed_rows.checked_add(1).ok_or(OVERFLOW)?,
+                sums.billed_rows
+                    .checked_add(record.billed_rows.unwrap_or(count))
+                    .ok_or(OVERFLOW)?,
             ),
             None => (sums.billed_usd, sums.billed_rows),
         };
@@ -118,14 +126,14 @@ impl<'k> Accumulator<'k> {
         match slot {
             Slot::Known(i) => {
                 let mut usage = sums.usage.get(i).cloned().ok_or(OVERFLOW)?;
-                if !usage.add_rows(1, row.tier, &row.tokens, row.web_search_requests) {
+                if !usage.add_rows(count, row.tier, &row.tokens, row.web_search_requests) {
                     return Err(OVERFLOW);
                 }
                 model = Some((i, usage));
             }
-            Slot::Unknown(_) => unknown_rows = unknown_rows.checked_add(1).ok_or(OVERFLOW)?,
+            Slot::Unknown(_) => unknown_rows = unknown_rows.checked_add(count).ok_or(OVERFLOW)?,
         }
-        self.add(slot, &row, 1)?;
+        self.add(slot, &row, count)?;
         let sums = &mut self.routes[index].1;
         sums.rows = rows;
         sums.billed_usd = billed;

@@ -123,6 +123,7 @@ fn convert(
             tokens: TokenBreakdown::default(),
             web_search_requests: 0,
             billed_usd: None,
+            billed_rows: None,
         };
         return Ok((failure, true));
     }
@@ -186,6 +187,7 @@ fn convert(
         },
         web_search_requests: 0,
         billed_usd: None,
+        billed_rows: None,
     };
     Ok((usage, false))
 }

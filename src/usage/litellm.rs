@@ -55,8 +55,8 @@ struct SpendRow {
 
 /// Counts the notes need.
 #[derive(Default)]
-struct Counts {
-    without_usage_object: u64,
+pub(super) struct Counts {
+    pub without_usage_object: u64,
 }
 
 fn convert(
@@ -117,10 +117,11 @@ fn convert(
         },
         web_search_requests: 0,
         billed_usd: row.spend,
+        billed_rows: None,
     })
 }
 
-fn finish(mut acc: Accumulator, counts: &Counts) -> UsageTotals {
+pub(super) fn finish(mut acc: Accumulator, counts: &Counts) -> UsageTotals {
     acc.note(format!("LiteLLM spend logs: {}.", CONVENTION.describe()));
     acc.note(
         "LiteLLM's `spend` is its own estimate from its price map; it is shown as the billed amount to compare, not used as a price.".to_owned(),

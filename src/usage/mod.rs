@@ -63,6 +63,7 @@ mod json_records;
 mod json_values;
 mod line_counter;
 pub mod litellm;
+pub mod litellm_db;
 pub mod load;
 mod log_reader;
 mod model_cache;

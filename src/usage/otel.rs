@@ -185,6 +185,7 @@ fn span_usage(
         },
         web_search_requests: 0,
         billed_usd: None,
+        billed_rows: None,
     }))
 }
 

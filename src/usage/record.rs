@@ -72,6 +72,9 @@ pub struct UsageRecord {
     pub web_search_requests: u64,
     /// What the log says was charged, in US dollars, when it carries an amount.
     pub billed_usd: Option<Decimal>,
+    /// For an aggregated bucket, how many of its rows carried an amount (`None`: all, or
+    /// the one row).
+    pub billed_rows: Option<u64>,
 }
 
 #[cfg(test)]

@@ -1,0 +1,437 @@
+//! `routewise replay --litellm-db`: a real PostgreSQL server holding LiteLLM's
+//! `LiteLLM_SpendLogs` table, read through the pushed-down aggregate, must price exactly
+//! like the CSV export of the same rows, to the cent.
+//!
+//! The server: `ROUTEWISE_TEST_POSTGRES_URL` when set (a role allowed to create
+//! databases), else a throwaway cluster this test starts with the local `initdb` and
+//! `pg_ctl` on a free loopback port and stops when done. With neither, the test says why
+//! and skips, unless `ROUTEWISE_REQUIRE_POSTGRES=1` (set by `.ci/run`), where it fails.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::Run;
+use postgres::{Client, NoTls};
+
+const PASSWORD: &str = "rw-test-secret";
+
+/// A PostgreSQL server for the test, and a fresh database on it.
+struct Server {
+    /// postgres://… of the test database.
+    url: String,
+    host_port: String,
+    /// The cluster this test started, stopped on drop.
+    cluster: Option<Cluster>,
+    admin_url: String,
+    database: String,
+    password: String,
+}
+
+struct Cluster {
+    pg_ctl: PathBuf,
+    data: PathBuf,
+    as_postgres: bool,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = Client::connect(&self.admin_url, NoTls) {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\"", self.database));
+        }
+        if let Some(cluster) = &self.cluster {
+            let mut stop = command(&cluster.pg_ctl, cluster.as_postgres);
+            stop.arg("-D")
+                .arg(&cluster.data)
+                .args(["-m", "immediate", "stop"]);
+            let _ = stop.output();
+        }
+    }
+}
+
+/// Runs a server binary, as the `postgres` user when this process is root (initdb refuses
+/// to run as root).
+fn command(binary: &Path, as_postgres: bool) -> Command {
+    if as_postgres {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(binary);
+        c
+    } else {
+        Command::new(binary)
+    }
+}
+
+fn find_binary(name: &str) -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    });
+    on_path.or_else(|| {
+        let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin").join(name)))
+            .filter(|p| p.is_file())
+            .collect();
+        versions.sort();
+        versions.pop()
+    })
+}
+
+fn run_ok(mut command: Command, what: &str) {
+    let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        output.status.success(),
+        "{what} failed: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn start_cluster() -> Option<(String, String, Cluster)> {
+    let initdb = find_binary("initdb")?;
+    let pg_ctl = find_binary("pg_ctl")?;
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let data = dir.path().join("data");
+    let password_file = dir.path().join("password");
+    std::fs::write(&password_file, PASSWORD).unwrap();
+    if root {
+        run_ok(
+            {
+                let mut c = Command::new("chown");
+                c.args(["-R", "postgres:"]).arg(dir.path());
+                c
+            },
+            "chown",
+        );
+    }
+    let mut init = command(&initdb, root);
+    init.arg("-D")
+        .arg(&data)
+        .args([
+            "-U",
+            "routewise",
+            "--auth=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--no-locale",
+        ])
+        .arg(format!("--pwfile={}", password_file.display()));
+    run_ok(init, "initdb");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap();
+    let mut start = command(&pg_ctl, root);
+    start
+        .arg("-D")
+        .arg(&data)
+        .arg("-l")
+        .arg(dir.path().join("log"))
+        .arg("-o")
+        .arg(format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            dir.path().display()
+        ))
+        .args(["-w", "start"]);
+    run_ok(start, "pg_ctl start");
+    let admin = format!("postgres://routewise:{PASSWORD}@127.0.0.1:{port}/postgres");
+    Some((
+        admin,
+        format!("127.0.0.1:{port}"),
+        Cluster {
+            pg_ctl,
+            data,
+            as_postgres: root,
+            _dir: dir,
+        },
+    ))
+}
+
+/// The server, or `None` (with the reason printed) when the test cannot run here.
+fn server() -> Option<Server> {
+    let required = std::env::var("ROUTEWISE_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    let (admin_url, host_port, cluster) = match std::env::var("ROUTEWISE_TEST_POSTGRES_URL") {
+        Ok(url) => {
+            let config: postgres::Config = url.parse().expect("ROUTEWISE_TEST_POSTGRES_URL");
+            let host = match &config.get_hosts()[0] {
+                postgres::config::Host::Tcp(h) => h.clone(),
+                postgres::config::Host::Unix(p) => p.display().to_string(),
+            };
+            let port = config.get_ports().first().copied().unwrap_or(5432);
+            (url, format!("{host}:{port}"), None)
+        }
+        Err(_) => match start_cluster() {
+            Some((url, host_port, cluster)) => (url, host_port, Some(cluster)),
+            None => {
+                assert!(
+                    !required,
+                    "ROUTEWISE_REQUIRE_POSTGRES=1 but no PostgreSQL server binaries (initdb, pg_ctl) were found"
+                );
+                println!(
+                    "skipping: no PostgreSQL server binaries (initdb, pg_ctl) on PATH or in /usr/lib/postgresql, and no ROUTEWISE_TEST_POSTGRES_URL"
+                );
+                return None;
+            }
+        },
+    };
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let database = format!("routewise_test_{}_{n}", std::process::id());
+    let password = admin_url
+        .parse::<postgres::Config>()
+        .ok()
+        .and_then(|c| {
+            c.get_password()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+        })
+        .unwrap_or_default();
+    let mut admin = Client::connect(&admin_url, NoTls).expect("connect to the test server");
+    for statement in [
+        format!("DROP DATABASE IF EXISTS \"{database}\""),
+        format!("CREATE DATABASE \"{database}\""),
+    ] {
+        admin
+            .batch_execute(&statement)
+            .expect("create the test database");
+    }
+    let (base, _) = admin_url.rsplit_once('/').expect("a database in the URL");
+    Some(Server {
+        url: format!("{base}/{database}"),
+        host_port,
+        cluster,
+        admin_url,
+        database,
+        password,
+    })
+}
+
+/// LiteLLM's `LiteLLM_SpendLogs` columns, as its Prisma schema publishes them.
+const SCHEMA: &str = r#"
+CREATE TABLE "LiteLLM_SpendLogs" (
+    request_id TEXT PRIMARY KEY,
+    call_type TEXT NOT NULL,
+    api_key TEXT NOT NULL DEFAULT '',
+    spend DOUBLE PRECISION NOT NULL DEFAULT 0.0,
+    total_tokens INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    "startTime" TIMESTAMP(3) NOT NULL,
+    "endTime" TIMESTAMP(3) NOT NULL,
+    "completionStartTime" TIMESTAMP(3),
+    request_duration_ms INTEGER,
+    model TEXT NOT NULL DEFAULT '',
+    model_id TEXT DEFAULT '',
+    model_group TEXT DEFAULT '',
+    custom_llm_provider TEXT DEFAULT '',
+    api_base TEXT DEFAULT '',
+    "user" TEXT DEFAULT '',
+    metadata JSONB DEFAULT '{}',
+    cache_hit TEXT DEFAULT '',
+    cache_key TEXT DEFAULT '',
+    request_tags JSONB DEFAULT '[]',
+    team_id TEXT,
+    organization_id TEXT,
+    end_user TEXT,
+    requester_ip_address TEXT,
+    session_id TEXT,
+    status TEXT,
+    messages JSONB DEFAULT '{}',
+    response JSONB DEFAULT '{}',
+    proxy_server_request JSONB DEFAULT '{}',
+    agent_id TEXT,
+    mcp_namespaced_tool_name TEXT
+);
+CREATE INDEX "LiteLLM_SpendLogs_startTime_idx" ON "LiteLLM_SpendLogs"("startTime");
+"#;
+
+/// One generated spend-log row.
+struct Row {
+    id: u64,
+    start: String,
+    model: &'static str,
+    provider: &'static str,
+    prompt: u64,
+    completion: u64,
+    spend: String,
+    metadata: String,
+}
+
+/// Deterministic rows over three days (the first and last outside the replayed range),
+/// mixing routes, cache reads and writes, and rows without a usage object.
+fn rows() -> Vec<Row> {
+    let models = [
+        ("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "bedrock"),
+        ("global.anthropic.claude-haiku-4-5-20251001-v1:0", "bedrock"),
+        ("claude-haiku-4-5-20251001", "anthropic"),
+        ("claude-sonnet-4-5-20250929", "anthropic"),
+        ("gpt-4o-mini", "openai"),
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    (0..3000)
+        .map(|id| {
+            let (model, provider) = models[next(models.len() as u64) as usize];
+            let cache_read = if next(3) == 0 { 0 } else { next(50_000) };
+            let cache_write = if next(4) == 0 { next(20_000) } else { 0 };
+            let uncached = next(30_000);
+            let prompt = uncached + cache_read + cache_write;
+            let metadata = match next(10) {
+                0 => "{}".to_owned(),
+                _ => format!(
+                    r#"{{"usage_object":{{"prompt_tokens":{prompt},"cache_read_input_tokens":{cache_read},"cache_creation_input_tokens":{cache_write}}}}}"#
+                ),
+            };
+            let minute = id * 2 + next(2);
+            let (day, rest) = (minute / 1440, minute % 1440);
+            Row {
+                id,
+                start: format!(
+                    "2026-10-{:02} {:02}:{:02}:{:02}.{:03}",
+                    1 + day,
+                    rest / 60,
+                    rest % 60,
+                    next(60),
+                    next(1000)
+                ),
+                model,
+                provider,
+                prompt,
+                completion: next(4000),
+                spend: format!("{}.{:06}", next(3), next(1_000_000)),
+                metadata,
+            }
+        })
+        .collect()
+}
+
+fn csv_field(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+#[test]
+fn the_database_path_equals_the_csv_export_to_the_cent() {
+    let Some(server) = server() else { return };
+    let mut client = Client::connect(&server.url, NoTls).expect("connect to the test database");
+    client
+        .batch_execute(SCHEMA)
+        .expect("create LiteLLM's schema");
+    let rows = rows();
+    let mut csv = String::from(
+        "request_id,call_type,spend,prompt_tokens,completion_tokens,startTime,model,custom_llm_provider,api_base,metadata\n",
+    );
+    for chunk in rows.chunks(500) {
+        let mut insert = String::from(
+            "INSERT INTO \"LiteLLM_SpendLogs\" (request_id, call_type, spend, prompt_tokens, completion_tokens, total_tokens, \"startTime\", \"endTime\", model, custom_llm_provider, metadata) VALUES ",
+        );
+        for (i, r) in chunk.iter().enumerate() {
+            if i > 0 {
+                insert.push(',');
+            }
+            write!(
+                insert,
+                "('r{}', 'acompletion', {}, {}, {}, {}, '{}', '{}', '{}', '{}', '{}'::jsonb)",
+                r.id,
+                r.spend,
+                r.prompt,
+                r.completion,
+                r.prompt + r.completion,
+                r.start,
+                r.start,
+                r.model,
+                r.provider,
+                r.metadata
+            )
+            .unwrap();
+        }
+        client.batch_execute(&insert).expect("load the rows");
+    }
+    // The CSV export holds only the replayed range: the second day.
+    for r in rows.iter().filter(|r| r.start.starts_with("2026-10-02")) {
+        writeln!(
+            csv,
+            "r{},acompletion,{},{},{},{},{},{},,{}",
+            r.id,
+            r.spend,
+            r.prompt,
+            r.completion,
+            r.start,
+            r.model,
+            r.provider,
+            csv_field(&r.metadata)
+        )
+        .unwrap();
+    }
+    assert!(rows.iter().any(|r| r.start.starts_with("2026-10-01")));
+    assert!(rows.iter().any(|r| r.start.starts_with("2026-10-03")));
+
+    let from_csv = Run::new()
+        .file("spend.csv", &csv)
+        .args(&["replay", "--usage", "spend.csv", "--format", "json"])
+        .run();
+    assert_eq!(from_csv.code, 0, "{}", from_csv.stderr);
+    let from_db = Run::new()
+        .args(&[
+            "replay",
+            "--litellm-db",
+            &server.url,
+            "--since",
+            "2026-10-02",
+            "--until",
+            "2026-10-03",
+            "--format",
+            "json",
+        ])
+        .run();
+    assert_eq!(from_db.code, 0, "{}", from_db.stderr);
+    let (csv, db) = (from_csv.json(), from_db.json());
+    assert_eq!(db["format"], "litellm_db");
+    assert!(!db["file"].to_string().contains(&server.password));
+    assert!(csv["rows"].as_u64().unwrap() > 500);
+    for key in [
+        "rows",
+        "unknown_models",
+        "observed",
+        "routes",
+        "observed_routes",
+    ] {
+        assert_eq!(
+            csv[key], db[key],
+            "`{key}` differs between the CSV and the database"
+        );
+    }
+    // The totals are real money, not zeros that happen to agree.
+    let direct = common::route(&db, "anthropic-api");
+    assert!(direct["total_usd"].as_str().is_some_and(|t| t != "0.00"));
+}
+
+#[test]
+fn a_wrong_password_names_the_host_and_never_echoes_it() {
+    let Some(server) = server() else { return };
+    let wrong = "not-the-password-42";
+    let url = server
+        .url
+        .replacen(&format!(":{}@", server.password), &format!(":{wrong}@"), 1);
+    assert_ne!(url, server.url, "the test URL carries a password");
+    let outcome = Run::new().args(&["replay", "--litellm-db", &url]).run();
+    assert_eq!(outcome.code, 2, "{}", outcome.stdout);
+    assert!(
+        outcome.stderr.contains(&server.host_port),
+        "{}",
+        outcome.stderr
+    );
+    assert!(outcome.stderr.contains("password"), "{}", outcome.stderr);
+    assert!(!outcome.stderr.contains(wrong), "{}", outcome.stderr);
+}
