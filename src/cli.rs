@@ -335,12 +335,27 @@ pub struct ReplayArgs {
     /// Usage to replay: a usage CSV, the Anthropic usage report JSON, Bedrock invocation
     /// logs, a LiteLLM spend-log export or OpenTelemetry GenAI spans (gzip or not), or a
     /// directory of log files walked recursively.
-    #[arg(long, value_name = "FILE|DIR", required_unless_present = "litellm_db")]
+    #[arg(
+        long,
+        value_name = "FILE|DIR",
+        required_unless_present_any = ["litellm_db", "emit_sql"]
+    )]
     pub usage: Option<PathBuf>,
     /// Read LiteLLM's spend logs from its PostgreSQL database instead of a file
     /// (`postgres://user:password@host:5432/litellm`); the database aggregates them.
     #[arg(long, value_name = "URL", conflicts_with = "usage")]
     pub litellm_db: Option<String>,
+    /// Print the SQL that reduces a log source to routewise's usage CSV in this engine,
+    /// instead of replaying (see docs/replay-at-scale.md).
+    #[arg(long, value_enum, value_name = "DIALECT", requires = "source")]
+    pub emit_sql: Option<SqlDialectArg>,
+    /// With --emit-sql: the logs the SQL reads.
+    #[arg(long, value_enum, requires = "emit_sql")]
+    pub source: Option<SqlSourceArg>,
+    /// With --emit-sql: the relation to read instead of the default (a table name, or for
+    /// Bedrock on DuckDB a quoted file glob such as `'logs/**/*.json.gz'`).
+    #[arg(long, value_name = "RELATION", requires = "emit_sql")]
+    pub sql_from: Option<String>,
     /// With --litellm-db: the first day (or time) to read, UTC (`2026-10-01`).
     #[arg(long, value_name = "DATE", requires = "litellm_db")]
     pub since: Option<String>,
@@ -379,6 +394,24 @@ pub struct ReplayArgs {
     /// Write the output to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// SQL engines `routewise replay --emit-sql` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SqlDialectArg {
+    /// DuckDB (files, globs, S3 through httpfs).
+    Duckdb,
+    /// PostgreSQL (LiteLLM's own database).
+    Postgres,
+}
+
+/// Log sources `routewise replay --emit-sql` reduces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SqlSourceArg {
+    /// Amazon Bedrock model invocation logs.
+    BedrockInvocation,
+    /// LiteLLM's `LiteLLM_SpendLogs` table.
+    LitellmSpendlogs,
 }
 
 /// Usage formats `routewise replay` reads.

@@ -321,17 +321,15 @@ fn csv_field(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
-#[test]
-fn the_database_path_equals_the_csv_export_to_the_cent() {
-    let Some(server) = server() else { return };
-    let mut client = Client::connect(&server.url, NoTls).expect("connect to the test database");
+/// Loads the generated rows into a fresh LiteLLM schema; returns the CSV export of every
+/// row and of the second day only.
+fn load(client: &mut Client) -> (String, String) {
     client
         .batch_execute(SCHEMA)
         .expect("create LiteLLM's schema");
     let rows = rows();
-    let mut csv = String::from(
-        "request_id,call_type,spend,prompt_tokens,completion_tokens,startTime,model,custom_llm_provider,api_base,metadata\n",
-    );
+    let header = "request_id,call_type,spend,prompt_tokens,completion_tokens,startTime,model,custom_llm_provider,api_base,metadata\n";
+    let (mut all, mut day) = (String::from(header), String::from(header));
     for chunk in rows.chunks(500) {
         let mut insert = String::from(
             "INSERT INTO \"LiteLLM_SpendLogs\" (request_id, call_type, spend, prompt_tokens, completion_tokens, total_tokens, \"startTime\", \"endTime\", model, custom_llm_provider, metadata) VALUES ",
@@ -358,11 +356,9 @@ fn the_database_path_equals_the_csv_export_to_the_cent() {
         }
         client.batch_execute(&insert).expect("load the rows");
     }
-    // The CSV export holds only the replayed range: the second day.
-    for r in rows.iter().filter(|r| r.start.starts_with("2026-10-02")) {
-        writeln!(
-            csv,
-            "r{},acompletion,{},{},{},{},{},{},,{}",
+    for r in &rows {
+        let line = format!(
+            "r{},acompletion,{},{},{},{},{},{},,{}\n",
             r.id,
             r.spend,
             r.prompt,
@@ -371,11 +367,23 @@ fn the_database_path_equals_the_csv_export_to_the_cent() {
             r.model,
             r.provider,
             csv_field(&r.metadata)
-        )
-        .unwrap();
+        );
+        all.push_str(&line);
+        // The replayed range: the second day.
+        if r.start.starts_with("2026-10-02") {
+            day.push_str(&line);
+        }
     }
     assert!(rows.iter().any(|r| r.start.starts_with("2026-10-01")));
     assert!(rows.iter().any(|r| r.start.starts_with("2026-10-03")));
+    (all, day)
+}
+
+#[test]
+fn the_database_path_equals_the_csv_export_to_the_cent() {
+    let Some(server) = server() else { return };
+    let mut client = Client::connect(&server.url, NoTls).expect("connect to the test database");
+    let (_, csv) = load(&mut client);
 
     let from_csv = Run::new()
         .file("spend.csv", &csv)
@@ -434,4 +442,46 @@ fn a_wrong_password_names_the_host_and_never_echoes_it() {
     );
     assert!(outcome.stderr.contains("password"), "{}", outcome.stderr);
     assert!(!outcome.stderr.contains(wrong), "{}", outcome.stderr);
+}
+
+#[test]
+fn the_emitted_postgres_sql_prices_like_the_export() {
+    let Some(server) = server() else { return };
+    let mut client = Client::connect(&server.url, NoTls).expect("connect to the test database");
+    let (all, _) = load(&mut client);
+    let sql = Run::new()
+        .args(&[
+            "replay",
+            "--emit-sql",
+            "postgres",
+            "--source",
+            "litellm-spendlogs",
+        ])
+        .run();
+    assert_eq!(sql.code, 0, "{}", sql.stderr);
+    let rows = client
+        .query(sql.stdout.as_str(), &[])
+        .expect("the emitted SQL runs");
+    let mut usage = String::from(
+        "timestamp,model,input_tokens,output_tokens,cache_read_input_tokens,cache_creation_input_tokens,cache_creation_1h_input_tokens,bucket_width\n",
+    );
+    for row in &rows {
+        let mut fields: Vec<String> = vec![row.get(0), row.get(1)];
+        fields.extend((2..7).map(|i| row.get::<_, i64>(i).to_string()));
+        fields.push(row.get(7));
+        writeln!(usage, "{}", fields.join(",")).unwrap();
+    }
+    let direct = Run::new()
+        .file("spend.csv", &all)
+        .args(&["replay", "--usage", "spend.csv", "--format", "json"])
+        .run();
+    let via_sql = Run::new()
+        .file("usage.csv", &usage)
+        .args(&["replay", "--usage", "usage.csv", "--format", "json"])
+        .run();
+    assert_eq!(direct.code, 0, "{}", direct.stderr);
+    assert_eq!(via_sql.code, 0, "{}", via_sql.stderr);
+    let (direct, via_sql) = (direct.json(), via_sql.json());
+    assert_eq!(direct["routes"], via_sql["routes"]);
+    assert!(common::route(&direct, "anthropic-api")["total_usd"] != "0.00");
 }

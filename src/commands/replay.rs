@@ -1,6 +1,6 @@
 //! `routewise replay`: real usage priced on every route.
 
-use crate::cli::{ReplayArgs, UsageFormatArg};
+use crate::cli::{ReplayArgs, SqlDialectArg, SqlSourceArg, UsageFormatArg};
 use crate::commands::{AppError, check_routes, input_paths, load_with_templates, write_output};
 use crate::outputs;
 use crate::support::diagnostic::Diagnostic;
@@ -8,8 +8,23 @@ use crate::usage::CsvOptions;
 use crate::usage::column_map::ColumnMap;
 use crate::usage::format::{ReadOptions, UsageFormat};
 use crate::usage::litellm_db::{display_name, read_litellm_db};
+use crate::usage::sql::{self, Dialect, Source};
 
 pub fn run(args: ReplayArgs) -> Result<String, AppError> {
+    if let (Some(dialect), Some(source)) = (args.emit_sql, args.source) {
+        let dialect = match dialect {
+            SqlDialectArg::Duckdb => Dialect::Duckdb,
+            SqlDialectArg::Postgres => Dialect::Postgres,
+        };
+        let source = match source {
+            SqlSourceArg::BedrockInvocation => Source::BedrockInvocation,
+            SqlSourceArg::LitellmSpendlogs => Source::LitellmSpendlogs,
+        };
+        return write_output(
+            sql::emit(dialect, source, args.sql_from.as_deref()),
+            args.output.as_deref(),
+        );
+    }
     let read_options = read_options(&args)?;
     let skip_eliminated = args.answers.is_some();
     let (inputs, templates) = load_with_templates(

@@ -73,6 +73,7 @@ pub mod otel;
 pub mod record;
 pub mod report_json;
 pub mod routes;
+pub mod sql;
 pub mod timestamp;
 pub mod tokens;
 pub mod totals;
