@@ -141,6 +141,31 @@ fn the_observed_routes_table_shows_list_billed_and_the_difference() {
         .stdout
         .replace(&fixture("litellm_spendlogs.csv"), "litellm_spendlogs.csv");
     insta::assert_snapshot!("replay_litellm_table", text);
+    // CSV carries the same comparison, as rows that are not line items.
+    let csv = Run::new()
+        .args(&[
+            "replay",
+            "--usage",
+            &fixture("litellm_spendlogs.csv"),
+            "--route",
+            "anthropic-api",
+            "--format",
+            "csv",
+        ])
+        .run();
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    for line in [
+        "observed_route,bedrock-geo,,list price there (1 rows),,,1.90",
+        "observed_route,bedrock-geo,,billed (log),,,1.50",
+        "observed_route,bedrock-geo,,billed - list,,,-0.40",
+        "observed_route_elsewhere,bedrock-geo,,on anthropic-api,,,1.73",
+    ] {
+        assert!(
+            csv.stdout.lines().any(|l| l == line),
+            "{line}\n{}",
+            csv.stdout
+        );
+    }
 }
 
 #[test]

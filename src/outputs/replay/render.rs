@@ -36,7 +36,9 @@ pub fn render(
 
 /// One row per route and line item (`kind` = `line`), then the rows that are not amounts, so
 /// that nothing the other formats say is dropped: `unpriceable` (a model a route cannot price,
-/// with the reason), `unknown_model` (with its row count), `skipped_row`, `eliminated`,
+/// with the reason), `unknown_model` (with its row count), `observed_route` (list price,
+/// billed amount and their difference per route the log names) and
+/// `observed_route_elsewhere` (that traffic on each replayed route), `skipped_row`, `eliminated`,
 /// `assumption`, `price_book` and `pricing_source`. Their text is in `item`.
 fn csv(replay: &Replay) -> Result<String, Diagnostic> {
     let row = |kind: &str, route: &str, model: &str, item: String| {
@@ -82,6 +84,45 @@ fn csv(replay: &Replay) -> Result<String, Diagnostic> {
                 if u.rows == 1 { "" } else { "s" }
             ),
         ));
+    }
+    for o in &replay.observed_routes {
+        let amount = |kind: &str, item: String, usd: Option<Decimal>, reason: Option<&String>| {
+            let mut r = row(kind, &o.route, "", item);
+            match (usd, reason) {
+                (Some(usd), _) => r[6] = usd.to_string(),
+                (None, Some(reason)) => r[3] = format!("{}: {reason}", r[3]),
+                (None, None) => r[3] = format!("{}: not in the log", r[3]),
+            }
+            r
+        };
+        rows.push(amount(
+            "observed_route",
+            format!("list price there ({} rows)", o.rows),
+            o.list_usd,
+            o.list_reason.as_ref(),
+        ));
+        rows.push(amount(
+            "observed_route",
+            "billed (log)".into(),
+            o.billed_usd,
+            None,
+        ));
+        if let Some(difference) = o.difference_usd {
+            rows.push(amount(
+                "observed_route",
+                "billed - list".into(),
+                Some(difference),
+                None,
+            ));
+        }
+        for c in &o.elsewhere {
+            rows.push(amount(
+                "observed_route_elsewhere",
+                format!("on {}", c.route),
+                c.usd,
+                c.reason.as_ref(),
+            ));
+        }
     }
     for s in &replay.skipped {
         rows.push(row("skipped_row", "", "", s.clone()));
