@@ -32,8 +32,11 @@ pub enum Command {
     /// List the route catalogue, or print one route's evidence: every claim with its value,
     /// source and checked date.
     Routes(RoutesArgs),
+    /// Answer the questionnaire in the terminal, write a commented answers file and print
+    /// the recommendation.
+    Ask(AskArgs),
     /// List the questionnaire: every question, its choices and its default.
-    Questions(DataArgs),
+    Questions(QuestionsArgs),
     /// Print the JSON Schema of an input file, for editors.
     Schema {
         /// Which file's schema.
@@ -104,6 +107,38 @@ fn parse_tolerance(text: &str) -> Result<rust_decimal::Decimal, String> {
         .ok()
         .filter(|v| (rust_decimal::Decimal::ZERO..=rust_decimal::Decimal::ONE).contains(v))
         .ok_or_else(|| format!("`{text}` is not a tolerance from 0 to 1 (or 0% to 100%)"))
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// Pre-fill the answers from this file.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Where to write the answers; an existing file is only replaced after asking.
+    #[arg(long, value_name = "FILE", default_value = "answers.yaml")]
+    pub output: PathBuf,
+    /// Monthly traffic (YAML) for the closing recommendation.
+    #[arg(long, value_name = "FILE")]
+    pub workload: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct QuestionsArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output format; yaml is an answers file to fill in, every question commented.
+    #[arg(long, value_enum, default_value_t = QuestionsFormat::Text)]
+    pub format: QuestionsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QuestionsFormat {
+    /// For reading: each question, its choices and its default.
+    Text,
+    /// A template answers file: every question, why it matters, its choices and default.
+    Yaml,
 }
 
 #[derive(Debug, Args)]

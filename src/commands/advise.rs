@@ -12,6 +12,7 @@ use crate::data::inputs::Inputs;
 use crate::outputs::advice::record::{self, RunOptions};
 use crate::outputs::advice::render;
 use crate::outputs::advice::report::Report;
+use crate::outputs::formats::ReportFormat;
 use crate::support::date::Date;
 use crate::support::diagnostic::Diagnostic;
 
@@ -30,8 +31,12 @@ pub fn run(args: AdviseArgs) -> Result<String, AppError> {
     )?;
     let report = crate::outputs::advice::advise(&inputs).map_err(AppError::Failure)?;
     let report = record.apply(report, &inputs);
-    let text = render::render(&report, args.format, &templates)
-        .map_err(|d| AppError::Failure(d.message))?;
+    let text = match args.format {
+        // The page also charts a projection and a sweep, which need the inputs.
+        ReportFormat::Html => crate::outputs::advice::html::render(&report, &inputs, &templates),
+        format => render::render(&report, format, &templates),
+    }
+    .map_err(|d| AppError::Failure(d.message))?;
     record.finish(&report, text)
 }
 

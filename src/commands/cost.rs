@@ -50,6 +50,10 @@ pub fn run(args: CostArgs) -> Result<String, AppError> {
                     render_projection::json(&result).map_err(|d| AppError::Failure(d.message))?
                 }
                 CostFormat::Table | CostFormat::Markdown => render_projection::sweep_table(&result),
+                CostFormat::Html => {
+                    crate::outputs::projection::html::render(&projection, Some(&result), &templates)
+                        .map_err(|d| AppError::Failure(d.message))?
+                }
             }
         }
         None => render_projection::render(&projection, args.format, &templates)

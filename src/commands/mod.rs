@@ -12,6 +12,7 @@ use crate::support::diagnostic::{Diagnostic, Diagnostics};
 use crate::support::suggest::closest;
 
 pub mod advise;
+pub mod ask;
 pub mod completions;
 pub mod cost;
 pub mod diff;
@@ -35,6 +36,8 @@ pub enum AppError {
     /// A check did not pass (a gate tripped, a rule test failed, a record is out of date):
     /// `output` still goes to standard output, `message` to standard error; exit code 1.
     Checks { output: String, message: String },
+    /// The user pressed Ctrl-C in an interactive prompt: nothing was written; exit code 130.
+    Interrupted,
 }
 
 impl AppError {
@@ -42,6 +45,7 @@ impl AppError {
         match self {
             AppError::Input(_) => 2,
             AppError::Failure(_) | AppError::Checks { .. } => 1,
+            AppError::Interrupted => 130,
         }
     }
 
@@ -60,6 +64,7 @@ impl fmt::Display for AppError {
             AppError::Input(d) => write!(f, "{d}"),
             AppError::Failure(message) => write!(f, "error: {message}"),
             AppError::Checks { message, .. } => write!(f, "{message}"),
+            AppError::Interrupted => write!(f, "interrupted: nothing was written"),
         }
     }
 }
@@ -84,7 +89,8 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
         Command::Replay(args) => replay::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Routes(args) => routes::run(&args),
-        Command::Questions(args) => questions::run(&args),
+        Command::Ask(args) => ask::run(args),
+        Command::Questions(args) => questions::run(&args.data, args.format),
         Command::Schema { kind } => schema::run(kind),
         Command::Diff(args) => diff::run(args),
         Command::Test(args) => test::run(args),

@@ -1,12 +1,19 @@
-//! `routewise questions`: the questionnaire with its choices and defaults.
+//! `routewise questions`: the questionnaire with its choices and defaults, as text or as a
+//! commented answers file to fill in (`--format yaml`).
 
-use crate::cli::DataArgs;
+use crate::cli::{DataArgs, QuestionsFormat};
 use crate::commands::AppError;
 use crate::commands::routes::load_catalogue;
 use crate::model::question::QuestionKind;
 
-pub fn run(args: &DataArgs) -> Result<String, AppError> {
+pub fn run(args: &DataArgs, format: QuestionsFormat) -> Result<String, AppError> {
     let (catalogue, _) = load_catalogue(args)?;
+    if format == QuestionsFormat::Yaml {
+        return Ok(crate::outputs::answers_file::render(
+            &catalogue.questions,
+            &Default::default(),
+        ));
+    }
     let mut out = String::new();
     for q in &catalogue.questions {
         let kind = match q.kind {

@@ -92,15 +92,15 @@ fn typed(question: &Question, value: &Value) -> Result<Answer, String> {
     match question.kind {
         QuestionKind::Bool => value
             .as_bool()
+            .or_else(|| value.as_str().and_then(yes_no))
             .map(Answer::Bool)
             .ok_or_else(|| format!("`{id}` takes true or false, found {}", describe(value))),
         QuestionKind::Choice => {
             let text = scalar_text(value)
                 .ok_or_else(|| format!("`{id}` takes one value, found {}", describe(value)))?;
-            if question.allows(&text) {
-                Ok(Answer::Choice(text))
-            } else {
-                Err(format!("`{text}` is not an allowed value for `{id}`"))
+            match question.canonical(&text) {
+                Some(value) => Ok(Answer::Choice(value.to_string())),
+                None => Err(not_allowed(question, &text)),
             }
         }
         QuestionKind::List => {
@@ -118,17 +118,35 @@ fn typed(question: &Question, value: &Value) -> Result<Answer, String> {
                         describe(item)
                     )
                 })?;
-                if !question.allows(&text) {
-                    return Err(format!("`{text}` is not an allowed value for `{id}`"));
-                }
-                if !out.contains(&text) {
-                    out.push(text);
+                let Some(value) = question.canonical(&text) else {
+                    return Err(not_allowed(question, &text));
+                };
+                if !out.iter().any(|v| v == value) {
+                    out.push(value.to_string());
                 }
             }
             out.sort();
             Ok(Answer::List(out))
         }
     }
+}
+
+/// `yes`/`no` (and `True`, `NO`, `y`, `n`) typed as text where YAML did not read a boolean.
+pub fn yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" => Some(true),
+        "false" | "no" | "n" => Some(false),
+        _ => None,
+    }
+}
+
+/// Why a value is refused, with the nearest allowed value when it looks like a typo.
+fn not_allowed(question: &Question, text: &str) -> String {
+    let mut message = format!("`{text}` is not an allowed value for `{}`", question.id);
+    if let Some(best) = closest(text, &question.choice_values()) {
+        message.push_str(&format!(" (did you mean `{best}`?)"));
+    }
+    message
 }
 
 fn scalar_text(value: &Value) -> Option<String> {
@@ -169,6 +187,7 @@ mod tests {
                 choices: vec![choice("none"), choice("aws")],
                 default: Value::String("none".into()),
                 driver: None,
+                help: None,
             },
             Question {
                 id: "compliance".into(),
@@ -177,6 +196,7 @@ mod tests {
                 choices: vec![choice("hipaa"), choice("soc2")],
                 default: Value::Array(vec![]),
                 driver: None,
+                help: None,
             },
             Question {
                 id: "sla".into(),
@@ -185,6 +205,7 @@ mod tests {
                 choices: vec![],
                 default: Value::Bool(false),
                 driver: None,
+                help: None,
             },
         ]
     }
@@ -228,5 +249,23 @@ mod tests {
     fn lists_are_sorted_and_deduplicated() {
         let answers = resolve("compliance: [soc2, hipaa, soc2]\n").unwrap();
         assert_eq!(answers.list("compliance"), ["hipaa", "soc2"]);
+    }
+
+    #[test]
+    fn answers_are_read_without_regard_to_case() {
+        let answers = resolve("cloud: AWS\ncompliance: [SOC2, hipaa, soc2]\nsla: Yes\n").unwrap();
+        assert_eq!(answers.choice("cloud"), "aws");
+        assert_eq!(answers.list("compliance"), ["hipaa", "soc2"]);
+        assert_eq!(answers.get("sla"), Some(&Answer::Bool(true)));
+    }
+
+    #[test]
+    fn a_mistyped_value_gets_a_suggestion() {
+        let errors = resolve("cloud: asw\n").unwrap_err();
+        assert!(
+            errors.0[0].message.contains("did you mean `aws`?"),
+            "{}",
+            errors.0[0].message
+        );
     }
 }

@@ -32,6 +32,10 @@ pub struct Question {
     /// The key used in answers files and in rule conditions (`answers.<id>`).
     pub id: String,
     pub prompt: String,
+    /// Why the question matters, in a sentence or two: shown by `routewise ask` and in the
+    /// commented answers template, so the person answering knows what hangs on it.
+    #[serde(default)]
+    pub help: Option<String>,
     pub kind: QuestionKind,
     #[serde(default)]
     pub choices: Vec<Choice>,
@@ -46,6 +50,21 @@ pub struct Question {
 impl Question {
     pub fn allows(&self, value: &str) -> bool {
         self.choices.iter().any(|c| c.value == value)
+    }
+
+    /// The choice a typed answer means, ignoring case and surrounding spaces, so `GCP` and
+    /// ` eu ` are read as `gcp` and `eu`.
+    pub fn canonical(&self, value: &str) -> Option<&str> {
+        let value = value.trim();
+        self.choices
+            .iter()
+            .find(|c| c.value == value)
+            .or_else(|| {
+                self.choices
+                    .iter()
+                    .find(|c| c.value.eq_ignore_ascii_case(value))
+            })
+            .map(|c| c.value.as_str())
     }
 
     pub fn choice_values(&self) -> Vec<&str> {

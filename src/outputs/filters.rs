@@ -18,6 +18,12 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_filter("count", |value: Value| {
         money::format_count(&value.to_string())
     });
+    env.add_filter("tokens", |value: Value| {
+        money::format_tokens(&value.to_string())
+    });
+    env.add_filter("factor", |value: Value| {
+        money::format_factor(&value.to_string())
+    });
     env.add_filter("percent", |value: Value| {
         decimal(&value).map_or_else(|| value.to_string(), crate::support::money::percent)
     });

@@ -12,6 +12,8 @@ pub enum ReportFormat {
     Json,
     /// A MADR 4.0 architecture decision record.
     Madr,
+    /// One self-contained page with charts, for people who will not read Markdown.
+    Html,
 }
 
 /// Formats of money-over-time outputs (`cost`, `replay`).
@@ -25,4 +27,6 @@ pub enum CostFormat {
     Csv,
     /// The full model as JSON.
     Json,
+    /// One self-contained page with charts and their data tables.
+    Html,
 }

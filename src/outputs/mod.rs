@@ -1,6 +1,8 @@
 //! One folder per product: a model built from engine results, and pure renderers over it.
 
 pub mod advice;
+pub mod answers_file;
+pub mod charts;
 pub mod diff;
 pub mod evidence;
 pub mod explain;

@@ -32,6 +32,31 @@ fn group_thousands(whole: &str) -> String {
     grouped
 }
 
+/// Whole tokens for people: projected counts carry growth decimals (102620361.486…) that
+/// no reader needs; the JSON keeps them exact. Half a token rounds away from zero.
+pub fn format_tokens(text: &str) -> String {
+    match Decimal::from_str(text.trim()) {
+        Ok(value) => format_count(&whole(value).to_string()),
+        Err(_) => text.to_owned(),
+    }
+}
+
+/// A count rounded to a whole number, for CSV cells (no separators).
+pub fn whole(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// A multiplier such as a growth factor with at most four decimals (1.7103), for text.
+pub fn format_factor(text: &str) -> String {
+    match Decimal::from_str(text.trim()) {
+        Ok(value) => value
+            .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .normalize()
+            .to_string(),
+        Err(_) => text.to_owned(),
+    }
+}
+
 /// Formats a decimal (or its text) as US dollars with thousands separators.
 pub fn format_usd(text: &str) -> String {
     let Ok(value) = Decimal::from_str(text.trim()) else {
@@ -94,7 +119,7 @@ pub fn percent(fraction: Decimal) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::format_usd;
+    use super::{format_factor, format_tokens, format_usd};
 
     #[test]
     fn formats_with_separators_and_two_decimals() {
@@ -127,5 +152,14 @@ mod tests {
         assert_eq!(super::format_percent_change(d("10")), "+10.0%");
         assert_eq!(super::format_percent_change(d("-0.04")), "0.0%");
         assert_eq!(super::format_percent_change(d("-66.66")), "-66.7%");
+    }
+
+    #[test]
+    fn tokens_and_factors_are_rounded_for_reading() {
+        assert_eq!(format_tokens("102620361.48697880859375"), "102,620,361");
+        assert_eq!(format_tokens("2.5"), "3");
+        assert_eq!(format_factor("1.7103393581163134765625"), "1.7103");
+        assert_eq!(format_factor("1.05"), "1.05");
+        assert_eq!(format_factor("1"), "1");
     }
 }

@@ -1,5 +1,6 @@
 //! The recommendation report, its decision-record keys, and its renderers.
 
+pub mod html;
 pub mod record;
 pub mod render;
 pub mod report;

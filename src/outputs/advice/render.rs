@@ -21,6 +21,11 @@ pub fn render(
             .map_err(|e| Diagnostic::plain(format!("serialising the report failed: {e}"))),
         Format::Markdown => template(report, "report.md.j2", templates),
         Format::Madr => template(report, "madr.md.j2", templates),
+        // The page also charts a projection and a sweep, which need the inputs:
+        // `advice::html::render` draws it.
+        Format::Html => Err(Diagnostic::plain(
+            "the HTML report is rendered from the inputs by advice::html::render",
+        )),
     }
 }
 

@@ -5,6 +5,7 @@
 //! significant digits. Each month's lines are rounded once; a month's total is the sum of
 //! its printed lines and a route's total the sum of its printed month totals.
 
+pub mod html;
 pub mod render;
 pub mod sweep;
 

@@ -24,6 +24,7 @@ pub fn render(
         CostFormat::Json => json(projection),
         CostFormat::Csv => csv(projection),
         CostFormat::Table => Ok(table(projection)),
+        CostFormat::Html => crate::outputs::projection::html::render(projection, None, templates),
         CostFormat::Markdown => {
             let mut text = templates.render(
                 "cost.md.j2",
@@ -73,7 +74,9 @@ fn csv(projection: &Projection) -> Result<String, Diagnostic> {
                     item.traffic.clone(),
                     item.model.clone(),
                     item.name.clone(),
-                    item.tokens.map(|t| t.to_string()).unwrap_or_default(),
+                    item.tokens
+                        .map(|t| crate::support::money::whole(t).to_string())
+                        .unwrap_or_default(),
                     item.usd_per_mtok.map(|p| p.to_string()).unwrap_or_default(),
                     item.usd.to_string(),
                 ]);

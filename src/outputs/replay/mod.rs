@@ -5,6 +5,7 @@
 //! items, premium, discounts and provisioned sizing); the provisioned route is sized from the
 //! observed per-minute load of each model over the observed period.
 
+pub mod html;
 pub mod render;
 
 use std::collections::BTreeMap;

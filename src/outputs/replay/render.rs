@@ -23,6 +23,7 @@ pub fn render(
         CostFormat::Json => json(replay),
         CostFormat::Csv => csv(replay),
         CostFormat::Table => Ok(table(replay)),
+        CostFormat::Html => crate::outputs::replay::html::render(replay, templates),
         CostFormat::Markdown => {
             let mut text =
                 templates.render("replay.md.j2", Value::from(minijinja::value::Serde(replay)))?;
@@ -60,7 +61,9 @@ fn csv(replay: &Replay) -> Result<String, Diagnostic> {
                 route.id.clone(),
                 item.model.clone(),
                 item.name.clone(),
-                item.tokens.map(|t| t.to_string()).unwrap_or_default(),
+                item.tokens
+                    .map(|t| crate::support::money::whole(t).to_string())
+                    .unwrap_or_default(),
                 item.usd_per_mtok.map(|p| p.to_string()).unwrap_or_default(),
                 item.usd.to_string(),
             ]);
