@@ -39,7 +39,7 @@ fn lines(model: &str, routes: &[&str]) -> Vec<String> {
 fn has(lines: &[String], line: &str) {
     let line = format!("line,{line}");
     assert!(
-        lines.iter().any(|l| *l == line),
+        lines.contains(&line),
         "missing `{line}` in:\n{}",
         lines.join("\n")
     );
