@@ -62,6 +62,7 @@ fn workload(model: &str, u: &Usage) -> Workload {
     Workload {
         traffic: vec![spanned(Traffic {
             name: "t".into(),
+            surface: None,
             model: spanned(model.to_owned()),
             input_tokens_per_month: TokenCount(u.input),
             output_tokens_per_month: TokenCount(u.output),

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::model::answers::{Answer, Answers, RawAnswers};
+use serde_saphyr::Spanned;
+
+use crate::model::answers::{Answer, Answers, RawAnswers, RawSurface, SURFACES_KEY, Surface};
 use crate::model::decision::{self, DecisionMeta};
 use crate::model::question::{Question, QuestionKind};
 use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
@@ -24,6 +26,7 @@ impl Answers {
             values,
             given: Vec::new(),
             decision: DecisionMeta::default(),
+            surfaces: Vec::new(),
         }
     }
 
@@ -35,55 +38,168 @@ impl Answers {
     ) -> Result<Answers, Diagnostics> {
         let mut answers = Answers::defaults(questions);
         let mut problems = Diagnostics::default();
-        let known: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
-        let mut near: Vec<&str> = known.clone();
+        let mut near: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
         near.push(decision::KEY);
+        near.push(SURFACES_KEY);
         if let Some(meta) = &raw.decision {
             match DecisionMeta::resolve(meta, file) {
                 Ok(meta) => answers.decision = meta,
                 Err(d) => problems.extend(d),
             }
         }
-        for (key, value) in &raw.entries {
-            let at = |loc: &serde_saphyr::Location, message: String| -> Diagnostic {
-                file.error_at_line(loc.line(), loc.column(), Some(&key.value), message)
-            };
-            let Some(question) = questions.iter().find(|q| q.id == key.value) else {
-                let mut d = at(&key.referenced, format!("unknown question `{}`", key.value));
-                d = d.with_help(match closest(&key.value, &near) {
-                    Some(best) => format!(
-                        "did you mean `{best}`? known questions: {}",
-                        known.join(", ")
-                    ),
-                    None => format!("known questions: {}", known.join(", ")),
-                });
-                problems.push(d);
-                continue;
-            };
-            if value.value.is_null() {
-                continue; // an explicit empty answer means "no requirement", like omitting it
-            }
-            match typed(question, &value.value) {
-                Ok(answer) => {
-                    answers.values.insert(question.id.clone(), answer);
-                    answers.given.push(question.id.clone());
-                }
-                Err(message) => {
-                    let mut d = at(&value.referenced, message);
-                    if !question.choices.is_empty() {
-                        d = d.with_help(format!(
-                            "allowed values: {}",
-                            question.choice_values().join(", ")
-                        ));
-                    }
-                    problems.push(d);
-                }
-            }
+        apply_entries(
+            &mut answers,
+            &raw.entries,
+            questions,
+            file,
+            &near,
+            &mut problems,
+        );
+        if let Some(list) = &raw.surfaces {
+            answers.surfaces = resolve_surfaces(list, &answers, questions, file, &mut problems);
         }
         // Metadata problems were collected first; report everything in file order.
         problems.0.sort_by_key(|d| (d.line, d.column));
         problems.into_result(answers)
     }
+}
+
+/// Checks each key/value against the questionnaire and lays the answers over `answers`.
+fn apply_entries(
+    answers: &mut Answers,
+    entries: &[(Spanned<String>, Spanned<Value>)],
+    questions: &[Question],
+    file: &SourceFile,
+    near: &[&str],
+    problems: &mut Diagnostics,
+) {
+    let known: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
+    for (key, value) in entries {
+        let at = |loc: &serde_saphyr::Location, message: String| -> Diagnostic {
+            file.error_at_line(loc.line(), loc.column(), Some(&key.value), message)
+        };
+        let Some(question) = questions.iter().find(|q| q.id == key.value) else {
+            let mut d = at(&key.referenced, format!("unknown question `{}`", key.value));
+            d = d.with_help(match closest(&key.value, near) {
+                Some(best) => format!(
+                    "did you mean `{best}`? known questions: {}",
+                    known.join(", ")
+                ),
+                None => format!("known questions: {}", known.join(", ")),
+            });
+            problems.push(d);
+            continue;
+        };
+        if value.value.is_null() {
+            continue; // an explicit empty answer means "no requirement", like omitting it
+        }
+        match typed(question, &value.value) {
+            Ok(answer) => {
+                answers.values.insert(question.id.clone(), answer);
+                if !answers.given.contains(&question.id) {
+                    answers.given.push(question.id.clone());
+                }
+            }
+            Err(message) => {
+                let mut d = at(&value.referenced, message);
+                if !question.choices.is_empty() {
+                    d = d.with_help(format!(
+                        "allowed values: {}",
+                        question.choice_values().join(", ")
+                    ));
+                }
+                problems.push(d);
+            }
+        }
+    }
+}
+
+/// Each surface: the shared answers with its overrides laid over them. A surface needs a
+/// unique, non-empty name; an override must name a question.
+fn resolve_surfaces(
+    list: &Spanned<Vec<Spanned<RawSurface>>>,
+    shared: &Answers,
+    questions: &[Question],
+    file: &SourceFile,
+    problems: &mut Diagnostics,
+) -> Vec<Surface> {
+    let loc = &list.referenced;
+    if list.value.is_empty() {
+        problems.push(
+            file.error_at_line(
+                loc.line(),
+                loc.column(),
+                Some(SURFACES_KEY),
+                "`surfaces` is empty".to_string(),
+            )
+            .with_help("list at least one surface, such as `- name: voice`, or remove the key"),
+        );
+    }
+    let mut near: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
+    near.push("name");
+    let mut surfaces: Vec<Surface> = Vec::new();
+    for (i, raw) in list.value.iter().enumerate() {
+        let key = format!("{SURFACES_KEY}[{i}].name");
+        let at = |loc: &serde_saphyr::Location, key: &str, message: String| {
+            file.error_at_line(loc.line(), loc.column(), Some(key), message)
+        };
+        let name = match &raw.value.name {
+            None => {
+                problems.push(
+                    at(&raw.referenced, &key, "a surface has no `name`".into())
+                        .with_help("give every surface a name, such as `name: voice`"),
+                );
+                continue;
+            }
+            Some(n) => match n.value.as_str().map(str::trim) {
+                Some(text) if !text.is_empty() => (text.to_owned(), &n.referenced),
+                _ => {
+                    problems.push(at(
+                        &n.referenced,
+                        &key,
+                        "a surface name must be non-empty text".into(),
+                    ));
+                    continue;
+                }
+            },
+        };
+        if surfaces.iter().any(|s| s.name == name.0) {
+            problems.push(
+                at(
+                    name.1,
+                    &key,
+                    format!("surface name `{}` is used twice", name.0),
+                )
+                .with_help("each surface needs its own name; traffic names its surface by it"),
+            );
+            continue;
+        }
+        let mut answers = Answers {
+            surfaces: Vec::new(),
+            ..shared.clone()
+        };
+        apply_entries(
+            &mut answers,
+            &raw.value.entries,
+            questions,
+            file,
+            &near,
+            problems,
+        );
+        let overrides: Vec<String> = raw
+            .value
+            .entries
+            .iter()
+            .map(|(k, _)| k.value.clone())
+            .filter(|k| questions.iter().any(|q| &q.id == k))
+            .collect();
+        surfaces.push(Surface {
+            name: name.0,
+            answers,
+            overrides,
+        });
+    }
+    surfaces
 }
 
 /// Converts a raw value to the question's answer type, or says why it cannot.

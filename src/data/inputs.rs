@@ -23,7 +23,7 @@ pub struct InputPaths {
 }
 
 /// The validated inputs of a run.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Inputs {
     pub catalogue: Catalogue,
     pub rules: RuleSet,
@@ -34,6 +34,8 @@ pub struct Inputs {
     pub price_book: Option<PriceBook>,
     /// Notes about how inputs were interpreted, printed as assumptions.
     pub notes: Vec<String>,
+    /// For each of the answers' surfaces, the indices of the traffic entries it carries.
+    pub surface_traffic: Vec<Vec<usize>>,
 }
 
 impl Inputs {
@@ -102,9 +104,16 @@ impl Inputs {
             None => None,
         };
         check_route_tables(&catalogue, &prices, &mut problems);
+        let mut surface_traffic = Vec::new();
         let workload = match workload {
             Some(Ok((workload, file))) => {
                 check_workload(&workload, &file, &prices, &mut problems);
+                surface_traffic = crate::data::surfaces::assign_traffic(
+                    &answers.surfaces,
+                    &workload,
+                    &file,
+                    &mut problems,
+                );
                 Some(workload)
             }
             Some(Err(d)) => {
@@ -141,6 +150,7 @@ impl Inputs {
             workload,
             price_book,
             notes,
+            surface_traffic,
         })
     }
 }

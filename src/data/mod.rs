@@ -13,3 +13,4 @@ pub mod price_feed;
 pub mod prices;
 pub mod rule_set;
 pub mod schema;
+pub mod surfaces;

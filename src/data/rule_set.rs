@@ -25,7 +25,7 @@ pub struct CompiledRule {
 }
 
 /// All rules, compiled into one template environment.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RuleSet {
     env: Environment<'static>,
     pub rules: Vec<CompiledRule>,

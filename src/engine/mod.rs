@@ -4,5 +4,7 @@
 pub mod advice;
 pub mod cost;
 pub mod decide;
+pub mod portfolio;
 pub mod price_drift;
 pub mod provenance;
+pub mod unmet;

@@ -19,6 +19,42 @@ use super::decision::{self, DecisionMeta, RawDecision};
 pub struct RawAnswers {
     pub entries: Vec<(Spanned<String>, Spanned<Value>)>,
     pub decision: Option<Spanned<RawDecision>>,
+    /// The reserved `surfaces:` list: named surfaces, each overriding shared answers.
+    pub surfaces: Option<Spanned<Vec<Spanned<RawSurface>>>>,
+}
+
+/// The reserved key of the surfaces list.
+pub const SURFACES_KEY: &str = "surfaces";
+
+/// One surface as written: its `name` and the answers it overrides, with positions.
+#[derive(Debug, Default)]
+pub struct RawSurface {
+    pub name: Option<Spanned<Value>>,
+    pub entries: Vec<(Spanned<String>, Spanned<Value>)>,
+}
+
+impl<'de> Deserialize<'de> for RawSurface {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SurfaceVisitor;
+        impl<'de> Visitor<'de> for SurfaceVisitor {
+            type Value = RawSurface;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a surface: a mapping with `name` and the answers it overrides")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawSurface, A::Error> {
+                let mut raw = RawSurface::default();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    if key.value == "name" {
+                        raw.name = Some(map.next_value()?);
+                    } else {
+                        raw.entries.push((key, map.next_value()?));
+                    }
+                }
+                Ok(raw)
+            }
+        }
+        deserializer.deserialize_map(SurfaceVisitor)
+    }
 }
 
 impl<'de> Deserialize<'de> for RawAnswers {
@@ -34,6 +70,8 @@ impl<'de> Deserialize<'de> for RawAnswers {
                 while let Some(key) = map.next_key::<Spanned<String>>()? {
                     if key.value == decision::KEY {
                         raw.decision = Some(map.next_value()?);
+                    } else if key.value == SURFACES_KEY {
+                        raw.surfaces = Some(map.next_value()?);
                     } else {
                         raw.entries.push((key, map.next_value()?));
                     }
@@ -74,6 +112,19 @@ pub struct Answers {
     pub given: Vec<String>,
     /// Metadata for the decision record, from the reserved `decision:` key.
     pub decision: DecisionMeta,
+    /// Named surfaces, each with the shared answers under its own overrides; empty when the
+    /// file has no `surfaces:` list.
+    pub surfaces: Vec<Surface>,
+}
+
+/// One surface of the product (voice, analytics): decided on its own answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Surface {
+    pub name: String,
+    /// The shared answers with this surface's overrides laid over them (no nested surfaces).
+    pub answers: Answers,
+    /// The question ids this surface overrides.
+    pub overrides: Vec<String>,
 }
 
 impl Answers {

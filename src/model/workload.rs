@@ -39,6 +39,11 @@ pub struct Workload {
 pub struct Traffic {
     /// A name for the line items, such as `chat-assistant`.
     pub name: String,
+    /// The answers file's surface this traffic belongs to (`surfaces[].name`). Without it,
+    /// the entry belongs to the one surface that has no traffic of its own.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub surface: Option<Spanned<String>>,
     /// A model id from the pricing tables, such as `claude-sonnet-4-5`.
     #[schemars(with = "String")]
     pub model: Spanned<String>,

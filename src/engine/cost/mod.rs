@@ -60,7 +60,7 @@ pub struct Unserved {
 }
 
 /// A route's cost for a workload over one month.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RouteCost {
     /// The sum of the rounded line items; `None` when some traffic cannot be priced here.
     pub monthly_usd: Option<Decimal>,

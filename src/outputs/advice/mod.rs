@@ -1,6 +1,7 @@
 //! The recommendation report, its decision-record keys, and its renderers.
 
 pub mod html;
+pub mod portfolio;
 pub mod record;
 pub mod render;
 pub mod report;
@@ -11,6 +12,10 @@ use crate::engine::advice;
 /// The whole advice pipeline in one place: decide (engine), then build the report (data
 /// built from the decision). Records, renderers and commands start from its result.
 pub fn advise(inputs: &Inputs) -> Result<report::Report, String> {
+    if !inputs.answers.surfaces.is_empty() {
+        let decided = crate::engine::portfolio::advise(inputs)?;
+        return Ok(portfolio::build(inputs, &decided));
+    }
     let advice = advice::advise(inputs)?;
     Ok(report::build(inputs, &advice))
 }

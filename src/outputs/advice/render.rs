@@ -19,6 +19,12 @@ pub fn render(
         Format::Json => serde_json::to_string_pretty(report)
             .map(|s| s + "\n")
             .map_err(|e| Diagnostic::plain(format!("serialising the report failed: {e}"))),
+        Format::Markdown if report.portfolio.is_some() => {
+            template(report, "portfolio.md.j2", templates)
+        }
+        Format::Madr if report.portfolio.is_some() => {
+            template(report, "portfolio-madr.md.j2", templates)
+        }
         Format::Markdown => template(report, "report.md.j2", templates),
         Format::Madr => template(report, "madr.md.j2", templates),
         // The page also charts a projection and a sweep, which need the inputs:

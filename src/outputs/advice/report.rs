@@ -12,6 +12,7 @@ use crate::engine::cost::{self, UnitPrice};
 use crate::engine::decide::{Decision, Status};
 use crate::engine::provenance;
 pub use crate::engine::provenance::PricingSource;
+use crate::engine::unmet::{self, Unmet};
 use crate::model::answers::Answer;
 
 /// The JSON report's schema version; raised only when a key changes meaning or disappears.
@@ -22,6 +23,9 @@ pub struct Report {
     pub schema_version: u32,
     pub generator: Generator,
     pub recommendation: Recommendation,
+    /// Answered preferences the recommended route (each surface's route, with surfaces)
+    /// does not satisfy, with the rule it does not earn and why.
+    pub unmet: Vec<Unmet>,
     /// Every question with the answer used (given or default).
     pub answers: Vec<AnswerRow>,
     /// Recommended first, then viable routes by rank, then eliminated ones.
@@ -36,6 +40,12 @@ pub struct Report {
     pub price_book: Option<PriceBookReport>,
     /// Everything the numbers rest on that is not a published price.
     pub assumptions: Vec<String>,
+    /// With `surfaces:` in the answers: the surfaces' routes composed, and the comparison.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portfolio: Option<crate::outputs::advice::portfolio::PortfolioReport>,
+    /// With `surfaces:` in the answers: each surface's own report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surfaces: Option<Vec<crate::outputs::advice::portfolio::SurfaceReport>>,
     /// Decision-record keys: `decision`, `drivers`, `command`, `pricing_age` (see `record.rs`).
     #[serde(flatten)]
     pub record: crate::outputs::advice::record::RecordInfo,
@@ -236,6 +246,12 @@ pub fn build(inputs: &Inputs, advice: &Advice) -> Report {
             offline: true,
         },
         recommendation: recommendation(decision, inputs, &totals),
+        unmet: decision
+            .recommended()
+            .map(|o| unmet::unmet(inputs, decision, &o.route_id))
+            .unwrap_or_default(),
+        portfolio: None,
+        surfaces: None,
         answers: answer_rows(inputs),
         blocking_constraints: blocking_constraints(decision),
         routes,

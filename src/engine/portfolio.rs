@@ -1,0 +1,393 @@
+//! "Usually both": each surface decided on its own, the chosen routes composed into a
+//! portfolio (with a gateway in front when they span more than one route, or a surface asks
+//! for several providers behind one interface), compared with the best single route and the
+//! cheapest compliant split. A split must earn its place: when one route does as well on
+//! every surface at no more cost, that route is recommended.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::data::inputs::Inputs;
+use crate::engine::advice::{self, Advice};
+use crate::engine::decide::Status;
+use crate::engine::unmet::{self, Unmet};
+use crate::model::answers::Answer;
+use crate::model::route::Platform;
+
+/// One surface: its own inputs (answers and traffic) and its own decision.
+#[derive(Debug, Clone)]
+pub struct SurfaceAdvice {
+    pub name: String,
+    pub inputs: Inputs,
+    pub advice: Advice,
+}
+
+/// A set of routes, one per surface, with a gateway in front when needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub surfaces: Vec<PlanSurface>,
+    pub gateway: Option<GatewayPick>,
+    /// The surfaces' costs plus the gateway's running cost; null when a part is unknown.
+    pub monthly_usd: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanSurface {
+    pub name: String,
+    /// Null when every route is eliminated on this surface.
+    pub route: Option<String>,
+    pub monthly_usd: Option<Decimal>,
+    pub unmet: Vec<Unmet>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GatewayPick {
+    pub id: String,
+    /// The routes the gateway sends traffic to, in surface order.
+    pub behind: Vec<String>,
+    /// Why the portfolio needs a gateway.
+    pub because: String,
+    /// The workload's `gateway_monthly_usd`; null when not given (then excluded).
+    pub monthly_usd: Option<Decimal>,
+    /// The surfaces whose hard constraints the gateway itself breaks, with the rule codes:
+    /// a gateway carries a surface's traffic only where it is allowed.
+    pub eliminated_on: Vec<GatewayBlock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GatewayBlock {
+    pub surface: String,
+    pub codes: Vec<String>,
+}
+
+/// Which plan is recommended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The surfaces' own choices, composed.
+    Portfolio,
+    /// One route does as well on every surface at no more cost.
+    SingleRoute,
+    /// Some surface has no viable route.
+    NoRoute,
+}
+
+/// The whole portfolio decision.
+#[derive(Debug, Clone)]
+pub struct Portfolio {
+    pub surfaces: Vec<SurfaceAdvice>,
+    /// The surfaces' own choices, with a gateway when needed.
+    pub portfolio: Plan,
+    /// The best route viable on every surface (highest total score, then lowest total cost,
+    /// then catalogue order), when there is one.
+    pub single: Option<Plan>,
+    /// The cheapest route viable on each surface, composed; only with a workload.
+    pub cheapest_split: Option<Plan>,
+    pub verdict: Verdict,
+    /// The verdict in words.
+    pub summary: String,
+}
+
+/// Decides every surface, then composes and compares.
+pub fn advise(inputs: &Inputs) -> Result<Portfolio, String> {
+    let mut surfaces = Vec::new();
+    for (name, surface_inputs) in inputs.surface_inputs() {
+        let advice = advice::advise(&surface_inputs)?;
+        surfaces.push(SurfaceAdvice {
+            name,
+            inputs: surface_inputs,
+            advice,
+        });
+    }
+    let gateway_cost = inputs
+        .workload
+        .as_ref()
+        .and_then(|w| w.gateway_monthly_usd)
+        .map(|a| a.0);
+    let gateway_id = inputs
+        .catalogue
+        .routes
+        .iter()
+        .map(|r| &r.item)
+        .find(|r| r.platform == Platform::Gateway && !r.behind.is_empty())
+        .map(|r| r.id.clone());
+    let compose = |choice: &dyn Fn(&SurfaceAdvice) -> Option<String>| -> Plan {
+        let picks: Vec<PlanSurface> = surfaces
+            .iter()
+            .map(|s| {
+                let route = choice(s);
+                PlanSurface {
+                    name: s.name.clone(),
+                    monthly_usd: route.as_deref().and_then(|r| cost_of(s, r)),
+                    unmet: route
+                        .as_deref()
+                        .map(|r| unmet::unmet(&s.inputs, &s.advice.decision, r))
+                        .unwrap_or_default(),
+                    route,
+                }
+            })
+            .collect();
+        with_gateway(
+            picks,
+            &surfaces,
+            gateway_id.as_deref(),
+            gateway_cost,
+            inputs,
+        )
+    };
+
+    let portfolio =
+        compose(&|s: &SurfaceAdvice| s.advice.decision.recommended().map(|o| o.route_id.clone()));
+    let single_id = best_single(&surfaces, inputs);
+    let single = single_id
+        .as_ref()
+        .map(|id| compose(&|_: &SurfaceAdvice| Some(id.clone())));
+    let cheapest_split = inputs
+        .workload
+        .as_ref()
+        .map(|_| compose(&|s: &SurfaceAdvice| cheapest(s)))
+        .filter(|p| p.surfaces.iter().all(|s| s.route.is_some()));
+
+    let (verdict, summary) = verdict(&surfaces, &portfolio, single.as_ref(), single_id.as_deref());
+    Ok(Portfolio {
+        surfaces,
+        portfolio,
+        single,
+        cheapest_split,
+        verdict,
+        summary,
+    })
+}
+
+fn cost_of(surface: &SurfaceAdvice, route: &str) -> Option<Decimal> {
+    surface.advice.costs.get(route).and_then(|c| c.monthly_usd)
+}
+
+fn viable(surface: &SurfaceAdvice, route: &str) -> bool {
+    surface
+        .advice
+        .decision
+        .outcomes
+        .iter()
+        .any(|o| o.route_id == route && o.status != Status::Eliminated)
+}
+
+fn score(surface: &SurfaceAdvice, route: &str) -> Option<i64> {
+    surface
+        .advice
+        .decision
+        .outcomes
+        .iter()
+        .find(|o| o.route_id == route && o.status != Status::Eliminated)
+        .map(|o| o.score)
+}
+
+/// The cheapest viable route of a surface with a complete price; rank breaks ties.
+fn cheapest(surface: &SurfaceAdvice) -> Option<String> {
+    let mut best: Option<(&str, Decimal)> = None;
+    for o in &surface.advice.decision.outcomes {
+        if o.status == Status::Eliminated {
+            continue;
+        }
+        if let Some(c) = cost_of(surface, &o.route_id)
+            && best.is_none_or(|(_, b)| c < b)
+        {
+            best = Some((&o.route_id, c));
+        }
+    }
+    best.map(|(id, _)| id.to_owned())
+}
+
+/// The route viable on every surface with the highest total score, then the lowest total
+/// cost (a complete total first), then catalogue order.
+fn best_single(surfaces: &[SurfaceAdvice], inputs: &Inputs) -> Option<String> {
+    let mut best: Option<(String, i64, (u8, Decimal))> = None;
+    for route in inputs.catalogue.routes.iter().map(|r| &r.item) {
+        if !surfaces.iter().all(|s| viable(s, &route.id)) {
+            continue;
+        }
+        let total: i64 = surfaces.iter().filter_map(|s| score(s, &route.id)).sum();
+        let cost: Option<Decimal> = surfaces.iter().map(|s| cost_of(s, &route.id)).sum();
+        let key = match cost {
+            Some(c) => (0, c),
+            None => (1, Decimal::ZERO),
+        };
+        let better = match &best {
+            None => true,
+            Some((_, s, k)) => total > *s || (total == *s && key < *k),
+        };
+        if better {
+            best = Some((route.id.clone(), total, key));
+        }
+    }
+    best.map(|(id, _, _)| id)
+}
+
+/// Adds a gateway when the picks span more than one route or a surface asks for
+/// `multi_provider`, and totals the cost.
+fn with_gateway(
+    picks: Vec<PlanSurface>,
+    surfaces: &[SurfaceAdvice],
+    gateway_id: Option<&str>,
+    gateway_cost: Option<Decimal>,
+    inputs: &Inputs,
+) -> Plan {
+    let mut behind: Vec<String> = Vec::new();
+    for p in &picks {
+        if let Some(r) = &p.route
+            && !behind.contains(r)
+        {
+            behind.push(r.clone());
+        }
+    }
+    let asks: Vec<&str> = surfaces
+        .iter()
+        .filter(|s| s.inputs.answers.get("multi_provider") == Some(&Answer::Bool(true)))
+        .map(|s| s.name.as_str())
+        .collect();
+    let gateway_route = |r: &str| {
+        inputs
+            .catalogue
+            .route(r)
+            .is_some_and(|r| r.platform == Platform::Gateway)
+    };
+    behind.retain(|r| !gateway_route(r));
+    let because = if behind.len() > 1 {
+        Some(format!(
+            "the surfaces use {} different routes",
+            behind.len()
+        ))
+    } else if !asks.is_empty() {
+        Some(format!(
+            "{} asks for several providers behind one interface (`multi_provider`)",
+            asks.iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    } else {
+        None
+    };
+    let gateway = match (because, gateway_id) {
+        (Some(because), Some(id)) => Some(GatewayPick {
+            id: id.to_owned(),
+            behind,
+            because,
+            monthly_usd: gateway_cost,
+            eliminated_on: surfaces
+                .iter()
+                .filter_map(|s| {
+                    let o = s
+                        .advice
+                        .decision
+                        .outcomes
+                        .iter()
+                        .find(|o| o.route_id == id)?;
+                    (o.status == Status::Eliminated).then(|| GatewayBlock {
+                        surface: s.name.clone(),
+                        codes: o.eliminations.iter().map(|f| f.code.clone()).collect(),
+                    })
+                })
+                .collect(),
+        }),
+        _ => None,
+    };
+    let mut total: Option<Decimal> = picks.iter().map(|p| p.monthly_usd).sum();
+    if picks.iter().any(|p| p.route.is_none()) {
+        total = None;
+    }
+    if let (Some(t), Some(g)) = (total, &gateway) {
+        total = g.monthly_usd.map(|c| t + c).or(Some(t));
+    }
+    Plan {
+        surfaces: picks,
+        gateway,
+        monthly_usd: total,
+    }
+}
+
+fn verdict(
+    surfaces: &[SurfaceAdvice],
+    portfolio: &Plan,
+    single: Option<&Plan>,
+    single_id: Option<&str>,
+) -> (Verdict, String) {
+    if let Some(blocked) = portfolio.surfaces.iter().find(|p| p.route.is_none()) {
+        return (
+            Verdict::NoRoute,
+            format!(
+                "No route satisfies every hard constraint of the surface `{}`; see its blocking constraints.",
+                blocked.name
+            ),
+        );
+    }
+    let routes: Vec<&str> = portfolio
+        .surfaces
+        .iter()
+        .filter_map(|p| p.route.as_deref())
+        .collect();
+    let (Some(single), Some(id)) = (single, single_id) else {
+        return (
+            Verdict::Portfolio,
+            "No single route is allowed on every surface, so each surface keeps its own route."
+                .into(),
+        );
+    };
+    let as_good = surfaces
+        .iter()
+        .zip(&portfolio.surfaces)
+        .all(|(s, p)| score(s, id) >= p.route.as_deref().and_then(|r| score(s, r)));
+    let no_dearer = match (single.monthly_usd, portfolio.monthly_usd) {
+        (Some(a), Some(b)) => a <= b,
+        (None, None) => true,
+        (Some(_), None) => true,
+        (None, Some(_)) => false,
+    };
+    if routes.iter().all(|r| *r == id) {
+        let gateway = match &portfolio.gateway {
+            Some(g) => format!(" A gateway stays in front: {}.", g.because),
+            None => String::new(),
+        };
+        return (
+            Verdict::SingleRoute,
+            format!("Every surface chooses `{id}` on its own: one route, no split.{gateway}"),
+        );
+    }
+    if as_good && no_dearer {
+        return (
+            Verdict::SingleRoute,
+            format!(
+                "`{id}` is allowed on every surface, scores as well as each surface's own choice and costs no more than the split, so one route is recommended."
+            ),
+        );
+    }
+    let why = if !as_good {
+        let worse: Vec<String> = surfaces
+            .iter()
+            .zip(&portfolio.surfaces)
+            .filter(|(s, p)| score(s, id) < p.route.as_deref().and_then(|r| score(s, r)))
+            .map(|(s, p)| {
+                format!(
+                    "`{}` (score {} against {} for `{}`)",
+                    s.name,
+                    score(s, id).unwrap_or_default(),
+                    p.route
+                        .as_deref()
+                        .and_then(|r| score(s, r))
+                        .unwrap_or_default(),
+                    p.route.as_deref().unwrap_or_default()
+                )
+            })
+            .collect();
+        format!(
+            "the best single route, `{id}`, scores lower on {}",
+            worse.join(", ")
+        )
+    } else {
+        format!("the best single route, `{id}`, costs more than the split")
+    };
+    (
+        Verdict::Portfolio,
+        format!("Each surface keeps its own route: {why}."),
+    )
+}

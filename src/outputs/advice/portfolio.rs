@@ -1,0 +1,245 @@
+//! The report of an answers file with surfaces: a portfolio summary (the surfaces' routes,
+//! the gateway, the side-by-side comparison) and each surface's own report. The top-level
+//! `routes` are the single-route view: a route is viable only if every surface allows it,
+//! its score and cost are the sums over the surfaces, its reasons name their surface.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::data::inputs::Inputs;
+use crate::data::rule_set::Firing;
+use crate::engine::advice::Advice;
+use crate::engine::cost::RouteCost;
+use crate::engine::decide::{Decision, RouteOutcome, Status};
+use crate::engine::portfolio::{Plan, Portfolio, Verdict};
+use crate::outputs::advice::report::{self, Recommendation, Report};
+
+/// The `portfolio` key of the JSON report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfolioReport {
+    pub verdict: Verdict,
+    pub summary: String,
+    /// The recommended plan: the surfaces' own routes, or the single route when it earns it.
+    #[serde(flatten)]
+    pub recommended: Plan,
+    /// Side by side: the surfaces' own choices, the best single route, the cheapest split.
+    pub options: Vec<PlanOption>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanOption {
+    /// `portfolio`, `single_route` or `cheapest_split`.
+    pub kind: &'static str,
+    pub label: String,
+    #[serde(flatten)]
+    pub plan: Plan,
+}
+
+/// One surface's own report, as today's report for its answers and traffic.
+#[derive(Debug, Clone, Serialize)]
+pub struct SurfaceReport {
+    pub name: String,
+    /// The question ids this surface overrides.
+    pub overrides: Vec<String>,
+    /// The traffic entries this surface carries.
+    pub traffic: Vec<String>,
+    #[serde(flatten)]
+    pub report: Report,
+}
+
+/// Builds the whole report of a portfolio decision.
+pub fn build(inputs: &Inputs, portfolio: &Portfolio) -> Report {
+    let merged = merged_advice(inputs, portfolio);
+    let mut top = report::build(inputs, &merged);
+    let recommended = match portfolio.verdict {
+        Verdict::SingleRoute => portfolio
+            .single
+            .clone()
+            .unwrap_or(portfolio.portfolio.clone()),
+        _ => portfolio.portfolio.clone(),
+    };
+    let single_route = (portfolio.verdict == Verdict::SingleRoute)
+        .then(|| recommended.surfaces.first().and_then(|s| s.route.clone()))
+        .flatten();
+    top.recommendation = Recommendation {
+        name: single_route
+            .as_deref()
+            .and_then(|r| inputs.catalogue.route(r))
+            .map(|r| r.name.clone()),
+        route: single_route,
+        summary: portfolio.summary.clone(),
+    };
+    top.unmet = recommended
+        .surfaces
+        .iter()
+        .flat_map(|s| s.unmet.iter().cloned())
+        .collect();
+    let mut options = vec![PlanOption {
+        kind: "portfolio",
+        label: "each surface's own route".into(),
+        plan: portfolio.portfolio.clone(),
+    }];
+    if let Some(single) = &portfolio.single {
+        options.push(PlanOption {
+            kind: "single_route",
+            label: format!(
+                "best single route (`{}`)",
+                single
+                    .surfaces
+                    .first()
+                    .and_then(|s| s.route.as_deref())
+                    .unwrap_or_default()
+            ),
+            plan: single.clone(),
+        });
+    }
+    if let Some(split) = &portfolio.cheapest_split {
+        options.push(PlanOption {
+            kind: "cheapest_split",
+            label: "cheapest compliant route per surface".into(),
+            plan: split.clone(),
+        });
+    }
+    top.portfolio = Some(PortfolioReport {
+        verdict: portfolio.verdict,
+        summary: portfolio.summary.clone(),
+        recommended,
+        options,
+    });
+    top.surfaces = Some(
+        portfolio
+            .surfaces
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SurfaceReport {
+                name: s.name.clone(),
+                overrides: inputs
+                    .answers
+                    .surfaces
+                    .get(i)
+                    .map(|a| a.overrides.clone())
+                    .unwrap_or_default(),
+                traffic: s
+                    .inputs
+                    .workload
+                    .as_ref()
+                    .map(|w| w.traffic.iter().map(|t| t.value.name.clone()).collect())
+                    .unwrap_or_default(),
+                report: report::build(&s.inputs, &s.advice),
+            })
+            .collect(),
+    );
+    top
+}
+
+/// The single-route view over every surface, as one decision.
+fn merged_advice(inputs: &Inputs, portfolio: &Portfolio) -> Advice {
+    let tag = |name: &str, f: &Firing| Firing {
+        message: format!("[{name}] {}", f.message),
+        ..f.clone()
+    };
+    let mut outcomes: Vec<RouteOutcome> = Vec::new();
+    let mut costs: BTreeMap<String, RouteCost> = BTreeMap::new();
+    for route in inputs.catalogue.routes.iter().map(|r| &r.item) {
+        let mut merged = RouteOutcome {
+            route_id: route.id.clone(),
+            status: Status::Viable,
+            score: 0,
+            eliminations: Vec::new(),
+            scores: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let mut cost: Option<RouteCost> = None;
+        for s in &portfolio.surfaces {
+            if let Some(o) = s
+                .advice
+                .decision
+                .outcomes
+                .iter()
+                .find(|o| o.route_id == route.id)
+            {
+                merged.score += o.score;
+                merged
+                    .eliminations
+                    .extend(o.eliminations.iter().map(|f| tag(&s.name, f)));
+                merged
+                    .scores
+                    .extend(o.scores.iter().map(|f| tag(&s.name, f)));
+                for w in &o.warnings {
+                    if !merged.warnings.iter().any(|m| m.code == w.code) {
+                        merged.warnings.push(w.clone());
+                    }
+                }
+            }
+            if let Some(c) = s.advice.costs.get(&route.id) {
+                let total = cost.get_or_insert_with(|| RouteCost {
+                    monthly_usd: Some(Decimal::ZERO),
+                    ..RouteCost::default()
+                });
+                total.monthly_usd = match (total.monthly_usd, c.monthly_usd) {
+                    (Some(a), Some(b)) => Some(a + b),
+                    _ => None,
+                };
+                total.items.extend(c.items.iter().cloned());
+                total.unserved.extend(c.unserved.iter().cloned());
+                for n in &c.notes {
+                    if !total.notes.contains(n) {
+                        total.notes.push(n.clone());
+                    }
+                }
+                total.sizing.extend(c.sizing.iter().cloned());
+            }
+        }
+        if !merged.eliminations.is_empty() {
+            merged.status = Status::Eliminated;
+            merged.warnings.clear();
+        }
+        if let Some(c) = cost {
+            costs.insert(route.id.clone(), c);
+        }
+        outcomes.push(merged);
+    }
+    let position = |id: &str| inputs.catalogue.routes.iter().position(|r| r.item.id == id);
+    let cost_key = |id: &str| match costs.get(id).and_then(|c| c.monthly_usd) {
+        Some(total) => (0, total),
+        None => (1, Decimal::ZERO),
+    };
+    outcomes.sort_by(|a, b| {
+        let out = |o: &RouteOutcome| o.status == Status::Eliminated;
+        out(a)
+            .cmp(&out(b))
+            .then_with(|| {
+                if out(a) {
+                    std::cmp::Ordering::Equal
+                } else {
+                    b.score
+                        .cmp(&a.score)
+                        .then_with(|| cost_key(&a.route_id).cmp(&cost_key(&b.route_id)))
+                }
+            })
+            .then_with(|| position(&a.route_id).cmp(&position(&b.route_id)))
+    });
+    if portfolio.verdict == Verdict::SingleRoute
+        && let Some(first) = outcomes.first_mut()
+        && first.status == Status::Viable
+    {
+        first.status = Status::Recommended;
+    }
+    let mut general_warnings: Vec<Firing> = Vec::new();
+    for s in &portfolio.surfaces {
+        for w in &s.advice.decision.general_warnings {
+            if !general_warnings.contains(w) {
+                general_warnings.push(w.clone());
+            }
+        }
+    }
+    Advice {
+        costs,
+        decision: Decision {
+            outcomes,
+            general_warnings,
+        },
+    }
+}
