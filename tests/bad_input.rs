@@ -364,3 +364,69 @@ fn answers_decision_not_a_mapping() {
         advise("decision: accepted\n"),
     );
 }
+
+fn advise_surfaces(answers: &str, workload: &str) -> Run {
+    Run::new()
+        .file("answers.yaml", answers)
+        .file("workload.yaml", workload)
+        .args(&[
+            "advise",
+            "--answers",
+            "answers.yaml",
+            "--workload",
+            "workload.yaml",
+        ])
+}
+
+const TWO_SURFACES_TRAFFIC: &str = "traffic:\n  - name: chat\n    surface: voice\n    model: claude-sonnet-4-5\n    input_tokens_per_month: 1000\n    output_tokens_per_month: 100\n  - name: notebooks\n    surface: analytics\n    model: gemini-2.5-pro\n    input_tokens_per_month: 1000\n    output_tokens_per_month: 100\n";
+
+#[test]
+fn surface_without_a_name() {
+    case(
+        "surface_without_a_name",
+        advise("cloud: gcp\nsurfaces:\n  - latency_critical: true\n  - name: analytics\n"),
+    );
+}
+
+#[test]
+fn surface_with_a_duplicate_name() {
+    case(
+        "surface_with_a_duplicate_name",
+        advise("surfaces:\n  - name: voice\n  - name: voice\n    sla: true\n"),
+    );
+}
+
+#[test]
+fn surface_override_of_an_unknown_question() {
+    case(
+        "surface_override_of_an_unknown_question",
+        advise("surfaces:\n  - name: voice\n    latency_critcal: true\n"),
+    );
+}
+
+#[test]
+fn traffic_naming_an_unknown_surface() {
+    case(
+        "traffic_naming_an_unknown_surface",
+        advise_surfaces(
+            "surfaces:\n  - name: voice\n  - name: analytics\n",
+            &TWO_SURFACES_TRAFFIC.replace("surface: analytics", "surface: analytcs"),
+        ),
+    );
+}
+
+#[test]
+fn traffic_without_a_surface_when_that_is_ambiguous() {
+    case(
+        "traffic_without_a_surface_when_that_is_ambiguous",
+        advise_surfaces("surfaces:\n  - name: voice\n  - name: analytics\n", TRAFFIC),
+    );
+}
+
+#[test]
+fn traffic_naming_a_surface_without_surfaces() {
+    case(
+        "traffic_naming_a_surface_without_surfaces",
+        advise_surfaces("cloud: gcp\n", TWO_SURFACES_TRAFFIC),
+    );
+}

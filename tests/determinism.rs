@@ -6,7 +6,12 @@ mod common;
 
 use common::{Run, root};
 
-const EXAMPLES: &[&str] = &["solo-prototype", "aws-enterprise-eu", "gcp-hipaa"];
+const EXAMPLES: &[&str] = &[
+    "solo-prototype",
+    "aws-enterprise-eu",
+    "gcp-hipaa",
+    "voice-and-analytics",
+];
 
 /// Runs `args` in a fresh scratch directory holding the examples; `variant` changes the
 /// environment in ways that must not matter.

@@ -28,7 +28,12 @@ fn run_example(name: &str, format: &str) -> common::Outcome {
 
 #[test]
 fn markdown_reports_of_the_examples() {
-    for name in ["solo-prototype", "aws-enterprise-eu", "gcp-hipaa"] {
+    for name in [
+        "solo-prototype",
+        "aws-enterprise-eu",
+        "gcp-hipaa",
+        "voice-and-analytics",
+    ] {
         let outcome = run_example(name, "markdown");
         insta::assert_snapshot!(format!("report-{name}"), outcome.stdout);
     }
@@ -40,6 +45,7 @@ fn examples_recommend_the_expected_routes() {
         ("solo-prototype", "anthropic-api"),
         ("aws-enterprise-eu", "bedrock-geo"),
         ("gcp-hipaa", "vertex-global"),
+        ("voice-and-analytics", "vertex-regional"),
     ] {
         let report = run_example(name, "json").json();
         assert_eq!(report["recommendation"]["route"], expected, "{name}");
@@ -119,4 +125,70 @@ fn without_a_workload_the_report_shows_unit_prices() {
     // The geographic profile carries the 10% premium on every category.
     assert_eq!(sonnet["input"], "3.3");
     assert_eq!(sonnet["output"], "16.5");
+}
+
+#[test]
+fn surfaces_are_decided_one_by_one_and_composed() {
+    let report = run_example("voice-and-analytics", "json").json();
+    let portfolio = &report["portfolio"];
+    let surfaces = portfolio["surfaces"]
+        .as_array()
+        .expect("portfolio surfaces");
+    let names: Vec<&str> = surfaces.iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names, ["voice", "analytics"]);
+    // Each surface is priced on its own traffic; the total adds the gateway's running cost.
+    let usd = |v: &serde_json::Value| -> rust_decimal::Decimal {
+        v.as_str()
+            .expect("decimal string")
+            .parse()
+            .expect("decimal")
+    };
+    let sum: rust_decimal::Decimal = surfaces.iter().map(|s| usd(&s["monthly_usd"])).sum();
+    assert_eq!(
+        usd(&portfolio["monthly_usd"]),
+        sum + usd(&portfolio["gateway"]["monthly_usd"])
+    );
+    // voice asked for latency, newest features and several providers: all left unmet, said.
+    let unmet: Vec<&str> = surfaces[0]["unmet"]
+        .as_array()
+        .expect("unmet")
+        .iter()
+        .filter_map(|u| u["question"].as_str())
+        .collect();
+    assert_eq!(
+        unmet,
+        ["latency_critical", "newest_features", "multi_provider"]
+    );
+    assert_eq!(report["unmet"].as_array().map(Vec::len), Some(3));
+    // Each surface carries today's report shape, for its own traffic only.
+    let per_surface = report["surfaces"].as_array().expect("surfaces");
+    assert_eq!(
+        per_surface[0]["traffic"],
+        serde_json::json!(["voice-turns"])
+    );
+    assert_eq!(
+        per_surface[1]["traffic"],
+        serde_json::json!(["notebook-analysis", "report-drafting"])
+    );
+    assert!(
+        per_surface[1]["routes"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
+    // Side by side: the portfolio, the best single route, the cheapest split.
+    let kinds: Vec<&str> = portfolio["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter_map(|o| o["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["portfolio", "single_route", "cheapest_split"]);
+}
+
+#[test]
+fn without_surfaces_the_json_has_no_portfolio_keys() {
+    let report = run_example("gcp-hipaa", "json").json();
+    assert!(report.get("portfolio").is_none());
+    assert!(report.get("surfaces").is_none());
+    assert!(report["unmet"].is_array());
 }

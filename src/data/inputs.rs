@@ -128,6 +128,7 @@ impl Inputs {
         let mut notes = Vec::new();
         if let Some(workload) = &workload
             && paths.answers.is_some()
+            && answers.surfaces.is_empty()
             && !answers.given.iter().any(|id| id == "model_families")
             && catalogue.question("model_families").is_some()
         {

@@ -7,4 +7,5 @@ pub mod decide;
 pub mod portfolio;
 pub mod price_drift;
 pub mod provenance;
+pub mod tie;
 pub mod unmet;

@@ -70,6 +70,7 @@ pub fn build(inputs: &Inputs, portfolio: &Portfolio) -> Report {
             .map(|r| r.name.clone()),
         route: single_route,
         summary: portfolio.summary.clone(),
+        tie_breaker: None,
     };
     top.unmet = recommended
         .surfaces

@@ -64,6 +64,9 @@ pub struct Recommendation {
     pub route: Option<String>,
     pub name: Option<String>,
     pub summary: String,
+    /// When catalogue order broke a tie: the answer and rule that would break it instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tie_breaker: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -286,6 +289,7 @@ fn recommendation(
             summary: "No route satisfies every hard constraint. See the blocking constraints: \
                       relaxing one of them, or adding a route that meets it, is the way forward."
                 .into(),
+            tie_breaker: None,
         };
     };
     let name = inputs
@@ -312,6 +316,7 @@ fn recommendation(
     if because.is_empty() {
         because.push("no preference separates the viable routes".into());
     }
+    let mut tie_breaker = None;
     let tie_note = match runner_up {
         Some(next) if next.score == best.score => {
             let cost_of = |id: &str| totals.get(id).copied().flatten();
@@ -323,10 +328,22 @@ fn recommendation(
                     " It ties on score with `{}`, which cannot price the whole workload.",
                     next.route_id
                 ),
-                _ => format!(
-                    " It ties with `{}` on score and cost; catalogue order decides, so compare the two yourself.",
-                    next.route_id
-                ),
+                _ => {
+                    match crate::engine::tie::tie_breaker(inputs, &best.route_id, &next.route_id) {
+                        Some(t) => {
+                            tie_breaker = Some(t.sentence());
+                            format!(
+                                " It ties with `{}` on score and cost, so catalogue order decides; {}.",
+                                next.route_id,
+                                t.sentence()
+                            )
+                        }
+                        None => format!(
+                            " It ties with `{}` on score and cost; catalogue order decides and no single answer separates the two, so compare them yourself.",
+                            next.route_id
+                        ),
+                    }
+                }
             }
         }
         _ => String::new(),
@@ -340,6 +357,7 @@ fn recommendation(
             best.score,
             because.join("; ")
         ),
+        tie_breaker,
     }
 }
 
