@@ -54,6 +54,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List the rules, or document one: what it checks, why it matters, an example.
     Rules(RulesArgs),
+    /// How to switch to a route: SDK clients, the model id of each workload model, endpoint
+    /// or region, auth, Claude Code's environment, features that break there; for a
+    /// gateway, a LiteLLM proxy config for the routes behind it.
+    Adopt(AdoptArgs),
     /// Print a shell completion script, such as `routewise completions bash > routewise.bash`.
     Completions {
         /// The shell to complete for.
@@ -163,6 +167,36 @@ pub struct ExplainArgs {
     pub workload: Option<PathBuf>,
     #[command(flatten)]
     pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// The route to adopt, such as `vertex-regional` (`routewise routes` lists them).
+    #[arg(value_name = "ROUTE")]
+    pub route: String,
+    /// Monthly traffic (YAML): its models get their ids on the route.
+    #[arg(long, value_name = "FILE")]
+    pub workload: Option<PathBuf>,
+    /// The questionnaire answers (YAML): `residency` picks the region, `features` marks the
+    /// features that break.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Directory of templates over the embedded ones (`adopt.md.j2` renders markdown).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AdoptFormat::Markdown)]
+    pub format: AdoptFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AdoptFormat {
+    /// The guide to read.
+    Markdown,
+    /// The guide's model, for other tools.
+    Json,
 }
 
 #[derive(Debug, Args)]

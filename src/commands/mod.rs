@@ -11,6 +11,7 @@ use crate::outputs::templates::Templates;
 use crate::support::diagnostic::{Diagnostic, Diagnostics};
 use crate::support::suggest::closest;
 
+pub mod adopt;
 pub mod advise;
 pub mod ask;
 pub mod completions;
@@ -95,6 +96,7 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
         Command::Diff(args) => diff::run(args),
         Command::Test(args) => test::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Adopt(args) => adopt::run(args),
         Command::Rules(args) => rules::run(args),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man { output_dir } => completions::man(output_dir.as_deref()),

@@ -35,6 +35,13 @@ pub struct RulesDirFile {
     #[serde(default)]
     #[schemars(with = "Vec<Rule>")]
     pub rules: Vec<Spanned<Rule>>,
+    /// Each model's id per provider id scheme (`anthropic`, `bedrock`, `vertex`, `gemini`).
+    #[serde(default)]
+    pub model_ids: BTreeMap<String, BTreeMap<String, String>>,
+    /// How to switch to each route.
+    #[serde(default)]
+    #[schemars(with = "Vec<crate::model::adoption::Adoption>")]
+    pub adoption: Vec<Spanned<crate::model::adoption::Adoption>>,
 }
 
 /// An item together with the file and position it was read from.
@@ -103,6 +110,10 @@ pub struct Catalogue {
     pub sources: BTreeMap<String, String>,
     pub routes: Vec<Located<Route>>,
     pub rules: Vec<Located<Rule>>,
+    /// Each model's provider ids, for adoption guides.
+    pub model_ids: BTreeMap<String, BTreeMap<String, String>>,
+    /// Adoption guides by route.
+    pub adoption: Vec<Located<crate::model::adoption::Adoption>>,
     /// True when some file came from a user's directory.
     user_data: bool,
 }
@@ -159,6 +170,19 @@ impl Catalogue {
                     &mut problems,
                 );
             }
+            for (model, ids) in parsed.model_ids {
+                catalogue.model_ids.insert(model, ids);
+            }
+            for a in parsed.adoption {
+                let route = a.value.route.clone();
+                let located = locate(a, &source, file.layer, ("route", &route));
+                merge(
+                    &mut catalogue.adoption,
+                    located,
+                    |a| a.route.clone(),
+                    &mut problems,
+                );
+            }
             for r in parsed.rules {
                 let code = r.value.code.clone();
                 let located = locate(r, &source, file.layer, ("code", &code));
@@ -181,6 +205,19 @@ impl Catalogue {
         catalogue.questions = questions.into_iter().map(|q| q.item).collect();
         for route in &catalogue.routes {
             validate_route(route, &catalogue, &mut problems);
+        }
+        for guide in &catalogue.adoption {
+            if catalogue.route(&guide.item.route).is_none() {
+                let known: Vec<&str> = catalogue.routes.iter().map(|r| r.item.id.as_str()).collect();
+                problems.push(
+                    guide
+                        .error(
+                            Some("route"),
+                            format!("adoption guide for unknown route `{}`", guide.item.route),
+                        )
+                        .with_help(format!("known routes: {}", known.join(", "))),
+                );
+            }
         }
         // A gateway serves the model families of the routes behind it, once and for all.
         let unions: Vec<Vec<String>> = catalogue

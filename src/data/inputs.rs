@@ -108,12 +108,15 @@ impl Inputs {
         let workload = match workload {
             Some(Ok((workload, file))) => {
                 check_workload(&workload, &file, &prices, &mut problems);
-                surface_traffic = crate::data::surfaces::assign_traffic(
-                    &answers.surfaces,
-                    &workload,
-                    &file,
-                    &mut problems,
-                );
+                // Without answers, `surface:` only labels traffic; with them it must match.
+                if paths.answers.is_some() {
+                    surface_traffic = crate::data::surfaces::assign_traffic(
+                        &answers.surfaces,
+                        &workload,
+                        &file,
+                        &mut problems,
+                    );
+                }
                 Some(workload)
             }
             Some(Err(d)) => {

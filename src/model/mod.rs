@@ -3,6 +3,7 @@
 //! Each type derives `Deserialize` (with unknown keys denied) and `JsonSchema`, so
 //! `routewise schema` can hand editors the exact shape of every file.
 
+pub mod adoption;
 pub mod answers;
 pub mod decision;
 pub mod number;

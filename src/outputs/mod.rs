@@ -1,5 +1,6 @@
 //! One folder per product: a model built from engine results, and pure renderers over it.
 
+pub mod adoption;
 pub mod advice;
 pub mod answers_file;
 pub mod charts;

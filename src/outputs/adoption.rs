@@ -1,0 +1,273 @@
+//! How to switch: a route's adoption guide rendered for the workload's models and the
+//! answers' residency, from the data in `rules/adoption.yaml`. For a gateway, a LiteLLM proxy
+//! `config.yaml` whose `model_list` sends each model to the route behind it.
+
+use minijinja::{Environment, UndefinedBehavior, context};
+use serde::Serialize;
+
+use crate::data::inputs::Inputs;
+use crate::model::adoption::Adoption;
+use crate::model::answers::Answers;
+
+/// One route's guide, ready to print.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AdoptionGuide {
+    pub route: String,
+    pub name: String,
+    pub endpoint: String,
+    /// Null when the route has no region to choose.
+    pub region: Option<String>,
+    pub auth: String,
+    /// The exact model id on this route for each of the workload's models.
+    pub models: Vec<ModelId>,
+    pub python: String,
+    pub typescript: String,
+    pub claude_code: Vec<String>,
+    /// Features that break on this route; `needed` when the answers list the feature.
+    pub breaks: Vec<BrokenFeature>,
+    /// For a gateway: a LiteLLM proxy `config.yaml` for the routes behind it.
+    pub litellm_config: Option<String>,
+    pub source: String,
+    /// What the guide could not give (an id routewise has no record of).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModelId {
+    pub model: String,
+    /// Null when routewise has no record of the id on this route.
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BrokenFeature {
+    pub feature: String,
+    pub alternative: String,
+    pub needed: bool,
+}
+
+/// A deployment behind a gateway: which route serves which model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deployment {
+    pub model_name: String,
+    pub model: String,
+    pub route: String,
+    /// The `litellm_params` key and value of the region, when the route takes one.
+    pub region: Option<(String, String)>,
+}
+
+fn env() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env
+}
+
+fn render(env: &Environment, template: &str, ctx: &minijinja::Value) -> Result<String, String> {
+    env.render_str(template, ctx.clone())
+        .map(|s| s.trim_end().to_owned())
+        .map_err(|e| e.to_string())
+}
+
+/// The region and profile a route's guide uses for the answers' residency.
+fn placement(guide: &Adoption, answers: &Answers) -> (Option<String>, Option<String>) {
+    let residency = match answers.choice("residency") {
+        "" => "none",
+        r => r,
+    };
+    let pick = |map: &std::collections::BTreeMap<String, String>| {
+        map.get(residency).or_else(|| map.get("none")).cloned()
+    };
+    (pick(&guide.regions), pick(&guide.profiles))
+}
+
+/// The model id of `model` on the route, or `None` when there is no record of it.
+fn model_id(
+    env: &Environment,
+    inputs: &Inputs,
+    guide: &Adoption,
+    model: &str,
+    region: &Option<String>,
+    profile: &Option<String>,
+) -> Option<String> {
+    let ids = inputs.catalogue.model_ids.get(model).cloned().unwrap_or_default();
+    let ctx = context! { model => model, ids => ids, region => region, profile => profile };
+    render(env, &guide.model_id, &ctx).ok().filter(|s| !s.is_empty())
+}
+
+/// The guide for `route_id` and `models` (the workload's), or why there is none.
+pub fn guide(inputs: &Inputs, route_id: &str, models: &[String]) -> Result<AdoptionGuide, String> {
+    guide_with(inputs, route_id, models, &inputs.answers, &[])
+}
+
+/// As [`guide`], with the answers to place the route by and, for a gateway, what is behind it.
+pub fn guide_with(
+    inputs: &Inputs,
+    route_id: &str,
+    models: &[String],
+    answers: &Answers,
+    behind: &[Deployment],
+) -> Result<AdoptionGuide, String> {
+    let route = inputs
+        .catalogue
+        .route(route_id)
+        .ok_or_else(|| format!("unknown route `{route_id}`"))?;
+    let guide = inputs
+        .catalogue
+        .adoption
+        .iter()
+        .map(|a| &a.item)
+        .find(|a| a.route == route_id)
+        .ok_or_else(|| {
+            format!("routewise has no adoption guide for `{route_id}` yet; see the route's notes and sources in `routewise routes {route_id}`")
+        })?;
+    let env = env();
+    let (region, profile) = placement(guide, answers);
+    let endpoint = render(&env, &guide.endpoint, &context! { region => region.clone() })?;
+    let mut notes = Vec::new();
+    let ids: Vec<ModelId> = models
+        .iter()
+        .map(|m| {
+            let id = model_id(&env, inputs, guide, m, &region, &profile);
+            if id.is_none() {
+                notes.push(format!(
+                    "no record of `{m}`'s id on `{route_id}`: look it up in the provider's model list before switching"
+                ));
+            }
+            ModelId { model: m.clone(), id }
+        })
+        .collect();
+    let first = ids
+        .iter()
+        .find_map(|m| m.id.clone())
+        .unwrap_or_else(|| "<model id>".into());
+    let ctx = context! { model_id => first, region => region.clone(), endpoint => endpoint.clone() };
+    let features = answers.list("features");
+    let litellm_config = (!behind.is_empty()).then(|| litellm_config(behind));
+    Ok(AdoptionGuide {
+        route: route_id.to_owned(),
+        name: route.name.clone(),
+        endpoint: endpoint.clone(),
+        region: region.clone(),
+        auth: guide.auth.clone(),
+        models: ids,
+        python: render(&env, &guide.python, &ctx)?,
+        typescript: render(&env, &guide.typescript, &ctx)?,
+        claude_code: guide
+            .claude_code
+            .iter()
+            .map(|line| render(&env, line, &ctx))
+            .collect::<Result<_, _>>()?,
+        breaks: guide
+            .breaks
+            .iter()
+            .map(|b| BrokenFeature {
+                feature: b.feature.clone(),
+                alternative: b.alternative.clone(),
+                needed: features.contains(&b.feature),
+            })
+            .collect(),
+        litellm_config,
+        source: guide.source.clone(),
+        notes,
+    })
+}
+
+/// The deployments a gateway needs: each model sent to the route that carries it, with the
+/// route's LiteLLM model string. Models without a known id are left out (and noted).
+pub fn deployments(
+    inputs: &Inputs,
+    routes: &[(String, Vec<String>, Answers)],
+) -> (Vec<Deployment>, Vec<String>) {
+    let env = env();
+    let mut out: Vec<Deployment> = Vec::new();
+    let mut notes = Vec::new();
+    for (route_id, models, answers) in routes {
+        let Some(guide) = inputs
+            .catalogue
+            .adoption
+            .iter()
+            .map(|a| &a.item)
+            .find(|a| &a.route == route_id)
+        else {
+            notes.push(format!("no adoption data for `{route_id}`: add its deployments to the gateway by hand"));
+            continue;
+        };
+        let (region, profile) = placement(guide, answers);
+        for model in models {
+            let Some(template) = &guide.litellm else {
+                continue;
+            };
+            let Some(id) = model_id(&env, inputs, guide, model, &region, &profile) else {
+                notes.push(format!("no record of `{model}`'s id on `{route_id}`"));
+                continue;
+            };
+            let Ok(litellm) = render(&env, template, &context! { model_id => id }) else {
+                continue;
+            };
+            if out.iter().any(|d| d.model_name == *model && d.model == litellm) {
+                continue;
+            }
+            out.push(Deployment {
+                model_name: model.clone(),
+                model: litellm,
+                route: route_id.clone(),
+                region: guide.litellm_region_key.clone().zip(region.clone()),
+            });
+        }
+    }
+    (out, notes)
+}
+
+/// A LiteLLM proxy `config.yaml` with one `model_list` entry per deployment. Values are
+/// written as JSON strings, which YAML reads as the same strings.
+pub fn litellm_config(deployments: &[Deployment]) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut text = String::from("model_list:\n");
+    for d in deployments {
+        text.push_str(&format!("  - model_name: {}\n", q(&d.model_name)));
+        text.push_str("    litellm_params:\n");
+        text.push_str(&format!("      model: {}\n", q(&d.model)));
+        if let Some((key, region)) = &d.region {
+            text.push_str(&format!("      {key}: {}\n", q(region)));
+        }
+    }
+    text
+}
+
+/// The guide for one route and the run's workload: its models (or, without a workload, every
+/// model the route serves); a gateway sends each model to the first route behind it that
+/// serves it.
+pub fn for_route(inputs: &Inputs, route_id: &str) -> Result<AdoptionGuide, String> {
+    let route = inputs
+        .catalogue
+        .route(route_id)
+        .ok_or_else(|| format!("unknown route `{route_id}`"))?;
+    let models: Vec<String> = match &inputs.workload {
+        Some(w) => {
+            let mut m: Vec<String> = w.traffic.iter().map(|t| t.value.model.value.clone()).collect();
+            m.sort();
+            m.dedup();
+            m
+        }
+        None => inputs.catalogue.models_of(route, &inputs.prices),
+    };
+    let mut behind: Vec<(String, Vec<String>, Answers)> = Vec::new();
+    for model in &models {
+        let serving = route.behind.iter().find(|b| {
+            inputs
+                .catalogue
+                .route(b)
+                .is_some_and(|r| inputs.catalogue.models_of(r, &inputs.prices).contains(model))
+        });
+        if let Some(b) = serving {
+            match behind.iter_mut().find(|(id, _, _)| id == b) {
+                Some(entry) => entry.1.push(model.clone()),
+                None => behind.push((b.clone(), vec![model.clone()], inputs.answers.clone())),
+            }
+        }
+    }
+    let (deployments, notes) = deployments(inputs, &behind);
+    let mut guide = guide_with(inputs, route_id, &models, &inputs.answers, &deployments)?;
+    guide.notes.extend(notes);
+    Ok(guide)
+}
