@@ -208,7 +208,11 @@ impl Catalogue {
         }
         for guide in &catalogue.adoption {
             if catalogue.route(&guide.item.route).is_none() {
-                let known: Vec<&str> = catalogue.routes.iter().map(|r| r.item.id.as_str()).collect();
+                let known: Vec<&str> = catalogue
+                    .routes
+                    .iter()
+                    .map(|r| r.item.id.as_str())
+                    .collect();
                 problems.push(
                     guide
                         .error(

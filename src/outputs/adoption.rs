@@ -89,9 +89,16 @@ fn model_id(
     region: &Option<String>,
     profile: &Option<String>,
 ) -> Option<String> {
-    let ids = inputs.catalogue.model_ids.get(model).cloned().unwrap_or_default();
+    let ids = inputs
+        .catalogue
+        .model_ids
+        .get(model)
+        .cloned()
+        .unwrap_or_default();
     let ctx = context! { model => model, ids => ids, region => region, profile => profile };
-    render(env, &guide.model_id, &ctx).ok().filter(|s| !s.is_empty())
+    render(env, &guide.model_id, &ctx)
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 /// The guide for `route_id` and `models` (the workload's), or why there is none.
@@ -122,7 +129,11 @@ pub fn guide_with(
         })?;
     let env = env();
     let (region, profile) = placement(guide, answers);
-    let endpoint = render(&env, &guide.endpoint, &context! { region => region.clone() })?;
+    let endpoint = render(
+        &env,
+        &guide.endpoint,
+        &context! { region => region.clone() },
+    )?;
     let mut notes = Vec::new();
     let ids: Vec<ModelId> = models
         .iter()
@@ -140,7 +151,8 @@ pub fn guide_with(
         .iter()
         .find_map(|m| m.id.clone())
         .unwrap_or_else(|| "<model id>".into());
-    let ctx = context! { model_id => first, region => region.clone(), endpoint => endpoint.clone() };
+    let ctx =
+        context! { model_id => first, region => region.clone(), endpoint => endpoint.clone() };
     let features = answers.list("features");
     let litellm_config = (!behind.is_empty()).then(|| litellm_config(behind));
     Ok(AdoptionGuide {
@@ -189,7 +201,9 @@ pub fn deployments(
             .map(|a| &a.item)
             .find(|a| &a.route == route_id)
         else {
-            notes.push(format!("no adoption data for `{route_id}`: add its deployments to the gateway by hand"));
+            notes.push(format!(
+                "no adoption data for `{route_id}`: add its deployments to the gateway by hand"
+            ));
             continue;
         };
         let (region, profile) = placement(guide, answers);
@@ -204,7 +218,10 @@ pub fn deployments(
             let Ok(litellm) = render(&env, template, &context! { model_id => id }) else {
                 continue;
             };
-            if out.iter().any(|d| d.model_name == *model && d.model == litellm) {
+            if out
+                .iter()
+                .any(|d| d.model_name == *model && d.model == litellm)
+            {
                 continue;
             }
             out.push(Deployment {
@@ -244,7 +261,11 @@ pub fn for_route(inputs: &Inputs, route_id: &str) -> Result<AdoptionGuide, Strin
         .ok_or_else(|| format!("unknown route `{route_id}`"))?;
     let models: Vec<String> = match &inputs.workload {
         Some(w) => {
-            let mut m: Vec<String> = w.traffic.iter().map(|t| t.value.model.value.clone()).collect();
+            let mut m: Vec<String> = w
+                .traffic
+                .iter()
+                .map(|t| t.value.model.value.clone())
+                .collect();
             m.sort();
             m.dedup();
             m
@@ -254,10 +275,12 @@ pub fn for_route(inputs: &Inputs, route_id: &str) -> Result<AdoptionGuide, Strin
     let mut behind: Vec<(String, Vec<String>, Answers)> = Vec::new();
     for model in &models {
         let serving = route.behind.iter().find(|b| {
-            inputs
-                .catalogue
-                .route(b)
-                .is_some_and(|r| inputs.catalogue.models_of(r, &inputs.prices).contains(model))
+            inputs.catalogue.route(b).is_some_and(|r| {
+                inputs
+                    .catalogue
+                    .models_of(r, &inputs.prices)
+                    .contains(model)
+            })
         });
         if let Some(b) = serving {
             match behind.iter_mut().find(|(id, _, _)| id == b) {
@@ -270,4 +293,94 @@ pub fn for_route(inputs: &Inputs, route_id: &str) -> Result<AdoptionGuide, Strin
     let mut guide = guide_with(inputs, route_id, &models, &inputs.answers, &deployments)?;
     guide.notes.extend(notes);
     Ok(guide)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::inputs::{InputPaths, Inputs};
+    use crate::usage::model_id::catalogue_model;
+
+    fn inputs() -> Inputs {
+        Inputs::load(&InputPaths::default()).expect("embedded data loads")
+    }
+
+    /// Every id a guide can print reads back, through the usage reader's id mapping, as the
+    /// model it was generated for: the two directions agree.
+    #[test]
+    fn every_generated_model_id_reads_back_as_its_model() {
+        let inputs = inputs();
+        let known = inputs.prices.model_ids();
+        let mut checked = 0;
+        for guide in inputs.catalogue.adoption.iter().map(|a| &a.item) {
+            let route = inputs
+                .catalogue
+                .route(&guide.route)
+                .expect("guide of a route");
+            let models = inputs.catalogue.models_of(route, &inputs.prices);
+            for residency in ["none", "us", "eu", "jp", "au", "apac"] {
+                let mut answers = inputs.answers.clone();
+                answers.values.insert(
+                    "residency".into(),
+                    crate::model::answers::Answer::Choice(residency.into()),
+                );
+                let g = guide_with(&inputs, &guide.route, &models, &answers, &[]).expect("renders");
+                for m in &g.models {
+                    let Some(id) = &m.id else { continue };
+                    assert_eq!(
+                        catalogue_model(id, &known).as_deref(),
+                        Some(m.model.as_str()),
+                        "`{id}` on `{}` does not read back as `{}`",
+                        guide.route,
+                        m.model
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50, "only {checked} ids checked");
+    }
+
+    /// A gateway's LiteLLM config is YAML, and its models read back as the models served.
+    #[test]
+    fn litellm_configs_parse_as_yaml_with_known_models() {
+        let inputs = inputs();
+        let known = inputs.prices.model_ids();
+        let routes: Vec<(String, Vec<String>, Answers)> = [
+            "anthropic-api",
+            "bedrock-geo",
+            "vertex-regional",
+            "gemini-api-paid",
+        ]
+        .iter()
+        .map(|r| {
+            let route = inputs.catalogue.route(r).expect("route");
+            (
+                r.to_string(),
+                inputs.catalogue.models_of(route, &inputs.prices),
+                inputs.answers.clone(),
+            )
+        })
+        .collect();
+        let (deployments, _) = deployments(&inputs, &routes);
+        assert!(deployments.len() > 10);
+        let text = litellm_config(&deployments);
+        let parsed: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+        let list = parsed["model_list"].as_array().expect("model_list");
+        assert_eq!(list.len(), deployments.len());
+        for entry in list {
+            let name = entry["model_name"].as_str().expect("model_name");
+            let model = entry["litellm_params"]["model"].as_str().expect("model");
+            assert_eq!(
+                catalogue_model(model, &known).as_deref(),
+                Some(name),
+                "{model}"
+            );
+        }
+        let gateway = for_route(&inputs, "gateway").expect("gateway guide");
+        let config = gateway
+            .litellm_config
+            .expect("a config for the routes behind");
+        let _: serde_json::Value = serde_saphyr::from_str(&config).expect("YAML");
+    }
 }

@@ -14,6 +14,8 @@ use crate::engine::advice::Advice;
 use crate::engine::cost::RouteCost;
 use crate::engine::decide::{Decision, RouteOutcome, Status};
 use crate::engine::portfolio::{Plan, Portfolio, Verdict};
+use crate::model::answers::Answers;
+use crate::outputs::adoption::{self, AdoptionGuide};
 use crate::outputs::advice::report::{self, Recommendation, Report};
 
 /// The `portfolio` key of the JSON report.
@@ -103,6 +105,7 @@ pub fn build(inputs: &Inputs, portfolio: &Portfolio) -> Report {
             plan: split.clone(),
         });
     }
+    top.adoption = Some(adoption(portfolio, &recommended));
     top.portfolio = Some(PortfolioReport {
         verdict: portfolio.verdict,
         summary: portfolio.summary.clone(),
@@ -133,6 +136,57 @@ pub fn build(inputs: &Inputs, portfolio: &Portfolio) -> Report {
             .collect(),
     );
     top
+}
+
+/// How to switch to each route of the plan, placed by the answers of the first surface
+/// that uses it, for the models of every surface it carries; then the gateway, with a
+/// LiteLLM config sending each surface's models to that surface's route.
+fn adoption(portfolio: &Portfolio, plan: &Plan) -> Vec<AdoptionGuide> {
+    let mut per_route: Vec<(String, Vec<String>, Answers)> = Vec::new();
+    for (pick, surface) in plan.surfaces.iter().zip(&portfolio.surfaces) {
+        let Some(route) = &pick.route else { continue };
+        let models: Vec<String> = surface
+            .inputs
+            .workload
+            .as_ref()
+            .map(|w| {
+                w.traffic
+                    .iter()
+                    .map(|t| t.value.model.value.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        match per_route.iter_mut().find(|(r, _, _)| r == route) {
+            Some(entry) => entry.1.extend(models),
+            None => per_route.push((route.clone(), models, surface.inputs.answers.clone())),
+        }
+    }
+    for entry in &mut per_route {
+        entry.1.sort();
+        entry.1.dedup();
+    }
+    let Some(first) = portfolio.surfaces.first() else {
+        return Vec::new();
+    };
+    let inputs = &first.inputs;
+    let mut guides: Vec<AdoptionGuide> = per_route
+        .iter()
+        .filter_map(|(route, models, answers)| {
+            adoption::guide_with(inputs, route, models, answers, &[]).ok()
+        })
+        .collect();
+    if let Some(gateway) = &plan.gateway {
+        let (deployments, notes) = adoption::deployments(inputs, &per_route);
+        let mut models: Vec<String> = deployments.iter().map(|d| d.model_name.clone()).collect();
+        models.dedup();
+        if let Ok(mut guide) =
+            adoption::guide_with(inputs, &gateway.id, &models, &inputs.answers, &deployments)
+        {
+            guide.notes.extend(notes);
+            guides.push(guide);
+        }
+    }
+    guides
 }
 
 /// The single-route view over every surface, as one decision.

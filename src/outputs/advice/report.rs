@@ -43,6 +43,10 @@ pub struct Report {
     /// With `surfaces:` in the answers: the surfaces' routes composed, and the comparison.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub portfolio: Option<crate::outputs::advice::portfolio::PortfolioReport>,
+    /// With `surfaces:` in the answers: how to switch to each route of the recommended plan
+    /// (and its gateway).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adoption: Option<Vec<crate::outputs::adoption::AdoptionGuide>>,
     /// With `surfaces:` in the answers: each surface's own report.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub surfaces: Option<Vec<crate::outputs::advice::portfolio::SurfaceReport>>,
@@ -254,6 +258,7 @@ pub fn build(inputs: &Inputs, advice: &Advice) -> Report {
             .map(|o| unmet::unmet(inputs, decision, &o.route_id))
             .unwrap_or_default(),
         portfolio: None,
+        adoption: None,
         surfaces: None,
         answers: answer_rows(inputs),
         blocking_constraints: blocking_constraints(decision),
