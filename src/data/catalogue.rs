@@ -38,6 +38,11 @@ pub struct RulesDirFile {
     /// Each model's id per provider id scheme (`anthropic`, `bedrock`, `vertex`, `gemini`).
     #[serde(default)]
     pub model_ids: BTreeMap<String, BTreeMap<String, String>>,
+    /// Gateway products (LiteLLM, Portkey...): not peer routes, but composed in front of the
+    /// routes a portfolio chooses, each with its own sourced values.
+    #[serde(default)]
+    #[schemars(with = "Vec<Route>")]
+    pub gateways: Vec<Spanned<Route>>,
     /// How to switch to each route.
     #[serde(default)]
     #[schemars(with = "Vec<crate::model::adoption::Adoption>")]
@@ -112,6 +117,8 @@ pub struct Catalogue {
     pub rules: Vec<Located<Rule>>,
     /// Each model's provider ids, for adoption guides.
     pub model_ids: BTreeMap<String, BTreeMap<String, String>>,
+    /// Gateway products, composed in front of a portfolio's routes.
+    pub gateways: Vec<Located<Route>>,
     /// Adoption guides by route.
     pub adoption: Vec<Located<crate::model::adoption::Adoption>>,
     /// True when some file came from a user's directory.
@@ -173,6 +180,16 @@ impl Catalogue {
             for (model, ids) in parsed.model_ids {
                 catalogue.model_ids.insert(model, ids);
             }
+            for g in parsed.gateways {
+                let id = g.value.id.clone();
+                let located = locate(g, &source, file.layer, ("id", &id));
+                merge(
+                    &mut catalogue.gateways,
+                    located,
+                    |g| g.id.clone(),
+                    &mut problems,
+                );
+            }
             for a in parsed.adoption {
                 let route = a.value.route.clone();
                 let located = locate(a, &source, file.layer, ("route", &route));
@@ -206,8 +223,35 @@ impl Catalogue {
         for route in &catalogue.routes {
             validate_route(route, &catalogue, &mut problems);
         }
+        for gateway in &catalogue.gateways {
+            let g = &gateway.item;
+            if g.platform != Platform::Gateway || !g.behind.is_empty() {
+                problems.push(gateway.error(
+                    Some("platform"),
+                    format!("gateway product `{}` must have platform `gateway` and no `behind`: the portfolio puts routes behind it", g.id),
+                ));
+            }
+            let unsourced: Vec<&str> = crate::model::route::CLAIMS
+                .iter()
+                .copied()
+                .filter(|c| match g.sources.get(*c) {
+                    Some(key) => !catalogue.sources.contains_key(key),
+                    None => true,
+                })
+                .collect();
+            if !unsourced.is_empty() {
+                problems.push(gateway.error(
+                    Some("sources"),
+                    format!(
+                        "gateway product `{}`: no known source for {}",
+                        g.id,
+                        unsourced.join(", ")
+                    ),
+                ));
+            }
+        }
         for guide in &catalogue.adoption {
-            if catalogue.route(&guide.item.route).is_none() {
+            if catalogue.route_or_gateway(&guide.item.route).is_none() {
                 let known: Vec<&str> = catalogue
                     .routes
                     .iter()
@@ -244,6 +288,12 @@ impl Catalogue {
 
     pub fn route(&self, id: &str) -> Option<&Route> {
         self.routes.iter().map(|r| &r.item).find(|r| r.id == id)
+    }
+
+    /// A route, or else a gateway product, by id.
+    pub fn route_or_gateway(&self, id: &str) -> Option<&Route> {
+        self.route(id)
+            .or_else(|| self.gateways.iter().map(|g| &g.item).find(|g| g.id == id))
     }
 
     /// The choices of a question, or nothing if the question is missing.
@@ -496,6 +546,23 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
                 format!("route `{id}`: `{behind}` is not another route of the catalogue"),
             ));
         }
+    }
+    let behind: Vec<&Route> = route
+        .behind
+        .iter()
+        .filter_map(|b| catalogue.route(b))
+        .collect();
+    for (claim, weaker) in crate::model::compose::overclaims(route, &behind) {
+        problems.push(
+            located
+                .error(
+                    Some("behind"),
+                    format!(
+                        "gateway `{id}` claims `{claim}`, but `{weaker}` behind it does not give it"
+                    ),
+                )
+                .with_help("a gateway's guarantees are at most those of every route behind it: drop the claim or the weaker route"),
+        );
     }
     if route.platform == Platform::Gateway && route.behind.is_empty() {
         problems.push(located.error(

@@ -12,7 +12,8 @@ use crate::engine::advice::{self, Advice};
 use crate::engine::decide::Status;
 use crate::engine::unmet::{self, Unmet};
 use crate::model::answers::Answer;
-use crate::model::route::Platform;
+use crate::model::compose;
+use crate::model::route::{Platform, Route};
 
 /// One surface: its own inputs (answers and traffic) and its own decision.
 #[derive(Debug, Clone)]
@@ -42,15 +43,17 @@ pub struct PlanSurface {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GatewayPick {
+    /// The gateway product (`rules/gateways.yaml`).
     pub id: String,
+    pub name: String,
     /// The routes the gateway sends traffic to, in surface order.
     pub behind: Vec<String>,
     /// Why the portfolio needs a gateway.
     pub because: String,
     /// The workload's `gateway_monthly_usd`; null when not given (then excluded).
     pub monthly_usd: Option<Decimal>,
-    /// The surfaces whose hard constraints the gateway itself breaks, with the rule codes:
-    /// a gateway carries a surface's traffic only where it is allowed.
+    /// The surfaces whose hard constraints the gateway breaks once composed with the route
+    /// behind it, with the rule codes: empty when it is allowed on every surface.
     pub eliminated_on: Vec<GatewayBlock>,
 }
 
@@ -104,13 +107,7 @@ pub fn advise(inputs: &Inputs) -> Result<Portfolio, String> {
         .as_ref()
         .and_then(|w| w.gateway_monthly_usd)
         .map(|a| a.0);
-    let gateway_id = inputs
-        .catalogue
-        .routes
-        .iter()
-        .map(|r| &r.item)
-        .find(|r| r.platform == Platform::Gateway && !r.behind.is_empty())
-        .map(|r| r.id.clone());
+    let products: Vec<&Route> = inputs.catalogue.gateways.iter().map(|g| &g.item).collect();
     let compose = |choice: &dyn Fn(&SurfaceAdvice) -> Option<String>| -> Plan {
         let picks: Vec<PlanSurface> = surfaces
             .iter()
@@ -127,13 +124,7 @@ pub fn advise(inputs: &Inputs) -> Result<Portfolio, String> {
                 }
             })
             .collect();
-        with_gateway(
-            picks,
-            &surfaces,
-            gateway_id.as_deref(),
-            gateway_cost,
-            inputs,
-        )
+        with_gateway(picks, &surfaces, &products, gateway_cost, inputs)
     };
 
     let portfolio =
@@ -228,7 +219,7 @@ fn best_single(surfaces: &[SurfaceAdvice], inputs: &Inputs) -> Option<String> {
 fn with_gateway(
     picks: Vec<PlanSurface>,
     surfaces: &[SurfaceAdvice],
-    gateway_id: Option<&str>,
+    products: &[&Route],
     gateway_cost: Option<Decimal>,
     inputs: &Inputs,
 ) -> Plan {
@@ -268,30 +259,44 @@ fn with_gateway(
     } else {
         None
     };
-    let gateway = match (because, gateway_id) {
-        (Some(because), Some(id)) => Some(GatewayPick {
-            id: id.to_owned(),
-            behind,
-            because,
-            monthly_usd: gateway_cost,
-            eliminated_on: surfaces
-                .iter()
-                .filter_map(|s| {
-                    let o = s
-                        .advice
-                        .decision
-                        .outcomes
-                        .iter()
-                        .find(|o| o.route_id == id)?;
-                    (o.status == Status::Eliminated).then(|| GatewayBlock {
-                        surface: s.name.clone(),
-                        codes: o.eliminations.iter().map(|f| f.code.clone()).collect(),
+    let gateway = because.and_then(|because| {
+        // The first product, in data order, allowed on every surface once composed with the
+        // surface's own route; else the first product, with what blocks it.
+        let candidates: Vec<GatewayPick> = products
+            .iter()
+            .map(|product| GatewayPick {
+                id: product.id.clone(),
+                name: product.name.clone(),
+                behind: behind.clone(),
+                because: because.clone(),
+                monthly_usd: gateway_cost,
+                eliminated_on: surfaces
+                    .iter()
+                    .zip(&picks)
+                    .filter_map(|(s, p)| {
+                        let route = inputs.catalogue.route(p.route.as_deref()?)?;
+                        let codes = gateway_blocks(&s.inputs, product, route).ok()?;
+                        (!codes.is_empty()).then(|| GatewayBlock {
+                            surface: s.name.clone(),
+                            codes,
+                        })
                     })
-                })
-                .collect(),
-        }),
-        _ => None,
-    };
+                    .collect(),
+            })
+            .collect();
+        let first = candidates.first().cloned();
+        candidates
+            .into_iter()
+            .find(|c| c.eliminated_on.is_empty())
+            .or(first)
+    });
+    // A gateway allowed on every surface meets `multi_provider` for the whole portfolio.
+    let mut picks = picks;
+    if gateway.as_ref().is_some_and(|g| g.eliminated_on.is_empty()) {
+        for p in &mut picks {
+            p.unmet.retain(|u| u.question != "multi_provider");
+        }
+    }
     let mut total: Option<Decimal> = picks.iter().map(|p| p.monthly_usd).sum();
     if picks.iter().any(|p| p.route.is_none()) {
         total = None;
@@ -390,4 +395,27 @@ fn verdict(
         Verdict::Portfolio,
         format!("Each surface keeps its own route: {why}."),
     )
+}
+
+/// The eliminating rules that fire for `product` composed in front of `route`, with the
+/// surface's answers: the gateway is allowed on the surface when there are none.
+pub fn gateway_blocks(
+    inputs: &Inputs,
+    product: &Route,
+    route: &Route,
+) -> Result<Vec<String>, String> {
+    let composed = compose::composed(product, &[route]);
+    let ctx = crate::engine::decide::context(inputs, Some(&composed));
+    let mut codes = Vec::new();
+    for rule in inputs
+        .rules
+        .rules
+        .iter()
+        .filter(|r| r.rule.effect == crate::model::rule::Effect::Eliminate)
+    {
+        if inputs.rules.evaluate(rule, &ctx)?.is_some() {
+            codes.push(rule.rule.code.clone());
+        }
+    }
+    Ok(codes)
 }

@@ -5,6 +5,7 @@
 
 pub mod adoption;
 pub mod answers;
+pub mod compose;
 pub mod decision;
 pub mod number;
 pub mod pricing;

@@ -116,7 +116,7 @@ pub fn guide_with(
 ) -> Result<AdoptionGuide, String> {
     let route = inputs
         .catalogue
-        .route(route_id)
+        .route_or_gateway(route_id)
         .ok_or_else(|| format!("unknown route `{route_id}`"))?;
     let guide = inputs
         .catalogue
