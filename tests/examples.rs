@@ -148,18 +148,23 @@ fn surfaces_are_decided_one_by_one_and_composed() {
         usd(&portfolio["monthly_usd"]),
         sum + usd(&portfolio["gateway"]["monthly_usd"])
     );
-    // voice asked for latency, newest features and several providers: all left unmet, said.
+    // voice asked for latency and newest features: left unmet, and said. It also asked for
+    // several providers behind one interface: the gateway in front meets that.
     let unmet: Vec<&str> = surfaces[0]["unmet"]
         .as_array()
         .expect("unmet")
         .iter()
         .filter_map(|u| u["question"].as_str())
         .collect();
-    assert_eq!(
-        unmet,
-        ["latency_critical", "newest_features", "multi_provider"]
-    );
-    assert_eq!(report["unmet"].as_array().map(Vec::len), Some(3));
+    assert_eq!(unmet, ["latency_critical", "newest_features"]);
+    assert_eq!(report["unmet"].as_array().map(Vec::len), Some(2));
+    // The gateway is a product composed with the surfaces' route, allowed on both.
+    assert_eq!(portfolio["gateway"]["id"], "litellm-proxy");
+    assert_eq!(portfolio["gateway"]["eliminated_on"], serde_json::json!([]));
+    // How to switch: one guide per route, then the gateway's with its LiteLLM config.
+    let adoption = report["adoption"].as_array().expect("adoption");
+    assert_eq!(adoption[0]["route"], "vertex-regional");
+    assert!(adoption[1]["litellm_config"].is_string());
     // Each surface carries today's report shape, for its own traffic only.
     let per_surface = report["surfaces"].as_array().expect("surfaces");
     assert_eq!(
