@@ -506,3 +506,39 @@ fn bad_reports_and_gates_are_usage_errors() {
     }
     insta::assert_snapshot!("bad_reports", messages);
 }
+
+#[test]
+fn a_surface_changing_route_trips_route_change() {
+    let answers = example("voice-and-analytics", "answers.yaml");
+    let workload = example("voice-and-analytics", "workload.yaml");
+    let base = report(&answers, Some(&workload), &[]);
+    // The voice surface no longer needs EU residency: it moves to the direct API.
+    let moved = answers.replace(
+        "  - name: voice\n",
+        "  - name: voice\n    residency: none\n",
+    );
+    let new = report(&moved, Some(&workload), &[]);
+    let outcome = diff(&base, &new, &["--fail-on", "route-change"]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stdout);
+    assert!(
+        outcome
+            .stdout
+            .contains("surface voice: vertex-regional → anthropic-api (changed)"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome
+            .stdout
+            .contains("surface `voice`: `vertex-regional` → `anthropic-api`"),
+        "{}",
+        outcome.stdout
+    );
+    let same = diff(
+        &base,
+        &base,
+        &["--fail-on", "route-change", "--format", "json"],
+    );
+    assert_eq!(same.code, 0);
+    assert_eq!(json(&same)["surfaces"][1]["surface"], "analytics");
+}

@@ -37,6 +37,30 @@ pub struct ReportView {
     pub pricing_sources: Vec<SourceView>,
     #[serde(default)]
     pub pricing_age: Option<PricingAgeView>,
+    /// Present when the answers had surfaces.
+    #[serde(default)]
+    pub portfolio: Option<PortfolioView>,
+}
+
+/// The portfolio part of a report: each surface's route.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PortfolioView {
+    pub surfaces: Vec<PlanSurfaceView>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlanSurfaceView {
+    pub name: String,
+    pub route: Option<String>,
+}
+
+/// One surface's route before and after.
+#[derive(Debug, Clone, Serialize)]
+pub struct SurfaceRouteChange {
+    pub surface: String,
+    pub base: Option<String>,
+    pub new: Option<String>,
+    pub changed: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -165,6 +189,9 @@ pub struct Diff {
     pub base: String,
     pub new: String,
     pub recommendation: RecommendationChange,
+    /// With surfaces: each surface's route before and after (a surface in only one report
+    /// has no route in the other).
+    pub surfaces: Vec<SurfaceRouteChange>,
     /// The recommended route's monthly cost in each report; null when neither priced a
     /// workload.
     pub decision_cost: Option<CostChange>,
@@ -432,6 +459,7 @@ pub fn compare(
         base: base_name.to_owned(),
         new: new_name.to_owned(),
         recommendation,
+        surfaces: surface_changes(base, new),
         decision_cost,
         routes,
         unchanged_routes,
@@ -648,8 +676,18 @@ fn evaluate(
     let (tripped, detail) = match gate {
         Gate::RouteChange => {
             let r = &diff.recommendation;
+            let moved: Vec<String> = diff
+                .surfaces
+                .iter()
+                .filter(|s| s.changed)
+                .map(|s| format!("surface `{}`: {} → {}", s.surface, id(&s.base), id(&s.new)))
+                .collect();
             if r.changed {
-                (true, format!("{} → {}", id(&r.base), id(&r.new)))
+                let mut parts = vec![format!("{} → {}", id(&r.base), id(&r.new))];
+                parts.extend(moved);
+                (true, parts.join("; "))
+            } else if !moved.is_empty() {
+                (true, moved.join("; "))
             } else {
                 (false, format!("unchanged: {}", id(&r.new)))
             }
@@ -821,4 +859,42 @@ mod tests {
         let same = CostChange::between(Some(d("820.05")), Some(d("820.050")));
         assert_eq!(same.describe(), "$820.05 (unchanged)");
     }
+}
+
+/// Each surface's route in the two reports, in the new report's order, then surfaces only
+/// the base had.
+fn surface_changes(base: &ReportView, new: &ReportView) -> Vec<SurfaceRouteChange> {
+    let empty = Vec::new();
+    let of = |r: &ReportView| {
+        r.portfolio
+            .as_ref()
+            .map(|p| &p.surfaces)
+            .unwrap_or(&empty)
+            .clone()
+    };
+    let (b, n) = (of(base), of(new));
+    let mut out: Vec<SurfaceRouteChange> = n
+        .iter()
+        .map(|s| {
+            let before = b
+                .iter()
+                .find(|x| x.name == s.name)
+                .and_then(|x| x.route.clone());
+            SurfaceRouteChange {
+                surface: s.name.clone(),
+                changed: before != s.route,
+                base: before,
+                new: s.route.clone(),
+            }
+        })
+        .collect();
+    for s in b.iter().filter(|x| !n.iter().any(|y| y.name == x.name)) {
+        out.push(SurfaceRouteChange {
+            surface: s.name.clone(),
+            base: s.route.clone(),
+            new: None,
+            changed: s.route.is_some(),
+        });
+    }
+    out
 }

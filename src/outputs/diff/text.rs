@@ -25,6 +25,19 @@ pub fn render(diff: &Diff) -> String {
     } else {
         let _ = writeln!(out, "recommended route: {} (unchanged)", id(&r.new));
     }
+    for s in &diff.surfaces {
+        if s.changed {
+            let _ = writeln!(
+                out,
+                "surface {}: {} → {} (changed)",
+                s.surface,
+                id(&s.base),
+                id(&s.new)
+            );
+        } else {
+            let _ = writeln!(out, "surface {}: {} (unchanged)", s.surface, id(&s.new));
+        }
+    }
     if let Some(cost) = &diff.decision_cost {
         let _ = writeln!(
             out,
