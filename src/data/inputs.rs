@@ -273,6 +273,7 @@ impl Inputs {
     pub fn set_case(&mut self, mut answers: Answers, workload: Option<Workload>) {
         self.notes = Vec::new();
         if let Some(workload) = &workload
+            && answers.surfaces.is_empty()
             && !answers.given.iter().any(|id| id == "model_families")
             && self.catalogue.question("model_families").is_some()
         {

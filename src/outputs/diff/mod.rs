@@ -810,6 +810,44 @@ fn cost_gate(threshold: Threshold, cost: &CostChange) -> (bool, String) {
     }
 }
 
+/// Each surface's route in the two reports, in the new report's order, then surfaces only
+/// the base had.
+fn surface_changes(base: &ReportView, new: &ReportView) -> Vec<SurfaceRouteChange> {
+    let empty = Vec::new();
+    let of = |r: &ReportView| {
+        r.portfolio
+            .as_ref()
+            .map(|p| &p.surfaces)
+            .unwrap_or(&empty)
+            .clone()
+    };
+    let (b, n) = (of(base), of(new));
+    let mut out: Vec<SurfaceRouteChange> = n
+        .iter()
+        .map(|s| {
+            let before = b
+                .iter()
+                .find(|x| x.name == s.name)
+                .and_then(|x| x.route.clone());
+            SurfaceRouteChange {
+                surface: s.name.clone(),
+                changed: before != s.route,
+                base: before,
+                new: s.route.clone(),
+            }
+        })
+        .collect();
+    for s in b.iter().filter(|x| !n.iter().any(|y| y.name == x.name)) {
+        out.push(SurfaceRouteChange {
+            surface: s.name.clone(),
+            base: s.route.clone(),
+            new: None,
+            changed: s.route.is_some(),
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -859,42 +897,4 @@ mod tests {
         let same = CostChange::between(Some(d("820.05")), Some(d("820.050")));
         assert_eq!(same.describe(), "$820.05 (unchanged)");
     }
-}
-
-/// Each surface's route in the two reports, in the new report's order, then surfaces only
-/// the base had.
-fn surface_changes(base: &ReportView, new: &ReportView) -> Vec<SurfaceRouteChange> {
-    let empty = Vec::new();
-    let of = |r: &ReportView| {
-        r.portfolio
-            .as_ref()
-            .map(|p| &p.surfaces)
-            .unwrap_or(&empty)
-            .clone()
-    };
-    let (b, n) = (of(base), of(new));
-    let mut out: Vec<SurfaceRouteChange> = n
-        .iter()
-        .map(|s| {
-            let before = b
-                .iter()
-                .find(|x| x.name == s.name)
-                .and_then(|x| x.route.clone());
-            SurfaceRouteChange {
-                surface: s.name.clone(),
-                changed: before != s.route,
-                base: before,
-                new: s.route.clone(),
-            }
-        })
-        .collect();
-    for s in b.iter().filter(|x| !n.iter().any(|y| y.name == x.name)) {
-        out.push(SurfaceRouteChange {
-            surface: s.name.clone(),
-            base: s.route.clone(),
-            new: None,
-            changed: s.route.is_some(),
-        });
-    }
-    out
 }

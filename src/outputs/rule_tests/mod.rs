@@ -80,6 +80,9 @@ pub struct Expect {
     pub scored: SpannedMap<Vec<Spanned<String>>>,
     #[serde(default)]
     pub warnings: Vec<Spanned<String>>,
+    /// With `surfaces:` in the answers: what each named surface's own decision must contain.
+    #[serde(default)]
+    pub surfaces: SpannedMap<Expect>,
 }
 
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Spanned<String>>>, D::Error> {
@@ -449,7 +452,18 @@ fn check_expect(
     for code in &expect.warnings {
         check_code(code, "expect.warnings", Effect::Warn, problems);
     }
+    for (name, sub) in &expect.surfaces.0 {
+        check_expect(
+            sub,
+            file,
+            inputs,
+            problems,
+            name.referenced.line(),
+            &format!("{prefix}.surfaces.{}", name.value),
+        );
+    }
     let empty = expect.recommended.is_none()
+        && expect.surfaces.0.is_empty()
         && expect.eliminated.0.is_empty()
         && expect.viable.is_empty()
         && expect.scored.0.is_empty()
@@ -475,9 +489,11 @@ pub fn run(cases: Vec<ReadyCase>, inputs: &mut Inputs) -> Result<TestRun, String
     let mut exercised = BTreeSet::new();
     for case in cases {
         inputs.set_case(case.answers, case.workload);
+        let unassigned = inputs.assign_case_traffic();
         let report = crate::outputs::advice::advise(inputs)
             .map_err(|e| format!("{}:{}: {e}", case.file, case.line))?;
-        let failures = check(&case.expect, &report, &mut exercised);
+        let mut failures = check(&case.expect, &report, &mut exercised);
+        failures.extend(unassigned);
         results.push(CaseResult {
             file: case.file,
             line: case.line,
@@ -501,6 +517,21 @@ pub fn run(cases: Vec<ReadyCase>, inputs: &mut Inputs) -> Result<TestRun, String
 /// Checks one case's expectations against its report; records the codes that held.
 fn check(expect: &Expect, report: &Report, exercised: &mut BTreeSet<String>) -> Vec<String> {
     let mut failures = Vec::new();
+    for (name, sub) in &expect.surfaces.0 {
+        match report
+            .surfaces
+            .iter()
+            .flatten()
+            .find(|s| s.name == name.value)
+        {
+            Some(surface) => failures.extend(
+                check(sub, &surface.report, exercised)
+                    .into_iter()
+                    .map(|f| format!("surface `{}`: {f}", name.value)),
+            ),
+            None => failures.push(format!("no surface named `{}`", name.value)),
+        }
+    }
     let shown = |r: &Option<String>| r.clone().unwrap_or_else(|| "no route".into());
     if let Some(expected) = &expect.recommended {
         let expected = expected.as_ref().map(|s| s.value.clone());
