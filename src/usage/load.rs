@@ -175,6 +175,33 @@ impl LoadProfile {
         self.widest_bucket
     }
 
+    /// How many minutes of the span ran at each load level (tokens a minute), zero minutes
+    /// included: the histogram provisioned sizing needs. Built from the changes, so it costs
+    /// time in proportion to the number of level changes, not to the minutes spanned (a
+    /// year of hourly buckets is 17,520 changes, not 525,600 minutes).
+    pub fn levels(&self) -> std::collections::BTreeMap<u64, u64> {
+        let mut levels = std::collections::BTreeMap::new();
+        let Some(first) = self.first else {
+            return levels;
+        };
+        let mut level: i128 = 0;
+        let mut since = first;
+        for (minute, delta) in self.all_changes() {
+            let minute = minute.clamp(first, self.end);
+            if minute > since {
+                let tokens = u64::try_from(level).unwrap_or(u64::MAX);
+                *levels.entry(tokens).or_insert(0) += minute - since;
+                since = minute;
+            }
+            level += delta;
+        }
+        if self.end > since {
+            let tokens = u64::try_from(level).unwrap_or(u64::MAX);
+            *levels.entry(tokens).or_insert(0) += self.end - since;
+        }
+        levels
+    }
+
     /// Tokens in each minute of the span, zero minutes included, in order.
     pub fn per_minute(&self) -> impl Iterator<Item = u64> + '_ {
         let mut changes = self.all_changes().peekable();
@@ -280,6 +307,22 @@ mod tests {
         assert_eq!(bulk, each);
         assert!(bulk.runs.last_minute().is_some() && !bulk.changes.is_empty());
         assert_eq!(bulk.peak_tokens_per_minute(), 7);
+    }
+
+    #[test]
+    fn levels_count_the_minutes_at_each_load_without_walking_them() {
+        let mut load = LoadProfile::default();
+        load.add(10, 1, 5);
+        load.add(13, 60, 120);
+        load.add(13, 1, 3);
+        load.add_minutes(200, &[7, 7, 0, 9]);
+        let mut walked = std::collections::BTreeMap::new();
+        for tokens in load.per_minute() {
+            *walked.entry(tokens).or_insert(0u64) += 1;
+        }
+        assert_eq!(load.levels(), walked);
+        assert_eq!(load.levels().values().sum::<u64>(), load.minutes());
+        assert!(LoadProfile::default().levels().is_empty());
     }
 
     #[test]

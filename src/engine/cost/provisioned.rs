@@ -204,6 +204,27 @@ impl LoadShape {
         }
     }
 
+    /// A shape from a histogram: (tokens a minute, minutes at that level), any order.
+    pub fn from_levels(
+        levels: impl IntoIterator<Item = (u64, u64)>,
+        description: String,
+    ) -> LoadShape {
+        let mut counts: std::collections::BTreeMap<u64, u64> = std::collections::BTreeMap::new();
+        for (tokens, minutes) in levels {
+            *counts.entry(tokens).or_default() += minutes;
+        }
+        LoadShape {
+            levels: counts
+                .into_iter()
+                .map(|(tpm, minutes)| LoadLevel {
+                    tokens_per_minute: Decimal::from(tpm),
+                    minutes: Decimal::from(minutes),
+                })
+                .collect(),
+            description,
+        }
+    }
+
     pub fn peak(&self) -> Decimal {
         self.levels
             .iter()

@@ -298,6 +298,32 @@ pub fn replay(
     let eliminated = decide::eliminated_routes(inputs, options.skip_eliminated)?;
     let skip: Vec<String> = eliminated.iter().map(|e| e.id.clone()).collect();
     let observed_hours = Decimal::from(totals.load.minutes().max(1)) / Decimal::from(60);
+    // Each model's load histogram, built once from the profile's level changes (time in
+    // proportion to the changes, not the minutes spanned), and only when a provisioned
+    // route will size from it.
+    let sizing_needed = inputs.catalogue.routes.iter().any(|r| {
+        r.item.capacity == Capacity::Provisioned
+            && !skip.contains(&r.item.id)
+            && (options.routes.is_empty() || options.routes.contains(&r.item.id))
+    });
+    let shapes: BTreeMap<&str, LoadShape> = if sizing_needed {
+        totals
+            .load_by_model
+            .iter()
+            .map(|(model, profile)| {
+                let shape = LoadShape::from_levels(
+                    profile.levels(),
+                    format!(
+                        "`{model}`: the observed per-minute load over {} minutes",
+                        profile.minutes()
+                    ),
+                );
+                (model.as_str(), shape)
+            })
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
     let mut routes = Vec::new();
     for located in &inputs.catalogue.routes {
         let route = &located.item;
@@ -317,18 +343,11 @@ pub fn replay(
         };
         for (model, usage) in &totals.by_model {
             let breakdown = breakdown(usage, &mut out.notes, model);
-            let shape = totals.load_by_model.get(model).map_or_else(
-                || LoadShape::from_minutes(std::iter::empty(), String::new()),
-                |profile| {
-                    LoadShape::from_minutes(
-                        profile.per_minute(),
-                        format!(
-                            "`{model}`: the observed per-minute load over {} minutes",
-                            profile.minutes()
-                        ),
-                    )
-                },
-            );
+            // Only provisioned capacity is sized from the load; on-demand routes get none.
+            let shape = match (route.capacity, shapes.get(model.as_str())) {
+                (Capacity::Provisioned, Some(shape)) => shape.clone(),
+                _ => LoadShape::from_levels(std::iter::empty(), String::new()),
+            };
             let usage = Usage {
                 name: model,
                 model,
@@ -462,7 +481,7 @@ fn observed_routes(
                 model,
                 breakdown: breakdown(usage, &mut notes, model),
                 load: Load::Observed(
-                    LoadShape::from_minutes(std::iter::empty(), String::new()),
+                    LoadShape::from_levels(std::iter::empty(), String::new()),
                     hours,
                 ),
                 held: None,
