@@ -205,6 +205,9 @@ pub struct TestArgs {
     /// cases and those in `<--rules DIR>/tests/`.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Run only your own cases (`<--rules DIR>/tests/`), not the shipped ones.
+    #[arg(long, conflicts_with = "paths")]
+    pub no_shipped: bool,
     #[command(flatten)]
     pub data: DataArgs,
     /// Output format; junit is JUnit XML for CI systems.
