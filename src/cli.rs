@@ -262,7 +262,8 @@ pub struct DiffArgs {
     #[arg(long, value_name = "DAYS")]
     pub max_pricing_age: Option<u32>,
     /// The date pricing ages are measured to (YYYY-MM-DD); defaults to SOURCE_DATE_EPOCH.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    /// Only ages use it, so it needs --max-pricing-age.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, requires = "max_pricing_age")]
     pub today: Option<Date>,
     /// Directory of templates over the embedded ones (`diff.md.j2` renders markdown).
     #[arg(long, value_name = "DIR")]
@@ -322,11 +323,17 @@ pub struct AdviseArgs {
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
     /// Write the report to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", group = "destination")]
     pub output: Option<PathBuf>,
-    /// Compare the report with the file given by --output instead of writing it; exit 1
-    /// when it is missing or out of date.
-    #[arg(long, requires = "output")]
+    /// With --format madr: keep numbered records in DIR. When the decision changed, write
+    /// the next record (0002-model-route.md, ...), mark the previous one `superseded by
+    /// NNNN`, and rewrite the index DIR/README.md; when it did not, change nothing.
+    #[arg(long, value_name = "DIR", group = "destination")]
+    pub supersede: Option<PathBuf>,
+    /// Compare the report with the file given by --output (or the newest record in the
+    /// --supersede directory) instead of writing it; exit 1 when it is missing or out of
+    /// date, printing a unified diff of what differs.
+    #[arg(long, requires = "destination")]
     pub check: bool,
     #[command(flatten)]
     pub record: RecordArgs,
@@ -348,7 +355,8 @@ pub struct RecordArgs {
     #[arg(long, value_name = "DAYS")]
     pub max_pricing_age: Option<u32>,
     /// The date pricing ages are measured to (YYYY-MM-DD); defaults to SOURCE_DATE_EPOCH.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    /// Only ages use it, so it needs --max-pricing-age.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, requires = "max_pricing_age")]
     pub today: Option<Date>,
 }
 

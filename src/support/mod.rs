@@ -5,6 +5,8 @@ pub mod csv_text;
 pub mod date;
 pub mod diagnostic;
 pub mod money;
+pub mod path;
 pub mod shell;
 pub mod suggest;
 pub mod table;
+pub mod text_diff;

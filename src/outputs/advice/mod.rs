@@ -5,6 +5,7 @@ pub mod portfolio;
 pub mod record;
 pub mod render;
 pub mod report;
+pub mod supersede;
 
 use crate::data::inputs::Inputs;
 use crate::engine::advice;

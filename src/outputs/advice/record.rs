@@ -27,6 +27,10 @@ pub struct RecordInfo {
     pub command: Option<String>,
     /// How old each pricing table is; null unless `--max-pricing-age` was given.
     pub pricing_age: Option<PricingAge>,
+    /// The line naming the record this one supersedes (`advise --supersede DIR`); absent
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
 }
 
 /// One decision driver.
@@ -76,6 +80,7 @@ impl RecordInfo {
             drivers: drivers(&inputs.catalogue.questions, &inputs.answers),
             command: None,
             pricing_age: None,
+            supersedes: None,
         }
     }
 }
