@@ -160,7 +160,8 @@ impl PriceBook {
         let mut problems = Diagnostics::default();
         let mut book = PriceBook {
             name: raw.name.clone(),
-            file: file.name.clone(),
+            // One spelling of the path, so reports made with `./book.toml` and `book.toml` agree.
+            file: crate::support::path::normalize(path).display().to_string(),
             ..PriceBook::default()
         };
         let models = prices
