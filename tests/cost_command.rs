@@ -492,3 +492,24 @@ fn an_aws_discount_covers_the_marketplace_route_unless_scoped_to_the_aws_platfor
         "provider aws, platform aws"
     );
 }
+
+/// Structural errors (a wrong type, an unknown field, a missing note, an unknown top-level
+/// key) and semantic ones (an unknown provider or model, a percentage over 100) of every
+/// entry come in one run, in file order: one bad entry does not hide the others.
+#[test]
+fn a_price_book_reports_every_problem_in_one_run() {
+    let book = "name = \"Our terms\"\nnmae = \"typo\"\n\n[[discount]]\nprovider = \"aws\"\npercent = \"eight\"\nnote = \"a\"\n\n[[discount]]\nprovider = \"amazon\"\npercent = 150\nnote = \"b\"\n\n[[discount]]\npercent = 5\nnote = \"c\"\ncolour = \"red\"\n\n[[override]]\ntable = \"anthropic\"\nmodel = \"claude-sonnet-4-5\"\ninput = 2.5\n\n[[provisioned]]\nmodel = \"claude-sonet-4-5\"\nhourly_1_month = 80\ntokens_per_minute_per_unit = 400000\nnote = \"q\"\n";
+    bad(
+        "price_book_every_problem",
+        Run::new()
+            .file("workload.yaml", WORKLOAD)
+            .file("book.toml", book)
+            .args(&[
+                "cost",
+                "--workload",
+                "workload.yaml",
+                "--price-book",
+                "book.toml",
+            ]),
+    );
+}

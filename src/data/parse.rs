@@ -166,6 +166,42 @@ pub fn toml<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
     })
 }
 
+/// Parses a TOML file into its top-level table with every value's position, so its parts
+/// can be deserialized one at a time ([`toml_part`]) and each part's errors reported. A
+/// syntax error stops here: nothing after it can be read reliably.
+pub fn toml_document(file: &SourceFile) -> Result<toml::de::DeTable<'_>, Diagnostic> {
+    if file.text.trim().is_empty() {
+        return Err(file.error_whole("the file is empty"));
+    }
+    toml::de::DeTable::parse(&file.text)
+        .map(toml::Spanned::into_inner)
+        .map_err(|error| {
+            let offset = error.span().map_or(0, |s| s.start);
+            file.error_at(offset, None, error.message().trim().to_owned())
+        })
+}
+
+/// Deserializes one part of a TOML document (such as one `[[discount]]` entry), naming
+/// `key` (its place in the file, such as `discount[2]`) before the key path inside it.
+pub fn toml_part<T: DeserializeOwned>(
+    file: &SourceFile,
+    value: toml::Spanned<toml::de::DeValue<'_>>,
+    key: &str,
+) -> Result<T, Diagnostic> {
+    let start = value.span().start;
+    let de = toml::de::ValueDeserializer::from(value);
+    serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+        let inner = user_key_path(&e.path().to_string()).filter(|p| !p.is_empty());
+        let error = e.into_inner();
+        let key = match inner {
+            Some(inner) => format!("{key}.{inner}"),
+            None => key.to_owned(),
+        };
+        let offset = error.span().map_or(start, |s| s.start);
+        file.error_at(offset, Some(&key), error.message().trim().to_owned())
+    })
+}
+
 /// Reads a user's file, turning I/O problems and oversized files into diagnostics.
 pub fn read_file(path: &std::path::Path) -> Result<SourceFile, Diagnostic> {
     let name = path.display().to_string();
