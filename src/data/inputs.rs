@@ -105,8 +105,10 @@ impl Inputs {
         };
         check_route_tables(&catalogue, &prices, &mut problems);
         let mut surface_traffic = Vec::new();
+        let mut notes = Vec::new();
         let workload = match workload {
-            Some(Ok((workload, file))) => {
+            Some(Ok((mut workload, file))) => {
+                notes.extend(normalise_models(&mut workload, &prices));
                 check_workload(&workload, &file, &prices, &mut problems);
                 // Without answers, `surface:` only labels traffic; with them it must match.
                 if paths.answers.is_some() {
@@ -128,7 +130,6 @@ impl Inputs {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut notes = Vec::new();
         if let Some(workload) = &workload
             && paths.answers.is_some()
             && answers.surfaces.is_empty()
@@ -181,6 +182,31 @@ fn load_workload(path: &std::path::Path) -> Result<(Workload, SourceFile), Diagn
     let file = parse::read_file(path)?;
     let workload: Workload = parse::yaml(&file)?;
     Ok((workload, file))
+}
+
+/// Reads every model id form the usage readers accept (dated Anthropic ids, Bedrock ids with
+/// inference profiles, Vertex `@` versions, LiteLLM and Gemini prefixes) as the catalogue
+/// id, so a workload may name a model as the provider's console or logs do. Returns one
+/// note per id read as another, printed with the assumptions; ids that map to nothing stay
+/// as written, for `check_workload` to report.
+pub fn normalise_models(workload: &mut Workload, prices: &Prices) -> Vec<String> {
+    let known = prices.model_ids();
+    let mut notes = Vec::new();
+    for spanned in &mut workload.traffic {
+        let traffic = &mut spanned.value;
+        let given = traffic.model.value.clone();
+        if known.contains(&given.as_str()) {
+            continue;
+        }
+        if let Some(id) = crate::usage::model_id::catalogue_model(&given, &known) {
+            notes.push(format!(
+                "Workload traffic `{}`: model id `{given}` is read as `{id}`.",
+                traffic.name
+            ));
+            traffic.model.value = id;
+        }
+    }
+    notes
 }
 
 /// Cross-checks a workload against the pricing tables (models, cache rates, names).

@@ -33,7 +33,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use crate::data::inputs::{Inputs, check_workload};
+use crate::data::inputs::{Inputs, check_workload, normalise_models};
 use crate::data::parse;
 use crate::engine::decide::Status;
 use crate::model::answers::{Answers, RawAnswers};
@@ -325,7 +325,7 @@ pub fn read_cases(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<ReadyCase
         let mut names: Vec<(String, u64)> = Vec::new();
         for (i, spanned) in parsed.cases.into_iter().enumerate() {
             let line = spanned.referenced.line().max(1);
-            let case = spanned.value;
+            let mut case = spanned.value;
             let prefix = format!("cases[{i}]");
             let name = case.name.value.trim().to_owned();
             let at = |s: &Spanned<String>, message: String| {
@@ -350,7 +350,8 @@ pub fn read_cases(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<ReadyCase
             check_expect(&case.expect, file, inputs, &mut found, line, &prefix);
             let answers = Answers::resolve(&case.answers, &inputs.catalogue.questions, file)
                 .map_err(|d| under(d, &format!("{prefix}.answers")));
-            if let Some(workload) = &case.workload {
+            if let Some(workload) = &mut case.workload {
+                normalise_models(workload, &inputs.prices);
                 let mut checked = Diagnostics::default();
                 check_workload(workload, file, &inputs.prices, &mut checked);
                 found.extend(under(checked, &format!("{prefix}.workload")));
