@@ -35,6 +35,9 @@ pub enum Command {
     /// Answer the questionnaire in the terminal, write a commented answers file and print
     /// the recommendation.
     Ask(AskArgs),
+    /// List every model: its family, and per route that serves it the pricing table and
+    /// unit prices.
+    Models(ModelsArgs),
     /// List the questionnaire: every question, its choices and its default.
     Questions(QuestionsArgs),
     /// Print the JSON Schema of an input file, for editors.
@@ -281,6 +284,15 @@ pub enum DiffFormat {
     Markdown,
     /// The diff model, for other tools.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// Only the models this route serves, such as bedrock-geo.
+    #[arg(long, value_name = "ID")]
+    pub route: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Args)]

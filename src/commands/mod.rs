@@ -18,6 +18,7 @@ pub mod completions;
 pub mod cost;
 pub mod diff;
 pub mod explain;
+pub mod models;
 pub mod prices;
 pub mod questions;
 pub mod replay;
@@ -92,6 +93,7 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
         Command::Routes(args) => routes::run(&args),
         Command::Ask(args) => ask::run(args),
         Command::Questions(args) => questions::run(&args.data, args.format),
+        Command::Models(args) => models::run(&args),
         Command::Schema { kind } => schema::run(kind),
         Command::Diff(args) => diff::run(args),
         Command::Test(args) => test::run(args),
