@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::data::load::{DataKind, Layer, data_files};
+use crate::data::load::{DataFile, DataKind, Layer, data_files};
 use crate::data::parse;
 use crate::model::question::{Question, QuestionKind};
 use crate::model::route::{CLAIMS, Platform, Route};
@@ -134,7 +134,12 @@ impl Catalogue {
 
     /// Loads the embedded catalogue with an optional user directory over it.
     pub fn load(user_dir: Option<&Path>) -> Result<Catalogue, Diagnostics> {
-        let files = data_files(DataKind::Rules, user_dir)?;
+        Catalogue::from_files(data_files(DataKind::Rules, user_dir)?)
+    }
+
+    /// Merges and checks rules-directory files already read (embedded and user layers, see
+    /// [`crate::data::load::with_user_files`]).
+    pub fn from_files(files: Vec<DataFile>) -> Result<Catalogue, Diagnostics> {
         let mut problems = Diagnostics::default();
         let mut catalogue = Catalogue {
             user_data: files.iter().any(|f| f.layer == Layer::User),

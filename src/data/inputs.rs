@@ -172,15 +172,30 @@ pub fn workload_families(workload: &Workload, prices: &Prices) -> Vec<String> {
 }
 
 fn load_answers(path: &std::path::Path, catalogue: &Catalogue) -> Result<Answers, Diagnostics> {
-    let file = parse::read_file(path)?;
-    let raw: RawAnswers = parse::yaml(&file)?;
-    Answers::resolve(&raw, &catalogue.questions, &file)
+    answers_from_source(&parse::read_file(path)?, catalogue)
+}
+
+/// Parses and resolves an answers file's text against the questionnaire.
+pub fn answers_from_source(
+    file: &SourceFile,
+    catalogue: &Catalogue,
+) -> Result<Answers, Diagnostics> {
+    let raw: RawAnswers = parse::yaml(file)?;
+    Answers::resolve(&raw, &catalogue.questions, file)
 }
 
 fn load_workload(path: &std::path::Path) -> Result<(Workload, SourceFile), Diagnostics> {
     let file = parse::read_file(path)?;
     let workload: Workload = parse::yaml(&file)?;
     Ok((workload, file))
+}
+
+/// Parses a workload file's text and cross-checks it against the pricing tables.
+pub fn workload_from_source(file: &SourceFile, prices: &Prices) -> Result<Workload, Diagnostics> {
+    let workload: Workload = parse::yaml(file)?;
+    let mut problems = Diagnostics::default();
+    check_workload(&workload, file, prices, &mut problems);
+    problems.into_result(workload)
 }
 
 /// Cross-checks a workload against the pricing tables (models, cache rates, names).

@@ -155,7 +155,16 @@ impl PriceBook {
         catalogue: &Catalogue,
         prices: &mut Prices,
     ) -> Result<PriceBook, Diagnostics> {
-        let file = parse::read_file(path)?;
+        PriceBook::from_source(&parse::read_file(path)?, catalogue, prices)
+    }
+
+    /// [`PriceBook::load`] for a price book's text already read.
+    pub fn from_source(
+        file: &SourceFile,
+        catalogue: &Catalogue,
+        prices: &mut Prices,
+    ) -> Result<PriceBook, Diagnostics> {
+        let file = file.clone();
         let raw: PriceBookFile = parse::toml(&file)?;
         let mut problems = Diagnostics::default();
         let mut book = PriceBook {

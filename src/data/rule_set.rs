@@ -11,6 +11,7 @@ use crate::data::catalogue::{Catalogue, Located};
 use crate::model::route::Route;
 use crate::model::rule::{Effect, Rule};
 use crate::support::diagnostic::Diagnostics;
+use crate::support::limits;
 
 /// Variables the `workload` object offers to conditions.
 pub const WORKLOAD_ATTRIBUTES: &[&str] = &["models", "model_families"];
@@ -53,6 +54,10 @@ impl RuleSet {
     pub fn compile_checked(catalogue: &Catalogue, check: bool) -> Result<RuleSet, Diagnostics> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A condition or message is user code: it gets a budget, so a loop in a rule file
+        // is an error, not a hang (docs/limits.md).
+        env.set_fuel(Some(limits::RULE_FUEL));
+        env.set_recursion_limit(limits::TEMPLATE_RECURSION);
         let mut problems = Diagnostics::default();
         let route_attributes = if check {
             route_attribute_names()

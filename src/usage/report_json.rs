@@ -43,10 +43,12 @@ use super::json_values::{CountSeed, Key, KeySeed, ObjectSeed, StrSeed, TimeSeed}
 
 use super::accumulate::{Accumulator, Row};
 use super::line_counter::{LineCounter, Position};
+use super::line_limit::LineLimit;
 use super::model_cache::Slot;
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
 use crate::support::diagnostic::Diagnostic;
+use crate::support::limits;
 
 /// The `unknown_models` key of results without a model.
 pub const NO_MODEL: &str = "(no model: group the usage report by model)";
@@ -63,7 +65,8 @@ pub fn read_usage_report<R: Read>(
     known_models: &[&str],
     skip_bad_rows: bool,
 ) -> Result<UsageTotals, Diagnostic> {
-    let (counter, position) = LineCounter::new(BufReader::with_capacity(1 << 16, reader));
+    let limited = LineLimit::new(reader, limits::MAX_USAGE_JSON_LINE_BYTES);
+    let (counter, position) = LineCounter::new(BufReader::with_capacity(1 << 16, limited));
     let mut json = serde_json::Deserializer::from_reader(counter);
     let mut state = State {
         acc: Accumulator::new(file_name, known_models, skip_bad_rows),

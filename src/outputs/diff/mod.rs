@@ -140,8 +140,12 @@ pub struct TableAgeView {
 
 /// Reads a JSON report, with problems pointing at file, line, column and key.
 pub fn load(path: &std::path::Path) -> Result<ReportView, Diagnostics> {
-    let file = parse::read_file(path)?;
-    let report = json::<ReportView>(&file)?;
+    from_source(&parse::read_file(path)?)
+}
+
+/// [`load`] for a report's text already read.
+pub fn from_source(file: &SourceFile) -> Result<ReportView, Diagnostics> {
+    let report = json::<ReportView>(file)?;
     if report.schema_version > crate::outputs::advice::report::SCHEMA_VERSION {
         return Err(file
             .error_whole(format!(

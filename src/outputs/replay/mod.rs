@@ -318,10 +318,10 @@ pub fn replay(
         for (model, usage) in &totals.by_model {
             let breakdown = breakdown(usage, &mut out.notes, model);
             let shape = totals.load_by_model.get(model).map_or_else(
-                || LoadShape::from_minutes(std::iter::empty(), String::new()),
+                || LoadShape::from_runs(std::iter::empty(), String::new()),
                 |profile| {
-                    LoadShape::from_minutes(
-                        profile.per_minute(),
+                    LoadShape::from_runs(
+                        profile.runs(),
                         format!(
                             "`{model}`: the observed per-minute load over {} minutes",
                             profile.minutes()
