@@ -282,7 +282,17 @@ impl Catalogue {
             route.item.model_families = families;
         }
         if catalogue.routes.is_empty() {
-            problems.push(Diagnostic::plain("the catalogue has no routes"));
+            // Name the files that were read: an empty `routes:` in one of them is the usual
+            // cause, and "no routes" alone does not say where to look.
+            let names: Vec<&str> = files.iter().map(|f| f.source.name.as_str()).collect();
+            problems.push(
+                Diagnostic::plain(format!(
+                    "the catalogue has no routes (read from {})",
+                    names.join(", ")
+                ))
+                .with_code("E-CATALOGUE-NO-ROUTES")
+                .with_help("a rules directory needs at least one entry under `routes:`"),
+            );
         }
         problems.into_result(catalogue)
     }
@@ -423,6 +433,9 @@ fn merge<T>(
 
 fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
     let question = &q.item;
+    if let Some(message) = crate::support::limits::name_too_long("question id", &question.id) {
+        problems.push(q.error(Some("id"), message).with_code("E-LIMIT-NAME"));
+    }
     if question.id == crate::model::decision::KEY {
         problems.push(q.error(
             Some("id"),
@@ -476,6 +489,9 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
 fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mut Diagnostics) {
     let route = &located.item;
     let id = &route.id;
+    if let Some(message) = crate::support::limits::name_too_long("route id", id) {
+        problems.push(located.error(Some("id"), message).with_code("E-LIMIT-NAME"));
+    }
     let mut check_vocab = |attribute: &str, values: &[String], question: &str| {
         let allowed = catalogue.vocabulary(question);
         for value in values {

@@ -241,6 +241,18 @@ pub fn check_workload(
                 ),
             ));
         }
+        if let Some(message) = crate::support::limits::name_too_long("traffic name", &traffic.name)
+        {
+            problems.push(
+                file.error_at_line(
+                    spanned.referenced.line(),
+                    spanned.referenced.column(),
+                    Some(&format!("traffic[{i}].name")),
+                    message,
+                )
+                .with_code("E-LIMIT-NAME"),
+            );
+        }
         if names.contains(&traffic.name.as_str()) {
             problems.push(file.error_at_line(
                 spanned.referenced.line(),

@@ -78,28 +78,56 @@ impl Templates {
     }
 
     fn render_error(&self, name: &str, e: &minijinja::Error) -> Diagnostic {
-        let failed_in = e.name().unwrap_or(name);
-        let code = match e.kind() {
+        // An error inside an include is wrapped once per level: the innermost says what
+        // went wrong and where; the outer ones are the include chain.
+        let mut chain: Vec<&minijinja::Error> = vec![e];
+        let mut next = std::error::Error::source(e);
+        while let Some(inner) = next.and_then(|s| s.downcast_ref::<minijinja::Error>()) {
+            chain.push(inner);
+            next = std::error::Error::source(inner);
+        }
+        let innermost = chain[chain.len() - 1];
+        let failed_in = innermost.name().unwrap_or(name);
+        let code = match innermost.kind() {
             minijinja::ErrorKind::OutOfFuel => "E-LIMIT-TEMPLATE-FUEL",
-            minijinja::ErrorKind::InvalidOperation
-                if e.to_string().contains("recursion limit exceeded") =>
-            {
+            _ if innermost.to_string().contains("recursion limit exceeded") => {
                 "E-LIMIT-TEMPLATE-DEPTH"
             }
             _ => "E-TEMPLATE-RENDER",
         };
-        let via = if failed_in == name {
-            String::new()
-        } else {
-            format!(" (included from `{name}`)")
-        };
-        let message = format!("rendering template `{name}` failed{via}");
+        let mut message = format!("rendering template `{name}` failed");
+        if chain.len() > 1 {
+            let steps: Vec<String> = chain[..chain.len() - 1]
+                .iter()
+                .take(MAX_CHAIN_SHOWN)
+                .map(|c| {
+                    let at = c.name().unwrap_or(name);
+                    match c.line() {
+                        Some(line) => format!("{at}:{line}"),
+                        None => at.to_owned(),
+                    }
+                })
+                .collect();
+            let more = (chain.len() - 1).saturating_sub(MAX_CHAIN_SHOWN);
+            message.push_str(&format!(
+                " (included through {}{})",
+                steps.join(" → "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+        }
         match self.files.get(failed_in) {
-            Some(file) => positioned(file, e, Some(&message)).with_code(code),
-            None => Diagnostic::plain(format!("{message}: {}", detail(e))).with_code(code),
+            Some(file) => positioned(file, innermost, Some(&message)).with_code(code),
+            None => Diagnostic::plain(format!("{message}: {}", detail(innermost))).with_code(code),
         }
     }
 }
+
+/// Include steps named in a render error; a template including itself has hundreds.
+const MAX_CHAIN_SHOWN: usize = 5;
 
 /// A minijinja error placed at its file, line and column.
 fn positioned(file: &SourceFile, e: &minijinja::Error, context: Option<&str>) -> Diagnostic {

@@ -29,3 +29,24 @@ pub const TEMPLATE_FUEL: u64 = 50_000_000;
 /// How deep templates may nest (includes, macros, loops, ifs), in minijinja's units:
 /// an include or a macro call counts 10, a loop or an `if` 1.
 pub const TEMPLATE_RECURSION: usize = 200;
+
+/// Says why a name breaks [`MAX_NAME_CHARS`], or `None` when it is within it. `what` names
+/// the kind of name ("traffic name", "route id").
+pub fn name_too_long(what: &str, name: &str) -> Option<String> {
+    let chars = name.chars().count();
+    (chars > MAX_NAME_CHARS).then(|| {
+        format!("the {what} is {chars} characters long; names are at most {MAX_NAME_CHARS}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_counted_in_characters() {
+        assert_eq!(name_too_long("route id", &"é".repeat(MAX_NAME_CHARS)), None);
+        let message = name_too_long("route id", &"é".repeat(MAX_NAME_CHARS + 1)).unwrap();
+        assert!(message.contains("201 characters"), "{message}");
+    }
+}
