@@ -322,3 +322,40 @@ fn diff_of_a_report_with_a_65536_character_route_id_is_refused_not_a_panic() {
     let outcome = run_in(dir.path(), &["diff", "base.json", "new.json"]);
     refused(&outcome, "E-LIMIT-NAME");
 }
+
+#[test]
+fn a_crlf_usage_csv_reports_the_bad_row_on_its_own_line() {
+    let dir = scratch();
+    write(
+        dir.path(),
+        "usage.csv",
+        "timestamp,model,input_tokens,output_tokens\r\n\
+         2026-10-01T12:00:05Z,claude-sonnet-4-5,1,10\r\n\
+         2026-10-01T12:00:06Z,claude-sonnet-4-5,1,10\r\n\
+         2026-10-01T12:00:07Z,claude-sonnet-4-5,y,10\r\n",
+    );
+    let outcome = run_in(dir.path(), &["replay", "--usage", "usage.csv"]);
+    assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("usage.csv:4:40"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_standard_error_is_not_a_panic() {
+    use std::process::{Command as Std, Stdio};
+    let dir = scratch();
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("routewise"))
+        .current_dir(dir.path())
+        .args(["advise", "--answers", "missing.yaml"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("routewise starts");
+    drop(child.stderr.take());
+    let status = child.wait().expect("routewise ends");
+    assert_eq!(status.code(), Some(2));
+}

@@ -11,7 +11,7 @@ use ::csv::{ByteRecord, ReaderBuilder};
 use super::accumulate::{Accumulator, Row};
 use super::column_map::ColumnMap;
 use super::csv_header::{Column, Header};
-use super::line_limit::{LineLimit, too_long};
+use super::line_limit::{CrlfToLf, LineLimit, too_long};
 use super::model_cache::Slot;
 use super::number::{parse_bucket_width, parse_context_window, parse_count, parse_flag};
 use super::record::InputConvention;
@@ -69,7 +69,10 @@ pub fn read_csv_with<R: Read>(
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(LineLimit::new(reader, limits::MAX_USAGE_LINE_BYTES));
+        .from_reader(LineLimit::new(
+            CrlfToLf::new(reader),
+            limits::MAX_USAGE_LINE_BYTES,
+        ));
     let mut record = ByteRecord::new();
     let io_error = |acc: &Accumulator, e: ::csv::Error| {
         if let ::csv::ErrorKind::Io(io) = e.kind()
