@@ -359,3 +359,124 @@ fn a_closed_standard_error_is_not_a_panic() {
     let status = child.wait().expect("routewise ends");
     assert_eq!(status.code(), Some(2));
 }
+
+#[test]
+fn replay_csv_carries_the_notes_of_the_other_formats() {
+    let dir = scratch();
+    let usage = root().join("tests/fixtures/usage/bad_rows.csv");
+    let outcome = run_in(
+        dir.path(),
+        &[
+            "replay",
+            "--usage",
+            &usage.display().to_string(),
+            "--skip-bad-rows",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(outcome.code, Some(0), "{}", outcome.stderr);
+    for expected in [
+        "note: cannot price:",
+        "bad rows skipped",
+        "note: skipped: error:",
+        "note: assumption:",
+    ] {
+        assert!(
+            outcome.stdout.contains(expected),
+            "{expected}:\n{}",
+            outcome.stdout
+        );
+    }
+}
+
+#[test]
+fn an_empty_or_comment_only_price_book_warns_that_nothing_was_applied() {
+    for (name, text) in [
+        ("bom.toml", "\u{feff}"),
+        ("comments.toml", "# nothing yet\n"),
+    ] {
+        let dir = scratch();
+        write(dir.path(), name, text);
+        let outcome = run_in(
+            dir.path(),
+            &[
+                "advise",
+                "--answers",
+                &root()
+                    .join("examples/solo-prototype/answers.yaml")
+                    .display()
+                    .to_string(),
+                "--price-book",
+                name,
+            ],
+        );
+        assert_eq!(outcome.code, Some(0), "{}", outcome.stderr);
+        assert!(
+            outcome.stdout.contains("so nothing was applied"),
+            "{name}:\n{}",
+            outcome.stdout
+        );
+    }
+}
+
+#[test]
+fn today_before_a_tables_date_is_a_warning_not_a_negative_age() {
+    let dir = scratch();
+    let outcome = run_in(
+        dir.path(),
+        &[
+            "advise",
+            "--answers",
+            &root()
+                .join("examples/solo-prototype/answers.yaml")
+                .display()
+                .to_string(),
+            "--today",
+            "2020-01-01",
+            "--max-pricing-age",
+            "90",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(outcome.code, Some(0), "{}", outcome.stderr);
+    let json: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+    let codes: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"pricing-after-today"), "{codes:?}");
+}
+
+#[test]
+fn an_integer_amount_above_the_limit_is_refused_like_a_float() {
+    let dir = scratch();
+    write(
+        dir.path(),
+        "book.toml",
+        "[[discount]]\nprovider = \"anthropic\"\npercent = 10000000000000\nnote = \"typo\"\n",
+    );
+    let outcome = run_in(
+        dir.path(),
+        &[
+            "advise",
+            "--answers",
+            &root()
+                .join("examples/solo-prototype/answers.yaml")
+                .display()
+                .to_string(),
+            "--price-book",
+            "book.toml",
+        ],
+    );
+    assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
+    assert!(outcome.stderr.contains("10^12"), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("book.toml:3:"),
+        "{}",
+        outcome.stderr
+    );
+}

@@ -129,6 +129,12 @@ impl Inputs {
             return Err(problems);
         }
         let mut notes = Vec::new();
+        if let Some(book) = price_book.as_ref().filter(|b| b.is_empty()) {
+            notes.push(format!(
+                "warning: the price book {} holds no discount, override or quote, so nothing was applied: list prices are used",
+                book.file
+            ));
+        }
         if let Some(workload) = &workload
             && paths.answers.is_some()
             && answers.surfaces.is_empty()

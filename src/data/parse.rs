@@ -219,7 +219,7 @@ pub fn source_from_bytes(
             ))
             .with_code("E-LIMIT-FILE-SIZE"));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         SourceFile::new(name.clone(), "")
             .error_whole(format!(
                 "the file is not valid UTF-8 (first bad byte at offset {})",
@@ -227,6 +227,11 @@ pub fn source_from_bytes(
             ))
             .with_code("E-FILE-UTF8")
     })?;
+    // A byte-order mark is not content: without it, columns on the first line are right
+    // and a file holding only a mark is empty.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     Ok(SourceFile::new(name, text))
 }
 

@@ -165,6 +165,20 @@ impl PriceBook {
         prices: &mut Prices,
     ) -> Result<PriceBook, Diagnostics> {
         let file = file.clone();
+        // A book with nothing in it (empty, a byte-order mark, only comments) is not an
+        // error, but it must not pass silently either: the run says it applied nothing.
+        let blank = file
+            .text
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .map(str::trim)
+            .all(|l| l.is_empty() || l.starts_with('#'));
+        if blank {
+            return Ok(PriceBook {
+                file: file.name.clone(),
+                ..PriceBook::default()
+            });
+        }
         let raw: PriceBookFile = parse::toml(&file)?;
         let mut problems = Diagnostics::default();
         let mut book = PriceBook {
@@ -469,6 +483,11 @@ impl PriceBook {
             parts.push(format!("model {}", m.get_ref()));
         }
         parts.join(", ")
+    }
+
+    /// True when the book holds no discount, override or quote.
+    pub fn is_empty(&self) -> bool {
+        self.discounts.is_empty() && self.applied.is_empty()
     }
 
     /// Every entry of the book as applied: discounts, then overrides and quotes.
