@@ -19,11 +19,11 @@ pub const MAX_USAGE_JSON_LINE_BYTES: usize = 64 * 1024 * 1024;
 pub const MAX_NAME_CHARS: usize = 200;
 
 /// Instructions one rule condition or message may run per evaluation (minijinja fuel).
-/// The embedded rules use well under a hundred.
+/// Every embedded rule runs within it in every rule test case.
 pub const RULE_FUEL: u64 = 100_000;
 
 /// Instructions one report template may run per rendering (minijinja fuel). The embedded
-/// templates use under a million on the largest example.
+/// templates render every example within it.
 pub const TEMPLATE_FUEL: u64 = 50_000_000;
 
 /// How deep templates may nest (includes, macros, loops, ifs), in minijinja's units:
