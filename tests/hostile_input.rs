@@ -480,3 +480,101 @@ fn an_integer_amount_above_the_limit_is_refused_like_a_float() {
         outcome.stderr
     );
 }
+
+#[test]
+fn flag_errors_name_the_flag_and_the_range() {
+    let dir = scratch();
+    let workload = root().join("examples/solo-prototype/workload.yaml");
+    let workload = workload.display().to_string();
+    for (args, expected) in [
+        (
+            vec!["--months", "-1"],
+            "'--months <N>': -1 is not in 1..=120",
+        ),
+        (
+            vec!["--sweep", "input_tokens_per_month=1..2", "--steps", "0"],
+            "'--steps <N>': 0 is not in 2..=1000",
+        ),
+    ] {
+        let mut all = vec!["cost", "--workload", &workload];
+        all.extend(args);
+        let outcome = run_in(dir.path(), &all);
+        assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
+        assert!(outcome.stderr.contains(expected), "{}", outcome.stderr);
+    }
+}
+
+#[test]
+fn toml_key_paths_never_show_serde_internals() {
+    let dir = scratch();
+    write(
+        dir.path(),
+        "book.toml",
+        "[[override]]\ntable = \"anthropic\"\nmodel = \"claude-sonnet-4-5\"\ninput = \"x\"\nnote = \"n\"\n",
+    );
+    let outcome = run_in(
+        dir.path(),
+        &[
+            "advise",
+            "--answers",
+            &root()
+                .join("examples/solo-prototype/answers.yaml")
+                .display()
+                .to_string(),
+            "--price-book",
+            "book.toml",
+        ],
+    );
+    assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("(key `override[0].input`)"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(!outcome.stderr.contains("$__serde"), "{}", outcome.stderr);
+}
+
+const ONE_RESULT: &str = r#"{"data": [{"starting_at": "2026-10-01T00:00:00Z", "ending_at": "2026-10-01T00:01:00Z", "results": [
+  {"uncached_input_tokens": 1000, "output_tokens": 10, RESULT_EXTRA "model": "claude-sonnet-4-5-20250929"}
+]}], "has_more": false}"#;
+
+#[test]
+fn a_duplicate_key_in_a_usage_report_is_an_error_not_last_wins() {
+    let dir = scratch();
+    let json = ONE_RESULT.replace("RESULT_EXTRA", r#""output_tokens": 999999,"#);
+    write(dir.path(), "usage.json", &json);
+    let outcome = run_in(dir.path(), &["replay", "--usage", "usage.json"]);
+    assert_eq!(outcome.code, Some(2), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("`output_tokens` appears twice"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.stderr.contains("usage.json:2:"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn a_token_count_nested_where_it_is_not_expected_is_noted() {
+    let dir = scratch();
+    let json = ONE_RESULT.replace(
+        "RESULT_EXTRA",
+        r#""cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_24h_input_tokens": 500},"#,
+    );
+    write(dir.path(), "usage.json", &json);
+    let outcome = run_in(
+        dir.path(),
+        &["replay", "--usage", "usage.json", "--format", "json"],
+    );
+    assert_eq!(outcome.code, Some(0), "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stdout
+            .contains("key `cache_creation.ephemeral_24h_input_tokens` of the usage report's results is not read"),
+        "{}",
+        outcome.stdout
+    );
+}

@@ -290,6 +290,10 @@ mod tests {
             Some("questions[0].choices[1].value")
         );
         assert_eq!(user_key_path("?.value[3]"), None);
+        assert_eq!(
+            user_key_path("override[0].$__serde_spanned_private_value.input").as_deref(),
+            Some("override[0].input")
+        );
         assert_eq!(user_key_path("."), None);
     }
 

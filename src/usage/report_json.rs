@@ -39,7 +39,7 @@ use std::rc::Rc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::json_values::{CountSeed, Key, KeySeed, ObjectSeed, StrSeed, TimeSeed};
+use super::json_values::{CountSeed, Key, KeySeed, ObjectSeed, SeenKeys, StrSeed, TimeSeed};
 
 use super::accumulate::{Accumulator, Row};
 use super::line_counter::{LineCounter, Position};
@@ -227,7 +227,9 @@ impl<'de> Visitor<'de> for PageSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let state = self.0;
         let mut saw_data = false;
+        let mut seen = SeenKeys::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
+            seen.check(&key)?;
             match key.as_str() {
                 "data" => {
                     saw_data = true;
@@ -299,7 +301,9 @@ impl<'de> Visitor<'de> for BucketSeed<'_, '_> {
         let start_position = state.position.get();
         let mut start = None;
         let mut end = None;
+        let mut seen = SeenKeys::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
+            seen.check(&key)?;
             let position = state.position.get();
             match key.as_str() {
                 "starting_at" => start = Some((map.next_value_seed(TimeSeed)?, position)),
@@ -466,7 +470,9 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
         let mut saw_input = false;
         let mut saw_output = false;
         let mut bad: Option<Bad> = None;
+        let mut seen = SeenKeys::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
+            seen.check(&key)?;
             let position = state.position.get();
             let mut problem = |field: &'static str, message: String| {
                 if bad.is_none() {
@@ -537,16 +543,28 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
                         "ephemeral_5m_input_tokens",
                         "ephemeral_1h_input_tokens",
                     ]))? {
-                        Ok(values) => {
-                            tokens.cache_write_5m = values[0];
-                            tokens.cache_write_1h = values[1];
+                        Ok(counted) => {
+                            tokens.cache_write_5m = counted.values[0];
+                            tokens.cache_write_1h = counted.values[1];
+                            if let Some(name) = counted.unread {
+                                state.acc.note(format!(
+                                    "key `cache_creation.{name}` of the usage report's results is not read"
+                                ));
+                            }
                         }
                         Err(why) => problem("cache_creation", format!("`cache_creation` {why}")),
                     }
                 }
                 Key::Known("server_tool_use") => {
                     match map.next_value_seed(ObjectSeed(&["web_search_requests"]))? {
-                        Ok(values) => web_search_requests = values[0],
+                        Ok(counted) => {
+                            web_search_requests = counted.values[0];
+                            if let Some(name) = counted.unread {
+                                state.acc.note(format!(
+                                    "key `server_tool_use.{name}` of the usage report's results is not read"
+                                ));
+                            }
+                        }
                         Err(why) => problem("server_tool_use", format!("`server_tool_use` {why}")),
                     }
                 }
