@@ -578,3 +578,24 @@ fn a_token_count_nested_where_it_is_not_expected_is_noted() {
         outcome.stdout
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_test_directory_with_two_symlink_loops_is_walked_once_and_the_loops_named() {
+    let dir = scratch();
+    let tests = dir.path().join("cases");
+    std::fs::create_dir_all(tests.join("a")).unwrap();
+    std::fs::copy(
+        root().join("rules/tests/warnings.yaml"),
+        tests.join("a/warnings.yaml"),
+    )
+    .unwrap();
+    // Each loop doubles the ways down if links are followed blindly; forty levels of two
+    // loops was 2^40 walks.
+    std::os::unix::fs::symlink("..", tests.join("a/up")).unwrap();
+    std::os::unix::fs::symlink(".", tests.join("a/here")).unwrap();
+    let outcome = run_in(dir.path(), &["test", "cases"]);
+    refused(&outcome, "E-DATA-SYMLINK");
+    assert!(outcome.stderr.contains("a/up"), "{}", outcome.stderr);
+    assert!(outcome.stderr.contains("a/here"), "{}", outcome.stderr);
+}
