@@ -183,7 +183,7 @@ fn mutated_rules_files_never_panic() {
         if let Ok(file) = source_from_bytes("rules.yaml", data.to_vec()) {
             let files = with_user_files(DataKind::Rules, vec![user_file("rules.yaml", file)]);
             if let Ok(catalogue) = Catalogue::from_files(files) {
-                let _ = routewise::engine::rules::RuleSet::compile(&catalogue)
+                let _ = routewise::data::rule_set::RuleSet::compile(&catalogue)
                     .map_err(|e| e.to_string());
             }
         }

@@ -8,12 +8,10 @@ mod common;
 
 use libfuzzer_sys::fuzz_target;
 use routewise::data::catalogue::Catalogue;
-use std::sync::Mutex;
-
 use routewise::data::inputs::Inputs;
-use routewise::model::answers::Answers;
-use routewise::outputs::templates::Templates;
 use routewise::data::load::{DataKind, user_file, with_user_files};
+use routewise::data::rule_set::RuleSet;
+use routewise::model::answers::Answers;
 
 const NAMES: &[&str] = &["rules.yaml", "routes.yaml", "questions.yaml", "user.yaml"];
 
@@ -26,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(c) => c,
         Err(problems) => return common::render(&problems),
     };
-    let rules = match routewise::engine::rules::RuleSet::compile(&catalogue) {
+    let rules = match RuleSet::compile(&catalogue) {
         Ok(r) => r,
         Err(problems) => return common::render(&problems),
     };
@@ -35,22 +33,9 @@ fuzz_target!(|data: &[u8]| {
         catalogue,
         rules,
         prices: common::prices().clone(),
-        templates: take_templates(),
         workload: None,
         price_book: None,
         notes: Vec::new(),
     };
-    let _ = routewise::outputs::advice::report::build(&inputs);
-    *TEMPLATES.lock().unwrap() = Some(inputs.templates);
+    let _ = routewise::outputs::advice::advise(&inputs);
 });
-
-/// The embedded templates, loaded once and lent to each run (they are not `Clone`).
-static TEMPLATES: Mutex<Option<Templates>> = Mutex::new(None);
-
-fn take_templates() -> Templates {
-    TEMPLATES
-        .lock()
-        .unwrap()
-        .take()
-        .unwrap_or_else(|| Templates::load(None).expect("the embedded templates load"))
-}

@@ -29,7 +29,8 @@ pub fn run(args: AdviseArgs) -> Result<String, AppError> {
         ),
         args.templates.as_deref(),
     )?;
-    let report = crate::outputs::advice::advise(&inputs).map_err(crate::commands::evaluation_error)?;
+    let report =
+        crate::outputs::advice::advise(&inputs).map_err(crate::commands::evaluation_error)?;
     let report = record.apply(report, &inputs);
     let text = match args.format {
         // The page also charts a projection and a sweep, which need the inputs.
