@@ -2,7 +2,7 @@
 
 /// The widest a column is padded to, in characters: a longer cell sticks out of its column
 /// rather than widening every row to its length (output stays in proportion to input).
-pub const MAX_COLUMN_WIDTH: usize = 64;
+pub const MAX_COLUMN_WIDTH: usize = 256;
 
 /// Renders rows under a header, two spaces between columns, no trailing spaces.
 pub fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
