@@ -262,7 +262,7 @@ pub struct DiffArgs {
     pub fail_on: Vec<crate::outputs::diff::gates::Gate>,
     /// Check the new report's pricing tables against this age (with --today or
     /// SOURCE_DATE_EPOCH); without it, stale-pricing uses the ages in the new report.
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
     pub max_pricing_age: Option<u32>,
     /// The date pricing ages are measured to (YYYY-MM-DD); defaults to SOURCE_DATE_EPOCH.
     /// Only ages use it, so it needs --max-pricing-age.
@@ -364,7 +364,7 @@ pub struct RecordArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub date: Option<Date>,
     /// Warn about pricing tables more than DAYS old (measured to --today or SOURCE_DATE_EPOCH).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
     pub max_pricing_age: Option<u32>,
     /// The date pricing ages are measured to (YYYY-MM-DD); defaults to SOURCE_DATE_EPOCH.
     /// Only ages use it, so it needs --max-pricing-age.
@@ -395,7 +395,12 @@ pub struct CostArgs {
     #[arg(long = "route", value_name = "ID")]
     pub routes: Vec<String>,
     /// Months to project (overrides horizon_months in the workload; 1 to 120).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=120))]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(u32).range(1..=120)
+    )]
     pub months: Option<u32>,
     /// Monthly growth, such as 0.05 or 5% (overrides monthly_growth in the workload).
     #[arg(long, value_name = "RATE", allow_hyphen_values = true)]
@@ -407,7 +412,13 @@ pub struct CostArgs {
     #[arg(long, value_name = "PARAM=LO..HI")]
     pub sweep: Option<String>,
     /// Number of points in a sweep (2 to 1000).
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 20,
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(u32).range(2..=1000)
+    )]
     pub steps: u32,
     #[command(flatten)]
     pub data: DataArgs,

@@ -40,7 +40,8 @@ pub fn run(args: AdviseArgs) -> Result<String, AppError> {
         ),
         args.templates.as_deref(),
     )?;
-    let report = crate::outputs::advice::advise(&inputs).map_err(AppError::Failure)?;
+    let report =
+        crate::outputs::advice::advise(&inputs).map_err(crate::commands::evaluation_error)?;
     let report = record.apply(report, &inputs);
     if let Some(dir) = &args.supersede {
         let output = record.supersede(dir, report.clone(), &templates)?;
@@ -51,7 +52,7 @@ pub fn run(args: AdviseArgs) -> Result<String, AppError> {
         ReportFormat::Html => crate::outputs::advice::html::render(&report, &inputs, &templates),
         format => render::render(&report, format, &templates),
     }
-    .map_err(|d| AppError::Failure(d.message))?;
+    .map_err(crate::commands::render_error)?;
     record.finish(&report, text)
 }
 

@@ -57,7 +57,7 @@ pub fn run(args: CostArgs) -> Result<String, AppError> {
             }
         }
         None => render_projection::render(&projection, args.format, &templates)
-            .map_err(|d| AppError::Failure(d.message))?,
+            .map_err(crate::commands::render_error)?,
     };
     write_output(text, args.output.as_deref())
 }

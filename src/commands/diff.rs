@@ -5,7 +5,7 @@ use crate::commands::AppError;
 use crate::commands::advise::{measuring_date, source_date_epoch};
 use crate::outputs::diff::{self, AgeLimit};
 use crate::outputs::templates::Templates;
-use crate::support::diagnostic::{Diagnostic, Diagnostics};
+use crate::support::diagnostic::Diagnostics;
 
 pub fn run(args: DiffArgs) -> Result<String, AppError> {
     let epoch = source_date_epoch()?;
@@ -54,7 +54,7 @@ pub fn run(args: DiffArgs) -> Result<String, AppError> {
                     "diff.md.j2",
                     minijinja::Value::from(minijinja::value::Serde(&diff)),
                 )
-                .map_err(|d: Diagnostic| AppError::Failure(d.message))?;
+                .map_err(crate::commands::render_error)?;
             if !text.ends_with('\n') {
                 text.push('\n');
             }

@@ -28,6 +28,31 @@ pub mod schema;
 pub mod test;
 pub mod validate;
 
+/// A rule that failed while it ran (out of fuel, too deep) is bad input: exit 2.
+pub fn evaluation_error(message: String) -> AppError {
+    let code = crate::data::rule_set::EVALUATION_CODES
+        .iter()
+        .find(|c| message.starts_with(&format!("[{c}] ")));
+    match code {
+        Some(code) => AppError::Input(
+            Diagnostic::plain(message[code.len() + 3..].to_owned())
+                .with_code(code)
+                .into(),
+        ),
+        None => AppError::Failure(message),
+    }
+}
+
+/// A user's template that fails to render is bad input (exit 2); an embedded one failing
+/// is an internal error (exit 1).
+pub fn render_error(d: Diagnostic) -> AppError {
+    if d.file.is_empty() || d.file.starts_with("<embedded>") {
+        AppError::Failure(d.to_string())
+    } else {
+        AppError::Input(d.into())
+    }
+}
+
 /// Why a command failed, which decides the exit code.
 #[derive(Debug)]
 pub enum AppError {

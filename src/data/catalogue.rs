@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::data::load::{DataKind, Layer, data_files};
+use crate::data::load::{DataFile, DataKind, Layer, data_files};
 use crate::data::parse;
 use crate::model::question::{Question, QuestionKind};
 use crate::model::route::{CLAIMS, Platform, Route};
@@ -134,7 +134,12 @@ impl Catalogue {
 
     /// Loads the embedded catalogue with an optional user directory over it.
     pub fn load(user_dir: Option<&Path>) -> Result<Catalogue, Diagnostics> {
-        let files = data_files(DataKind::Rules, user_dir)?;
+        Catalogue::from_files(data_files(DataKind::Rules, user_dir)?)
+    }
+
+    /// Merges and checks rules-directory files already read (embedded and user layers, see
+    /// [`crate::data::load::with_user_files`]).
+    pub fn from_files(files: Vec<DataFile>) -> Result<Catalogue, Diagnostics> {
         let mut problems = Diagnostics::default();
         let mut catalogue = Catalogue {
             user_data: files.iter().any(|f| f.layer == Layer::User),
@@ -277,7 +282,17 @@ impl Catalogue {
             route.item.model_families = families;
         }
         if catalogue.routes.is_empty() {
-            problems.push(Diagnostic::plain("the catalogue has no routes"));
+            // Name the files that were read: an empty `routes:` in one of them is the usual
+            // cause, and "no routes" alone does not say where to look.
+            let names: Vec<&str> = files.iter().map(|f| f.source.name.as_str()).collect();
+            problems.push(
+                Diagnostic::plain(format!(
+                    "the catalogue has no routes (read from {})",
+                    names.join(", ")
+                ))
+                .with_code("E-CATALOGUE-NO-ROUTES")
+                .with_help("a rules directory needs at least one entry under `routes:`"),
+            );
         }
         problems.into_result(catalogue)
     }
@@ -418,6 +433,9 @@ fn merge<T>(
 
 fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
     let question = &q.item;
+    if let Some(message) = crate::support::limits::name_too_long("question id", &question.id) {
+        problems.push(q.error(Some("id"), message).with_code("E-LIMIT-NAME"));
+    }
     if question.id == crate::model::decision::KEY {
         problems.push(q.error(
             Some("id"),
@@ -471,6 +489,9 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
 fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mut Diagnostics) {
     let route = &located.item;
     let id = &route.id;
+    if let Some(message) = crate::support::limits::name_too_long("route id", id) {
+        problems.push(located.error(Some("id"), message).with_code("E-LIMIT-NAME"));
+    }
     let mut check_vocab = |attribute: &str, values: &[String], question: &str| {
         let allowed = catalogue.vocabulary(question);
         for value in values {

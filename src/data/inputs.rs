@@ -130,6 +130,12 @@ impl Inputs {
         if !problems.is_empty() {
             return Err(problems);
         }
+        if let Some(book) = price_book.as_ref().filter(|b| b.is_empty()) {
+            notes.push(format!(
+                "warning: the price book {} holds no discount, override or quote, so nothing was applied: list prices are used",
+                book.file
+            ));
+        }
         if let Some(workload) = &workload
             && paths.answers.is_some()
             && answers.surfaces.is_empty()
@@ -173,9 +179,16 @@ pub fn workload_families(workload: &Workload, prices: &Prices) -> Vec<String> {
 }
 
 fn load_answers(path: &std::path::Path, catalogue: &Catalogue) -> Result<Answers, Diagnostics> {
-    let file = parse::read_file(path)?;
-    let raw: RawAnswers = parse::yaml(&file)?;
-    Answers::resolve(&raw, &catalogue.questions, &file)
+    answers_from_source(&parse::read_file(path)?, catalogue)
+}
+
+/// Parses and resolves an answers file's text against the questionnaire.
+pub fn answers_from_source(
+    file: &SourceFile,
+    catalogue: &Catalogue,
+) -> Result<Answers, Diagnostics> {
+    let raw: RawAnswers = parse::yaml(file)?;
+    Answers::resolve(&raw, &catalogue.questions, file)
 }
 
 fn load_workload(path: &std::path::Path) -> Result<(Workload, SourceFile), Diagnostics> {
@@ -207,6 +220,14 @@ pub fn normalise_models(workload: &mut Workload, prices: &Prices) -> Vec<String>
         }
     }
     notes
+}
+
+/// Parses a workload file's text and cross-checks it against the pricing tables.
+pub fn workload_from_source(file: &SourceFile, prices: &Prices) -> Result<Workload, Diagnostics> {
+    let workload: Workload = parse::yaml(file)?;
+    let mut problems = Diagnostics::default();
+    check_workload(&workload, file, prices, &mut problems);
+    problems.into_result(workload)
 }
 
 /// Cross-checks a workload against the pricing tables (models, cache rates, names).
@@ -251,6 +272,18 @@ pub fn check_workload(
                     traffic.cache_hit_rate.0, traffic.cache_write_rate.0, traffic.cache_write_1h_rate.0
                 ),
             ));
+        }
+        if let Some(message) = crate::support::limits::name_too_long("traffic name", &traffic.name)
+        {
+            problems.push(
+                file.error_at_line(
+                    spanned.referenced.line(),
+                    spanned.referenced.column(),
+                    Some(&format!("traffic[{i}].name")),
+                    message,
+                )
+                .with_code("E-LIMIT-NAME"),
+            );
         }
         if names.contains(&traffic.name.as_str()) {
             problems.push(file.error_at_line(

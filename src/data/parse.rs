@@ -8,8 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::support::diagnostic::{Diagnostic, SourceFile};
 
-/// The largest input file routewise reads (10 MiB): these are hand-written configuration files.
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+pub use crate::support::limits::MAX_FILE_BYTES;
 
 /// Parses a YAML file into `T`, rejecting unknown keys (the types use `deny_unknown_fields`).
 pub fn yaml<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
@@ -203,32 +202,76 @@ pub fn toml_part<T: DeserializeOwned>(
 }
 
 /// Reads a user's file, turning I/O problems and oversized files into diagnostics.
+///
+/// The size limit is enforced on the bytes read, not on the size the file system reports,
+/// so devices (`/dev/zero`) and FIFOs, which report no size, are bounded too.
 pub fn read_file(path: &std::path::Path) -> Result<SourceFile, Diagnostic> {
+    use std::io::Read;
     let name = path.display().to_string();
     let whole = |message: String| SourceFile::new(name.clone(), "").error_whole(message);
-    let metadata = std::fs::metadata(path)
-        .map_err(|e| whole(format!("cannot read the file: {}", io_reason(&e))))?;
-    if metadata.is_dir() {
-        return Err(whole("expected a file, found a directory".into()));
-    }
-    if metadata.len() > MAX_FILE_BYTES as u64 {
-        return Err(whole(format!(
-            "the file is {} bytes; routewise reads files of at most {MAX_FILE_BYTES} bytes",
-            metadata.len()
-        )));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| whole(format!("cannot read the file: {}", io_reason(&e))))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        whole(format!(
-            "the file is not valid UTF-8 (first bad byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
+    let metadata = std::fs::metadata(path).map_err(|e| {
+        whole(format!("cannot read the file: {}", io_reason(&e))).with_code("E-FILE-READ")
     })?;
+    if metadata.is_dir() {
+        return Err(whole("expected a file, found a directory".into()).with_code("E-FILE-READ"));
+    }
+    let too_large = |size: &str| {
+        whole(format!(
+            "the file is {size} bytes long; routewise reads files of at most {MAX_FILE_BYTES} bytes"
+        ))
+        .with_code("E-LIMIT-FILE-SIZE")
+        .with_help("see docs/limits.md")
+    };
+    if metadata.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_large(&metadata.len().to_string()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| {
+        whole(format!("cannot read the file: {}", io_reason(&e))).with_code("E-FILE-READ")
+    })?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            whole(format!("cannot read the file: {}", io_reason(&e))).with_code("E-FILE-READ")
+        })?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(&format!("more than {MAX_FILE_BYTES}")));
+    }
+    source_from_bytes(name, bytes)
+}
+
+/// A named text from bytes, as [`read_file`] makes it: the entry point for text that does
+/// not come from a file (tests, fuzzing), with the same size and UTF-8 checks.
+pub fn source_from_bytes(
+    name: impl Into<String>,
+    bytes: Vec<u8>,
+) -> Result<SourceFile, Diagnostic> {
+    let name = name.into();
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(SourceFile::new(name, "")
+            .error_whole(format!(
+                "the file is {} bytes; routewise reads files of at most {MAX_FILE_BYTES} bytes",
+                bytes.len()
+            ))
+            .with_code("E-LIMIT-FILE-SIZE"));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        SourceFile::new(name.clone(), "")
+            .error_whole(format!(
+                "the file is not valid UTF-8 (first bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ))
+            .with_code("E-FILE-UTF8")
+    })?;
+    // A byte-order mark is not content: without it, columns on the first line are right
+    // and a file holding only a mark is empty.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     Ok(SourceFile::new(name, text))
 }
 
-fn io_reason(error: &std::io::Error) -> String {
+pub fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -283,6 +326,10 @@ mod tests {
             Some("questions[0].choices[1].value")
         );
         assert_eq!(user_key_path("?.value[3]"), None);
+        assert_eq!(
+            user_key_path("override[0].$__serde_spanned_private_value.input").as_deref(),
+            Some("override[0].input")
+        );
         assert_eq!(user_key_path("."), None);
     }
 

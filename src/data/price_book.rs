@@ -225,12 +225,37 @@ impl PriceBook {
         catalogue: &Catalogue,
         prices: &mut Prices,
     ) -> Result<PriceBook, Diagnostics> {
-        let file = parse::read_file(path)?;
+        PriceBook::from_source(&parse::read_file(path)?, catalogue, prices)
+    }
+
+    /// [`PriceBook::load`] for a price book's text already read.
+    pub fn from_source(
+        file: &SourceFile,
+        catalogue: &Catalogue,
+        prices: &mut Prices,
+    ) -> Result<PriceBook, Diagnostics> {
+        let file = file.clone();
+        // A book with nothing in it (empty, a byte-order mark, only comments) is not an
+        // error, but it must not pass silently either: the run says it applied nothing.
+        let blank = file
+            .text
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .map(str::trim)
+            .all(|l| l.is_empty() || l.starts_with('#'));
+        if blank {
+            return Ok(PriceBook {
+                file: file.name.clone(),
+                ..PriceBook::default()
+            });
+        }
         let (raw, mut problems) = read_entries(&file)?;
         let mut book = PriceBook {
             name: raw.name.clone(),
             // One spelling of the path, so reports made with `./book.toml` and `book.toml` agree.
-            file: crate::support::path::normalize(path).display().to_string(),
+            file: crate::support::path::normalize(Path::new(&file.name))
+                .display()
+                .to_string(),
             ..PriceBook::default()
         };
         let models = prices
@@ -534,6 +559,11 @@ impl PriceBook {
             parts.push(format!("model {}", m.get_ref()));
         }
         parts.join(", ")
+    }
+
+    /// True when the book holds no discount, override or quote.
+    pub fn is_empty(&self) -> bool {
+        self.discounts.is_empty() && self.applied.is_empty()
     }
 
     /// Every entry of the book as applied: discounts, then overrides and quotes.

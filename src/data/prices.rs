@@ -4,7 +4,9 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::data::load::{DataKind, EMBEDDED_PRICING_JSON, Layer, data_files, embedded_json};
+use crate::data::load::{
+    DataFile, DataKind, EMBEDDED_PRICING_JSON, Layer, data_files, embedded_json,
+};
 use crate::data::parse;
 use crate::model::pricing::{ModelPrice, PricingTable};
 use crate::support::date::Date;
@@ -33,7 +35,12 @@ impl Prices {
     /// Reads and merges the tables without checking them against the questionnaire, so
     /// reading can run while the rules load.
     pub fn read(user_dir: Option<&Path>) -> Result<ReadPrices, Diagnostics> {
-        let files = data_files(DataKind::Pricing, user_dir)?;
+        Prices::read_files(data_files(DataKind::Pricing, user_dir)?)
+    }
+
+    /// Reads and merges pricing files already read (embedded and user layers, see
+    /// [`crate::data::load::with_user_files`]).
+    pub fn read_files(files: Vec<DataFile>) -> Result<ReadPrices, Diagnostics> {
         let mut problems = Diagnostics::default();
         let mut tables: Vec<LoadedTable> = Vec::new();
         for file in files {

@@ -11,6 +11,7 @@ use crate::data::catalogue::{Catalogue, Located};
 use crate::model::route::Route;
 use crate::model::rule::{Effect, Rule};
 use crate::support::diagnostic::Diagnostics;
+use crate::support::limits;
 
 /// Variables the `workload` object offers to conditions.
 pub const WORKLOAD_ATTRIBUTES: &[&str] = &["models", "model_families"];
@@ -22,6 +23,8 @@ pub struct CompiledRule {
     /// False when the condition never looks at `route`: the rule is about the answers only
     /// and is reported once, not once per route.
     pub uses_route: bool,
+    /// Where the rule was written (`file:line:column`), for errors while evaluating it.
+    pub at: String,
 }
 
 /// All rules, compiled into one template environment.
@@ -53,6 +56,10 @@ impl RuleSet {
     pub fn compile_checked(catalogue: &Catalogue, check: bool) -> Result<RuleSet, Diagnostics> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A condition or message is user code: it gets a budget, so a loop in a rule file
+        // is an error, not a hang (docs/limits.md).
+        env.set_fuel(Some(limits::RULE_FUEL));
+        env.set_recursion_limit(limits::TEMPLATE_RECURSION);
         let mut problems = Diagnostics::default();
         let route_attributes = if check {
             route_attribute_names()
@@ -139,9 +146,11 @@ impl RuleSet {
             if !check && let Ok(template) = env.get_template(&condition_name(&rule.code)) {
                 uses_route = template.undeclared_variables(false).contains("route");
             }
+            let (line, column) = located.position();
             rules.push(CompiledRule {
                 rule: rule.clone(),
                 uses_route,
+                at: format!("{}:{line}:{column}", located.file.name),
             });
         }
         problems.into_result(RuleSet { env, rules })
@@ -154,7 +163,7 @@ impl RuleSet {
             .env
             .get_template(&condition_name(code))
             .and_then(|t| t.render(context))
-            .map_err(|e| format!("rule {code}: evaluating the condition failed: {e}"))?;
+            .map_err(|e| evaluation_error(rule, "evaluating the condition", &e))?;
         if fired != "1" {
             return Ok(None);
         }
@@ -162,7 +171,7 @@ impl RuleSet {
             .env
             .get_template(&message_name(code))
             .and_then(|t| t.render(context))
-            .map_err(|e| format!("rule {code}: rendering the message failed: {e}"))?;
+            .map_err(|e| evaluation_error(rule, "rendering the message", &e))?;
         Ok(Some(Firing {
             code: code.clone(),
             name: rule.rule.name.clone(),
@@ -171,6 +180,37 @@ impl RuleSet {
             message: message.trim().to_owned(),
         }))
     }
+}
+
+/// The diagnostic code of a rule that failed while it was evaluated: out of fuel (a loop
+/// that would not end), too deep, or another failure.
+pub fn evaluation_code(error: &minijinja::Error) -> &'static str {
+    match error.kind() {
+        minijinja::ErrorKind::OutOfFuel => "E-LIMIT-RULE-FUEL",
+        _ if error.to_string().contains("recursion limit exceeded") => "E-LIMIT-RULE-DEPTH",
+        _ => "E-RULE-EVAL",
+    }
+}
+
+/// Codes that [`RuleSet::evaluate`] puts in its error text, so the command line can tell a
+/// rule's failure (bad input, exit 2) from an internal one.
+pub const EVALUATION_CODES: &[&str] = &["E-LIMIT-RULE-FUEL", "E-LIMIT-RULE-DEPTH", "E-RULE-EVAL"];
+
+fn evaluation_error(rule: &CompiledRule, what: &str, e: &minijinja::Error) -> String {
+    format!(
+        "[{}] rule {} ({}): {what} failed: {e}{}",
+        evaluation_code(e),
+        rule.rule.code,
+        rule.at,
+        if e.kind() == minijinja::ErrorKind::OutOfFuel {
+            format!(
+                " (a rule may run {} instructions; see docs/limits.md)",
+                limits::RULE_FUEL
+            )
+        } else {
+            String::new()
+        }
+    )
 }
 
 fn condition_name(code: &str) -> String {

@@ -13,4 +13,5 @@ pub mod price_check;
 pub mod projection;
 pub mod replay;
 pub mod rule_tests;
+pub mod template_check;
 pub mod templates;

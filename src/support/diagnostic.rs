@@ -66,7 +66,8 @@ impl SourceFile {
             key: key.map(str::to_owned),
             message: message.into(),
             help: None,
-            source_line: self.line_text(line).map(str::to_owned),
+            code: None,
+            source_line: self.line_text(line).map(clip_source_line),
         }
     }
 
@@ -79,8 +80,30 @@ impl SourceFile {
             key: None,
             message: message.into(),
             help: None,
+            code: None,
             source_line: None,
         }
+    }
+}
+
+/// The longest source line echoed under a diagnostic, in characters: a 5 MB line must not
+/// become 5 MB on stderr.
+pub const MAX_ECHOED_CHARS: usize = 200;
+
+/// The longest message or help shown, in characters: messages quote the user's values.
+pub const MAX_MESSAGE_CHARS: usize = 4096;
+
+/// A source line as echoed under a diagnostic, cut to [`MAX_ECHOED_CHARS`].
+fn clip_source_line(line: &str) -> String {
+    clip(line.trim_end_matches('\r'), MAX_ECHOED_CHARS)
+}
+
+/// `text` cut to at most `max` characters, marked with how much was left out, so that a
+/// huge value never echoes in full.
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}… ({} more bytes)", &text[..end], text.len() - end),
     }
 }
 
@@ -101,6 +124,9 @@ pub struct Diagnostic {
     pub key: Option<String>,
     pub message: String,
     pub help: Option<String>,
+    /// A stable code naming the kind of problem (`E-LIMIT-LINE`), listed in
+    /// `docs/diagnostics.md`; `None` for diagnostics not yet given one.
+    pub code: Option<&'static str>,
     source_line: Option<String>,
 }
 
@@ -114,8 +140,28 @@ impl Diagnostic {
             key: None,
             message: message.into(),
             help: None,
+            code: None,
             source_line: None,
         }
+    }
+
+    /// The same diagnostic with its message rewritten.
+    #[must_use]
+    pub fn map_message(mut self, f: impl FnOnce(String) -> String) -> Self {
+        self.message = f(self.message);
+        self
+    }
+
+    #[must_use]
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
     }
 
     #[must_use]
@@ -128,7 +174,14 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// Renders like a compiler error: message, location, the source line and a caret.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        match self.code {
+            Some(code) => writeln!(
+                f,
+                "error[{code}]: {}",
+                clip(&self.message, MAX_MESSAGE_CHARS)
+            )?,
+            None => writeln!(f, "error: {}", clip(&self.message, MAX_MESSAGE_CHARS))?,
+        }
         if !self.file.is_empty() {
             write!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
             if let Some(key) = &self.key {
@@ -149,7 +202,7 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} | {caret_pad}^")?;
         }
         if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
+            writeln!(f, "  = help: {}", clip(help, MAX_MESSAGE_CHARS))?;
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 pub mod csv_text;
 pub mod date;
 pub mod diagnostic;
+pub mod limits;
 pub mod money;
 pub mod path;
 pub mod shell;

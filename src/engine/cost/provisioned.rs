@@ -188,9 +188,16 @@ impl LoadShape {
         per_minute: impl IntoIterator<Item = u64>,
         description: String,
     ) -> LoadShape {
+        LoadShape::from_runs(per_minute.into_iter().map(|t| (t, 1)), description)
+    }
+
+    /// The shape of runs of `(tokens per minute, minutes)`: work in proportion to the runs,
+    /// never to the minutes they cover.
+    pub fn from_runs(runs: impl IntoIterator<Item = (u64, u64)>, description: String) -> LoadShape {
         let mut counts: std::collections::BTreeMap<u64, u64> = std::collections::BTreeMap::new();
-        for tokens in per_minute {
-            *counts.entry(tokens).or_default() += 1;
+        for (tokens, minutes) in runs {
+            let count = counts.entry(tokens).or_default();
+            *count = count.saturating_add(minutes);
         }
         LoadShape {
             levels: counts

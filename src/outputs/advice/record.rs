@@ -14,6 +14,9 @@ use crate::outputs::advice::report::{Report, Warning};
 use crate::support::date::Date;
 
 pub use crate::outputs::diff::gates::STALE_PRICING;
+/// The warning code of a pricing table dated after the day ages are measured to.
+pub const PRICING_AFTER_TODAY: &str = "pricing-after-today";
+
 /// The record part of the report (flattened into its top level; keys are only added).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RecordInfo {
@@ -117,6 +120,22 @@ pub fn apply(report: &mut Report, run: &RunOptions) {
             message: format!(
                 "pricing table `{}` is {} days old (as of {}, measured on {today}), more than the {max_days} days allowed; re-check its prices before relying on the costs.",
                 t.table, t.age_days, t.as_of
+            ),
+        });
+    }
+    // A negative age is not "fresh": `--today` (or SOURCE_DATE_EPOCH) is probably wrong.
+    for t in tables
+        .iter()
+        .filter(|t| t.age_days < 0 && !t.used_by.is_empty())
+    {
+        report.warnings.push(Warning {
+            code: PRICING_AFTER_TODAY.into(),
+            routes: ranked(report, &t.used_by),
+            message: format!(
+                "pricing table `{}` is dated {}, {} days after the date ages are measured to ({today}); check --today or SOURCE_DATE_EPOCH.",
+                t.table,
+                t.as_of,
+                -t.age_days
             ),
         });
     }

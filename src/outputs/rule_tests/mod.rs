@@ -276,18 +276,60 @@ fn is_yaml(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
-/// Reads every YAML file under a directory, recursively, in path order.
+/// Reads every YAML file under a directory, recursively, in path order. Each directory is
+/// read once: a symbolic link back to a directory above it (a loop) is an error naming the
+/// link, and a second way into a directory already read is not followed, so two loops
+/// cannot make the walk exponential.
 fn collect(dir: &Path, files: &mut Vec<SourceFile>, problems: &mut Diagnostics) {
     let mut paths = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
+    let mut visited = std::collections::HashSet::new();
+    // Each directory with the real paths of the directories above it.
+    let mut stack = vec![(dir.to_path_buf(), Vec::new())];
+    while let Some((dir, above)) = stack.pop() {
+        let Ok(real) = std::fs::canonicalize(&dir) else {
+            problems.push(
+                Diagnostic::plain(format!(
+                    "cannot read the directory {}: a symbolic link that dangles or loops",
+                    dir.display()
+                ))
+                .with_code("E-DATA-SYMLINK"),
+            );
+            continue;
+        };
+        if above.contains(&real) {
+            problems.push(
+                Diagnostic::plain(format!(
+                    "{} is a symbolic link to a directory above it (a loop)",
+                    dir.display()
+                ))
+                .with_code("E-DATA-SYMLINK"),
+            );
+            continue;
+        }
+        if !visited.insert(real.clone()) {
+            continue;
+        }
         match std::fs::read_dir(&dir) {
             Ok(entries) => {
+                let mut below = above.clone();
+                below.push(real);
                 for path in entries.flatten().map(|e| e.path()) {
-                    if path.is_dir() {
-                        stack.push(path);
-                    } else if is_yaml(&path) {
-                        paths.push(path);
+                    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+                    match std::fs::metadata(&path) {
+                        Ok(meta) if meta.is_dir() => stack.push((path, below.clone())),
+                        Ok(_) if is_yaml(&path) => paths.push(path),
+                        Ok(_) => {}
+                        Err(_) if is_link => problems.push(
+                            Diagnostic::plain(format!(
+                                "{} is a symbolic link that dangles or loops",
+                                path.display()
+                            ))
+                            .with_code("E-DATA-SYMLINK"),
+                        ),
+                        Err(e) => problems.push(Diagnostic::plain(format!(
+                            "cannot read {}: {e}",
+                            path.display()
+                        ))),
                     }
                 }
             }
