@@ -433,7 +433,7 @@ fn traffic_naming_a_surface_without_surfaces() {
 
 #[test]
 fn gateway_claiming_more_than_its_routes() {
-    let rules = "routes:\n  - id: my-gateway\n    name: Our gateway\n    platform: gateway\n    cloud: none\n    auth: [iam]\n    billing: varies\n    residency: [eu]\n    compliance: [hipaa]\n    feature_lag: days_to_weeks\n    setup: moderate\n    extra_hop: true\n    behind: [anthropic-api, gemini-api-paid]\n    pricing: { table: anthropic, endpoint: global }\n    sources: { auth: not-found, billing: not-found, residency: not-found, compliance: not-found, private_networking: not-found, audit_logging: not-found, zero_data_retention: not-found, cmek: not-found, guardrails: not-found, model_families: not-found, features: not-found, feature_lag: not-found }\n";
+    let rules = "sources:\n  ours: { title: Our gateway, url: https://gateway.example.com/docs, checked: 2026-11-29 }\nroutes:\n  - id: my-gateway\n    name: Our gateway\n    platform: gateway\n    cloud: none\n    auth: [iam]\n    billing: varies\n    residency: [eu]\n    compliance: [hipaa]\n    feature_lag: days_to_weeks\n    setup: moderate\n    extra_hop: true\n    behind: [anthropic-api, gemini-api-paid]\n    pricing: { table: anthropic, endpoint: global }\n    sources: { auth: ours, billing: ours, residency: ours, compliance: ours, private_networking: ours, audit_logging: ours, zero_data_retention: ours, cmek: ours, guardrails: ours, sla: ours, region_pinning: ours, batch: ours, model_families: ours, features: ours, feature_lag: ours }\n";
     case(
         "gateway_claiming_more_than_its_routes",
         Run::new()

@@ -108,11 +108,18 @@ fn a_user_route_with_the_same_id_replaces_the_embedded_one() {
     let end = embedded
         .find("  - id: anthropic-api-us\n")
         .expect("second route");
-    let one_route = format!("routes:\n{}", &embedded[start..end]).replacen(
-        "private_networking: false",
-        "private_networking: true",
-        1,
-    );
+    let mut replaced = false;
+    let one_route: String = format!("routes:\n{}", &embedded[start..end])
+        .lines()
+        .map(|line| {
+            if !replaced && line.trim_start().starts_with("private_networking:") {
+                replaced = true;
+                "    private_networking: yes\n".to_owned()
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
     let answers = "private_networking: true\nmodel_families: [claude]\n";
     let before = advise_json(answers, None);
     assert_eq!(route(&before, "anthropic-api")["status"], "eliminated");

@@ -11,9 +11,11 @@ use serde_saphyr::Spanned;
 
 use crate::data::load::{DataFile, DataKind, Layer, data_files};
 use crate::data::parse;
+use crate::model::capability::{Capability, State};
 use crate::model::question::{Question, QuestionKind};
-use crate::model::route::{CLAIMS, Platform, Route};
+use crate::model::route::{CLAIMS, ITEM_CAPABILITIES, Platform, Route, SINGLE_CAPABILITIES};
 use crate::model::rule::Rule;
+use crate::model::source::{Source, is_url};
 use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 
 /// One file of a rules directory. Any file may hold any of the sections.
@@ -24,9 +26,9 @@ pub struct RulesDirFile {
     #[serde(default)]
     #[schemars(with = "Vec<Question>")]
     pub questions: Vec<Spanned<Question>>,
-    /// Source references by short key, cited by routes' `sources`.
+    /// Public sources by short key, cited by routes' `sources` and capability values.
     #[serde(default)]
-    pub sources: BTreeMap<String, String>,
+    pub sources: BTreeMap<String, Source>,
     /// The route catalogue.
     #[serde(default)]
     #[schemars(with = "Vec<Route>")]
@@ -112,7 +114,9 @@ impl<T> Located<T> {
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     pub questions: Vec<Question>,
-    pub sources: BTreeMap<String, String>,
+    pub sources: BTreeMap<String, Source>,
+    /// Where each source was defined, for errors about it.
+    source_files: BTreeMap<String, Arc<SourceFile>>,
     pub routes: Vec<Located<Route>>,
     pub rules: Vec<Located<Rule>>,
     /// Each model's provider ids, for adoption guides.
@@ -170,6 +174,7 @@ impl Catalogue {
                 merge(&mut questions, located, |q| q.id.clone(), &mut problems);
             }
             for (key, text) in parsed.sources {
+                catalogue.source_files.insert(key.clone(), source.clone());
                 catalogue.sources.insert(key, text);
             }
             for r in parsed.routes {
@@ -225,6 +230,9 @@ impl Catalogue {
             validate_question(q, &mut problems);
         }
         catalogue.questions = questions.into_iter().map(|q| q.item).collect();
+        for (key, source) in &catalogue.sources {
+            validate_source(key, source, &catalogue, &mut problems);
+        }
         for route in &catalogue.routes {
             validate_route(route, &catalogue, &mut problems);
         }
@@ -295,6 +303,54 @@ impl Catalogue {
             );
         }
         problems.into_result(catalogue)
+    }
+
+    /// Checks that every model a capability value is scoped to is a model some pricing
+    /// table knows (the catalogue alone does not know the models).
+    pub fn check_model_scopes(&self, known: &[&str], problems: &mut Diagnostics) {
+        for located in &self.routes {
+            let route = &located.item;
+            let mut capabilities: Vec<(String, &serde_saphyr::Spanned<Capability>)> =
+                SINGLE_CAPABILITIES
+                    .iter()
+                    .filter_map(|&n| route.spanned_capability(n).map(|c| (n.to_owned(), c)))
+                    .collect();
+            for &name in ITEM_CAPABILITIES {
+                if let Some(items) = route.items(name) {
+                    capabilities
+                        .extend(items.items.iter().map(|(i, c)| (format!("{name}.{i}"), c)));
+                }
+            }
+            for (key, capability) in capabilities {
+                for value in &capability.value.values {
+                    for model in &value.value.0.models {
+                        if known.contains(&model.as_str()) {
+                            continue;
+                        }
+                        let message = format!(
+                            "route `{}`: the scope names an unknown model `{model}`",
+                            route.id
+                        );
+                        let diagnostic = if value.referenced.line() > 0 {
+                            located.error_at(value, &key, message)
+                        } else {
+                            located.error_at(capability, &key, message)
+                        };
+                        let help = match crate::support::suggest::closest(model, known) {
+                            Some(best) => format!(
+                                "did you mean `{best}`? models are those of the pricing tables"
+                            ),
+                            None => "models are those of the pricing tables".to_owned(),
+                        };
+                        problems.push(
+                            diagnostic
+                                .with_code(codes::CAPABILITY_SCOPE)
+                                .with_help(help),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
@@ -486,8 +542,169 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
     }
 }
 
+/// Stable codes of the capability and source checks.
+pub mod codes {
+    pub const CAPABILITY_STATE: &str = "E-ROUTE-CAPABILITY-STATE";
+    pub const CAPABILITY_CONDITION: &str = "E-ROUTE-CAPABILITY-CONDITION";
+    pub const CAPABILITY_SCOPE: &str = "E-ROUTE-CAPABILITY-SCOPE";
+    pub const CAPABILITY_SOURCE: &str = "E-ROUTE-CAPABILITY-SOURCE";
+    pub const SOURCE_NOT_URL: &str = "E-SOURCE-NOT-URL";
+    pub const SOURCE_CHECKED_DATE: &str = "E-SOURCE-CHECKED-DATE";
+}
+
+/// A source names a public page and the date it was checked.
+fn validate_source(key: &str, source: &Source, catalogue: &Catalogue, problems: &mut Diagnostics) {
+    let Some(file) = catalogue.source_files.get(key) else {
+        return;
+    };
+    let (line, column) = find_key(&file.text, key).unwrap_or((1, 1));
+    let at = |field: &str, message: String| {
+        file.error_at_line(
+            line,
+            column,
+            Some(&format!("sources.{key}.{field}")),
+            message,
+        )
+    };
+    for url in source.urls() {
+        if !is_url(url) {
+            problems.push(
+                at("url", format!("source `{key}`: `{url}` is not a URL"))
+                    .with_code(codes::SOURCE_NOT_URL)
+                    .with_help("cite a public page as https://host/path; seed articles and summaries are context, not evidence"),
+            );
+        }
+    }
+    if crate::support::date::Date::parse(&source.checked).is_none() {
+        problems.push(
+            at(
+                "checked",
+                format!(
+                    "source `{key}`: `{}` is not a date (YYYY-MM-DD)",
+                    source.checked
+                ),
+            )
+            .with_code(codes::SOURCE_CHECKED_DATE),
+        );
+    }
+}
+
+/// The 1-based line and column of `key:` as a mapping key in a YAML text.
+fn find_key(text: &str, key: &str) -> Option<(u64, u64)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let rest = trimmed.strip_prefix(key)?;
+        rest.starts_with(':')
+            .then(|| (i as u64 + 1, (line.len() - trimmed.len()) as u64 + 1))
+    })
+}
+
+/// Checks every value of one capability: a state among the five, a condition where one is
+/// needed, a known feature in its scope and a defined source. (Model scopes are checked
+/// against the pricing tables in `Inputs`.)
+fn validate_capability(
+    located: &Located<Route>,
+    key: &str,
+    capability: &serde_saphyr::Spanned<Capability>,
+    catalogue: &Catalogue,
+    problems: &mut Diagnostics,
+) {
+    let id = &located.item.id;
+    let features = catalogue.vocabulary("features");
+    for value in &capability.value.values {
+        let at = |message: String| {
+            if value.referenced.line() > 0 {
+                located.error_at(value, key, message)
+            } else {
+                located.error_at(capability, key, message)
+            }
+        };
+        let v = &value.value.0;
+        match v.state.state() {
+            None => problems.push(
+                at(format!(
+                    "route `{id}`: `{}` is not a capability state",
+                    v.state.0
+                ))
+                .with_code(codes::CAPABILITY_STATE)
+                .with_help("write one of: yes, configurable, on_request, no, unknown"),
+            ),
+            Some(state)
+                if state.needs_condition()
+                    && v.condition.as_deref().is_none_or(|c| c.trim().is_empty()) =>
+            {
+                problems.push(
+                    at(format!(
+                        "route `{id}`: `{}` needs a `condition` saying what it takes",
+                        state.word()
+                    ))
+                    .with_code(codes::CAPABILITY_CONDITION)
+                    .with_help(
+                        "for example condition: \"set `data_retention_mode: none` on the account\"",
+                    ),
+                );
+            }
+            Some(State::Yes | State::No | State::Unknown) if v.condition.is_some() => {
+                problems.push(
+                    at(format!(
+                        "route `{id}`: a condition applies only to `configurable` or `on_request`, not `{}`",
+                        v.state.0
+                    ))
+                    .with_code(codes::CAPABILITY_CONDITION),
+                );
+            }
+            Some(_) => {}
+        }
+        for feature in &v.features {
+            if !features.contains(&feature.as_str()) {
+                let help = match crate::support::suggest::closest(feature, &features) {
+                    Some(best) => {
+                        format!("did you mean `{best}`? features: {}", features.join(", "))
+                    }
+                    None => format!("features: {}", features.join(", ")),
+                };
+                problems.push(
+                    at(format!(
+                        "route `{id}`: the scope names an unknown feature `{feature}`"
+                    ))
+                    .with_code(codes::CAPABILITY_SCOPE)
+                    .with_help(help),
+                );
+            }
+        }
+        if let Some(source) = &v.source
+            && !catalogue.sources.contains_key(source)
+        {
+            problems.push(
+                at(format!(
+                    "route `{id}`: source `{source}` is not defined under `sources`"
+                ))
+                .with_code(codes::CAPABILITY_SOURCE),
+            );
+        }
+    }
+}
+
 fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mut Diagnostics) {
     let route = &located.item;
+    for &name in SINGLE_CAPABILITIES {
+        if let Some(capability) = route.spanned_capability(name) {
+            validate_capability(located, name, capability, catalogue, problems);
+        }
+    }
+    for &name in ITEM_CAPABILITIES {
+        if let Some(items) = route.items(name) {
+            for (item, capability) in &items.items {
+                validate_capability(
+                    located,
+                    &format!("{name}.{item}"),
+                    capability,
+                    catalogue,
+                    problems,
+                );
+            }
+        }
+    }
     let id = &route.id;
     if let Some(message) = crate::support::limits::name_too_long("route id", id) {
         problems.push(located.error(Some("id"), message).with_code("E-LIMIT-NAME"));
@@ -510,13 +727,15 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
             }
         }
     };
-    check_vocab("auth", &route.auth, "auth");
-    check_vocab("residency", &route.residency, "residency");
-    check_vocab("compliance", &route.compliance, "compliance");
+    for &name in ITEM_CAPABILITIES {
+        if let Some(items) = route.items(name) {
+            let names: Vec<String> = items.names().map(str::to_owned).collect();
+            check_vocab(name, &names, name);
+        }
+    }
     check_vocab("model_families", &route.model_families, "model_families");
-    check_vocab("features", &route.features, "features");
     check_vocab("cloud", std::slice::from_ref(&route.cloud), "cloud");
-    if route.residency.iter().any(|r| r == "none") {
+    if route.residency.names().any(|r| r == "none") {
         problems.push(located.error(
             Some("residency"),
             format!("route `{id}`: list the geographies it keeps data in; leave the list empty for global only"),
@@ -556,7 +775,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
                     ),
                 )
                 .with_help(
-                    "cite a key of `sources` for every claim, or `not-found` where none exists",
+                    "cite a key of `sources` for every claim; where no public source says either way, cite the page you checked and write the value as `unknown`",
                 ),
         );
     }

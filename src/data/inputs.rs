@@ -301,6 +301,7 @@ pub fn check_workload(
 }
 
 fn check_route_tables(catalogue: &Catalogue, prices: &Prices, problems: &mut Diagnostics) {
+    catalogue.check_model_scopes(&prices.model_ids(), problems);
     for route in &catalogue.routes {
         let tables =
             std::iter::once(&route.item.pricing.table).chain(route.item.models_from.iter());

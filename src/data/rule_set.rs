@@ -228,7 +228,7 @@ fn sorted(set: std::collections::HashSet<String>) -> Vec<String> {
 }
 
 /// Route attributes computed for conditions rather than written in the catalogue.
-pub const COMPUTED_ROUTE_ATTRIBUTES: &[&str] = &["models"];
+pub const COMPUTED_ROUTE_ATTRIBUTES: &[&str] = &["models", "state", "why"];
 
 /// The attribute names a route exposes to conditions.
 fn route_attribute_names() -> Vec<String> {

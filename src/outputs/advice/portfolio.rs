@@ -205,6 +205,9 @@ fn merged_advice(inputs: &Inputs, portfolio: &Portfolio) -> Advice {
             eliminations: Vec::new(),
             scores: Vec::new(),
             warnings: Vec::new(),
+            evidence: Vec::new(),
+            open_questions: Vec::new(),
+            conditions: Vec::new(),
         };
         let mut cost: Option<RouteCost> = None;
         for s in &portfolio.surfaces {
@@ -222,6 +225,17 @@ fn merged_advice(inputs: &Inputs, portfolio: &Portfolio) -> Advice {
                 merged
                     .scores
                     .extend(o.scores.iter().map(|f| tag(&s.name, f)));
+                for (all, these) in [
+                    (&mut merged.evidence, &o.evidence),
+                    (&mut merged.open_questions, &o.open_questions),
+                    (&mut merged.conditions, &o.conditions),
+                ] {
+                    for fact in these {
+                        if !all.contains(fact) {
+                            all.push(fact.clone());
+                        }
+                    }
+                }
                 for w in &o.warnings {
                     if !merged.warnings.iter().any(|m| m.code == w.code) {
                         merged.warnings.push(w.clone());

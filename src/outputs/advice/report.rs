@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::data::inputs::Inputs;
 use crate::data::rule_set::Firing;
 use crate::engine::advice::Advice;
+use crate::engine::capabilities::Fact;
 use crate::engine::cost::{self, UnitPrice};
 use crate::engine::decide::{Decision, Status};
 use crate::engine::provenance;
@@ -50,6 +51,13 @@ pub struct Report {
     /// With `surfaces:` in the answers: each surface's own report.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub surfaces: Option<Vec<crate::outputs::advice::portfolio::SurfaceReport>>,
+    /// What the recommended route needs done before go-live: the conditions of the
+    /// `configurable` and `on_request` values (and model limits) a hard constraint rests on.
+    pub before_go_live: Vec<Fact>,
+    /// The `unknown` capability values behind the routes that only unknowns eliminated:
+    /// questions for each vendor whose answer could revive a route, kept apart from the
+    /// facts that eliminated routes.
+    pub open_questions: Vec<OpenQuestion>,
     /// Decision-record keys: `decision`, `drivers`, `command`, `pricing_age` (see `record.rs`).
     #[serde(flatten)]
     pub record: crate::outputs::advice::record::RecordInfo,
@@ -98,6 +106,23 @@ pub struct RouteReport {
     pub cost: Option<CostReport>,
     /// USD per million tokens per model (viable routes, when no workload was given).
     pub unit_prices: Vec<UnitPrice>,
+    /// Viable routes: the conditions their hard constraints rest on.
+    pub conditions: Vec<Fact>,
+    /// Eliminated routes: the `no` values behind the eliminations, with their sources.
+    pub evidence: Vec<Fact>,
+    /// Eliminated routes: the `unknown` values behind the eliminations.
+    pub open_questions: Vec<Fact>,
+}
+
+/// One question for a vendor, and the route it would decide.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenQuestion {
+    pub route: String,
+    pub ask: String,
+    pub question: String,
+    pub code: String,
+    pub url: String,
+    pub checked: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -201,8 +226,37 @@ pub fn build(inputs: &Inputs, advice: &Advice) -> Report {
             } else {
                 Vec::new()
             },
+            conditions: outcome.conditions.clone(),
+            evidence: outcome.evidence.clone(),
+            open_questions: outcome.open_questions.clone(),
         });
     }
+    let before_go_live = decision
+        .recommended()
+        .map(|o| o.conditions.clone())
+        .unwrap_or_default();
+    // The questions whose answers could revive a route: those of routes that only unknowns
+    // eliminated (a route that also breaks a hard fact stays out whatever the vendor says).
+    let open_questions: Vec<OpenQuestion> = decision
+        .outcomes
+        .iter()
+        .filter(|o| {
+            !o.open_questions.is_empty()
+                && o.eliminations
+                    .iter()
+                    .all(|f| o.open_questions.iter().any(|q| q.code == f.code))
+        })
+        .flat_map(|o| {
+            o.open_questions.iter().map(|f| OpenQuestion {
+                route: o.route_id.clone(),
+                ask: f.value.ask.clone(),
+                question: f.question(),
+                code: f.code.clone(),
+                url: f.url.clone(),
+                checked: f.checked.clone(),
+            })
+        })
+        .collect();
 
     let mut warnings: Vec<Warning> = decision
         .general_warnings
@@ -266,6 +320,8 @@ pub fn build(inputs: &Inputs, advice: &Advice) -> Report {
         warnings,
         priced_workload: inputs.workload.is_some(),
         assumptions: provenance::assumptions(inputs, &viable_ids),
+        before_go_live,
+        open_questions,
         price_book: inputs.price_book.as_ref().map(PriceBookReport::of),
         pricing_sources,
         record: crate::outputs::advice::record::RecordInfo::from_inputs(inputs),
