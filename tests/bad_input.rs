@@ -442,3 +442,78 @@ fn gateway_claiming_more_than_its_routes() {
             .args(&["advise", "--answers", "answers.yaml", "--rules", "rules"]),
     );
 }
+
+/// A user route with every claim sourced, whose capabilities the cases below break.
+fn capability_route(capabilities: &str) -> String {
+    format!(
+        "sources:\n  mine:\n    title: Our provider's page\n    url: https://example.com/provider\n    checked: 2026-11-29\nroutes:\n  - id: my-route\n    name: Mine\n    platform: aws\n    cloud: aws\n    auth: [iam]\n    billing: aws\n{capabilities}    model_families: [claude]\n    feature_lag: same_day\n    setup: simple\n    pricing: {{ table: bedrock }}\n    sources: {{ auth: mine, billing: mine, residency: mine, compliance: mine, private_networking: mine, audit_logging: mine, zero_data_retention: mine, cmek: mine, guardrails: mine, sla: mine, region_pinning: mine, batch: mine, model_families: mine, features: mine, feature_lag: mine }}\n"
+    )
+}
+
+#[test]
+fn capability_state_outside_the_five() {
+    case(
+        "capability_bad_state",
+        with_rules(
+            "mine.yaml",
+            &capability_route(
+                "    private_networking: maybe\n    cmek:\n      - { state: sometimes, models: [claude-sonnet-4-5] }\n      - yes\n",
+            ),
+        ),
+    );
+}
+
+#[test]
+fn capability_condition_missing() {
+    case(
+        "capability_missing_condition",
+        with_rules(
+            "mine.yaml",
+            &capability_route(
+                "    zero_data_retention: configurable\n    residency:\n      eu: { state: on_request, condition: \"  \" }\n    cmek: { state: yes, condition: always on }\n",
+            ),
+        ),
+    );
+}
+
+#[test]
+fn capability_scope_names_an_unknown_model_or_feature() {
+    case(
+        "capability_unknown_scope",
+        with_rules(
+            "mine.yaml",
+            &capability_route(
+                "    compliance:\n      hipaa:\n        - { state: no, features: [file_api] }\n        - yes\n",
+            ),
+        ),
+    );
+    case(
+        "capability_unknown_model",
+        with_rules(
+            "mine.yaml",
+            &capability_route(
+                "    zero_data_retention:\n      - { state: no, models: [claude-sonet-4-5] }\n      - yes\n",
+            ),
+        ),
+    );
+}
+
+#[test]
+fn source_that_is_not_a_url() {
+    let text = capability_route("    cmek: yes\n").replace(
+        "url: https://example.com/provider\n    checked: 2026-11-29",
+        "url: seed 002 (the provider's blog)\n    checked: last week",
+    );
+    case("capability_source_not_url", with_rules("mine.yaml", &text));
+}
+
+#[test]
+fn capability_value_citing_an_undefined_source() {
+    case(
+        "capability_undefined_source",
+        with_rules(
+            "mine.yaml",
+            &capability_route("    cmek: { state: no, source: nowhere }\n"),
+        ),
+    );
+}

@@ -558,7 +558,28 @@ fn validate_source(key: &str, source: &Source, catalogue: &Catalogue, problems: 
         return;
     };
     let (line, column) = find_key(&file.text, key).unwrap_or((1, 1));
+    // The field's own line, when it is written on a line of its own under the key.
+    let field_at = |field: &str| -> (u64, u64) {
+        let below = file
+            .text
+            .lines()
+            .skip(line as usize)
+            .take_while(|l| {
+                l.trim().is_empty() || l.len() - l.trim_start().len() >= column as usize
+            })
+            .position(|l| l.trim_start().starts_with(&format!("{field}:")));
+        match below {
+            Some(i) => {
+                let at = line + 1 + i as u64;
+                let text = file.line_text(at).unwrap_or_default();
+                let indent = text.len() - text.trim_start().len();
+                (at, indent as u64 + field.len() as u64 + 3)
+            }
+            None => (line, column),
+        }
+    };
     let at = |field: &str, message: String| {
+        let (line, column) = field_at(field);
         file.error_at_line(
             line,
             column,

@@ -429,46 +429,6 @@ impl<'de> Deserialize<'de> for Items {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn states_read_from_words_and_booleans() {
-        let c: Capability = serde_json::from_str("true").expect("bool");
-        assert_eq!(c.values().next().map(|v| v.state()), Some(State::Yes));
-        let c: Capability = serde_json::from_str("\"on_request\"").expect("word");
-        assert_eq!(c.values().next().map(|v| v.state()), Some(State::OnRequest));
-        let c: Capability = serde_json::from_str("\"maybe\"").expect("kept raw");
-        assert_eq!(c.values().next().map(|v| v.state.0.as_str()), Some("maybe"));
-        assert_eq!(
-            c.values().next().map(|v| v.state()),
-            Some(State::Unknown),
-            "a word outside the five is never met"
-        );
-    }
-
-    #[test]
-    fn scoped_values_and_items_round_trip() {
-        let json = r#"{"us":"yes","eu":[{"state":"no","models":["m"],"note":"n"},"configurable"]}"#;
-        let items: Items = serde_json::from_str(json).expect("items");
-        assert!(items.offers("eu"));
-        assert!(!items.offers("jp"));
-        let back = serde_json::to_string(&items).expect("serialises");
-        assert_eq!(
-            back,
-            r#"{"eu":[{"state":"no","models":["m"],"note":"n"},"configurable"],"us":"yes"}"#
-        );
-        let list: Items = serde_json::from_str(r#"["a","b"]"#).expect("list");
-        assert_eq!(list.names().collect::<Vec<_>>(), ["a", "b"]);
-    }
-
-    #[test]
-    fn an_empty_list_of_values_is_refused() {
-        assert!(serde_json::from_str::<Capability>("[]").is_err());
-    }
-}
-
 /// One side of a composition: a capability and the source its values cite by default.
 pub type Part<'a> = (&'a Capability, &'a str);
 
@@ -555,5 +515,45 @@ impl Items {
             })
             .collect();
         Items { items }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_read_from_words_and_booleans() {
+        let c: Capability = serde_json::from_str("true").expect("bool");
+        assert_eq!(c.values().next().map(|v| v.state()), Some(State::Yes));
+        let c: Capability = serde_json::from_str("\"on_request\"").expect("word");
+        assert_eq!(c.values().next().map(|v| v.state()), Some(State::OnRequest));
+        let c: Capability = serde_json::from_str("\"maybe\"").expect("kept raw");
+        assert_eq!(c.values().next().map(|v| v.state.0.as_str()), Some("maybe"));
+        assert_eq!(
+            c.values().next().map(|v| v.state()),
+            Some(State::Unknown),
+            "a word outside the five is never met"
+        );
+    }
+
+    #[test]
+    fn scoped_values_and_items_round_trip() {
+        let json = r#"{"us":"yes","eu":[{"state":"no","models":["m"],"note":"n"},"configurable"]}"#;
+        let items: Items = serde_json::from_str(json).expect("items");
+        assert!(items.offers("eu"));
+        assert!(!items.offers("jp"));
+        let back = serde_json::to_string(&items).expect("serialises");
+        assert_eq!(
+            back,
+            r#"{"eu":[{"state":"no","models":["m"],"note":"n"},"configurable"],"us":"yes"}"#
+        );
+        let list: Items = serde_json::from_str(r#"["a","b"]"#).expect("list");
+        assert_eq!(list.names().collect::<Vec<_>>(), ["a", "b"]);
+    }
+
+    #[test]
+    fn an_empty_list_of_values_is_refused() {
+        assert!(serde_json::from_str::<Capability>("[]").is_err());
     }
 }
