@@ -517,3 +517,13 @@ fn capability_value_citing_an_undefined_source() {
         ),
     );
 }
+
+#[test]
+fn pricing_batch_discount_is_a_share() {
+    case(
+        "pricing_batch_discount_above_one",
+        with_pricing(
+            "table = \"extra\"\nprovider = \"x\"\nsource = \"x\"\nas_of = \"2026-11-22\"\n\n[models.my-model]\nfamily = \"claude\"\ninput = 1\noutput = 2\nbatch_discount = 50\n",
+        ),
+    );
+}

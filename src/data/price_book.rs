@@ -94,7 +94,7 @@ pub struct PriceOverride {
     #[serde(default)]
     pub cache_write_1h: Option<Amount>,
     #[serde(default)]
-    pub batch_discount: Option<Amount>,
+    pub batch_discount: Option<crate::model::number::Share>,
     /// Required: where the prices come from, printed with the entry.
     pub note: String,
 }
@@ -401,17 +401,12 @@ impl PriceBook {
                 &mut price.cache_write_1h,
                 o.cache_write_1h,
             );
-            set_opt(
-                "batch_discount",
-                &mut price.batch_discount,
-                o.batch_discount,
-            );
-            if o.batch_discount.is_some_and(|d| d.0 > Decimal::ONE) {
-                problems.push(at(
-                    entry.span(),
-                    &key("batch_discount"),
-                    "a batch discount is a fraction from 0 to 1".into(),
-                ));
+            if let Some(v) = o.batch_discount {
+                let old = price
+                    .batch_discount
+                    .map_or("none".to_string(), |s| s.0.normalize().to_string());
+                changed.push(format!("batch_discount {old} -> {}", v.0.normalize()));
+                price.batch_discount = Some(v);
             }
             if changed.is_empty() {
                 problems.push(at(

@@ -166,18 +166,6 @@ fn validate_table(loaded: &LoadedTable, families: &[&str], problems: &mut Diagno
                 .with_help(format!("known families: {}", families.join(", "))),
             );
         }
-        if let Some(d) = price.batch_discount
-            && d.0 > Decimal::ONE
-        {
-            problems.push(at(
-                &needle,
-                &key("batch_discount"),
-                format!(
-                    "a batch discount of {} is more than 100%; write 0.5 for 50% off",
-                    d.0
-                ),
-            ));
-        }
         if price.regional_premium && table.regional_multiplier.is_none() {
             problems.push(at(
                 &needle,
