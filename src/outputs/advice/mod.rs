@@ -18,5 +18,7 @@ pub fn advise(inputs: &Inputs) -> Result<report::Report, String> {
         return Ok(portfolio::build(inputs, &decided));
     }
     let advice = advice::advise(inputs)?;
-    Ok(report::build(inputs, &advice))
+    let mut report = report::build(inputs, &advice);
+    report.record = record::RecordInfo::from_inputs(inputs);
+    Ok(report)
 }
