@@ -486,6 +486,17 @@ pub struct ReplayArgs {
     /// Count and report bad rows instead of stopping at the first.
     #[arg(long)]
     pub skip_bad_rows: bool,
+    /// A bill to reconcile the replay against: an AWS CUR 2.0 or FOCUS CSV export (or a
+    /// directory of them, latest snapshot per billing period), or Anthropic's cost report
+    /// JSON. Compared per month, model and token type (see docs/reconcile.md).
+    #[arg(long, value_name = "FILE|DIR")]
+    pub reconcile: Option<PathBuf>,
+    /// With --reconcile: the bill's format; by default it is told from the content.
+    #[arg(long, value_enum, default_value_t = BillFormatArg::Auto, requires = "reconcile")]
+    pub bill_format: BillFormatArg,
+    /// With --reconcile: a relative gap above this percentage is a warning.
+    #[arg(long, value_name = "PERCENT", default_value = "1", requires = "reconcile")]
+    pub reconcile_threshold: String,
     #[command(flatten)]
     pub data: DataArgs,
     /// Directory of report templates over the embedded ones.
@@ -532,6 +543,21 @@ pub enum UsageFormatArg {
     Litellm,
     /// OpenTelemetry GenAI spans (OTLP JSON).
     Otel,
+    /// Anthropic's usage and cost analytics API, `/v1/organizations/analytics/usage` (JSON).
+    AnthropicAnalytics,
+}
+
+/// Bill formats `routewise replay --reconcile` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BillFormatArg {
+    /// Tell the format from the content.
+    Auto,
+    /// AWS Cost and Usage Report 2.0 (Data Exports), CSV.
+    Cur,
+    /// A FOCUS 1.x export (AWS, GCP, Azure), CSV.
+    Focus,
+    /// Anthropic's Admin API cost report or the cost analytics API's `/cost` (JSON).
+    AnthropicCost,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,10 @@
 //! `routewise replay`: real usage priced on every route.
 
-use crate::cli::{ReplayArgs, SqlDialectArg, SqlSourceArg, UsageFormatArg};
+use crate::cli::{BillFormatArg, ReplayArgs, SqlDialectArg, SqlSourceArg, UsageFormatArg};
 use crate::commands::{AppError, check_routes, input_paths, load_with_templates, write_output};
 use crate::outputs;
+use crate::outputs::replay::reconcile;
+use crate::usage::bill::BillFormat;
 use crate::support::diagnostic::Diagnostic;
 use crate::usage::CsvOptions;
 use crate::usage::column_map::ColumnMap;
@@ -60,11 +62,56 @@ pub fn run(args: ReplayArgs) -> Result<String, AppError> {
         routes: args.routes,
         skip_eliminated,
     };
-    let result = outputs::replay::replay(&inputs, &totals, &name, format, &options)
+    let mut result = outputs::replay::replay(&inputs, &totals, &name, format, &options)
         .map_err(crate::commands::evaluation_error)?;
+    if let Some(path) = &args.reconcile {
+        let threshold = threshold(&args.reconcile_threshold)?;
+        let bill_format = match args.bill_format {
+            BillFormatArg::Auto => None,
+            BillFormatArg::Cur => Some(BillFormat::Cur),
+            BillFormatArg::Focus => Some(BillFormat::Focus),
+            BillFormatArg::AnthropicCost => Some(BillFormat::AnthropicCost),
+        };
+        let (bill, bill_format) =
+            reconcile::read_bills(path, &known, bill_format, args.skip_bad_rows)?;
+        let reconciliation = reconcile::reconcile(
+            &inputs,
+            &totals,
+            &bill,
+            &path.display().to_string(),
+            bill_format,
+            threshold,
+        );
+        result
+            .assumptions
+            .push(reconcile::ASSUMPTION.to_owned());
+        result
+            .assumptions
+            .extend(reconciliation.notes.iter().cloned());
+        result.reconciliation = Some(reconciliation);
+    }
     let text = outputs::replay::render::render(&result, args.format, &templates)
         .map_err(crate::commands::render_error)?;
     write_output(text, args.output.as_deref())
+}
+
+/// `--reconcile-threshold` as a fraction: `1` (percent) is 0.01.
+fn threshold(text: &str) -> Result<rust_decimal::Decimal, AppError> {
+    text.trim()
+        .trim_end_matches('%')
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .filter(|p| !p.is_sign_negative())
+        .map(|p| p / rust_decimal::Decimal::ONE_HUNDRED)
+        .ok_or_else(|| {
+            AppError::Input(
+                Diagnostic::plain(format!(
+                    "--reconcile-threshold `{text}` is not a percentage (a number such as 1 or 2.5)"
+                ))
+                .with_code("E-ARG-THRESHOLD")
+                .into(),
+            )
+        })
 }
 
 /// The reading options of the command's flags.
@@ -81,6 +128,7 @@ fn read_options(args: &ReplayArgs) -> Result<ReadOptions, AppError> {
         UsageFormatArg::Bedrock => Some(UsageFormat::Bedrock),
         UsageFormatArg::Litellm => Some(UsageFormat::Litellm),
         UsageFormatArg::Otel => Some(UsageFormat::Otel),
+        UsageFormatArg::AnthropicAnalytics => Some(UsageFormat::AnthropicAnalytics),
     };
     Ok(ReadOptions {
         format,

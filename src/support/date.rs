@@ -104,7 +104,7 @@ impl fmt::Display for Date {
 }
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -128,10 +128,40 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
+/// The calendar month (UTC) of a minute since the Unix epoch: its `YYYY-MM` name and the
+/// minutes `[start, end)` it spans. Bills are monthly, so usage is summed per month too.
+pub(crate) fn month_of_minute(minute: u64) -> (String, u64, u64) {
+    let (year, month, _) = civil_from_days((minute / 1440) as i64);
+    let start = days_from_civil(year, month, 1);
+    let (next_year, next_month) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    let end = days_from_civil(next_year, next_month, 1);
+    (
+        format!("{year:04}-{month:02}"),
+        start.max(0) as u64 * 1440,
+        end.max(0) as u64 * 1440,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn minutes_fall_in_their_calendar_month() {
+        // 2026-10-31T23:59Z and 2026-11-01T00:00Z.
+        let last = 20_757 * 1440 + 1439;
+        let (name, start, end) = month_of_minute(last);
+        assert_eq!(name, "2026-10");
+        assert_eq!((start, end), (20_727 * 1440, 20_758 * 1440));
+        assert_eq!(month_of_minute(last + 1).0, "2026-11");
+        assert_eq!(month_of_minute(0).0, "1970-01");
+        assert_eq!(month_of_minute(11_016 * 1440).0, "2000-02");
+    }
 
     #[test]
     fn known_dates_round_trip() {

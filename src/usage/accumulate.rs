@@ -13,7 +13,7 @@ use super::load::LoadProfile;
 use super::model_cache::{ModelCache, Slot};
 use super::record::UsageRecord;
 use super::tokens::{ModelUsage, Tier, TokenBreakdown};
-use super::totals::{MAX_SKIPPED_MESSAGES, RouteUsage, UsageTotals};
+use super::totals::{MAX_SKIPPED_MESSAGES, MonthKey, RouteUsage, UsageTotals};
 use crate::support::diagnostic::Diagnostic;
 
 /// The message of a row whose tokens would overflow the totals.
@@ -46,6 +46,25 @@ pub struct Accumulator<'k> {
     notes: Vec<String>,
     /// Observed routes, in order of first appearance (a log names a handful).
     routes: Vec<(String, RouteSums)>,
+    /// Per calendar month and observed route, each catalogue model's sums (what a monthly
+    /// bill is reconciled against), in order of first appearance.
+    months: Vec<MonthSums>,
+    /// The entry of `months` the last row landed in: sorted input stays on it.
+    current_month: usize,
+    /// The observed route (index into `routes`) of the row being added, if any.
+    route_now: Option<usize>,
+    /// Bucket rows that run past the end of the month they start in.
+    month_crossing_rows: u64,
+}
+
+/// One calendar month's sums on one observed route (or none), by model slot.
+#[derive(Debug, Clone)]
+struct MonthSums {
+    month: String,
+    start: u64,
+    end: u64,
+    route: Option<usize>,
+    usage: Vec<ModelUsage>,
 }
 
 /// One observed route's sums while reading, indexed by model slot like the file's.
@@ -74,7 +93,48 @@ impl<'k> Accumulator<'k> {
             load_by_model: vec![GatheredLoad::default(); known_models.len()],
             notes: Vec::new(),
             routes: Vec::new(),
+            months: Vec::new(),
+            current_month: 0,
+            route_now: None,
+            month_crossing_rows: 0,
         }
+    }
+
+    /// The `months` entry of a row starting at `minute` on the current route.
+    #[inline]
+    fn month_slot(&mut self, minute: u64) -> usize {
+        if let Some(m) = self.months.get(self.current_month)
+            && minute >= m.start
+            && minute < m.end
+            && m.route == self.route_now
+        {
+            return self.current_month;
+        }
+        self.find_month(minute)
+    }
+
+    #[cold]
+    fn find_month(&mut self, minute: u64) -> usize {
+        let route = self.route_now;
+        let found = self
+            .months
+            .iter()
+            .position(|m| minute >= m.start && minute < m.end && m.route == route);
+        self.current_month = match found {
+            Some(i) => i,
+            None => {
+                let (month, start, end) = crate::support::date::month_of_minute(minute);
+                self.months.push(MonthSums {
+                    month,
+                    start,
+                    end,
+                    route,
+                    usage: vec![ModelUsage::default(); self.usage.len()],
+                });
+                self.months.len() - 1
+            }
+        };
+        self.current_month
     }
 
     /// Adds one converted record of a log reader: its model resolved, its tokens added to
@@ -133,7 +193,10 @@ impl<'k> Accumulator<'k> {
             }
             Slot::Unknown(_) => unknown_rows = unknown_rows.checked_add(count).ok_or(OVERFLOW)?,
         }
-        self.add(slot, &row, count)?;
+        self.route_now = Some(index);
+        let added = self.add(slot, &row, count);
+        self.route_now = None;
+        added?;
         let sums = &mut self.routes[index].1;
         sums.rows = rows;
         sums.billed_usd = billed;
@@ -162,6 +225,17 @@ impl<'k> Accumulator<'k> {
                 if let Some(load) = self.load_by_model.get_mut(i) {
                     load.add(row.minute, row.bucket_minutes, tokens);
                 }
+                let m = self.month_slot(row.minute);
+                if row.minute.saturating_add(row.bucket_minutes) > self.months[m].end {
+                    self.month_crossing_rows = self.month_crossing_rows.saturating_add(count);
+                }
+                // Cannot overflow: a month's sums are part of the model's, checked above.
+                let _ = self.months[m].usage[i].add_rows(
+                    count,
+                    row.tier,
+                    &row.tokens,
+                    row.web_search_requests,
+                );
             }
             Slot::Unknown(i) => {
                 if self.unknown_rows.len() <= i {
@@ -220,6 +294,28 @@ impl<'k> Accumulator<'k> {
 
     pub fn finish(mut self) -> UsageTotals {
         let known = self.models.known();
+        if self.month_crossing_rows > 0 {
+            self.note(format!(
+                "{} time buckets run past the end of the calendar month they start in; each is counted in the month it starts (reconciliation against monthly bills compares by month).",
+                self.month_crossing_rows
+            ));
+        }
+        let mut by_month = BTreeMap::new();
+        for month in &self.months {
+            let route = month.route.map(|r| self.routes[r].0.clone());
+            for (id, usage) in known.iter().zip(&month.usage) {
+                if usage.rows > 0 {
+                    by_month.insert(
+                        MonthKey {
+                            month: month.month.clone(),
+                            route: route.clone(),
+                            model: (*id).to_owned(),
+                        },
+                        usage.clone(),
+                    );
+                }
+            }
+        }
         let mut by_model = BTreeMap::new();
         let mut load_by_model = BTreeMap::new();
         for ((id, usage), load) in known
@@ -261,6 +357,7 @@ impl<'k> Accumulator<'k> {
             })
             .collect();
         UsageTotals {
+            by_month,
             observed_routes,
             rows: self.rows,
             skipped_rows: self.skipped_rows,

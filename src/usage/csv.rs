@@ -234,7 +234,7 @@ impl Problem {
 
 /// The 1-based character column where field `index` starts, counting the fields' text and
 /// the commas between them (exact unless an earlier field was quoted).
-fn character_column(record: &ByteRecord, index: usize) -> u64 {
+pub(super) fn character_column(record: &ByteRecord, index: usize) -> u64 {
     record
         .iter()
         .take(index)

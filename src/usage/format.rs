@@ -8,8 +8,12 @@
 //! | `otel` | JSON with `resourceSpans` or `startTimeUnixNano` |
 //! | `bedrock` | JSON with `modelId` or `schemaType` |
 //! | `litellm` | JSON with `request_id` and `spend` or `call_type`; a CSV header with `request_id`, `startTime`, `prompt_tokens` and `spend` |
+//! | `anthropic-analytics` | JSON with `uncached_input_tokens` and no `results` (rows, not buckets) |
 //! | `usage-report` | any other JSON (the Anthropic usage report, as before) |
 //! | `csv` | anything else: routewise's usage CSV, or any CSV with `--map` |
+//!
+//! A bill (an AWS CUR or FOCUS CSV, Anthropic's cost report) is refused with a pointer to
+//! `--reconcile`: it holds amounts, not the tokens replay prices.
 //!
 //! A stream starting with the gzip magic bytes is decompressed as it is read (every member
 //! of a multi-member file); a gzip stream cut short is an error, never a short total.
@@ -42,6 +46,8 @@ pub enum UsageFormat {
     Litellm,
     /// OpenTelemetry GenAI spans (OTLP JSON).
     Otel,
+    /// Anthropic's usage and cost analytics API, usage side (JSON).
+    AnthropicAnalytics,
 }
 
 impl UsageFormat {
@@ -53,6 +59,7 @@ impl UsageFormat {
             UsageFormat::Bedrock => "bedrock",
             UsageFormat::Litellm => "litellm",
             UsageFormat::Otel => "otel",
+            UsageFormat::AnthropicAnalytics => "anthropic_analytics",
         }
     }
 
@@ -68,6 +75,8 @@ impl UsageFormat {
                 UsageFormat::Bedrock
             } else if has("request_id") && (has("spend") || has("call_type")) {
                 UsageFormat::Litellm
+            } else if has("uncached_input_tokens") && !has("results") {
+                UsageFormat::AnthropicAnalytics
             } else {
                 UsageFormat::UsageReport
             }
@@ -132,6 +141,17 @@ pub fn read_usage<R: Read>(
         return Err(whole("the file is empty".into()));
     }
     let format = options.format.unwrap_or_else(|| UsageFormat::detect(&head));
+    if options.format.is_none()
+        && matches!(format, UsageFormat::Csv | UsageFormat::UsageReport)
+        && let Some(bill) = super::bill::BillFormat::detect(&head)
+    {
+        return Err(whole(format!(
+            "this is a bill ({}), not usage: it holds amounts, not the tokens replay prices",
+            bill.name()
+        ))
+        .with_code("E-USAGE-IS-A-BILL")
+        .with_help("give the usage it bills with --usage, and the bill with --reconcile"));
+    }
     let is_json = head
         .iter()
         .find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
@@ -145,6 +165,9 @@ pub fn read_usage<R: Read>(
         UsageFormat::Litellm if is_json => read_litellm_json(stream, file_name, known_models, skip),
         UsageFormat::Litellm => read_litellm_csv(stream, file_name, known_models, skip),
         UsageFormat::Otel => read_otel(stream, file_name, known_models, skip),
+        UsageFormat::AnthropicAnalytics => {
+            super::analytics::read_analytics(stream, file_name, known_models, skip)
+        }
     }?;
     Ok((totals, format))
 }

@@ -53,11 +53,17 @@
 //! ```
 
 mod accumulate;
+pub mod analytics;
 pub mod bedrock;
+pub mod bill;
+mod bill_csv;
 mod change_log;
 pub mod column_map;
+pub mod cost_report;
 mod csv;
 pub mod csv_header;
+pub mod cur;
+pub mod focus;
 pub mod format;
 mod json_records;
 mod json_values;
@@ -78,6 +84,7 @@ pub mod sql;
 pub mod timestamp;
 pub mod tokens;
 pub mod totals;
+pub mod usage_type;
 
 pub use self::csv::{CsvOptions, read_csv, read_csv_with};
 pub use self::load::LoadProfile;

@@ -39,6 +39,19 @@ pub struct UsageTotals {
     /// Route (as the log names it, see [`super::routes`]) → what was served there, for
     /// logs that say which route served each request. Empty for sources that do not.
     pub observed_routes: BTreeMap<String, RouteUsage>,
+    /// Each catalogue model's totals per calendar month (UTC) and observed route: what a
+    /// monthly bill is reconciled against. Rows are counted in the month they start in.
+    pub by_month: BTreeMap<MonthKey, ModelUsage>,
+}
+
+/// A calendar month, the route the log says served the traffic (`None` when it does not
+/// say) and a catalogue model.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MonthKey {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub route: Option<String>,
+    pub model: String,
 }
 
 /// The traffic a log says one route served, and what the log says it was charged.
@@ -104,6 +117,14 @@ impl UsageTotals {
             };
             routes.insert(route.clone(), sum);
         }
+        let mut by_month = self.by_month.clone();
+        for (key, usage) in &other.by_month {
+            let sum = match by_month.get(key) {
+                Some(mine) => mine.checked_add(usage).ok_or_else(overflow)?,
+                None => usage.clone(),
+            };
+            by_month.insert(key.clone(), sum);
+        }
         let rows = self.rows.checked_add(other.rows).ok_or_else(overflow)?;
         let skipped_rows = self
             .skipped_rows
@@ -114,6 +135,7 @@ impl UsageTotals {
         self.by_model = by_model;
         self.unknown_models = unknown;
         self.observed_routes = routes;
+        self.by_month = by_month;
         let room = MAX_SKIPPED_MESSAGES.saturating_sub(self.skipped.len());
         self.skipped
             .extend(other.skipped.iter().take(room).cloned());

@@ -6,6 +6,7 @@
 //! observed per-minute load of each model over the observed period.
 
 pub mod html;
+pub mod reconcile;
 pub mod render;
 
 use std::collections::BTreeMap;
@@ -52,6 +53,9 @@ pub struct Replay {
     pub assumptions: Vec<String>,
     pub price_book: Option<PriceBookReport>,
     pub pricing_sources: Vec<PricingSource>,
+    /// The replay beside a bill (`--reconcile`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reconciliation: Option<reconcile::Reconciliation>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -438,6 +442,7 @@ pub fn replay(
         eliminated,
         assumptions,
         price_book: inputs.price_book.as_ref().map(PriceBookReport::of),
+        reconciliation: None,
     })
 }
 

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use crate::outputs::formats::CostFormat;
 use crate::outputs::projection::render::json;
 use crate::outputs::replay::Replay;
+use crate::outputs::replay::reconcile::{ReconcileRow, Reconciliation};
 use crate::outputs::templates::Templates;
 use crate::support::csv_text::csv_text;
 use crate::support::diagnostic::Diagnostic;
@@ -127,6 +128,57 @@ fn csv(replay: &Replay) -> Result<String, Diagnostic> {
             ));
         }
     }
+    if let Some(rec) = &replay.reconciliation {
+        for r in rec.rows.iter().chain(&rec.subtotals) {
+            let item = format!("{} {}", r.month, r.token_type);
+            let mut log = row("reconcile_replay", &r.scope, &r.model, item.clone());
+            log[4] = r.log_tokens.to_string();
+            match (r.replay_usd, &r.replay_reason) {
+                (Some(usd), _) => log[6] = usd.to_string(),
+                (None, reason) => {
+                    log[3] = format!("{item}: {}", reason.as_deref().unwrap_or("cannot price"))
+                }
+            }
+            rows.push(log);
+            let mut billed = row("reconcile_billed", &r.scope, &r.model, item.clone());
+            billed[4] = r.bill_tokens.map(|t| t.to_string()).unwrap_or_default();
+            billed[6] = r.billed_usd.to_string();
+            rows.push(billed);
+            if let Some(difference) = r.difference_usd {
+                let gap = r.gap.map_or("no gap: replay is zero".to_owned(), |g| {
+                    format!("gap {}%", (g * Decimal::ONE_HUNDRED).round_dp(4).normalize())
+                });
+                let mut d = row(
+                    "reconcile_difference",
+                    &r.scope,
+                    &r.model,
+                    format!("{item}: {gap}"),
+                );
+                d[6] = difference.to_string();
+                rows.push(d);
+            }
+        }
+        for u in &rec.unattributed {
+            let mut r = row(
+                "reconcile_unattributed",
+                "",
+                "",
+                format!("{} {} ({} lines): {}", u.month, u.item, u.lines, u.reason),
+            );
+            r[4] = u.tokens.map(|t| t.to_string()).unwrap_or_default();
+            r[6] = u.usd.to_string();
+            rows.push(r);
+        }
+        let mut total = row("reconcile_total", "", "", "bill total".into());
+        total[6] = rec.billed_total_usd.to_string();
+        rows.push(total);
+        for w in &rec.warnings {
+            rows.push(row("reconcile_warning", "", "", w.clone()));
+        }
+        for s in &rec.skipped {
+            rows.push(row("reconcile_skipped_line", "", "", s.clone()));
+        }
+    }
     for s in &replay.skipped {
         rows.push(row("skipped_row", "", "", s.clone()));
     }
@@ -239,6 +291,113 @@ fn observed_routes_table(r: &Replay) -> String {
     out
 }
 
+/// The reconciliation: per month, scope, model and token type, then each model's subtotal,
+/// the totals (attributed + unattributed = the bill), the unattributed lines and warnings.
+fn reconciliation_table(rec: &Reconciliation) -> String {
+    let usd = |v: Option<Decimal>| v.map_or("-".to_string(), |u| format_usd(&u.to_string()));
+    let tokens = |v: Option<Decimal>| v.map_or("-".to_string(), |t| format_count(&t.to_string()));
+    let gap = |v: Option<Decimal>| {
+        v.map_or("-".to_string(), |g| {
+            format!("{:+}%", (g * Decimal::ONE_HUNDRED).round_dp(2).normalize())
+        })
+    };
+    let mut out = format!(
+        "\nReconciliation against {} ({}, {} lines{}; warning above {}%):\n",
+        rec.bill,
+        rec.format,
+        format_count(&rec.lines.to_string()),
+        if rec.skipped_rows > 0 {
+            format!(", {} bad lines skipped", rec.skipped_rows)
+        } else {
+            String::new()
+        },
+        (rec.threshold * Decimal::ONE_HUNDRED).normalize()
+    );
+    let line = |r: &ReconcileRow| {
+        vec![
+            r.month.clone(),
+            r.scope.clone(),
+            r.model.clone(),
+            r.token_type.clone(),
+            format_count(&r.log_tokens.to_string()),
+            tokens(r.bill_tokens),
+            usd(r.replay_usd),
+            format_usd(&r.billed_usd.to_string()),
+            usd(r.difference_usd),
+            gap(r.gap),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for sub in &rec.subtotals {
+        for r in rec
+            .rows
+            .iter()
+            .filter(|r| r.month == sub.month && r.scope == sub.scope && r.model == sub.model)
+        {
+            rows.push(line(r));
+        }
+        rows.push(line(sub));
+    }
+    out.push_str(&text_table(
+        &[
+            "month",
+            "billed as",
+            "model",
+            "tokens",
+            "log tokens",
+            "bill tokens",
+            "replay (list)",
+            "billed",
+            "billed - replay",
+            "gap",
+        ],
+        &rows,
+    ));
+    out.push_str(&format!(
+        "Compared: billed {} against replay {}: {} ({})\n",
+        format_usd(&rec.billed_attributed_usd.to_string()),
+        format_usd(&rec.replay_usd.to_string()),
+        format_usd(&rec.difference_usd.to_string()),
+        gap(rec.gap)
+    ));
+    out.push_str(&format!(
+        "Bill total {} = compared {} + unattributed {}\n",
+        format_usd(&rec.billed_total_usd.to_string()),
+        format_usd(&rec.billed_attributed_usd.to_string()),
+        format_usd(&rec.billed_unattributed_usd.to_string())
+    ));
+    if !rec.unattributed.is_empty() {
+        out.push_str("\nUnattributed bill lines (not compared, kept in the bill total):\n");
+        let rows: Vec<Vec<String>> = rec
+            .unattributed
+            .iter()
+            .map(|u| {
+                vec![
+                    u.month.clone(),
+                    u.item.clone(),
+                    format_count(&u.lines.to_string()),
+                    format_usd(&u.usd.to_string()),
+                    u.reason.clone(),
+                ]
+            })
+            .collect();
+        out.push_str(&text_table(&["month", "item", "lines", "billed", "why"], &rows));
+    }
+    if !rec.warnings.is_empty() {
+        out.push_str("\nReconciliation warnings:\n");
+        for w in &rec.warnings {
+            out.push_str(&format!("- {w}\n"));
+        }
+    }
+    if !rec.skipped.is_empty() {
+        out.push_str("\nSkipped bill lines (first few):\n");
+        for s in &rec.skipped {
+            out.push_str(&format!("{s}\n"));
+        }
+    }
+    out
+}
+
 fn table(r: &Replay) -> String {
     let mut out = format!(
         "Usage replay of {} ({}): {} rows{}, {} minutes from {}, peak {} tokens/min\n\n",
@@ -320,6 +479,9 @@ fn table(r: &Replay) -> String {
                     .unwrap_or_default()
             ));
         }
+    }
+    if let Some(rec) = &r.reconciliation {
+        out.push_str(&reconciliation_table(rec));
     }
     if !r.skipped.is_empty() {
         out.push_str("\nSkipped rows (first few):\n");

@@ -1,0 +1,215 @@
+//! What the CSV bill readers (CUR 2.0 and FOCUS) share: the header resolved to the columns
+//! a format needs (refused, with what was expected and what is there, when one is missing),
+//! and each line's fields with the file, line and character column of a bad one.
+
+use std::io::Read;
+
+use ::csv::{ByteRecord, ReaderBuilder};
+
+use super::bill::{Bill, parse_amount};
+use super::csv::character_column;
+use crate::support::diagnostic::Diagnostic;
+
+/// A column a format reads: its accepted names (the first is the one documented) and
+/// whether the format needs it.
+pub struct Wanted {
+    pub names: &'static [&'static str],
+    pub required: bool,
+}
+
+/// A CSV bill, its header resolved.
+pub struct BillCsv<R: Read> {
+    file: String,
+    csv: ::csv::Reader<R>,
+    /// For each wanted column, its index in the header.
+    index: Vec<Option<usize>>,
+    names: Vec<&'static str>,
+    pub record: ByteRecord,
+}
+
+impl<R: Read> BillCsv<R> {
+    /// Reads the header; `format` names the format in the error of a header that is not it.
+    pub fn open(
+        reader: R,
+        file: &str,
+        wanted: &[Wanted],
+        format: &str,
+    ) -> Result<Self, Diagnostic> {
+        let mut csv = ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(reader);
+        let mut record = ByteRecord::new();
+        let error = |line: u64, message: String, code: &'static str| {
+            let mut d = Diagnostic::plain(message).with_code(code);
+            d.file = file.to_owned();
+            d.line = line;
+            d.column = 1;
+            d
+        };
+        let read = csv.read_byte_record(&mut record).map_err(|e| {
+            let line = e.position().map_or(1, |p| p.line());
+            error(line, format!("cannot read the bill: {e}"), "E-BILL-UNREADABLE")
+        })?;
+        if !read {
+            return Err(error(1, "the bill is empty".into(), "E-BILL-EMPTY"));
+        }
+        let present: Vec<String> = record
+            .iter()
+            .map(|f| {
+                String::from_utf8_lossy(f)
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+                    .to_owned()
+            })
+            .collect();
+        let index: Vec<Option<usize>> = wanted
+            .iter()
+            .map(|w| {
+                w.names
+                    .iter()
+                    .find_map(|name| present.iter().position(|p| p.eq_ignore_ascii_case(name)))
+            })
+            .collect();
+        let missing: Vec<String> = wanted
+            .iter()
+            .zip(&index)
+            .filter(|(w, i)| w.required && i.is_none())
+            .map(|(w, _)| w.names.join(" or "))
+            .collect();
+        if !missing.is_empty() {
+            let expected: Vec<&str> = wanted
+                .iter()
+                .filter(|w| w.required)
+                .map(|w| w.names[0])
+                .collect();
+            let shown: Vec<&str> = present.iter().take(30).map(String::as_str).collect();
+            let mut d = error(
+                1,
+                format!(
+                    "this is not {format}: it has no {} column (expected {}; the file has {}{})",
+                    missing.join(", "),
+                    expected.join(", "),
+                    shown.join(", "),
+                    if present.len() > shown.len() { ", …" } else { "" }
+                ),
+                "E-BILL-HEADER",
+            );
+            d.key = Some(missing[0].clone());
+            return Err(d.with_help("export the bill with these columns, or name the right format with --bill-format"));
+        }
+        Ok(Self {
+            file: file.to_owned(),
+            csv,
+            index,
+            names: wanted.iter().map(|w| w.names[0]).collect(),
+            record,
+        })
+    }
+
+    /// Reads the next line into `self.record`; `false` at the end.
+    pub fn next(&mut self) -> Result<bool, Diagnostic> {
+        self.csv.read_byte_record(&mut self.record).map_err(|e| {
+            let line = e.position().map_or(1, |p| p.line());
+            let mut d = Diagnostic::plain(format!("cannot read the bill: {e}"))
+                .with_code("E-BILL-UNREADABLE")
+                .with_help("the file is cut short or damaged; export it again");
+            d.file = self.file.clone();
+            d.line = line;
+            d.column = 1;
+            d
+        })
+    }
+
+    /// Whether the header has wanted column `i`.
+    pub fn has(&self, i: usize) -> bool {
+        self.index[i].is_some()
+    }
+
+    /// Wanted column `i` of the current line, trimmed (empty when the header lacks it).
+    pub fn text(&self, i: usize) -> String {
+        self.index[i]
+            .and_then(|at| self.record.get(at))
+            .map(|f| String::from_utf8_lossy(f).trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// A bad value in wanted column `i` of the current line.
+    pub fn bad(&self, i: usize, message: String) -> Diagnostic {
+        let mut d = Diagnostic::plain(message).with_code("E-BILL-INVALID-VALUE");
+        d.file = self.file.clone();
+        d.line = self.record.position().map_or(1, |p| p.line());
+        d.column = self.index[i].map_or(1, |at| character_column(&self.record, at));
+        d.key = Some(self.names[i].to_owned());
+        d
+    }
+
+    /// An amount in wanted column `i`: a bad line when it is empty or not a number.
+    pub fn amount(&self, i: usize) -> Result<rust_decimal::Decimal, Diagnostic> {
+        let text = self.text(i);
+        parse_amount(&text).ok_or_else(|| {
+            self.bad(
+                i,
+                if text.is_empty() {
+                    format!("`{}` is empty", self.names[i])
+                } else {
+                    format!("`{text}` is not an amount")
+                },
+            )
+        })
+    }
+
+    /// The month (`YYYY-MM`) of a date or time in wanted column `i`
+    /// (`2026-10-01T00:00:00Z`, `2026-10-01 00:00:00`, `2026-10`).
+    pub fn month(&self, i: usize) -> Result<String, Diagnostic> {
+        let text = self.text(i);
+        month_of(&text).ok_or_else(|| {
+            self.bad(
+                i,
+                format!("`{text}` is not a date (expected YYYY-MM-DD, a time, or YYYY-MM)"),
+            )
+        })
+    }
+}
+
+/// `YYYY-MM` of a date, a time or a month.
+pub fn month_of(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let ok = bytes.len() >= 7
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[5..7].iter().all(u8::is_ascii_digit)
+        && (bytes.len() == 7 || !bytes[7].is_ascii_digit());
+    let month: u32 = text.get(5..7)?.parse().ok()?;
+    (ok && (1..=12).contains(&month)).then(|| text[..7].to_owned())
+}
+
+/// Adds an outcome of one line to the bill: an overflow is a bad line.
+pub fn added<R: Read>(
+    bill: &mut Bill,
+    csv: &BillCsv<R>,
+    column: usize,
+    result: Result<(), &'static str>,
+    skip: bool,
+) -> Result<(), Diagnostic> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(message) => bill.bad_row(csv.bad(column, message.to_owned()), skip),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_come_from_dates_times_and_months() {
+        assert_eq!(month_of("2026-10-01T00:00:00Z").as_deref(), Some("2026-10"));
+        assert_eq!(month_of("2026-10-01 00:00:00").as_deref(), Some("2026-10"));
+        assert_eq!(month_of("2026-10").as_deref(), Some("2026-10"));
+        assert_eq!(month_of("2026-13-01"), None);
+        assert_eq!(month_of("20261001"), None);
+        assert_eq!(month_of("2026-100"), None);
+    }
+}
