@@ -495,7 +495,12 @@ pub struct ReplayArgs {
     #[arg(long, value_enum, default_value_t = BillFormatArg::Auto, requires = "reconcile")]
     pub bill_format: BillFormatArg,
     /// With --reconcile: a relative gap above this percentage is a warning.
-    #[arg(long, value_name = "PERCENT", default_value = "1", requires = "reconcile")]
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        default_value = "1",
+        requires = "reconcile"
+    )]
     pub reconcile_threshold: String,
     #[command(flatten)]
     pub data: DataArgs,

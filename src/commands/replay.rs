@@ -4,9 +4,9 @@ use crate::cli::{BillFormatArg, ReplayArgs, SqlDialectArg, SqlSourceArg, UsageFo
 use crate::commands::{AppError, check_routes, input_paths, load_with_templates, write_output};
 use crate::outputs;
 use crate::outputs::replay::reconcile;
-use crate::usage::bill::BillFormat;
 use crate::support::diagnostic::Diagnostic;
 use crate::usage::CsvOptions;
+use crate::usage::bill::BillFormat;
 use crate::usage::column_map::ColumnMap;
 use crate::usage::format::{ReadOptions, UsageFormat};
 use crate::usage::litellm_db::{display_name, read_litellm_db};
@@ -82,9 +82,7 @@ pub fn run(args: ReplayArgs) -> Result<String, AppError> {
             bill_format,
             threshold,
         );
-        result
-            .assumptions
-            .push(reconcile::ASSUMPTION.to_owned());
+        result.assumptions.push(reconcile::ASSUMPTION.to_owned());
         result
             .assumptions
             .extend(reconciliation.notes.iter().cloned());

@@ -57,13 +57,29 @@ pub fn read_analytics<R: BufRead>(
                 has_more = value.get("has_more").and_then(Value::as_bool) == Some(true);
                 for (i, item) in items.iter().enumerate() {
                     let path = format!("data[{i}]");
-                    out.push(item_usage(record, item, &path, &mut timestamps, &mut other_tiers)?);
+                    out.push(item_usage(
+                        record,
+                        item,
+                        &path,
+                        &mut timestamps,
+                        &mut other_tiers,
+                    )?);
                 }
             }
             Some(_) => {
-                return Err(field_problem(record, "data", "`data` is not an array of usage rows"));
+                return Err(field_problem(
+                    record,
+                    "data",
+                    "`data` is not an array of usage rows",
+                ));
             }
-            None => out.push(item_usage(record, &value, "", &mut timestamps, &mut other_tiers)?),
+            None => out.push(item_usage(
+                record,
+                &value,
+                "",
+                &mut timestamps,
+                &mut other_tiers,
+            )?),
         }
         Ok(out)
     })?;
@@ -108,7 +124,11 @@ fn item_usage(
         match value {
             None => Ok(0),
             Some(v) => v.as_u64().ok_or_else(|| {
-                field_problem(record, &at(name), format!("`{v}` is not a whole number of tokens"))
+                field_problem(
+                    record,
+                    &at(name),
+                    format!("`{v}` is not a whole number of tokens"),
+                )
             }),
         }
     };
@@ -135,9 +155,15 @@ fn item_usage(
         .to_owned();
     let cache_creation = field(item, "cache_creation");
     let tokens = TokenBreakdown {
-        input: count("uncached_input_tokens", field(item, "uncached_input_tokens"))?,
+        input: count(
+            "uncached_input_tokens",
+            field(item, "uncached_input_tokens"),
+        )?,
         output: count("output_tokens", field(item, "output_tokens"))?,
-        cache_read: count("cache_read_input_tokens", field(item, "cache_read_input_tokens"))?,
+        cache_read: count(
+            "cache_read_input_tokens",
+            field(item, "cache_read_input_tokens"),
+        )?,
         cache_write_5m: count(
             "cache_creation.ephemeral_5m_input_tokens",
             cache_creation.and_then(|c| c.get("ephemeral_5m_input_tokens")),
@@ -206,7 +232,13 @@ mod tests {
         let totals = read_analytics(text.as_bytes(), "a.json", KNOWN, false).unwrap();
         let s = &totals.by_model["claude-sonnet-4-6"];
         assert_eq!(
-            (s.standard.input, s.standard.cache_read, s.standard.cache_write_5m, s.standard.cache_write_1h, s.standard.output),
+            (
+                s.standard.input,
+                s.standard.cache_read,
+                s.standard.cache_write_5m,
+                s.standard.cache_write_1h,
+                s.standard.output
+            ),
             (100, 5000, 300, 40, 70)
         );
         assert_eq!(s.standard.total(), Some(5510));

@@ -273,8 +273,9 @@ impl Bill {
         if !skip {
             return Err(match diagnostic.help {
                 Some(_) => diagnostic,
-                None => diagnostic
-                    .with_help("fix the line, or pass --skip-bad-rows to count bad lines and go on"),
+                None => diagnostic.with_help(
+                    "fix the line, or pass --skip-bad-rows to count bad lines and go on",
+                ),
             });
         }
         self.skipped_rows += 1;
@@ -440,7 +441,9 @@ mod tests {
             Some(BillFormat::Focus)
         );
         assert_eq!(
-            detect("{\"data\":[{\"results\":[{\"amount\":\"1\",\"token_type\":\"output_tokens\"}]}]}"),
+            detect(
+                "{\"data\":[{\"results\":[{\"amount\":\"1\",\"token_type\":\"output_tokens\"}]}]}"
+            ),
             Some(BillFormat::AnthropicCost)
         );
         assert_eq!(detect("timestamp,model,input_tokens\n"), None);

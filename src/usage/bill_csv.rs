@@ -50,7 +50,11 @@ impl<R: Read> BillCsv<R> {
         };
         let read = csv.read_byte_record(&mut record).map_err(|e| {
             let line = e.position().map_or(1, |p| p.line());
-            error(line, format!("cannot read the bill: {e}"), "E-BILL-UNREADABLE")
+            error(
+                line,
+                format!("cannot read the bill: {e}"),
+                "E-BILL-UNREADABLE",
+            )
         })?;
         if !read {
             return Err(error(1, "the bill is empty".into(), "E-BILL-EMPTY"));
@@ -92,12 +96,18 @@ impl<R: Read> BillCsv<R> {
                     missing.join(", "),
                     expected.join(", "),
                     shown.join(", "),
-                    if present.len() > shown.len() { ", …" } else { "" }
+                    if present.len() > shown.len() {
+                        ", …"
+                    } else {
+                        ""
+                    }
                 ),
                 "E-BILL-HEADER",
             );
             d.key = Some(missing[0].clone());
-            return Err(d.with_help("export the bill with these columns, or name the right format with --bill-format"));
+            return Err(d.with_help(
+                "export the bill with these columns, or name the right format with --bill-format",
+            ));
         }
         Ok(Self {
             file: file.to_owned(),

@@ -63,13 +63,25 @@ pub fn read_cost_report<R: BufRead>(
             match line(&bucket, item, known_models) {
                 Ok(Line::Attributed(key, usd)) => {
                     if let Err(message) = bill.attribute(key, None, usd) {
-                        let d = error(record.line, record.column, Some(path), message.into(), "E-BILL-INVALID-VALUE");
+                        let d = error(
+                            record.line,
+                            record.column,
+                            Some(path),
+                            message.into(),
+                            "E-BILL-INVALID-VALUE",
+                        );
                         bill.bad_row(d, skip_bad_rows)?;
                     }
                 }
                 Ok(Line::Unattributed(month, item, reason, usd)) => {
                     if let Err(message) = bill.unattributed(&month, &item, reason, None, usd) {
-                        let d = error(record.line, record.column, Some(path), message.into(), "E-BILL-INVALID-VALUE");
+                        let d = error(
+                            record.line,
+                            record.column,
+                            Some(path),
+                            message.into(),
+                            "E-BILL-INVALID-VALUE",
+                        );
                         bill.bad_row(d, skip_bad_rows)?;
                     }
                 }
@@ -181,22 +193,30 @@ fn line(bucket: &Value, item: &Value, known_models: &[&str]) -> Result<Line, (St
     let month = start.and_then(month_of).ok_or_else(|| {
         (
             "starting_at".to_owned(),
-            format!(
-                "`{}` is not an RFC 3339 time",
-                start.unwrap_or("(missing)")
-            ),
+            format!("`{}` is not an RFC 3339 time", start.unwrap_or("(missing)")),
         )
     })?;
     let model = text(item, "model");
     let token_type = text(item, "token_type");
-    let label = text(item, "description").map(str::to_owned).unwrap_or_else(|| {
-        format!(
-            "{} {}",
-            model.unwrap_or("(no model)"),
-            token_type.or(text(item, "cost_type")).unwrap_or("(no token type)")
-        )
-    });
-    let unattributed = |reason: String| Ok(Line::Unattributed(month.clone(), label.clone(), reason, usd));
+    let label = text(item, "description")
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            format!(
+                "{} {}",
+                model.unwrap_or("(no model)"),
+                token_type
+                    .or(text(item, "cost_type"))
+                    .unwrap_or("(no token type)")
+            )
+        });
+    let unattributed = |reason: String| {
+        Ok(Line::Unattributed(
+            month.clone(),
+            label.clone(),
+            reason,
+            usd,
+        ))
+    };
     let currency = text(item, "currency").unwrap_or("USD");
     if !currency.eq_ignore_ascii_case("USD") {
         return unattributed(format!("billed in {currency}; replay prices in USD"));
@@ -210,7 +230,9 @@ fn line(bucket: &Value, item: &Value, known_models: &[&str]) -> Result<Line, (St
     match text(item, "service_tier") {
         None | Some("standard") | Some("batch") => {}
         Some(other) => {
-            return unattributed(format!("the `{other}` service tier is not priced by replay"));
+            return unattributed(format!(
+                "the `{other}` service tier is not priced by replay"
+            ));
         }
     }
     let Some(token_type) = token_type else {

@@ -131,7 +131,11 @@ fn attribute_line<R: Read>(
         ));
     }
     let product = csv.text(PRODUCT);
-    if csv.has(PRODUCT) && !BEDROCK_PRODUCTS.iter().any(|p| p.eq_ignore_ascii_case(&product)) {
+    if csv.has(PRODUCT)
+        && !BEDROCK_PRODUCTS
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(&product))
+    {
         return Ok(bill.unattributed(
             month,
             &product,
@@ -220,7 +224,11 @@ mod tests {
         }];
         assert_eq!(output.tokens, Some(Decimal::from(5_800_000)));
         assert_eq!(output.usd, "87.00".parse().unwrap());
-        assert!(bill.attributed.keys().any(|k| k.scope == BillScope::BedrockGlobal));
+        assert!(
+            bill.attributed
+                .keys()
+                .any(|k| k.scope == BillScope::BedrockGlobal)
+        );
         assert_eq!(bill.unattributed.len(), 3);
         assert_eq!(bill.total_usd(), "88.4605".parse().unwrap());
         assert_eq!(
@@ -235,7 +243,10 @@ mod tests {
         assert_eq!(e.code, Some("E-BILL-HEADER"));
         let text = e.to_string();
         assert!(text.contains("line_item_usage_type"), "{text}");
-        assert!(text.contains("the file has timestamp, model, input_tokens"), "{text}");
+        assert!(
+            text.contains("the file has timestamp, model, input_tokens"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -132,20 +132,26 @@ fn attribute_line<R: Read>(
     let aws = provider.to_ascii_lowercase().contains("aws")
         || provider.to_ascii_lowercase().contains("amazon");
     let bedrock = service.to_ascii_lowercase().contains("bedrock")
-        || BEDROCK_PRODUCTS.iter().any(|p| p.eq_ignore_ascii_case(&service));
+        || BEDROCK_PRODUCTS
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(&service));
     if !(aws && bedrock) {
         let reason = if bedrock || aws {
             "not Amazon Bedrock model usage".to_owned()
         } else {
             format!(
                 "FOCUS lines of `{}` are not broken into model and token type (their SKU wording is not documented)",
-                if provider.is_empty() { "an unnamed provider" } else { provider.as_str() }
+                if provider.is_empty() {
+                    "an unnamed provider"
+                } else {
+                    provider.as_str()
+                }
             )
         };
         return Ok(bill.unattributed(month, &item, reason, None, cost));
     }
-    let tokens = quantity(csv, CONSUMED, CONSUMED_UNIT)?
-        .or(quantity(csv, PRICING_QUANTITY, PRICING_UNIT)?);
+    let tokens =
+        quantity(csv, CONSUMED, CONSUMED_UNIT)?.or(quantity(csv, PRICING_QUANTITY, PRICING_UNIT)?);
     let parsed = match parse_usage_type(&usage_type) {
         Ok(parsed) => parsed,
         Err(why) => return Ok(bill.unattributed(month, &item, why, tokens, cost)),

@@ -190,11 +190,21 @@ mod tests {
         );
         assert_eq!(
             parse("USW2-anthropic.claude-opus-4-8-mantle-cache-write-tokens-standard"),
-            ("anthropic.claude-opus-4-8".into(), CacheWrite5m, BedrockRegional, None)
+            (
+                "anthropic.claude-opus-4-8".into(),
+                CacheWrite5m,
+                BedrockRegional,
+                None
+            )
         );
         assert_eq!(
             parse("USE1-xai.grok-4.3-mantle-cache-read-tokens-flex"),
-            ("xai.grok-4.3".into(), CacheRead, BedrockRegional, Some("flex".into()))
+            (
+                "xai.grok-4.3".into(),
+                CacheRead,
+                BedrockRegional,
+                Some("flex".into())
+            )
         );
         assert_eq!(
             parse("USE1-Claude4.6Sonnet_OutputTokenCount_Global"),

@@ -170,7 +170,11 @@ pub fn read_bills(
     }
     let parquet = other
         .iter()
-        .filter(|p| p.to_string_lossy().to_ascii_lowercase().ends_with(".parquet"))
+        .filter(|p| {
+            p.to_string_lossy()
+                .to_ascii_lowercase()
+                .ends_with(".parquet")
+        })
         .count();
     if parquet > 0 {
         bill.note(format!(
@@ -284,7 +288,12 @@ fn only(usage: &ModelUsage, token_type: TokenType) -> ModelUsage {
 }
 
 /// The exact list price of `usage` on a catalogue route.
-fn list_price(inputs: &Inputs, route_id: &str, model: &str, usage: &ModelUsage) -> Result<Decimal, String> {
+fn list_price(
+    inputs: &Inputs,
+    route_id: &str,
+    model: &str,
+    usage: &ModelUsage,
+) -> Result<Decimal, String> {
     let route = inputs
         .catalogue
         .routes
@@ -376,7 +385,10 @@ pub fn reconcile(
                     (None, 1) => *scopes.iter().next().unwrap_or(&BillScope::AnthropicApi),
                     _ => {
                         *uncovered
-                            .entry("(no route in the log, and no bill line for its month and model)".to_owned())
+                            .entry(
+                                "(no route in the log, and no bill line for its month and model)"
+                                    .to_owned(),
+                            )
                             .or_default() += usage.rows;
                         continue;
                     }
@@ -483,7 +495,9 @@ pub fn reconcile(
             group.iter().map(|r| r.log_tokens).sum(),
             bill_tokens,
             replay,
-            replay.is_none().then(|| "a token type cannot be priced".to_owned()),
+            replay
+                .is_none()
+                .then(|| "a token type cannot be priced".to_owned()),
             group.iter().map(|r| r.billed_usd).sum(),
             group.iter().map(|r| r.bill_lines).sum(),
         ));
@@ -633,7 +647,11 @@ mod tests {
         .collect();
         let (kept, dropped) = latest_snapshots(root, files);
         assert_eq!(kept.len(), 4);
-        assert!(!kept.iter().any(|p| p.to_string_lossy().contains("20261015")));
+        assert!(
+            !kept
+                .iter()
+                .any(|p| p.to_string_lossy().contains("20261015"))
+        );
         assert_eq!(
             dropped,
             vec![("2026-10".to_owned(), "20261031T000000Z".to_owned(), 1)]

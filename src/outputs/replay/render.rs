@@ -146,7 +146,10 @@ fn csv(replay: &Replay) -> Result<String, Diagnostic> {
             rows.push(billed);
             if let Some(difference) = r.difference_usd {
                 let gap = r.gap.map_or("no gap: replay is zero".to_owned(), |g| {
-                    format!("gap {}%", (g * Decimal::ONE_HUNDRED).round_dp(4).normalize())
+                    format!(
+                        "gap {}%",
+                        (g * Decimal::ONE_HUNDRED).round_dp(4).normalize()
+                    )
                 });
                 let mut d = row(
                     "reconcile_difference",
@@ -381,7 +384,10 @@ fn reconciliation_table(rec: &Reconciliation) -> String {
                 ]
             })
             .collect();
-        out.push_str(&text_table(&["month", "item", "lines", "billed", "why"], &rows));
+        out.push_str(&text_table(
+            &["month", "item", "lines", "billed", "why"],
+            &rows,
+        ));
     }
     if !rec.warnings.is_empty() {
         out.push_str("\nReconciliation warnings:\n");
