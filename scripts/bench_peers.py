@@ -3,8 +3,10 @@
 
 Inputs (written under --workdir, deleted at the end unless --keep):
 
-- rows10m:    10M usage CSV rows in time order (scripts/gen_usage_csv.py, fixed seed);
-- sorted1m:   1M rows in time order, and shuffled1m: the same rows shuffled;
+- sorted1m:   1M usage CSV rows in time order: the first 1M rows (3.4 days) of
+              scripts/gen_usage_csv.py's fixed-seed 10M-row month;
+- rows10m:    10M rows in time order: sorted1m moved into each month 2026-01 to 2026-10;
+- shuffled1m: sorted1m's rows shuffled (fixed seed);
 - hourly:     a year (2025) of hourly buckets, 13 model ids x standard/batch (227,760 rows);
 - report_min: the Anthropic usage-report JSON with 1-minute buckets (30 days, 9 models);
 - report_hr:  the same report shape with hourly buckets over a year (13 models).
@@ -54,12 +56,32 @@ RAW_MODELS = [
 ]
 
 
-def gen_rows(path, rows, seed=7):
-    subprocess.run(
-        [sys.executable, os.path.join(HERE, "gen_usage_csv.py"), "--rows", str(rows),
-         "--seed", str(seed), "--output", path],
-        check=True,
+def gen_sorted1m(path, seed=7):
+    """The first 1,000,000 rows (about 3.4 days) of gen_usage_csv.py's 10M-row month."""
+    gen = subprocess.Popen(
+        [sys.executable, os.path.join(HERE, "gen_usage_csv.py"), "--rows", "10000000",
+         "--seed", str(seed)],
+        stdout=subprocess.PIPE, text=True,
     )
+    with open(path, "w") as f:
+        for i, line in enumerate(gen.stdout):
+            f.write(line)
+            if i == 1_000_000:
+                break
+    gen.kill()
+    gen.wait()
+
+
+def gen_rows10m(path, sorted1m):
+    """sorted1m's rows ten times, moved into the months 2026-01 to 2026-10: time order kept."""
+    with open(sorted1m) as src:
+        header = src.readline()
+        body = src.readlines()
+    with open(path, "w") as f:
+        f.write(header)
+        for month in range(1, 11):
+            prefix = f"2026-{month:02d}-"
+            f.writelines(prefix + line[len(prefix):] for line in body)
 
 
 def shuffle(src, dst, seed=11):
@@ -169,8 +191,8 @@ def main():
     os.makedirs(a.workdir, exist_ok=True)
     w = lambda n: os.path.join(a.workdir, n)
     inputs = {
-        "rows10m": (w("rows10m.csv"), "csv", lambda f: gen_rows(f, 10_000_000)),
-        "sorted1m": (w("sorted1m.csv"), "csv", lambda f: gen_rows(f, 1_000_000)),
+        "sorted1m": (w("sorted1m.csv"), "csv", gen_sorted1m),
+        "rows10m": (w("rows10m.csv"), "csv", lambda f: gen_rows10m(f, w("sorted1m.csv"))),
         "shuffled1m": (w("shuffled1m.csv"), "csv",
                        lambda f: shuffle(w("sorted1m.csv"), f)),
         "hourly": (w("hourly.csv"), "csv", gen_hourly),
@@ -180,8 +202,9 @@ def main():
                       lambda f: gen_report(f, 60, 8760, RAW_MODELS)),
     }
     names = a.only.split(",") if a.only else list(inputs)
-    if "shuffled1m" in names and "sorted1m" not in names:
-        names.insert(names.index("shuffled1m"), "sorted1m")
+    for needs in ("shuffled1m", "rows10m"):
+        if needs in names and "sorted1m" not in names:
+            names.insert(names.index(needs), "sorted1m")
     for name in names:
         path, _, make = inputs[name]
         if not os.path.exists(path):
