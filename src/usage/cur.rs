@@ -230,7 +230,7 @@ mod tests {
                 .any(|k| k.scope == BillScope::BedrockGlobal)
         );
         assert_eq!(bill.unattributed.len(), 3);
-        assert_eq!(bill.total_usd(), "88.4605".parse().unwrap());
+        assert_eq!(bill.total_usd(), "88.3605".parse().unwrap());
         assert_eq!(
             bill.attributed_usd() + bill.unattributed_usd(),
             bill.total_usd()
@@ -256,7 +256,7 @@ mod tests {
              2026-10-01,USE1-Claude4.6Sonnet-output-tokens,10,12x\n",
         )
         .unwrap_err();
-        assert_eq!((e.line, e.column), (2, 48));
+        assert_eq!((e.line, e.column), (2, 50));
         assert_eq!(e.key.as_deref(), Some("line_item_unblended_cost"));
         assert_eq!(e.code, Some("E-BILL-INVALID-VALUE"));
         let skipped = read_cur(
