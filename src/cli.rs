@@ -405,6 +405,10 @@ pub struct CostArgs {
     /// Monthly growth, such as 0.05 or 5% (overrides monthly_growth in the workload).
     #[arg(long, value_name = "RATE", allow_hyphen_values = true)]
     pub growth: Option<String>,
+    /// The first projected month's date (YYYY-MM-DD): dated prices are read on it, and month
+    /// m on the first day of the (m-1)th month after. Without it, each table's `as_of` date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<Date>,
     /// Negotiated discounts and private prices (TOML) laid over the pricing tables.
     #[arg(long, value_name = "FILE")]
     pub price_book: Option<PathBuf>,

@@ -22,7 +22,7 @@ pub fn run(args: CostArgs) -> Result<String, AppError> {
         .transpose()
         .map_err(|e| AppError::Input(Diagnostic::plain(format!("--sweep: {e}")).into()))?;
     let skip_eliminated = args.answers.is_some();
-    let (inputs, templates) = load_with_templates(
+    let (mut inputs, templates) = load_with_templates(
         &input_paths(
             args.answers,
             Some(args.workload),
@@ -31,6 +31,7 @@ pub fn run(args: CostArgs) -> Result<String, AppError> {
         ),
         args.templates.as_deref(),
     )?;
+    inputs.today = args.today;
     check_routes(&inputs, &args.routes)?;
     let options = ProjectionOptions {
         routes: args.routes,

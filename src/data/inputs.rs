@@ -36,6 +36,8 @@ pub struct Inputs {
     pub notes: Vec<String>,
     /// For each of the answers' surfaces, the indices of the traffic entries it carries.
     pub surface_traffic: Vec<Vec<usize>>,
+    /// The date dated prices are read on (`--today`); `None`: each table's `as_of` date.
+    pub today: Option<crate::support::date::Date>,
 }
 
 impl Inputs {
@@ -162,6 +164,7 @@ impl Inputs {
             price_book,
             notes,
             surface_traffic,
+            today: None,
         })
     }
 }
@@ -272,6 +275,27 @@ pub fn check_workload(
                     traffic.cache_hit_rate.0, traffic.cache_write_rate.0, traffic.cache_write_1h_rate.0
                 ),
             ));
+        }
+        let tiers: rust_decimal::Decimal = traffic.service_tiers.values().map(|s| s.0).sum();
+        if tiers > rust_decimal::Decimal::ONE {
+            problems.push(
+                file.error_at_line(
+                    spanned.referenced.line(),
+                    spanned.referenced.column(),
+                    Some(&format!("traffic[{i}].service_tiers")),
+                    format!(
+                        "the service-tier shares ({}) add up to {tiers}, more than 1",
+                        traffic
+                            .service_tiers
+                            .iter()
+                            .map(|(t, s)| format!("{} {}", t.name(), s.0))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+                .with_code("E-WORKLOAD-SERVICE-TIERS")
+                .with_help("the shares are of the interactive traffic; what is left is standard"),
+            );
         }
         if let Some(message) = crate::support::limits::name_too_long("traffic name", &traffic.name)
         {

@@ -11,6 +11,7 @@ pub mod parse;
 pub mod price_book;
 pub mod price_feed;
 pub mod prices;
+pub mod rate_card;
 pub mod rule_set;
 pub mod schema;
 pub mod surfaces;

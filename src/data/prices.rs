@@ -8,7 +8,7 @@ use crate::data::load::{
     DataFile, DataKind, EMBEDDED_PRICING_JSON, Layer, data_files, embedded_json,
 };
 use crate::data::parse;
-use crate::model::pricing::{ModelPrice, PricingTable};
+use crate::model::pricing::{ModelPrice, PricingTable, PromptTier};
 use crate::support::date::Date;
 use crate::support::diagnostic::{Diagnostics, SourceFile};
 
@@ -166,6 +166,7 @@ fn validate_table(loaded: &LoadedTable, families: &[&str], problems: &mut Diagno
                 .with_help(format!("known families: {}", families.join(", "))),
             );
         }
+        check_rates(loaded, model, price, problems);
         if price.regional_premium && table.regional_multiplier.is_none() {
             problems.push(at(
                 &needle,
@@ -175,6 +176,253 @@ fn validate_table(loaded: &LoadedTable, families: &[&str], problems: &mut Diagno
                     table.table
                 ),
             ));
+        }
+    }
+}
+
+/// The offset of `key = ` inside the `n`-th `[[models.<model>.<list>]]` block (or of the
+/// block's header when the key is not written there), for diagnostics.
+fn block_key_offset(file: &SourceFile, model: &str, list: &str, n: usize, key: &str) -> usize {
+    let headers = [
+        format!("[[models.{model}.{list}]]"),
+        format!("[[models.\"{model}\".{list}]]"),
+        format!("[models.{model}.{list}]"),
+        format!("[models.\"{model}\".{list}]"),
+    ];
+    let text = &file.text;
+    let mut starts: Vec<usize> = headers
+        .iter()
+        .flat_map(|h| text.match_indices(h.as_str()).map(|(i, _)| i))
+        .collect();
+    starts.sort_unstable();
+    let Some(&start) = starts.get(n) else {
+        return text
+            .find(&format!("models.{model}"))
+            .or_else(|| text.find(&format!("models.\"{model}\"")))
+            .unwrap_or(0);
+    };
+    let body_start = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+    let body_end = text[body_start..]
+        .find("\n[")
+        .map_or(text.len(), |i| body_start + i);
+    text[body_start..body_end]
+        .match_indices(key)
+        .find(|(i, _)| {
+            let at = body_start + i;
+            (at == 0 || text.as_bytes()[at - 1] == b'\n')
+                && text[at + key.len()..].trim_start().starts_with('=')
+        })
+        .map_or(start, |(i, _)| body_start + i)
+}
+
+/// The categories a set of rates gives, by name.
+fn categories(
+    input: bool,
+    output: bool,
+    cache_write_5m: bool,
+    cache_write_1h: bool,
+    cache_read: bool,
+) -> Vec<&'static str> {
+    [
+        ("input", input),
+        ("output", output),
+        ("cache_write_5m", cache_write_5m),
+        ("cache_write_1h", cache_write_1h),
+        ("cache_read", cache_read),
+    ]
+    .into_iter()
+    .filter_map(|(n, has)| has.then_some(n))
+    .collect()
+}
+
+/// Checks prompt-length tiers, dated periods and service tiers of one model: every set of
+/// rates gives exactly the categories the base price gives; thresholds are distinct and
+/// above zero; periods have valid dates and neither overlap nor leave a gap.
+fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: &mut Diagnostics) {
+    let file = &loaded.file;
+    let base = categories(
+        true,
+        true,
+        price.cache_write_5m.is_some(),
+        price.cache_write_1h.is_some(),
+        price.cache_read.is_some(),
+    );
+    let error = |list: &str, n: usize, field: &str, key: String, message: String, code| {
+        let offset = block_key_offset(file, model, list, n, field);
+        let (line, column) = file.line_column(offset);
+        file.error_at_line(line, column, Some(&key), message)
+            .with_code(code)
+    };
+    let same_categories = |list: &str,
+                           n: usize,
+                           key: String,
+                           given: Vec<&'static str>,
+                           problems: &mut Diagnostics| {
+        for missing in base.iter().filter(|c| !given.contains(c)) {
+            problems.push(
+                error(
+                    list,
+                    n,
+                    "",
+                    format!("{key}.{missing}"),
+                    format!(
+                        "`{model}` has a base {missing} price, so this {} must give {missing} too",
+                        if list == "periods" { "period" } else { "tier" }
+                    ),
+                    "E-PRICE-TIER-CATEGORY",
+                )
+                .with_help("every category the base price has must be priced in each tier and period"),
+            );
+        }
+        for extra in given.iter().filter(|c| !base.contains(c)) {
+            problems.push(error(
+                list,
+                n,
+                extra,
+                format!("{key}.{extra}"),
+                format!("`{model}` has no base {extra} price, so a tier or period cannot give one"),
+                "E-PRICE-TIER-CATEGORY",
+            ));
+        }
+    };
+    let check_tiers = |tiers: &[PromptTier], list: &str, n0: usize, prefix: String, problems: &mut Diagnostics| {
+        let mut seen: Vec<u64> = Vec::new();
+        for (i, tier) in tiers.iter().enumerate() {
+            let key = format!("{prefix}tiers[{i}]");
+            same_categories(
+                list,
+                n0 + i,
+                key.clone(),
+                categories(
+                    tier.input.is_some(),
+                    tier.output.is_some(),
+                    tier.cache_write_5m.is_some(),
+                    tier.cache_write_1h.is_some(),
+                    tier.cache_read.is_some(),
+                ),
+                problems,
+            );
+            let threshold = tier.above_input_tokens.0;
+            if threshold == 0 || seen.contains(&threshold) {
+                problems.push(error(
+                    list,
+                    n0 + i,
+                    "above_input_tokens",
+                    format!("{key}.above_input_tokens"),
+                    if threshold == 0 {
+                        "a prompt-length tier starts above 0 tokens; put those rates in the base price".into()
+                    } else {
+                        format!("two tiers start above {threshold} tokens")
+                    },
+                    "E-PRICE-TIER-THRESHOLD",
+                ));
+            }
+            seen.push(threshold);
+        }
+    };
+    check_tiers(&price.tiers, "tiers", 0, format!("models.{model}."), problems);
+    for (tier, rates) in &price.service_tiers {
+        let list = format!("service_tiers.{}", tier.name());
+        same_categories(
+            &list,
+            0,
+            format!("models.{model}.{list}"),
+            categories(
+                rates.input.is_some(),
+                rates.output.is_some(),
+                rates.cache_write_5m.is_some(),
+                rates.cache_write_1h.is_some(),
+                rates.cache_read.is_some(),
+            ),
+            problems,
+        );
+    }
+    // Periods: dates, categories, then order, overlap and gaps.
+    let mut spans: Vec<(usize, Option<Date>, Option<Date>)> = Vec::new();
+    let mut period_tiers = 0;
+    for (i, period) in price.periods.iter().enumerate() {
+        let key = format!("models.{model}.periods[{i}]");
+        same_categories(
+            "periods",
+            i,
+            key.clone(),
+            categories(
+                period.input.is_some(),
+                period.output.is_some(),
+                period.cache_write_5m.is_some(),
+                period.cache_write_1h.is_some(),
+                period.cache_read.is_some(),
+            ),
+            problems,
+        );
+        check_tiers(&period.tiers, "periods.tiers", period_tiers, format!("{key}."), problems);
+        period_tiers += period.tiers.len();
+        let mut date = |field: &str, text: &Option<String>| -> Result<Option<Date>, ()> {
+            match text {
+                None => Ok(None),
+                Some(t) => Date::parse_checked(t).map(Some).map_err(|message| {
+                    problems.push(error(
+                        "periods",
+                        i,
+                        field,
+                        format!("{key}.{field}"),
+                        message,
+                        "E-PRICE-PERIOD-DATE",
+                    ));
+                }),
+            }
+        };
+        let (Ok(from), Ok(until)) = (date("from", &period.from), date("until", &period.until)) else {
+            continue;
+        };
+        if let (Some(f), Some(u)) = (from, until)
+            && u < f
+        {
+            problems.push(error(
+                "periods",
+                i,
+                "until",
+                format!("{key}.until"),
+                format!("the period ends ({u}) before it starts ({f})"),
+                "E-PRICE-PERIOD-DATE",
+            ));
+            continue;
+        }
+        if from.is_none() && until.is_none() {
+            problems.push(error(
+                "periods",
+                i,
+                "",
+                key.clone(),
+                "a period needs `from`, `until` or both; an undated price belongs in the base price".into(),
+                "E-PRICE-PERIOD-DATE",
+            ));
+            continue;
+        }
+        spans.push((i, from, until));
+    }
+    // Sorted by start (an open start first); each next period starts the day after the last ends.
+    spans.sort_by_key(|(_, from, _)| *from);
+    for pair in spans.windows(2) {
+        let (a, _, a_until) = pair[0];
+        let (b, b_from, _) = pair[1];
+        let key = format!("models.{model}.periods[{b}].from");
+        let Some(a_until) = a_until else {
+            problems.push(error("periods", b, "from", key, format!("period {b} overlaps period {a}, which has no end date"), "E-PRICE-PERIOD-OVERLAP"));
+            continue;
+        };
+        let Some(b_from) = b_from else {
+            problems.push(error("periods", b, "until", format!("models.{model}.periods[{b}].until"), format!("period {b} has no start date and overlaps period {a}"), "E-PRICE-PERIOD-OVERLAP"));
+            continue;
+        };
+        let step = b_from.days_since(a_until);
+        if step < 1 {
+            problems.push(error("periods", b, "from", key, format!("period {b} starts on {b_from}, before period {a} ends on {a_until}: the periods overlap"), "E-PRICE-PERIOD-OVERLAP"));
+        } else if step > 1 {
+            problems.push(
+                error("periods", b, "from", key, format!("period {b} starts on {b_from}, but period {a} ends on {a_until}: the days between have no price"), "E-PRICE-PERIOD-GAP")
+                .with_help(format!("start period {b} the day after {a_until}")),
+            );
         }
     }
 }

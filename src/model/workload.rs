@@ -70,6 +70,11 @@ pub struct Traffic {
     /// priced at the long-context rates where the model has them.
     #[serde(default)]
     pub long_context_share: Share,
+    /// Shares of the interactive (non-batch) traffic sent at a non-standard service tier,
+    /// such as `{ flex: 0.3, priority: 0.1 }` (each 0..1, together at most 1). A route whose
+    /// table lists no price for a tier asked for cannot price this entry.
+    #[serde(default)]
+    pub service_tiers: std::collections::BTreeMap<super::pricing::ServiceTier, Share>,
     /// Web searches a month (server tool), priced per 1,000 where the route has a price.
     #[serde(default)]
     pub web_searches_per_month: TokenCount,

@@ -90,6 +90,25 @@ impl Date {
         }))
     }
 
+    /// The first day of the month `months` months after this date's month (`self` itself
+    /// when `months` is 0): the day a projection's month m reads its prices on.
+    pub fn month_start_after(self, months: u32) -> Date {
+        if months == 0 {
+            return self;
+        }
+        let (y, m, _) = civil_from_days(self.days);
+        let index = y * 12 + (m - 1) + i64::from(months);
+        Date {
+            days: days_from_civil(index.div_euclid(12), index.rem_euclid(12) + 1, 1),
+        }
+    }
+
+    /// `YYYY-MM`, for naming a projection month.
+    pub fn year_month(self) -> String {
+        let (y, m, _) = civil_from_days(self.days);
+        format!("{y:04}-{m:02}")
+    }
+
     /// Whole days from `earlier` to `self` (negative when `earlier` is later).
     pub fn days_since(self, earlier: Date) -> i64 {
         self.days - earlier.days
@@ -132,6 +151,15 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn month_starts_roll_over_the_year() {
+        let d = Date::parse("2026-11-22").unwrap();
+        assert_eq!(d.month_start_after(0), d);
+        assert_eq!(d.month_start_after(1).to_string(), "2026-12-01");
+        assert_eq!(d.month_start_after(2).to_string(), "2027-01-01");
+        assert_eq!(d.month_start_after(14).year_month(), "2028-01");
+    }
 
     #[test]
     fn known_dates_round_trip() {

@@ -21,9 +21,10 @@ use super::totals::UsageTotals;
 use crate::support::diagnostic::Diagnostic;
 use crate::support::limits;
 
-/// Requests with more input than this (uncached + cache reads + cache writes) are long
-/// context on the models that price it.
-const LONG_CONTEXT_TOKENS: u64 = 200_000;
+/// Rows with more prompt tokens than this (uncached + cache reads + cache writes) and no
+/// `context_window` column are counted in a warning: the column is where long-context rows
+/// are marked, at the sources' own boundary (prices decide per model, in the cost engine).
+const LONG_CONTEXT_TOKENS: u64 = super::tokens::SOURCE_LONG_CONTEXT_TOKENS;
 
 /// How to read a CSV that is not in routewise's own layout.
 #[derive(Debug, Clone, Default)]

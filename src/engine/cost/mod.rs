@@ -23,9 +23,11 @@ use crate::data::catalogue::Catalogue;
 use crate::data::inputs::Inputs;
 use crate::data::price_book::PriceBook;
 use crate::data::prices::Prices;
-use crate::model::pricing::ProvisionedRate;
+use crate::data::rate_card::RateCard;
+use crate::model::pricing::{ProvisionedRate, ServiceTier};
 use crate::model::route::{Capacity, Endpoint, Route};
-use crate::model::workload::Workload;
+use crate::model::workload::{Traffic, Workload};
+use crate::support::date::Date;
 use lines::{LineContext, fixed_line, price_breakdown};
 use provisioned::{Commitment, LoadShape, Sizing};
 
@@ -38,6 +40,10 @@ pub struct CostContext<'a> {
     pub catalogue: &'a Catalogue,
     pub prices: &'a Prices,
     pub book: Option<&'a PriceBook>,
+    /// The date whose prices apply (`--today`); `None`: each table's own `as_of` date.
+    pub on: Option<Date>,
+    /// Months after `on`: a projection's month m is priced m - 1 months later.
+    pub months_after: u32,
 }
 
 impl<'a> CostContext<'a> {
@@ -47,6 +53,8 @@ impl<'a> CostContext<'a> {
             catalogue: &inputs.catalogue,
             prices: &inputs.prices,
             book: inputs.price_book.as_ref(),
+            on: inputs.today,
+            months_after: 0,
         }
     }
 }
@@ -161,14 +169,23 @@ pub fn route_cost_held(
                 let load = |tokens: Decimal, minutes: Decimal| {
                     LoadShape::from_traffic(traffic, tokens, minutes, scale)
                 };
-                let usage = Usage {
-                    name: &traffic.name,
-                    model: &traffic.model.value,
-                    breakdown,
-                    load: Load::Monthly(&load),
-                    held,
-                };
-                price_usage(route, &usage, ctx, &mut cost.notes)
+                let mut items = Vec::new();
+                let mut sizing = None;
+                for (service, part) in service_parts(traffic, &breakdown) {
+                    let usage = Usage {
+                        name: &traffic.name,
+                        model: &traffic.model.value,
+                        breakdown: part,
+                        load: Load::Monthly(&load),
+                        held,
+                        service,
+                    };
+                    let (part_items, part_sizing) =
+                        price_usage(route, &usage, ctx, &mut cost.notes)?;
+                    items.extend(part_items);
+                    sizing = sizing.or(part_sizing);
+                }
+                Ok((items, sizing))
             });
         match result {
             Ok((items, sizing)) => {
@@ -203,6 +220,62 @@ pub fn route_cost_held(
     cost
 }
 
+/// A traffic entry's parts by service tier: the standard part (all batch traffic and the
+/// interactive share no tier takes), then each flex or priority share of the interactive
+/// traffic. Without `service_tiers` the standard part is the whole entry.
+pub fn service_parts(traffic: &Traffic, breakdown: &Breakdown) -> Vec<(Option<ServiceTier>, Breakdown)> {
+    if traffic.service_tiers.is_empty() {
+        return vec![(None, *breakdown)];
+    }
+    let taken: Decimal = traffic.service_tiers.values().map(|s| s.0).sum();
+    let mut parts = vec![(None, breakdown.with_interactive_share(Decimal::ONE - taken))];
+    for (tier, share) in &traffic.service_tiers {
+        if !share.0.is_zero() {
+            parts.push((Some(*tier), breakdown.interactive_scaled(share.0)));
+        }
+    }
+    parts
+}
+
+/// Where a dated price changes within a projection of `months` months on `route`: one note
+/// per model and change, naming the month and both prices.
+pub fn price_changes(route: &Route, workload: &Workload, ctx: CostContext, months: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut models: Vec<&str> = workload.traffic.iter().map(|t| t.value.model.value.as_str()).collect();
+    models.sort_unstable();
+    models.dedup();
+    for model in models {
+        let Ok(source) = price_source(route, model, ctx.catalogue, ctx.prices) else {
+            continue;
+        };
+        if source.price.periods.is_empty() {
+            continue;
+        }
+        let card = |m: u32| {
+            let on = lines::price_date(ctx.on, m, source.table);
+            (on, RateCard::of(source.price, on))
+        };
+        let (_, mut previous) = card(0);
+        for m in 1..months {
+            let (on, now) = card(m);
+            if now.base != previous.base {
+                let month = on.map(|d| d.year_month()).unwrap_or_default();
+                out.push(format!(
+                    "`{model}` on `{}` changes price in month {} ({month}): input {} -> {}, output {} -> {} USD per million tokens",
+                    source.table.table,
+                    m + 1,
+                    previous.base.input.normalize(),
+                    now.base.input.normalize(),
+                    previous.base.output.normalize(),
+                    now.base.output.normalize(),
+                ));
+            }
+            previous = now;
+        }
+    }
+    out
+}
+
 /// The sum of rounded line items, or `None` on overflow.
 pub fn sum_items(items: &[LineItem]) -> Option<Decimal> {
     items
@@ -230,6 +303,8 @@ pub struct Usage<'a> {
     pub load: Load<'a>,
     /// Units held this month under a horizon plan; `None` sizes the month on its own.
     pub held: Option<&'a [provisioned::HeldUnits]>,
+    /// A flex or priority share, priced at that service tier's rates; `None`: standard.
+    pub service: Option<ServiceTier>,
 }
 
 /// Prices one model's traffic on a route: per token on demand, or sized provisioned
@@ -251,7 +326,16 @@ pub fn price_usage(
             )?;
             Ok((items, None))
         }
-        Capacity::Provisioned => provisioned_items(route, usage, ctx, notes),
+        Capacity::Provisioned => match usage.service {
+            Some(tier) => Err(format!(
+                "`{}` sells reserved capacity, which has no {} service tier for the {} share of `{}`",
+                route.id,
+                tier.name(),
+                tier.name(),
+                usage.name
+            )),
+            None => provisioned_items(route, usage, ctx, notes),
+        },
     }
 }
 
@@ -275,6 +359,9 @@ fn line_context<'a>(
             .book
             .map(|b| b.discounts_for(route, source.via, usage.model))
             .unwrap_or_default(),
+        on: ctx.on,
+        months_after: ctx.months_after,
+        service: usage.service,
     }
 }
 
@@ -462,6 +549,7 @@ pub fn plan_route(
                     breakdown,
                     load: Load::Monthly(&load),
                     held: None,
+                    service: None,
                 };
                 let (demand, rate, capacity) = provisioned_demand(route, &usage, ctx).ok()??;
                 rate_capacity = Some((rate, capacity));
@@ -483,7 +571,7 @@ fn provisioned_items(
     let mut items = Vec::new();
     let batch = usage.breakdown.batch_only();
     let batch_items = |items: &mut Vec<LineItem>, notes: &mut Vec<String>| {
-        if batch.batch_input.is_zero() && batch.batch_output.is_zero() {
+        if batch.batch_is_zero() {
             return Ok(());
         }
         let source = spill_source(route, model, ctx)?;

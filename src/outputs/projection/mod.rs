@@ -133,7 +133,10 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
                 route,
                 workload,
                 *factor,
-                cost::CostContext::of(inputs),
+                cost::CostContext {
+                    months_after: index as u32,
+                    ..cost::CostContext::of(inputs)
+                },
                 &held,
             );
             if index == 0 {
@@ -154,6 +157,12 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
                 sizing: month.sizing,
             });
         }
+        projection.notes.extend(cost::price_changes(
+            route,
+            workload,
+            cost::CostContext::of(inputs),
+            factors.len() as u32,
+        ));
         projection.notes.sort();
         projection.notes.dedup();
         projection.plans = plans

@@ -16,7 +16,9 @@ use serde::Serialize;
 
 use crate::data::inputs::Inputs;
 use crate::engine::cost::provisioned::{LoadShape, Sizing};
+use crate::engine::cost::breakdown::Band;
 use crate::engine::cost::{self, Breakdown, LineItem, Load, Usage};
+use crate::usage::tokens::SOURCE_LONG_CONTEXT_TOKENS;
 use crate::engine::decide::{self, EliminatedRoute};
 use crate::engine::provenance::{self, PricingSource};
 use crate::model::route::Capacity;
@@ -247,42 +249,43 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, other: &mut Vec<PathBuf>) -> std::
 }
 
 /// The token categories of one model's replayed usage, as the cost engine prices them.
-/// Cache tokens of batch and long-context requests are priced at the standard cache rates,
-/// and batch long-context tokens at the batch rates (both said in the notes when present).
+/// Long-context rows are those the source marks above its own boundary
+/// ([`crate::usage::tokens::SOURCE_LONG_CONTEXT_TOKENS`]); the engine prices them at the
+/// model's tier for that prompt size, in every category. Cache tokens of batch requests are
+/// priced at the cache rates of their length (said in the notes when present).
 pub fn breakdown(usage: &ModelUsage, notes: &mut Vec<String>, model: &str) -> Breakdown {
     let d = |v: u64| Decimal::from(v);
     let s = &usage.standard;
     let l = &usage.long_context;
     let b = &usage.batch;
     let bl = &usage.batch_long_context;
-    let other_cache = [l, b, bl]
+    let batch_cache = [b, bl]
         .iter()
         .map(|t| t.cache_read + t.cache_write_5m + t.cache_write_1h)
         .sum::<u64>();
-    if other_cache > 0 {
+    if batch_cache > 0 {
         notes.push(format!(
-            "`{model}`: cache tokens of batch and long-context requests are priced at the standard cache rates"
+            "`{model}`: cache tokens of batch requests are priced at the interactive cache rates"
         ));
-    }
-    if !bl.is_zero() {
-        notes.push(format!("`{model}`: batch requests above 200K tokens are priced at batch rates without the long-context tier"));
     }
     Breakdown {
         input: d(s.input),
-        cache_read: d(s.cache_read) + d(l.cache_read) + d(b.cache_read) + d(bl.cache_read),
-        cache_write_5m: d(s.cache_write_5m)
-            + d(l.cache_write_5m)
-            + d(b.cache_write_5m)
-            + d(bl.cache_write_5m),
-        cache_write_1h: d(s.cache_write_1h)
-            + d(l.cache_write_1h)
-            + d(b.cache_write_1h)
-            + d(bl.cache_write_1h),
+        cache_read: d(s.cache_read) + d(b.cache_read),
+        cache_write_5m: d(s.cache_write_5m) + d(b.cache_write_5m),
+        cache_write_1h: d(s.cache_write_1h) + d(b.cache_write_1h),
         output: d(s.output),
-        long_input: d(l.input),
-        long_output: d(l.output),
-        batch_input: d(b.input) + d(bl.input),
-        batch_output: d(b.output) + d(bl.output),
+        long: Band {
+            input: d(l.input),
+            cache_read: d(l.cache_read) + d(bl.cache_read),
+            cache_write_5m: d(l.cache_write_5m) + d(bl.cache_write_5m),
+            cache_write_1h: d(l.cache_write_1h) + d(bl.cache_write_1h),
+            output: d(l.output),
+        },
+        long_above: Some(SOURCE_LONG_CONTEXT_TOKENS),
+        batch_input: d(b.input),
+        batch_output: d(b.output),
+        batch_long_input: d(bl.input),
+        batch_long_output: d(bl.output),
         web_searches: d(usage.web_search_requests),
     }
 }
@@ -354,6 +357,7 @@ pub fn replay(
                 breakdown,
                 load: Load::Observed(shape, observed_hours),
                 held: None,
+                service: None,
             };
             match cost::price_usage(route, &usage, cost::CostContext::of(inputs), &mut out.notes) {
                 Ok((items, sizing)) => {
@@ -385,7 +389,7 @@ pub fn replay(
     let models: Vec<String> = totals.by_model.keys().cloned().collect();
     let mut assumptions = provenance::assumptions_for(inputs, &ids, &models);
     assumptions.retain(|a| {
-        !a.starts_with("Cache hits and writes apply") && !a.starts_with("Long-context rates apply")
+        !a.starts_with("Cache hits and writes apply") && !a.starts_with("Prompt-length tiers apply")
     });
     assumptions.push("Replayed tokens are priced as read: input_tokens are uncached input; cache reads and writes are priced at their own rates.".into());
     assumptions.push("Each line item is rounded once to the cent (half away from zero); totals are sums of the rounded lines.".into());
@@ -485,6 +489,7 @@ fn observed_routes(
                     hours,
                 ),
                 held: None,
+                service: None,
             };
             match cost::price_usage(route, &usage, cost::CostContext::of(inputs), &mut notes) {
                 Ok((lines, _)) => items.extend(lines),
