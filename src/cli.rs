@@ -99,6 +99,27 @@ pub enum PricesCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Write an overlay pricing directory (use it with --pricing DIR) holding table T rebuilt
+    /// from a LiteLLM, models.dev or genai-prices file, every price marked with the file and
+    /// the --as-of date.
+    Import {
+        /// LiteLLM's model_prices_and_context_window.json, models.dev's api.json or
+        /// genai-prices' data.json (detected from its content).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The routewise table to rebuild, such as `anthropic`.
+        #[arg(long, value_name = "T")]
+        table: String,
+        /// The directory to write `T.toml` into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        output: PathBuf,
+        /// The date the file's prices were read (YYYY-MM-DD): a file's modification time
+        /// is not a fact about its prices, so it is asked for.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        as_of: Date,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 fn parse_tolerance(text: &str) -> Result<rust_decimal::Decimal, String> {

@@ -193,6 +193,8 @@ fn block_key_offset(file: &SourceFile, model: &str, list: &str, n: usize, key: &
     let mut starts: Vec<usize> = headers
         .iter()
         .flat_map(|h| text.match_indices(h.as_str()).map(|(i, _)| i))
+        // `[models.x.list]` also matches inside `[[models.x.list]]`, one byte later.
+        .filter(|&i| i == 0 || text.as_bytes()[i - 1] != b'[')
         .collect();
     starts.sort_unstable();
     let Some(&start) = starts.get(n) else {
@@ -201,7 +203,9 @@ fn block_key_offset(file: &SourceFile, model: &str, list: &str, n: usize, key: &
             .or_else(|| text.find(&format!("models.\"{model}\"")))
             .unwrap_or(0);
     };
-    let body_start = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+    let body_start = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
     let body_end = text[body_start..]
         .find("\n[")
         .map_or(text.len(), |i| body_start + i);
@@ -271,7 +275,9 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
                     ),
                     "E-PRICE-TIER-CATEGORY",
                 )
-                .with_help("every category the base price has must be priced in each tier and period"),
+                .with_help(
+                    "every category the base price has must be priced in each tier and period",
+                ),
             );
         }
         for extra in given.iter().filter(|c| !base.contains(c)) {
@@ -285,7 +291,11 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
             ));
         }
     };
-    let check_tiers = |tiers: &[PromptTier], list: &str, n0: usize, prefix: String, problems: &mut Diagnostics| {
+    let check_tiers = |tiers: &[PromptTier],
+                       list: &str,
+                       n0: usize,
+                       prefix: String,
+                       problems: &mut Diagnostics| {
         let mut seen: Vec<u64> = Vec::new();
         for (i, tier) in tiers.iter().enumerate() {
             let key = format!("{prefix}tiers[{i}]");
@@ -320,7 +330,13 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
             seen.push(threshold);
         }
     };
-    check_tiers(&price.tiers, "tiers", 0, format!("models.{model}."), problems);
+    check_tiers(
+        &price.tiers,
+        "tiers",
+        0,
+        format!("models.{model}."),
+        problems,
+    );
     for (tier, rates) in &price.service_tiers {
         let list = format!("service_tiers.{}", tier.name());
         same_categories(
@@ -355,7 +371,13 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
             ),
             problems,
         );
-        check_tiers(&period.tiers, "periods.tiers", period_tiers, format!("{key}."), problems);
+        check_tiers(
+            &period.tiers,
+            "periods.tiers",
+            period_tiers,
+            format!("{key}."),
+            problems,
+        );
         period_tiers += period.tiers.len();
         let mut date = |field: &str, text: &Option<String>| -> Result<Option<Date>, ()> {
             match text {
@@ -372,7 +394,8 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
                 }),
             }
         };
-        let (Ok(from), Ok(until)) = (date("from", &period.from), date("until", &period.until)) else {
+        let (Ok(from), Ok(until)) = (date("from", &period.from), date("until", &period.until))
+        else {
             continue;
         };
         if let (Some(f), Some(u)) = (from, until)
@@ -408,11 +431,25 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
         let (b, b_from, _) = pair[1];
         let key = format!("models.{model}.periods[{b}].from");
         let Some(a_until) = a_until else {
-            problems.push(error("periods", b, "from", key, format!("period {b} overlaps period {a}, which has no end date"), "E-PRICE-PERIOD-OVERLAP"));
+            problems.push(error(
+                "periods",
+                b,
+                "from",
+                key,
+                format!("period {b} overlaps period {a}, which has no end date"),
+                "E-PRICE-PERIOD-OVERLAP",
+            ));
             continue;
         };
         let Some(b_from) = b_from else {
-            problems.push(error("periods", b, "until", format!("models.{model}.periods[{b}].until"), format!("period {b} has no start date and overlaps period {a}"), "E-PRICE-PERIOD-OVERLAP"));
+            problems.push(error(
+                "periods",
+                b,
+                "until",
+                format!("models.{model}.periods[{b}].until"),
+                format!("period {b} has no start date and overlaps period {a}"),
+                "E-PRICE-PERIOD-OVERLAP",
+            ));
             continue;
         };
         let step = b_from.days_since(a_until);

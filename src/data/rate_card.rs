@@ -200,7 +200,10 @@ output = 2.50
         )
         .expect("reads");
         let card = RateCard::of(&p, None);
-        assert_eq!(card.first_tier().map(|t| t.above_input_tokens), Some(100_000));
+        assert_eq!(
+            card.first_tier().map(|t| t.above_input_tokens),
+            Some(100_000)
+        );
         assert!(RateCard::service(&p, ServiceTier::Flex).is_none());
     }
 }

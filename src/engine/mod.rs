@@ -7,6 +7,7 @@ pub mod cost;
 pub mod decide;
 pub mod portfolio;
 pub mod price_drift;
+pub mod price_import;
 pub mod provenance;
 pub mod tie;
 pub mod unmet;

@@ -138,6 +138,46 @@ pub fn gap(ours: Decimal, theirs: Decimal) -> Decimal {
     ((theirs - ours).abs() / ours).round_dp(6).normalize()
 }
 
+/// The key of `feed` that holds `model` of `table`, and the factor its prices carry over
+/// ours (the table's regional multiplier when the list's keys include it, else 1).
+pub fn feed_key(
+    feed: &PriceFeed,
+    table: &PricingTable,
+    model: &str,
+    price: &ModelPrice,
+) -> Option<(String, Decimal)> {
+    let map = mapping(feed.format, &table.table, model)?;
+    let dated = |k: &String| {
+        feed.prices
+            .keys()
+            .find(|key| key.starts_with(&format!("{k}-20")))
+            .cloned()
+    };
+    let key = map
+        .candidates
+        .iter()
+        .find(|k| feed.prices.contains_key(k.as_str()))
+        .cloned()
+        .or_else(|| map.candidates.iter().find_map(dated))?;
+    let factor = match (
+        map.multiplied,
+        price.regional_premium,
+        table.regional_multiplier,
+    ) {
+        (true, true, Some(m)) => m.0,
+        _ => Decimal::ONE,
+    };
+    Some((key, factor))
+}
+
+/// Whether `feed` has a key mapping for `table` at all.
+pub fn maps_table(feed: &PriceFeed, table: &PricingTable) -> bool {
+    table
+        .models
+        .keys()
+        .any(|m| mapping(feed.format, &table.table, m).is_some())
+}
+
 /// Compares every priced (table, model, category) with `feed`; a gap above `tolerance`
 /// (a fraction, 0.01 = 1%) is a difference.
 pub fn compare(prices: &Prices, feed: &PriceFeed, tolerance: Decimal) -> DriftReport {

@@ -127,7 +127,10 @@ pub fn price_breakdown(
     let model = ctx.model;
     let table = &source.table.table;
     let via = &source.via.id;
-    let tier_prefix = ctx.service.map(|t| format!("{} ", t.name())).unwrap_or_default();
+    let tier_prefix = ctx
+        .service
+        .map(|t| format!("{} ", t.name()))
+        .unwrap_or_default();
     let mut lines: Vec<(String, Decimal, Decimal, Decimal)> = Vec::new(); // (name, units, unit price, per)
     let mut add = |name: &str, tokens: Decimal, price: Decimal| {
         if !tokens.is_zero() {
@@ -152,12 +155,25 @@ pub fn price_breakdown(
         }
     };
     // One band of interactive tokens at one set of rates; `label` names the band.
-    let mut band = |band: &Band, r: &CategoryRates, label: &str, add: &mut dyn FnMut(&str, Decimal, Decimal)| {
+    let mut band = |band: &Band,
+                    r: &CategoryRates,
+                    label: &str,
+                    add: &mut dyn FnMut(&str, Decimal, Decimal)| {
         add(&format!("input{label}"), band.input, r.input);
         for (name, tokens, price, what) in [
             ("cache reads", band.cache_read, r.cache_read, "cache-read"),
-            ("cache writes (5m)", band.cache_write_5m, r.cache_write_5m, "5-minute cache-write"),
-            ("cache writes (1h)", band.cache_write_1h, r.cache_write_1h, "1-hour cache-write"),
+            (
+                "cache writes (5m)",
+                band.cache_write_5m,
+                r.cache_write_5m,
+                "5-minute cache-write",
+            ),
+            (
+                "cache writes (1h)",
+                band.cache_write_1h,
+                r.cache_write_1h,
+                "1-hour cache-write",
+            ),
         ] {
             let (name, price) = fallback(name, tokens, price, r.input, what);
             add(&format!("{name}{label}"), tokens, price);
@@ -189,7 +205,10 @@ pub fn price_breakdown(
     }
     let long_rates = match long_tier {
         Some(t) => {
-            let label = format!(" (prompts above {} tokens)", tokens_label(t.above_input_tokens));
+            let label = format!(
+                " (prompts above {} tokens)",
+                tokens_label(t.above_input_tokens)
+            );
             band(&b.long, &t.rates, &label, &mut add);
             Some((t.rates, label))
         }
@@ -199,7 +218,12 @@ pub fn price_breakdown(
                     "`{model}` has no prompt-length tier on `{table}`: long prompts are priced at standard rates"
                 ));
             }
-            band(&b.long, &card.base, " (long prompts, standard rate)", &mut add);
+            band(
+                &b.long,
+                &card.base,
+                " (long prompts, standard rate)",
+                &mut add,
+            );
             None
         }
     };
@@ -212,14 +236,26 @@ pub fn price_breakdown(
     let r = card.base;
     let (long_in, long_out, long_label) = match &long_rates {
         Some((t, label)) => (t.input, t.output, label.clone()),
-        None => (r.input, r.output, " (long prompts, standard rate)".to_owned()),
+        None => (
+            r.input,
+            r.output,
+            " (long prompts, standard rate)".to_owned(),
+        ),
     };
     if source.batch() {
         let factor = Decimal::ONE - p.batch_discount.map_or(Decimal::ZERO, |d| d.0);
         add("batch input", b.batch_input, r.input * factor);
         add("batch output", b.batch_output, r.output * factor);
-        add(&format!("batch input{long_label}"), b.batch_long_input, long_in * factor);
-        add(&format!("batch output{long_label}"), b.batch_long_output, long_out * factor);
+        add(
+            &format!("batch input{long_label}"),
+            b.batch_long_input,
+            long_in * factor,
+        );
+        add(
+            &format!("batch output{long_label}"),
+            b.batch_long_output,
+            long_out * factor,
+        );
     } else {
         if !b.batch_is_zero() {
             notes.push(format!(
@@ -227,13 +263,17 @@ pub fn price_breakdown(
             ));
         }
         add("input (batch share, on demand)", b.batch_input, r.input);
+        add("output (batch share, on demand)", b.batch_output, r.output);
         add(
-            "output (batch share, on demand)",
-            b.batch_output,
-            r.output,
+            &format!("input (batch share, on demand){long_label}"),
+            b.batch_long_input,
+            long_in,
         );
-        add(&format!("input (batch share, on demand){long_label}"), b.batch_long_input, long_in);
-        add(&format!("output (batch share, on demand){long_label}"), b.batch_long_output, long_out);
+        add(
+            &format!("output (batch share, on demand){long_label}"),
+            b.batch_long_output,
+            long_out,
+        );
     }
     if !b.web_searches.is_zero() {
         match source.table.web_search_per_1k {

@@ -223,7 +223,10 @@ pub fn route_cost_held(
 /// A traffic entry's parts by service tier: the standard part (all batch traffic and the
 /// interactive share no tier takes), then each flex or priority share of the interactive
 /// traffic. Without `service_tiers` the standard part is the whole entry.
-pub fn service_parts(traffic: &Traffic, breakdown: &Breakdown) -> Vec<(Option<ServiceTier>, Breakdown)> {
+pub fn service_parts(
+    traffic: &Traffic,
+    breakdown: &Breakdown,
+) -> Vec<(Option<ServiceTier>, Breakdown)> {
     if traffic.service_tiers.is_empty() {
         return vec![(None, *breakdown)];
     }
@@ -239,9 +242,18 @@ pub fn service_parts(traffic: &Traffic, breakdown: &Breakdown) -> Vec<(Option<Se
 
 /// Where a dated price changes within a projection of `months` months on `route`: one note
 /// per model and change, naming the month and both prices.
-pub fn price_changes(route: &Route, workload: &Workload, ctx: CostContext, months: u32) -> Vec<String> {
+pub fn price_changes(
+    route: &Route,
+    workload: &Workload,
+    ctx: CostContext,
+    months: u32,
+) -> Vec<String> {
     let mut out = Vec::new();
-    let mut models: Vec<&str> = workload.traffic.iter().map(|t| t.value.model.value.as_str()).collect();
+    let mut models: Vec<&str> = workload
+        .traffic
+        .iter()
+        .map(|t| t.value.model.value.as_str())
+        .collect();
     models.sort_unstable();
     models.dedup();
     for model in models {

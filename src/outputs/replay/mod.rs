@@ -15,16 +15,16 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
-use crate::engine::cost::provisioned::{LoadShape, Sizing};
 use crate::engine::cost::breakdown::Band;
+use crate::engine::cost::provisioned::{LoadShape, Sizing};
 use crate::engine::cost::{self, Breakdown, LineItem, Load, Usage};
-use crate::usage::tokens::SOURCE_LONG_CONTEXT_TOKENS;
 use crate::engine::decide::{self, EliminatedRoute};
 use crate::engine::provenance::{self, PricingSource};
 use crate::model::route::Capacity;
 use crate::outputs::advice::report::PriceBookReport;
 use crate::support::diagnostic::{Diagnostics, SourceFile};
 use crate::usage::format::ReadOptions;
+use crate::usage::tokens::SOURCE_LONG_CONTEXT_TOKENS;
 use crate::usage::{self, ModelUsage, UsageTotals};
 
 /// The replay's JSON schema version; keys are only ever added.
