@@ -22,6 +22,7 @@ pub fn run(args: CostArgs) -> Result<String, AppError> {
         .transpose()
         .map_err(|e| AppError::Input(Diagnostic::plain(format!("--sweep: {e}")).into()))?;
     let skip_eliminated = args.answers.is_some();
+    let workload_path = args.workload.clone();
     let (inputs, templates) = load_with_templates(
         &input_paths(
             args.answers,
@@ -32,6 +33,15 @@ pub fn run(args: CostArgs) -> Result<String, AppError> {
         args.templates.as_deref(),
     )?;
     check_routes(&inputs, &args.routes)?;
+    if let (Some(months), Some(workload)) = (args.months, inputs.workload.as_ref()) {
+        // A shorter --months than the workload's horizon may leave a stream unstarted.
+        let file = crate::data::parse::read_file(&workload_path).map_err(AppError::from)?;
+        let mut problems = crate::support::diagnostic::Diagnostics::default();
+        crate::data::inputs::check_start_months(workload, &file, months, "--months", &mut problems);
+        if !problems.is_empty() {
+            return Err(AppError::Input(problems));
+        }
+    }
     let options = ProjectionOptions {
         routes: args.routes,
         months: args.months,
@@ -42,8 +52,14 @@ pub fn run(args: CostArgs) -> Result<String, AppError> {
     let text = match sweep_spec {
         Some(spec) => {
             let ids: Vec<String> = projection.routes.iter().map(|r| r.id.clone()).collect();
-            let result = sweep(&inputs, &spec, &ids, projection.assumptions.clone())
-                .map_err(AppError::Failure)?;
+            let result = sweep(
+                &inputs,
+                &spec,
+                &ids,
+                projection.assumptions.clone(),
+                projection.monthly_growth,
+            )
+            .map_err(AppError::Failure)?;
             match args.format {
                 CostFormat::Csv => to_csv(&result).map_err(AppError::Failure)?,
                 CostFormat::Json => {

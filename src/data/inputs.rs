@@ -298,6 +298,43 @@ pub fn check_workload(
         }
         names.push(&traffic.name);
     }
+    let horizon = workload
+        .horizon_months
+        .map_or(crate::model::workload::DEFAULT_HORIZON_MONTHS, |m| m.0);
+    check_start_months(workload, file, horizon, "horizon_months", problems);
+}
+
+/// Every `start_month` must fall within the horizon (`horizon`, set by `by`), or the
+/// stream would never carry traffic.
+pub fn check_start_months(
+    workload: &Workload,
+    file: &SourceFile,
+    horizon: u32,
+    by: &str,
+    problems: &mut Diagnostics,
+) {
+    for (i, spanned) in workload.traffic.iter().enumerate() {
+        let Some(start) = &spanned.value.start_month else {
+            continue;
+        };
+        if start.value.0 > horizon {
+            problems.push(
+                file.error_at_line(
+                    start.referenced.line(),
+                    start.referenced.column(),
+                    Some(&format!("traffic[{i}].start_month")),
+                    format!(
+                        "traffic `{}` starts in month {}, after the {horizon}-month horizon ({by}); it would carry no traffic",
+                        spanned.value.name, start.value.0
+                    ),
+                )
+                .with_code("E-WORKLOAD-START-MONTH")
+                .with_help(format!(
+                    "use a start_month from 1 to {horizon}, or lengthen the horizon"
+                )),
+            );
+        }
+    }
 }
 
 fn check_route_tables(catalogue: &Catalogue, prices: &Prices, problems: &mut Diagnostics) {

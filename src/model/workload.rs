@@ -84,7 +84,44 @@ pub struct Traffic {
     #[serde(default)]
     #[schemars(with = "Option<Vec<f64>>")]
     pub hourly_profile: Option<HourlyProfile>,
+    /// This stream's own monthly growth (0.05 = 5% a month; -0.5 to 1), overriding the
+    /// workload's `monthly_growth` and `--growth`.
+    #[serde(default)]
+    pub growth: Option<Growth>,
+    /// The month of the projection (1-based, at most the horizon) in which this stream
+    /// starts; before it the stream carries no traffic. Its token counts are those of its
+    /// first month, and it grows from there. Default 1.
+    #[serde(default)]
+    #[schemars(with = "Option<StartMonth>")]
+    pub start_month: Option<Spanned<StartMonth>>,
 }
+
+impl Traffic {
+    /// The first month this stream carries traffic (1 without `start_month`).
+    pub fn start(&self) -> u32 {
+        self.start_month.as_ref().map_or(1, |s| s.value.0)
+    }
+}
+
+/// A month of the projection, 1 to 120 (the longest horizon).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct StartMonth(#[schemars(range(min = 1, max = 120))] pub u32);
+
+impl<'de> Deserialize<'de> for StartMonth {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(d)?;
+        if !(1..=120).contains(&n) {
+            return Err(de::Error::custom(format!(
+                "start month {n} is out of range; months are counted from 1 (the first month of the projection) to the horizon"
+            )));
+        }
+        Ok(StartMonth(n as u32))
+    }
+}
+
+/// Months projected when neither the workload nor `--months` says.
+pub const DEFAULT_HORIZON_MONTHS: u32 = 12;
 
 /// A horizon in months, 1 to 120.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]

@@ -4,9 +4,12 @@
 //! - [`source`] finds where a model's price on a route comes from (and the regional
 //!   multiplier, applied in [`lines`] as its own "regional premium" line);
 //! - [`lines`] prices a breakdown, adding price-book discounts as negative lines;
-//! - [`provisioned`] sizes reserved capacity with on-demand spill-over.
+//! - [`provisioned`] sizes reserved capacity with on-demand spill-over, and [`plan`] buys it
+//!   over a horizon;
+//! - [`growth`] says how much of its declared volume each stream carries in each month.
 
 pub mod breakdown;
+pub mod growth;
 pub mod lines;
 pub mod plan;
 pub mod provisioned;
@@ -128,15 +131,23 @@ pub fn route_cost(
     scale: Decimal,
     ctx: CostContext,
 ) -> RouteCost {
-    route_cost_held(route, workload, scale, ctx, &[])
+    route_cost_held(
+        route,
+        workload,
+        &vec![scale; workload.traffic.len()],
+        ctx,
+        &[],
+    )
 }
 
-/// [`route_cost`] with the provisioned units each traffic entry holds this month under a
-/// horizon plan (by traffic index; entries missing or `None` are sized on their own).
+/// One month of a workload on a route, each traffic entry carrying its own share of its
+/// declared volume (`scales`, by traffic index; see [`growth`]), with the provisioned units
+/// each entry holds this month under a horizon plan (entries missing or `None` are sized on
+/// their own). An entry with a zero share has not started: it adds no line.
 pub fn route_cost_held(
     route: &Route,
     workload: &Workload,
-    scale: Decimal,
+    scales: &[Decimal],
     ctx: CostContext,
     held: &[Option<Vec<provisioned::HeldUnits>>],
 ) -> RouteCost {
@@ -149,6 +160,10 @@ pub fn route_cost_held(
     };
     for (index, spanned) in workload.traffic.iter().enumerate() {
         let traffic = &spanned.value;
+        let scale = scales.get(index).copied().unwrap_or(Decimal::ONE);
+        if scale.is_zero() && traffic.start() > 1 {
+            continue;
+        }
         let held = held.get(index).and_then(|h| h.as_deref());
         let result = Breakdown::from_traffic(traffic, scale)
             .ok_or_else(|| {
@@ -433,12 +448,13 @@ pub fn provisioned_demand<'a>(
 }
 
 /// The horizon plan of every traffic entry of `workload` on a provisioned `route`, month m
-/// carrying `factors[m - 1]` of the traffic; `None` for an entry with nothing to plan (batch
-/// only) or that cannot be priced (the month costs say why).
+/// carrying `streams[i].factors[m - 1]` of entry i; `None` for an entry with nothing to plan
+/// (batch only) or that cannot be priced (the month costs say why). Months before a stream
+/// starts ask for no capacity.
 pub fn plan_route(
     route: &Route,
     workload: &Workload,
-    factors: &[Decimal],
+    streams: &[growth::StreamGrowth],
     ctx: CostContext,
 ) -> Vec<Option<plan::HorizonPlan>> {
     if route.capacity != Capacity::Provisioned {
@@ -447,11 +463,17 @@ pub fn plan_route(
     workload
         .traffic
         .iter()
-        .map(|spanned| {
+        .zip(streams)
+        .map(|(spanned, stream)| {
             let traffic = &spanned.value;
-            let mut demands = Vec::with_capacity(factors.len());
+            let mut demands: Vec<Option<plan::MonthDemand>> =
+                Vec::with_capacity(stream.factors.len());
             let mut rate_capacity = None;
-            for factor in factors {
+            for factor in &stream.factors {
+                if factor.is_zero() {
+                    demands.push(None);
+                    continue;
+                }
                 let breakdown = Breakdown::from_traffic(traffic, *factor)?;
                 let load = |tokens: Decimal, minutes: Decimal| {
                     LoadShape::from_traffic(traffic, tokens, minutes, *factor)
@@ -465,9 +487,15 @@ pub fn plan_route(
                 };
                 let (demand, rate, capacity) = provisioned_demand(route, &usage, ctx).ok()??;
                 rate_capacity = Some((rate, capacity));
-                demands.push(demand);
+                demands.push(Some(demand));
             }
             let (rate, capacity) = rate_capacity?;
+            // A month before the start holds the same billed hours and asks for nothing.
+            let hours = demands.iter().flatten().map(|d| d.hours).next()?;
+            let demands: Vec<plan::MonthDemand> = demands
+                .into_iter()
+                .map(|d| d.unwrap_or_else(|| plan::MonthDemand::idle(hours)))
+                .collect();
             plan::plan(&demands, rate, capacity).ok()
         })
         .collect()

@@ -30,6 +30,20 @@ pub struct MonthDemand {
     pub hours: Decimal,
 }
 
+impl MonthDemand {
+    /// A month with no traffic (before a stream starts).
+    pub fn idle(hours: Decimal) -> MonthDemand {
+        MonthDemand {
+            shape: LoadShape {
+                levels: Vec::new(),
+                description: "no traffic yet".into(),
+            },
+            on_demand_usd: Decimal::ZERO,
+            hours,
+        }
+    }
+}
+
 /// One month of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlanMonth {

@@ -122,7 +122,18 @@ pub fn render(
                     high: monthly as f64 * 100.0,
                     steps: SWEEP_STEPS,
                 };
-                Some(sweep(inputs, &spec, &viable_ids, Vec::new()).map_err(failed)?)
+                Some(
+                    sweep(
+                        inputs,
+                        &spec,
+                        &viable_ids,
+                        Vec::new(),
+                        workload
+                            .monthly_growth
+                            .map_or(rust_decimal::Decimal::ZERO, |g| g.0),
+                    )
+                    .map_err(failed)?,
+                )
             }
         }
         _ => None,

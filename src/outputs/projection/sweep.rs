@@ -4,6 +4,9 @@
 //!
 //! The parameter is set on every traffic entry; with several entries each takes the value.
 //! Token ranges are stepped geometrically (they span orders of magnitude), shares linearly.
+//!
+//! When some stream starts after month 1, the sweep prices the first month in which every
+//! stream runs instead, each stream carrying its own growth up to that month.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -131,6 +134,8 @@ impl SweepSpec {
 #[derive(Debug, Clone, Serialize)]
 pub struct Sweep {
     pub parameter: String,
+    /// The month priced: 1, or the first month in which every stream runs.
+    pub month: u32,
     pub values: Vec<Decimal>,
     pub routes: Vec<SweepRoute>,
     pub crossings: Vec<Crossing>,
@@ -164,12 +169,26 @@ pub fn sweep(
     inputs: &Inputs,
     spec: &SweepSpec,
     route_ids: &[String],
-    assumptions: Vec<String>,
+    mut assumptions: Vec<String>,
+    growth: Decimal,
 ) -> Result<Sweep, String> {
     let workload = inputs
         .workload
         .as_ref()
         .ok_or_else(|| "a sweep needs a workload".to_string())?;
+    let month = workload
+        .traffic
+        .iter()
+        .map(|t| t.value.start())
+        .max()
+        .unwrap_or(1);
+    let streams = cost::growth::streams(workload, growth, month)?;
+    let factors = cost::growth::month_factors(&streams, month);
+    if month > 1 {
+        assumptions.push(format!(
+            "The sweep prices month {month}, the first month in which every traffic stream runs (the latest start_month), each stream at its own growth up to then."
+        ));
+    }
     let values = spec.values();
     let mut routes: Vec<SweepRoute> = route_ids
         .iter()
@@ -191,7 +210,8 @@ pub fn sweep(
             let Some(r) = inputs.catalogue.route(&route.id) else {
                 continue;
             };
-            let cost = cost::route_cost(r, &varied, Decimal::ONE, cost::CostContext::of(inputs));
+            let cost =
+                cost::route_cost_held(r, &varied, &factors, cost::CostContext::of(inputs), &[]);
             route.monthly_usd.push(cost.monthly_usd);
         }
     }
@@ -216,6 +236,7 @@ pub fn sweep(
     Ok(Sweep {
         warnings,
         parameter: spec.name.clone(),
+        month,
         values,
         routes,
         crossings,

@@ -407,6 +407,18 @@ pub fn replay(
             observed_hours.round_dp(2).normalize()
         ));
     }
+    if !inputs.answers.surfaces.is_empty() {
+        let names: Vec<&str> = inputs
+            .answers
+            .surfaces
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assumptions.push(format!(
+            "The answers name surfaces ({}), but usage rows carry no surface: replay prices all usage together under the shared answers and does not split it per surface. For per-surface costs and the portfolio total, describe each surface's traffic in a workload (`surface:` on each entry) and run `routewise cost --answers ... --workload ...`.",
+            names.join(", ")
+        ));
+    }
     assumptions.extend(totals.notes.iter().cloned());
     provenance::add_route_notes(
         &mut assumptions,
