@@ -2,6 +2,7 @@
 //! regenerates the output, the pricing-age check, `--check` and the stale-pricing gate,
 //! applied to the report once it is built. Also the date sources `diff` shares.
 
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
@@ -14,7 +15,7 @@ use crate::outputs::advice::render;
 use crate::outputs::advice::report::Report;
 use crate::outputs::formats::ReportFormat;
 use crate::support::date::Date;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 pub fn run(args: AdviseArgs) -> Result<String, AppError> {
     // Dates, the regenerate command, --check and the stale-pricing gate.
@@ -29,14 +30,13 @@ pub fn run(args: AdviseArgs) -> Result<String, AppError> {
         ),
         args.templates.as_deref(),
     )?;
-    let report = crate::outputs::advice::advise(&inputs).map_err(AppError::Failure)?;
+    let report = crate::outputs::advice::advise(&inputs).map_err(AppError::failure)?;
     let report = record.apply(report, &inputs);
     let text = match args.format {
         // The page also charts a projection and a sweep, which need the inputs.
         ReportFormat::Html => crate::outputs::advice::html::render(&report, &inputs, &templates),
         format => render::render(&report, format, &templates),
-    }
-    .map_err(|d| AppError::Failure(d.message))?;
+    }?;
     record.finish(&report, text)
 }
 
@@ -115,9 +115,9 @@ impl RecordRun {
         let output = match &self.output {
             Some(path) if self.check => check_file(path, &text, &self.options)?,
             Some(path) => {
-                std::fs::write(path, &text).map_err(|e| {
-                    AppError::Failure(format!("cannot write {}: {e}", path.display()))
-                })?;
+                std::fs::write(path, &text)
+                    .with_context(|| format!("cannot write {}", path.display()))
+                    .map_err(AppError::failure)?;
                 String::new()
             }
             None => text,
@@ -168,15 +168,17 @@ fn check_file(path: &Path, text: &str, options: &RunOptions) -> Result<String, A
         Ok(existing) if existing == text.as_bytes() => {
             Ok(format!("{} is up to date\n", path.display()))
         }
-        Ok(_) => Err(AppError::Failure(format!(
+        Ok(_) => Err(AppError::Failure(anyhow::anyhow!(
             "{} is out of date; regenerate it with:\n    {regenerate}",
             path.display()
         ))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(AppError::Failure(format!(
-            "{} does not exist; generate it with:\n    {regenerate}",
-            path.display()
-        ))),
-        Err(e) => Err(AppError::Failure(format!(
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(AppError::Failure(anyhow::anyhow!(
+                "{} does not exist; generate it with:\n    {regenerate}",
+                path.display()
+            )))
+        }
+        Err(e) => Err(AppError::Failure(anyhow::anyhow!(
             "cannot read {}: {e}",
             path.display()
         ))),
@@ -187,7 +189,7 @@ fn check_file(path: &Path, text: &str, options: &RunOptions) -> Result<String, A
 pub fn source_date_epoch() -> Result<Option<Date>, AppError> {
     match std::env::var(crate::support::date::SOURCE_DATE_EPOCH) {
         Ok(value) => Date::from_source_date_epoch(&value)
-            .map_err(|e| AppError::Input(Diagnostic::plain(e).into())),
+            .map_err(|e| AppError::Input(Diagnostic::plain(Code::EnvInvalidEpoch, e).into())),
         Err(_) => Ok(None),
     }
 }
@@ -197,6 +199,7 @@ pub fn measuring_date(args: &RecordArgs, epoch: Option<Date>) -> Result<Option<D
     let today = args.today.or(epoch);
     if args.max_pricing_age.is_some() && today.is_none() {
         return Err(Diagnostic::plain(
+            Code::ArgMissingDate,
             "--max-pricing-age needs a date to measure ages to: pass --today YYYY-MM-DD or set SOURCE_DATE_EPOCH",
         )
         .into());

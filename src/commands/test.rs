@@ -1,5 +1,6 @@
 //! `routewise test [PATH...]`: run rule test cases, report failures and rule coverage.
 
+use anyhow::Context;
 use std::fmt::Write;
 
 use crate::cli::{TestArgs, TestFormat};
@@ -23,7 +24,7 @@ pub fn run(args: TestArgs) -> Result<String, AppError> {
             return Err(problems.into());
         }
     };
-    let run = rule_tests::run(cases, &mut inputs).map_err(AppError::Failure)?;
+    let run = rule_tests::run(cases, &mut inputs).map_err(AppError::failure)?;
 
     let text = match args.format {
         TestFormat::Text => text(&run, args.coverage || args.min_coverage.is_some()),
@@ -32,12 +33,14 @@ pub fn run(args: TestArgs) -> Result<String, AppError> {
             args.min_coverage
                 .map(|min_percent| CoverageCheck { min_percent }),
         )
-        .map_err(|e| AppError::Failure(format!("writing JUnit XML failed: {e}")))?,
+        .context("writing JUnit XML failed")
+        .map_err(AppError::failure)?,
     };
     let output = match &args.output {
         Some(path) => {
             std::fs::write(path, &text)
-                .map_err(|e| AppError::Failure(format!("cannot write {}: {e}", path.display())))?;
+                .with_context(|| format!("cannot write {}", path.display()))
+                .map_err(AppError::failure)?;
             String::new()
         }
         None => text,

@@ -10,11 +10,12 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::data::load::{DataKind, Layer, data_files};
+use crate::data::load_error::LoadError;
 use crate::data::parse;
 use crate::model::question::{Question, QuestionKind};
 use crate::model::route::{CLAIMS, Platform, Route};
 use crate::model::rule::Rule;
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 
 /// One file of a rules directory. Any file may hold any of the sections.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -59,16 +60,68 @@ pub struct Located<T> {
 }
 
 /// Where an item starts: known from the YAML parser, or (for embedded files read from their
-/// build-time JSON) found in the text by its `- key: id` line the first time it is asked for,
-/// which only error messages do.
+/// build-time JSON) taken from a parse of the YAML text with spans the first time it is
+/// asked for, which only error messages do.
 #[derive(Debug, Clone)]
 enum Position {
     Known(u64, u64),
-    ByKey {
-        key: &'static str,
-        id: String,
+    Unparsed {
+        section: Section,
+        index: usize,
         found: std::sync::OnceLock<(u64, u64)>,
     },
+}
+
+/// The lists of a rules file whose items are located.
+#[derive(Debug, Clone, Copy)]
+enum Section {
+    Questions,
+    Routes,
+    Rules,
+    Gateways,
+    Adoption,
+}
+
+/// The positions of a rules file's items and source keys, from a parse with spans.
+#[derive(Debug, Default, Deserialize)]
+struct Spans {
+    #[serde(default)]
+    questions: Vec<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    routes: Vec<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    rules: Vec<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    gateways: Vec<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    adoption: Vec<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    sources: std::collections::HashMap<Spanned<String>, serde::de::IgnoredAny>,
+}
+
+impl Spans {
+    /// Parses the file again, keeping only positions: for the error path only.
+    fn of(file: &SourceFile) -> Spans {
+        parse::yaml_lenient::<Spans>(file).unwrap_or_default()
+    }
+
+    fn item(&self, section: Section, index: usize) -> Option<(u64, u64)> {
+        let list = match section {
+            Section::Questions => &self.questions,
+            Section::Routes => &self.routes,
+            Section::Rules => &self.rules,
+            Section::Gateways => &self.gateways,
+            Section::Adoption => &self.adoption,
+        };
+        let at = &list.get(index)?.referenced;
+        (at.line() > 0).then(|| (at.line(), at.column().max(1)))
+    }
+
+    fn source(&self, key: &str) -> Option<(u64, u64)> {
+        let (spanned, _) = self.sources.iter().find(|(k, _)| k.value == key)?;
+        let at = &spanned.referenced;
+        (at.line() > 0).then(|| (at.line(), at.column().max(1)))
+    }
 }
 
 impl<T> Located<T> {
@@ -76,9 +129,15 @@ impl<T> Located<T> {
     pub fn position(&self) -> (u64, u64) {
         match &self.position {
             Position::Known(line, column) => (*line, *column),
-            Position::ByKey { key, id, found } => {
-                *found.get_or_init(|| find_item(&self.file.text, key, id).unwrap_or((1, 1)))
-            }
+            Position::Unparsed {
+                section,
+                index,
+                found,
+            } => *found.get_or_init(|| {
+                Spans::of(&self.file)
+                    .item(*section, *index)
+                    .unwrap_or((1, 1))
+            }),
         }
     }
 
@@ -87,24 +146,25 @@ impl<T> Located<T> {
     }
 
     /// A diagnostic pointing at this item.
-    pub fn error(&self, key: Option<&str>, message: impl Into<String>) -> Diagnostic {
+    pub fn error(&self, code: Code, key: Option<&str>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = self.position();
-        self.file.error_at_line(line, column, key, message)
+        self.file.error_at_line(code, line, column, key, message)
     }
 
     /// A diagnostic pointing at a spanned field of this item.
     pub fn error_at<V>(
         &self,
+        code: Code,
         field: &Spanned<V>,
         key: &str,
         message: impl Into<String>,
     ) -> Diagnostic {
         let loc = &field.referenced;
         if loc.line() == 0 {
-            return self.error(Some(key), message);
+            return self.error(code, Some(key), message);
         }
         self.file
-            .error_at_line(loc.line(), loc.column(), Some(key), message)
+            .error_at_line(code, loc.line(), loc.column(), Some(key), message)
     }
 }
 
@@ -133,7 +193,7 @@ impl Catalogue {
     }
 
     /// Loads the embedded catalogue with an optional user directory over it.
-    pub fn load(user_dir: Option<&Path>) -> Result<Catalogue, Diagnostics> {
+    pub fn load(user_dir: Option<&Path>) -> Result<Catalogue, LoadError> {
         let files = data_files(DataKind::Rules, user_dir)?;
         let mut problems = Diagnostics::default();
         let mut catalogue = Catalogue {
@@ -141,6 +201,8 @@ impl Catalogue {
             ..Catalogue::default()
         };
         let mut questions: Vec<Located<Question>> = Vec::new();
+        // Each source key with the file and layer that defined it.
+        let mut sources: BTreeMap<String, (String, Arc<SourceFile>, Layer)> = BTreeMap::new();
         let parsed_files = parse::all_in_parallel(&files, |file| {
             let cached = (file.layer == Layer::Embedded)
                 .then(|| cached_json(&file.file_name))
@@ -149,7 +211,7 @@ impl Catalogue {
                 Some(parsed) => Ok(parsed),
                 None => parse::yaml::<RulesDirFile>(&file.source),
             }
-        });
+        })?;
         for (file, parsed) in files.iter().zip(parsed_files) {
             let parsed = match parsed {
                 Ok(parsed) => parsed,
@@ -159,17 +221,15 @@ impl Catalogue {
                 }
             };
             let source = Arc::new(file.source.clone());
-            for q in parsed.questions {
-                let id = q.value.id.clone();
-                let located = locate(q, &source, file.layer, ("id", &id));
+            for (index, q) in parsed.questions.into_iter().enumerate() {
+                let located = locate(q, &source, file.layer, (Section::Questions, index));
                 merge(&mut questions, located, |q| q.id.clone(), &mut problems);
             }
             for (key, text) in parsed.sources {
-                catalogue.sources.insert(key, text);
+                merge_source(&mut sources, key, text, &source, file.layer, &mut problems);
             }
-            for r in parsed.routes {
-                let id = r.value.id.clone();
-                let located = locate(r, &source, file.layer, ("id", &id));
+            for (index, r) in parsed.routes.into_iter().enumerate() {
+                let located = locate(r, &source, file.layer, (Section::Routes, index));
                 merge(
                     &mut catalogue.routes,
                     located,
@@ -180,9 +240,8 @@ impl Catalogue {
             for (model, ids) in parsed.model_ids {
                 catalogue.model_ids.insert(model, ids);
             }
-            for g in parsed.gateways {
-                let id = g.value.id.clone();
-                let located = locate(g, &source, file.layer, ("id", &id));
+            for (index, g) in parsed.gateways.into_iter().enumerate() {
+                let located = locate(g, &source, file.layer, (Section::Gateways, index));
                 merge(
                     &mut catalogue.gateways,
                     located,
@@ -190,9 +249,8 @@ impl Catalogue {
                     &mut problems,
                 );
             }
-            for a in parsed.adoption {
-                let route = a.value.route.clone();
-                let located = locate(a, &source, file.layer, ("route", &route));
+            for (index, a) in parsed.adoption.into_iter().enumerate() {
+                let located = locate(a, &source, file.layer, (Section::Adoption, index));
                 merge(
                     &mut catalogue.adoption,
                     located,
@@ -200,9 +258,8 @@ impl Catalogue {
                     &mut problems,
                 );
             }
-            for r in parsed.rules {
-                let code = r.value.code.clone();
-                let located = locate(r, &source, file.layer, ("code", &code));
+            for (index, r) in parsed.rules.into_iter().enumerate() {
+                let located = locate(r, &source, file.layer, (Section::Rules, index));
                 merge(
                     &mut catalogue.rules,
                     located,
@@ -211,10 +268,14 @@ impl Catalogue {
                 );
             }
         }
+        catalogue.sources = sources
+            .into_iter()
+            .map(|(key, (text, _, _))| (key, text))
+            .collect();
         if !problems.is_empty() {
             // A file that did not parse leaves the vocabulary incomplete; checking routes
             // against it would bury the real problem under a cascade of false ones.
-            return Err(problems);
+            return Err(problems.into());
         }
         for q in &questions {
             validate_question(q, &mut problems);
@@ -227,6 +288,7 @@ impl Catalogue {
             let g = &gateway.item;
             if g.platform != Platform::Gateway || !g.behind.is_empty() {
                 problems.push(gateway.error(
+                    Code::GatewayProductShape,
                     Some("platform"),
                     format!("gateway product `{}` must have platform `gateway` and no `behind`: the portfolio puts routes behind it", g.id),
                 ));
@@ -241,6 +303,7 @@ impl Catalogue {
                 .collect();
             if !unsourced.is_empty() {
                 problems.push(gateway.error(
+                    Code::GatewayProductUnsourced,
                     Some("sources"),
                     format!(
                         "gateway product `{}`: no known source for {}",
@@ -260,6 +323,7 @@ impl Catalogue {
                 problems.push(
                     guide
                         .error(
+                            Code::AdoptionUnknownRoute,
                             Some("route"),
                             format!("adoption guide for unknown route `{}`", guide.item.route),
                         )
@@ -277,9 +341,12 @@ impl Catalogue {
             route.item.model_families = families;
         }
         if catalogue.routes.is_empty() {
-            problems.push(Diagnostic::plain("the catalogue has no routes"));
+            problems.push(Diagnostic::plain(
+                Code::CatalogueNoRoutes,
+                "the catalogue has no routes",
+            ));
         }
-        problems.into_result(catalogue)
+        Ok(problems.into_result(catalogue)?)
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
@@ -343,12 +410,12 @@ impl Catalogue {
 }
 
 /// An item with its position: from the YAML parser, or for an embedded file read from its
-/// build-time JSON, found in the YAML text by its `- id:` (or `- code:`) line.
+/// build-time JSON, from its index in its list, looked up in a parse with spans when needed.
 fn locate<T>(
     spanned: Spanned<T>,
     file: &Arc<SourceFile>,
     layer: Layer,
-    (key, id): (&'static str, &str),
+    (section, index): (Section, usize),
 ) -> Located<T> {
     let position = if spanned.referenced.line() > 0 {
         Position::Known(
@@ -356,9 +423,9 @@ fn locate<T>(
             spanned.referenced.column().max(1),
         )
     } else {
-        Position::ByKey {
-            key,
-            id: id.to_owned(),
+        Position::Unparsed {
+            section,
+            index,
             found: std::sync::OnceLock::new(),
         }
     };
@@ -370,18 +437,38 @@ fn locate<T>(
     }
 }
 
-/// The 1-based line and column of `- key: id` (the id bare or quoted) in a YAML text.
-fn find_item(text: &str, key: &str, id: &str) -> Option<(u64, u64)> {
-    text.lines().enumerate().find_map(|(i, line)| {
-        let trimmed = line.trim_start();
-        let item = trimmed.strip_prefix('-')?.trim_start();
-        let value = item.strip_prefix(key)?.strip_prefix(':')?.trim();
-        let value = value.trim_matches(|c| c == '"' || c == '\'');
-        (value == id).then(|| {
-            let column = line.len() - trimmed.len() + (trimmed.len() - item.len()) + 1;
-            (i as u64 + 1, column as u64)
-        })
-    })
+/// Adds a source key; a user's file may redefine an embedded key, but two files of one
+/// layer defining the same key are an error naming both places.
+fn merge_source(
+    sources: &mut BTreeMap<String, (String, Arc<SourceFile>, Layer)>,
+    key: String,
+    text: String,
+    file: &Arc<SourceFile>,
+    layer: Layer,
+    problems: &mut Diagnostics,
+) {
+    match sources.get(&key) {
+        Some((_, first, first_layer)) if *first_layer == layer => {
+            let (line, column) = Spans::of(file).source(&key).unwrap_or((1, 1));
+            let (first_line, first_column) = Spans::of(first).source(&key).unwrap_or((1, 1));
+            problems.push(
+                file.error_at_line(
+                    Code::SourcesDuplicateKey,
+                    line,
+                    column,
+                    Some(&format!("sources.{key}")),
+                    format!("source `{key}` is defined twice"),
+                )
+                .with_help(format!(
+                    "the first definition is at {}:{first_line}:{first_column}",
+                    first.name
+                )),
+            );
+        }
+        _ => {
+            sources.insert(key, (text, file.clone(), layer));
+        }
+    }
 }
 
 /// The build-time JSON of an embedded rules file, when there is one and it reads.
@@ -402,13 +489,17 @@ fn merge<T>(
         Some(i) if items[i].layer == item.layer => {
             let first = &items[i];
             problems.push(
-                item.error(None, format!("`{key}` is defined twice"))
-                    .with_help(format!(
-                        "the first definition is at {}:{}:{}",
-                        first.file.name,
-                        first.position().0,
-                        first.position().1
-                    )),
+                item.error(
+                    Code::CatalogueDuplicateId,
+                    None,
+                    format!("`{key}` is defined twice"),
+                )
+                .with_help(format!(
+                    "the first definition is at {}:{}:{}",
+                    first.file.name,
+                    first.position().0,
+                    first.position().1
+                )),
             );
         }
         Some(i) => items[i] = item,
@@ -420,6 +511,7 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
     let question = &q.item;
     if question.id == crate::model::decision::KEY {
         problems.push(q.error(
+            Code::QuestionReservedId,
             Some("id"),
             "`decision` is reserved for decision-record metadata in answers files; choose another question id",
         ));
@@ -428,6 +520,7 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
         && let Err(problem) = crate::data::driver::check_driver(driver)
     {
         problems.push(q.error(
+            Code::QuestionInvalidDriver,
             Some("driver"),
             format!("question `{}`: {problem}", question.id),
         ));
@@ -435,12 +528,14 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
     let needs_choices = question.kind != QuestionKind::Bool;
     if needs_choices && question.choices.is_empty() {
         problems.push(q.error(
+            Code::QuestionChoices,
             Some("choices"),
             format!("question `{}` needs choices", question.id),
         ));
     }
     if !needs_choices && !question.choices.is_empty() {
         problems.push(q.error(
+            Code::QuestionChoices,
             Some("choices"),
             format!("bool question `{}` takes no choices", question.id),
         ));
@@ -459,6 +554,7 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
     };
     if !default_ok {
         problems.push(q.error(
+            Code::QuestionInvalidDefault,
             Some("default"),
             format!(
                 "the default of `{}` is not a valid answer to it",
@@ -478,6 +574,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
                 problems.push(
                     located
                         .error(
+                            Code::RouteUnknownValue,
                             Some(attribute),
                             format!("route `{id}`: `{value}` is not a known {attribute} value"),
                         )
@@ -497,6 +594,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
     check_vocab("cloud", std::slice::from_ref(&route.cloud), "cloud");
     if route.residency.iter().any(|r| r == "none") {
         problems.push(located.error(
+            Code::RouteResidencyNone,
             Some("residency"),
             format!("route `{id}`: list the geographies it keeps data in; leave the list empty for global only"),
         ));
@@ -506,6 +604,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
             problems.push(
                 located
                     .error(
+                        Code::RouteUnknownClaim,
                         Some("sources"),
                         format!("route `{id}`: `{attribute}` is not a claim that takes a source"),
                     )
@@ -514,6 +613,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
         }
         if !catalogue.sources.contains_key(source) {
             problems.push(located.error(
+                Code::RouteUnknownSource,
                 Some("sources"),
                 format!("route `{id}`: source `{source}` is not defined under `sources`"),
             ));
@@ -528,6 +628,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
         problems.push(
             located
                 .error(
+                    Code::RouteUnsourcedClaim,
                     Some("sources"),
                     format!(
                         "route `{id}`: no source for the claims {}",
@@ -542,6 +643,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
     for behind in &route.behind {
         if behind == id || catalogue.route(behind).is_none() {
             problems.push(located.error(
+                Code::RouteUnknownBehind,
                 Some("behind"),
                 format!("route `{id}`: `{behind}` is not another route of the catalogue"),
             ));
@@ -556,6 +658,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
         problems.push(
             located
                 .error(
+                    Code::RouteGatewayOverclaims,
                     Some("behind"),
                     format!(
                         "gateway `{id}` claims `{claim}`, but `{weaker}` behind it does not give it"
@@ -566,6 +669,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
     }
     if route.platform == Platform::Gateway && route.behind.is_empty() {
         problems.push(located.error(
+            Code::RouteGatewayEmpty,
             Some("behind"),
             format!("gateway route `{id}` must list the routes behind it"),
         ));
@@ -577,11 +681,56 @@ mod tests {
     use super::*;
 
     #[test]
-    fn items_are_found_by_their_id_line() {
-        let text = "routes:\n  - id: a\n    name: A\n  - id: \"b\"\n";
-        assert_eq!(find_item(text, "id", "a"), Some((2, 5)));
-        assert_eq!(find_item(text, "id", "b"), Some((4, 5)));
-        assert_eq!(find_item(text, "id", "c"), None);
+    fn items_are_found_by_their_parsed_span() {
+        // The second route's id is written in flow style, which no `- id:` line search finds.
+        let text = "routes:\n  - id: a\n    name: A\n  - {name: B, id: b}\n\
+                    sources:\n  # docs: a comment\n  docs: https://example.com\n";
+        let spans = Spans::of(&SourceFile::new("f.yaml", text));
+        assert_eq!(spans.item(Section::Routes, 0), Some((2, 5)));
+        assert_eq!(spans.item(Section::Routes, 1), Some((4, 5)));
+        assert_eq!(spans.item(Section::Routes, 2), None);
+        assert_eq!(spans.source("docs"), Some((7, 3)));
+    }
+
+    #[test]
+    fn two_files_defining_one_source_key_are_an_error_naming_both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("a.yaml"),
+            "sources:\n  mine: https://example.com/a\n",
+        )
+        .expect("write");
+        std::fs::write(
+            dir.path().join("b.yaml"),
+            "# b\nsources:\n  other: https://example.com/o\n  mine: https://example.com/b\n",
+        )
+        .expect("write");
+        let error = Catalogue::load(Some(dir.path())).expect_err("a duplicate source");
+        let problems = error.diagnostics().expect("input problems");
+        let d = problems
+            .0
+            .iter()
+            .find(|d| d.code == Code::SourcesDuplicateKey)
+            .unwrap_or_else(|| panic!("no duplicate-source error in {problems}"));
+        assert!(d.file.ends_with("b.yaml"), "{d}");
+        assert_eq!((d.line, d.column), (4, 3));
+        assert_eq!(d.key.as_deref(), Some("sources.mine"));
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(help.contains("a.yaml:2:3"), "{help}");
+    }
+
+    #[test]
+    fn a_user_file_may_redefine_an_embedded_source_key() {
+        let embedded = Catalogue::load(None).expect("embedded catalogue");
+        let (key, _) = embedded.sources.iter().next().expect("a source");
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("mine.yaml"),
+            format!("sources:\n  {key}: https://example.com/mine\n"),
+        )
+        .expect("write");
+        let catalogue = Catalogue::load(Some(dir.path())).expect("an override is not a duplicate");
+        assert_eq!(catalogue.sources[key], "https://example.com/mine");
     }
 
     #[test]

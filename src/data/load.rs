@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use crate::data::parse;
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_json.rs"));
 
@@ -88,16 +88,19 @@ pub fn data_files(kind: DataKind, user_dir: Option<&Path>) -> Result<Vec<DataFil
     };
     let mut problems = Diagnostics::default();
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        Diagnostic::plain(format!(
-            "cannot read the {} directory {}: {}",
-            kind.folder(),
-            dir.display(),
-            if e.kind() == std::io::ErrorKind::NotFound {
-                "no such directory".to_string()
-            } else {
-                e.to_string()
-            }
-        ))
+        Diagnostic::plain(
+            Code::DirUnreadable,
+            format!(
+                "cannot read the {} directory {}: {}",
+                kind.folder(),
+                dir.display(),
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    "no such directory".to_string()
+                } else {
+                    e.to_string()
+                }
+            ),
+        )
     })?;
     let mut user_paths: Vec<_> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -106,12 +109,15 @@ pub fn data_files(kind: DataKind, user_dir: Option<&Path>) -> Result<Vec<DataFil
         .collect();
     user_paths.sort();
     if user_paths.is_empty() {
-        problems.push(Diagnostic::plain(format!(
-            "the {} directory {} holds no .{} files",
-            kind.folder(),
-            dir.display(),
-            kind.extensions().join(" or .")
-        )));
+        problems.push(Diagnostic::plain(
+            Code::DirEmpty,
+            format!(
+                "the {} directory {} holds no .{} files",
+                kind.folder(),
+                dir.display(),
+                kind.extensions().join(" or .")
+            ),
+        ));
     }
     for path in user_paths {
         let file_name = path

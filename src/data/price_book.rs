@@ -27,7 +27,7 @@ use crate::data::prices::Prices;
 use crate::model::number::{Amount, TokenCount};
 use crate::model::pricing::ProvisionedRate;
 use crate::model::route::{Capacity, Route};
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 
 /// The price book file.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -173,8 +173,8 @@ impl PriceBook {
             .iter()
             .map(|r| r.item.id.as_str())
             .collect();
-        let at = |span: std::ops::Range<usize>, key: &str, message: String| {
-            file.error_at(span.start, Some(key), message)
+        let at = |code: Code, span: std::ops::Range<usize>, key: &str, message: String| {
+            file.error_at(code, span.start, Some(key), message)
         };
 
         for (i, entry) in raw.discount.iter().enumerate() {
@@ -215,6 +215,7 @@ impl PriceBook {
             );
             if d.percent.get_ref().0 > Decimal::ONE_HUNDRED {
                 problems.push(at(
+                    Code::PriceBookPercent,
                     d.percent.span(),
                     &key("percent"),
                     format!("{}% is more than 100%", d.percent.get_ref().0),
@@ -226,6 +227,7 @@ impl PriceBook {
                 && d.model.is_none()
             {
                 problems.push(at(
+                    Code::PriceBookEmptyDiscount,
                     entry.span(),
                     &format!("discount[{i}]"),
                     "a discount names at least one of provider, platform, route or model".into(),
@@ -249,6 +251,7 @@ impl PriceBook {
                     .collect();
                 problems.push(
                     at(
+                        Code::PriceBookUnknownTable,
                         o.table.span(),
                         &key("table"),
                         format!("unknown pricing table `{}`", o.table.get_ref()),
@@ -261,6 +264,7 @@ impl PriceBook {
                 let known: Vec<String> = table.table.models.keys().cloned().collect();
                 problems.push(
                     at(
+                        Code::PriceBookUnknownModel,
                         o.model.span(),
                         &key("model"),
                         format!(
@@ -311,6 +315,7 @@ impl PriceBook {
             );
             if o.batch_discount.is_some_and(|d| d.0 > Decimal::ONE) {
                 problems.push(at(
+                    Code::PriceBookBatchDiscount,
                     entry.span(),
                     &key("batch_discount"),
                     "a batch discount is a fraction from 0 to 1".into(),
@@ -318,6 +323,7 @@ impl PriceBook {
             }
             if changed.is_empty() {
                 problems.push(at(
+                    Code::PriceBookEmptyOverride,
                     entry.span(),
                     &format!("override[{i}]"),
                     "the override changes no price".into(),
@@ -354,6 +360,7 @@ impl PriceBook {
                 && provisioned.is_empty()
             {
                 problems.push(at(
+                    Code::PriceBookNotProvisioned,
                     route.span(),
                     &key("route"),
                     format!(
@@ -367,6 +374,7 @@ impl PriceBook {
                 && q.hourly_6_months.is_none()
             {
                 problems.push(at(
+                    Code::PriceBookEmptyQuote,
                     entry.span(),
                     &format!("provisioned[{i}]"),
                     "a quote gives at least one hourly price".into(),
@@ -495,6 +503,7 @@ fn check_name(
         return;
     }
     let d: Diagnostic = file.error_at(
+        Code::PriceBookUnknownName,
         value.span().start,
         Some(key),
         format!("unknown {what} `{}`", value.get_ref()),

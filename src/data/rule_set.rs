@@ -10,7 +10,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use crate::data::catalogue::{Catalogue, Located};
 use crate::model::route::Route;
 use crate::model::rule::{Effect, Rule};
-use crate::support::diagnostic::Diagnostics;
+use crate::support::diagnostic::{Code, Diagnostics};
 
 /// Variables the `workload` object offers to conditions.
 pub const WORKLOAD_ATTRIBUTES: &[&str] = &["models", "model_families"];
@@ -76,6 +76,7 @@ impl RuleSet {
             match parsed {
                 None => {}
                 Some(Err(e)) => problems.push(located.error_at(
+                    Code::RuleConditionSyntax,
                     &rule.when,
                     "when",
                     format!(
@@ -95,7 +96,12 @@ impl RuleSet {
                         {
                             problems.push(
                                 located
-                                    .error_at(&rule.when, "when", format!("rule {}: {problem}", rule.code))
+                                    .error_at(
+                                        Code::RuleUnknownVariable,
+                                        &rule.when,
+                                        "when",
+                                        format!("rule {}: {problem}", rule.code),
+                                    )
                                     .with_help("conditions may use answers.<question id>, route.<attribute> and workload.models / workload.model_families"),
                             );
                         }
@@ -107,6 +113,7 @@ impl RuleSet {
                 && problems.len() == before
             {
                 problems.push(located.error_at(
+                    Code::RuleConditionSyntax,
                     &rule.when,
                     "when",
                     format!("rule {}: {e}", rule.code),
@@ -116,6 +123,7 @@ impl RuleSet {
                 env.add_template_owned(message_name(&rule.code), rule.message.value.clone())
             {
                 problems.push(located.error_at(
+                    Code::RuleMessageSyntax,
                     &rule.message,
                     "message",
                     format!(
@@ -129,6 +137,7 @@ impl RuleSet {
                     if let Some(problem) = unknown_variable(&variable, catalogue, &route_attributes)
                     {
                         problems.push(located.error_at(
+                            Code::RuleUnknownVariable,
                             &rule.message,
                             "message",
                             format!("rule {}: {problem}", rule.code),
@@ -148,13 +157,20 @@ impl RuleSet {
     }
 
     /// Evaluates one rule against one context; `Ok(None)` when the condition is false.
-    pub fn evaluate(&self, rule: &CompiledRule, context: &Value) -> Result<Option<Firing>, String> {
+    pub fn evaluate(
+        &self,
+        rule: &CompiledRule,
+        context: &Value,
+    ) -> Result<Option<Firing>, RuleEvalError> {
         let code = &rule.rule.code;
         let fired = self
             .env
             .get_template(&condition_name(code))
             .and_then(|t| t.render(context))
-            .map_err(|e| format!("rule {code}: evaluating the condition failed: {e}"))?;
+            .map_err(|source| RuleEvalError::Condition {
+                code: code.clone(),
+                source,
+            })?;
         if fired != "1" {
             return Ok(None);
         }
@@ -162,7 +178,10 @@ impl RuleSet {
             .env
             .get_template(&message_name(code))
             .and_then(|t| t.render(context))
-            .map_err(|e| format!("rule {code}: rendering the message failed: {e}"))?;
+            .map_err(|source| RuleEvalError::Message {
+                code: code.clone(),
+                source,
+            })?;
         Ok(Some(Firing {
             code: code.clone(),
             name: rule.rule.name.clone(),
@@ -171,6 +190,21 @@ impl RuleSet {
             message: message.trim().to_owned(),
         }))
     }
+}
+
+/// A rule that compiled but failed while it ran (a type error in its condition, say).
+#[derive(Debug, thiserror::Error)]
+pub enum RuleEvalError {
+    #[error("rule {code}: evaluating the condition failed: {source}")]
+    Condition {
+        code: String,
+        source: minijinja::Error,
+    },
+    #[error("rule {code}: rendering the message failed: {source}")]
+    Message {
+        code: String,
+        source: minijinja::Error,
+    },
 }
 
 fn condition_name(code: &str) -> String {
@@ -241,6 +275,7 @@ fn check_shape(located: &Located<Rule>, problems: &mut Diagnostics) {
         || !digits.chars().all(|c| c.is_ascii_digit())
     {
         problems.push(located.error(
+            Code::RuleCodeMismatch,
             Some("code"),
             format!(
                 "rule code `{}` does not match its effect: {} rules are numbered {prefix}xx",
@@ -251,10 +286,12 @@ fn check_shape(located: &Located<Rule>, problems: &mut Diagnostics) {
     }
     match (rule.effect, rule.weight) {
         (Effect::Score, None) => problems.push(located.error(
+            Code::RuleWeight,
             Some("weight"),
             format!("score rule {} needs a weight", rule.code),
         )),
         (Effect::Eliminate | Effect::Warn, Some(_)) => problems.push(located.error(
+            Code::RuleWeight,
             Some("weight"),
             format!("rule {} takes no weight: only score rules do", rule.code),
         )),
@@ -354,7 +391,12 @@ mod tests {
             .find(|r| r.rule.code == "RW005")
             .expect("RW005");
         let context = minijinja::context! { answers => minijinja::context! { private_networking => true }, route => minijinja::context! {} };
-        assert!(set.evaluate(rule, &context).unwrap_err().contains("RW005"));
+        assert!(
+            set.evaluate(rule, &context)
+                .unwrap_err()
+                .to_string()
+                .contains("RW005")
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use minijinja::Value;
 use rust_decimal::Decimal;
 
 use crate::data::inputs::{Inputs, workload_families};
-use crate::data::rule_set::Firing;
+use crate::data::rule_set::{Firing, RuleEvalError};
 use crate::model::route::Route;
 use crate::model::rule::Effect;
 
@@ -119,7 +119,7 @@ fn evaluate_routes(
     inputs: &Inputs,
     contexts: &Contexts,
     routes: &[&Route],
-) -> Result<Vec<RouteOutcome>, String> {
+) -> Result<Vec<RouteOutcome>, RuleEvalError> {
     let mut outcomes = Vec::with_capacity(routes.len());
     for route in routes {
         let ctx = contexts.of(inputs, Some(route));
@@ -160,7 +160,7 @@ fn evaluate_routes(
 pub fn decide(
     inputs: &Inputs,
     monthly_cost: &BTreeMap<String, Option<Decimal>>,
-) -> Result<Decision, String> {
+) -> Result<Decision, RuleEvalError> {
     let mut general_warnings = Vec::new();
     let answers_only = Contexts::new(inputs).of(inputs, None);
     for rule in inputs
@@ -288,7 +288,10 @@ pub struct EliminatedRoute {
 }
 
 /// The routes the answers eliminate (none are when `skip` is false).
-pub fn eliminated_routes(inputs: &Inputs, skip: bool) -> Result<Vec<EliminatedRoute>, String> {
+pub fn eliminated_routes(
+    inputs: &Inputs,
+    skip: bool,
+) -> Result<Vec<EliminatedRoute>, RuleEvalError> {
     if !skip {
         return Ok(Vec::new());
     }

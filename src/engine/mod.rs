@@ -4,6 +4,7 @@
 pub mod advice;
 pub mod cost;
 pub mod decide;
+pub mod error;
 pub mod portfolio;
 pub mod price_drift;
 pub mod provenance;

@@ -11,7 +11,7 @@ use std::path::Path;
 use minijinja::{Environment, UndefinedBehavior, Value};
 
 use crate::data::load::{DataKind, Layer, data_files};
-use crate::support::diagnostic::{Diagnostic, Diagnostics};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics};
 
 /// The templates, ready to render.
 #[derive(Debug)]
@@ -43,6 +43,7 @@ impl Templates {
             {
                 let line = e.line().unwrap_or(1) as u64;
                 problems.push(file.source.error_at_line(
+                    Code::TemplateSyntax,
                     line,
                     1,
                     None,
@@ -59,16 +60,18 @@ impl Templates {
 
     /// Renders a template by file name, such as `report.md.j2`.
     pub fn render(&self, name: &str, context: Value) -> Result<String, Diagnostic> {
-        let template = self
-            .env
-            .get_template(name)
-            .map_err(|_| Diagnostic::plain(format!("no template named `{name}`")))?;
+        let template = self.env.get_template(name).map_err(|_| {
+            Diagnostic::plain(Code::TemplateMissing, format!("no template named `{name}`"))
+        })?;
         template.render(context).map_err(|e| {
             let line = e
                 .line()
                 .map(|l| format!(" at line {l}"))
                 .unwrap_or_default();
-            Diagnostic::plain(format!("rendering template `{name}` failed{line}: {e}"))
+            Diagnostic::plain(
+                Code::TemplateRender,
+                format!("rendering template `{name}` failed{line}: {e}"),
+            )
         })
     }
 }
