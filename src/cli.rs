@@ -36,6 +36,9 @@ pub enum Command {
     /// Answer the questionnaire in the terminal, write a commented answers file and print
     /// the recommendation.
     Ask(AskArgs),
+    /// List every model: its family, and per route that serves it the pricing table and
+    /// unit prices.
+    Models(ModelsArgs),
     /// List the questionnaire: every question, its choices and its default.
     Questions(QuestionsArgs),
     /// Print the JSON Schema of an input file, for editors.
@@ -206,6 +209,9 @@ pub struct TestArgs {
     /// cases and those in `<--rules DIR>/tests/`.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Run only your own cases (`<--rules DIR>/tests/`), not the shipped ones.
+    #[arg(long, conflicts_with = "paths")]
+    pub no_shipped: bool,
     #[command(flatten)]
     pub data: DataArgs,
     /// Output format; junit is JUnit XML for CI systems.
@@ -257,10 +263,11 @@ pub struct DiffArgs {
     pub fail_on: Vec<crate::outputs::diff::gates::Gate>,
     /// Check the new report's pricing tables against this age (with --today or
     /// SOURCE_DATE_EPOCH); without it, stale-pricing uses the ages in the new report.
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
     pub max_pricing_age: Option<u32>,
     /// The date pricing ages are measured to (YYYY-MM-DD); defaults to SOURCE_DATE_EPOCH.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    /// Only ages use it, so it needs --max-pricing-age.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, requires = "max_pricing_age")]
     pub today: Option<Date>,
     /// Directory of templates over the embedded ones (`diff.md.j2` renders markdown).
     #[arg(long, value_name = "DIR")]
@@ -278,6 +285,15 @@ pub enum DiffFormat {
     Markdown,
     /// The diff model, for other tools.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// Only the models this route serves, such as bedrock-geo.
+    #[arg(long, value_name = "ID")]
+    pub route: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Args)]
@@ -320,11 +336,17 @@ pub struct AdviseArgs {
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
     /// Write the report to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", group = "destination")]
     pub output: Option<PathBuf>,
-    /// Compare the report with the file given by --output instead of writing it; exit 1
-    /// when it is missing or out of date.
-    #[arg(long, requires = "output")]
+    /// With --format madr: keep numbered records in DIR. When the decision changed, write
+    /// the next record (0002-model-route.md, ...), mark the previous one `superseded by
+    /// NNNN`, and rewrite the index DIR/README.md; when it did not, change nothing.
+    #[arg(long, value_name = "DIR", group = "destination")]
+    pub supersede: Option<PathBuf>,
+    /// Compare the report with the file given by --output (or the newest record in the
+    /// --supersede directory) instead of writing it; exit 1 when it is missing or out of
+    /// date, printing a unified diff of what differs.
+    #[arg(long, requires = "destination")]
     pub check: bool,
     #[command(flatten)]
     pub record: RecordArgs,
@@ -343,10 +365,11 @@ pub struct RecordArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub date: Option<Date>,
     /// Warn about pricing tables more than DAYS old (measured to --today or SOURCE_DATE_EPOCH).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
     pub max_pricing_age: Option<u32>,
     /// The date pricing ages are measured to (YYYY-MM-DD); defaults to SOURCE_DATE_EPOCH.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    /// Only ages use it, so it needs --max-pricing-age.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, requires = "max_pricing_age")]
     pub today: Option<Date>,
 }
 
@@ -373,7 +396,12 @@ pub struct CostArgs {
     #[arg(long = "route", value_name = "ID")]
     pub routes: Vec<String>,
     /// Months to project (overrides horizon_months in the workload; 1 to 120).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=120))]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(u32).range(1..=120)
+    )]
     pub months: Option<u32>,
     /// Monthly growth, such as 0.05 or 5% (overrides monthly_growth in the workload).
     #[arg(long, value_name = "RATE", allow_hyphen_values = true)]
@@ -385,7 +413,13 @@ pub struct CostArgs {
     #[arg(long, value_name = "PARAM=LO..HI")]
     pub sweep: Option<String>,
     /// Number of points in a sweep (2 to 1000).
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 20,
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(u32).range(2..=1000)
+    )]
     pub steps: u32,
     #[command(flatten)]
     pub data: DataArgs,

@@ -37,7 +37,8 @@ fn main() -> ExitCode {
             let _ = stdout
                 .write_all(error.output().as_bytes())
                 .and_then(|()| stdout.flush());
-            eprintln!("{error}");
+            // Not `eprintln!`: it panics when standard error is a closed pipe (`2>&1 | head`).
+            let _ = writeln!(std::io::stderr().lock(), "{error}");
             ExitCode::from(error.exit_code())
         }
     }

@@ -433,12 +433,97 @@ fn traffic_naming_a_surface_without_surfaces() {
 
 #[test]
 fn gateway_claiming_more_than_its_routes() {
-    let rules = "routes:\n  - id: my-gateway\n    name: Our gateway\n    platform: gateway\n    cloud: none\n    auth: [iam]\n    billing: varies\n    residency: [eu]\n    compliance: [hipaa]\n    feature_lag: days_to_weeks\n    setup: moderate\n    extra_hop: true\n    behind: [anthropic-api, gemini-api-paid]\n    pricing: { table: anthropic, endpoint: global }\n    sources: { auth: not-found, billing: not-found, residency: not-found, compliance: not-found, private_networking: not-found, audit_logging: not-found, zero_data_retention: not-found, cmek: not-found, guardrails: not-found, model_families: not-found, features: not-found, feature_lag: not-found }\n";
+    let rules = "sources:\n  ours: { title: Our gateway, url: https://gateway.example.com/docs, checked: 2026-11-29 }\nroutes:\n  - id: my-gateway\n    name: Our gateway\n    platform: gateway\n    cloud: none\n    auth: [iam]\n    billing: varies\n    residency: [eu]\n    compliance: [hipaa]\n    feature_lag: days_to_weeks\n    setup: moderate\n    extra_hop: true\n    behind: [anthropic-api, gemini-api-paid]\n    pricing: { table: anthropic, endpoint: global }\n    sources: { auth: ours, billing: ours, residency: ours, compliance: ours, private_networking: ours, audit_logging: ours, zero_data_retention: ours, cmek: ours, guardrails: ours, sla: ours, region_pinning: ours, batch: ours, model_families: ours, features: ours, feature_lag: ours }\n";
     case(
         "gateway_claiming_more_than_its_routes",
         Run::new()
             .file("answers.yaml", "cloud: gcp\n")
             .file("rules/gateway.yaml", rules)
             .args(&["advise", "--answers", "answers.yaml", "--rules", "rules"]),
+    );
+}
+
+/// A user route with every claim sourced, whose capabilities the cases below break.
+fn capability_route(capabilities: &str) -> String {
+    format!(
+        "sources:\n  mine:\n    title: Our provider's page\n    url: https://example.com/provider\n    checked: 2026-11-29\nroutes:\n  - id: my-route\n    name: Mine\n    platform: aws\n    cloud: aws\n    auth: [iam]\n    billing: aws\n{capabilities}    model_families: [claude]\n    feature_lag: same_day\n    setup: simple\n    pricing: {{ table: bedrock }}\n    sources: {{ auth: mine, billing: mine, residency: mine, compliance: mine, private_networking: mine, audit_logging: mine, zero_data_retention: mine, cmek: mine, guardrails: mine, sla: mine, region_pinning: mine, batch: mine, model_families: mine, features: mine, feature_lag: mine }}\n"
+    )
+}
+
+#[test]
+fn capability_state_outside_the_five() {
+    case(
+        "capability_bad_state",
+        with_rules(
+            "mine.yaml",
+            &capability_route(
+                "    private_networking: maybe\n    cmek:\n      - { state: sometimes, models: [claude-sonnet-4-5] }\n      - yes\n",
+            ),
+        ),
+    );
+}
+
+#[test]
+fn capability_condition_missing() {
+    case(
+        "capability_missing_condition",
+        with_rules(
+            "mine.yaml",
+            &capability_route(
+                "    zero_data_retention: configurable\n    residency:\n      eu: { state: on_request, condition: \"  \" }\n    cmek: { state: yes, condition: always on }\n",
+            ),
+        ),
+    );
+}
+
+#[test]
+fn capability_scope_names_an_unknown_model_or_feature() {
+    case(
+        "capability_unknown_scope",
+        with_rules(
+            "mine.yaml",
+            &capability_route(
+                "    compliance:\n      hipaa:\n        - { state: no, features: [file_api] }\n        - yes\n",
+            ),
+        ),
+    );
+    case(
+        "capability_unknown_model",
+        with_rules(
+            "mine.yaml",
+            &capability_route(
+                "    zero_data_retention:\n      - { state: no, models: [claude-sonet-4-5] }\n      - yes\n",
+            ),
+        ),
+    );
+}
+
+#[test]
+fn source_that_is_not_a_url() {
+    let text = capability_route("    cmek: yes\n").replace(
+        "url: https://example.com/provider\n    checked: 2026-11-29",
+        "url: seed 002 (the provider's blog)\n    checked: last week",
+    );
+    case("capability_source_not_url", with_rules("mine.yaml", &text));
+}
+
+#[test]
+fn capability_value_citing_an_undefined_source() {
+    case(
+        "capability_undefined_source",
+        with_rules(
+            "mine.yaml",
+            &capability_route("    cmek: { state: no, source: nowhere }\n"),
+        ),
+    );
+}
+
+#[test]
+fn pricing_batch_discount_is_a_share() {
+    case(
+        "pricing_batch_discount_above_one",
+        with_pricing(
+            "table = \"extra\"\nprovider = \"x\"\nsource = \"x\"\nas_of = \"2026-11-22\"\n\n[models.my-model]\nfamily = \"claude\"\ninput = 1\noutput = 2\nbatch_discount = 50\n",
+        ),
     );
 }

@@ -108,11 +108,18 @@ fn a_user_route_with_the_same_id_replaces_the_embedded_one() {
     let end = embedded
         .find("  - id: anthropic-api-us\n")
         .expect("second route");
-    let one_route = format!("routes:\n{}", &embedded[start..end]).replacen(
-        "private_networking: false",
-        "private_networking: true",
-        1,
-    );
+    let mut replaced = false;
+    let one_route: String = format!("routes:\n{}", &embedded[start..end])
+        .lines()
+        .map(|line| {
+            if !replaced && line.trim_start().starts_with("private_networking:") {
+                replaced = true;
+                "    private_networking: yes\n".to_owned()
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
     let answers = "private_networking: true\nmodel_families: [claude]\n";
     let before = advise_json(answers, None);
     assert_eq!(route(&before, "anthropic-api")["status"], "eliminated");
@@ -241,4 +248,54 @@ fn the_report_says_plainly_when_no_route_survives() {
         .filter_map(|b| b["code"].as_str())
         .collect();
     assert_eq!(codes, ["RW011", "RW001", "RW007", "RW004"]);
+}
+
+/// `routewise models`: every model with its family, and per route the table and unit
+/// prices; `--route` keeps one route; an unknown route is an input error.
+#[test]
+fn models_lists_families_routes_and_prices() {
+    let all = Run::new().args(&["models"]).run();
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let header = all.stdout.lines().next().expect("a header");
+    assert_eq!(
+        header.split_whitespace().collect::<Vec<_>>(),
+        [
+            "model", "family", "route", "table", "input", "output", "cache", "read", "batch",
+            "input"
+        ]
+    );
+    let row = |text: &str, model: &str, route: &str| {
+        text.lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .find(|w| w.first() == Some(&model) && w.get(2) == Some(&route))
+            .map(|w| w.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())
+    };
+    let direct = row(&all.stdout, "claude-sonnet-4-5", "anthropic-api").expect("served directly");
+    assert_eq!(direct[1], "claude");
+    assert_eq!(direct[3], "anthropic");
+    assert!(row(&all.stdout, "gemini-2.5-pro", "vertex-global").is_some());
+    assert!(
+        all.stdout
+            .contains("Workloads and usage files may also name it as the provider does")
+    );
+
+    let one = Run::new().args(&["models", "--route", "bedrock-geo"]).run();
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    let routes: Vec<&str> = one
+        .stdout
+        .lines()
+        .skip(2)
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .collect();
+    assert!(!routes.is_empty());
+    assert!(routes.iter().all(|r| *r == "bedrock-geo"), "{routes:?}");
+
+    let bad = Run::new().args(&["models", "--route", "bedrok-geo"]).run();
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("--route: unknown route `bedrok-geo`"),
+        "{}",
+        bad.stderr
+    );
 }

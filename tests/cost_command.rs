@@ -492,3 +492,100 @@ fn an_aws_discount_covers_the_marketplace_route_unless_scoped_to_the_aws_platfor
         "provider aws, platform aws"
     );
 }
+
+/// Structural errors (a wrong type, an unknown field, a missing note, an unknown top-level
+/// key) and semantic ones (an unknown provider or model, a percentage over 100) of every
+/// entry come in one run, in file order: one bad entry does not hide the others.
+#[test]
+fn a_price_book_reports_every_problem_in_one_run() {
+    let book = "name = \"Our terms\"\nnmae = \"typo\"\n\n[[discount]]\nprovider = \"aws\"\npercent = \"eight\"\nnote = \"a\"\n\n[[discount]]\nprovider = \"amazon\"\npercent = 150\nnote = \"b\"\n\n[[discount]]\npercent = 5\nnote = \"c\"\ncolour = \"red\"\n\n[[override]]\ntable = \"anthropic\"\nmodel = \"claude-sonnet-4-5\"\ninput = 2.5\n\n[[provisioned]]\nmodel = \"claude-sonet-4-5\"\nhourly_1_month = 80\ntokens_per_minute_per_unit = 400000\nnote = \"q\"\n";
+    bad(
+        "price_book_every_problem",
+        Run::new()
+            .file("workload.yaml", WORKLOAD)
+            .file("book.toml", book)
+            .args(&[
+                "cost",
+                "--workload",
+                "workload.yaml",
+                "--price-book",
+                "book.toml",
+            ]),
+    );
+}
+
+/// A workload may name models as the provider's console and logs do: every id form the
+/// usage readers map is read as the catalogue id, priced the same, and said so.
+#[test]
+fn workload_model_ids_in_provider_forms_are_read_as_catalogue_ids() {
+    let traffic = |name: &str, model: &str| {
+        format!(
+            "  - name: {name}\n    model: {model}\n    input_tokens_per_month: 1000000\n    output_tokens_per_month: 100000\n"
+        )
+    };
+    let provider_forms = format!(
+        "traffic:\n{}{}{}{}",
+        traffic("dated", "claude-sonnet-4-5-20250929"),
+        traffic("bedrock", "eu.anthropic.claude-haiku-4-5-20251001-v1:0"),
+        traffic("vertex", "claude-opus-4-1@20250805"),
+        traffic("litellm", "anthropic/claude-sonnet-4-5"),
+    );
+    let catalogue_ids = format!(
+        "traffic:\n{}{}{}{}",
+        traffic("dated", "claude-sonnet-4-5"),
+        traffic("bedrock", "claude-haiku-4-5"),
+        traffic("vertex", "claude-opus-4-1"),
+        traffic("litellm", "claude-sonnet-4-5"),
+    );
+    let json = |workload: &str| {
+        let outcome = Run::new()
+            .file("workload.yaml", workload)
+            .args(&[
+                "cost",
+                "--workload",
+                "workload.yaml",
+                "--months",
+                "1",
+                "--format",
+                "json",
+            ])
+            .run();
+        assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+        outcome.json()
+    };
+    let given = json(&provider_forms);
+    let plain = json(&catalogue_ids);
+    assert_eq!(given["routes"], plain["routes"], "priced the same");
+    let assumptions: Vec<&str> = given["assumptions"]
+        .as_array()
+        .expect("assumptions")
+        .iter()
+        .filter_map(|a| a.as_str())
+        .filter(|a| a.starts_with("Workload traffic"))
+        .collect();
+    assert_eq!(
+        assumptions,
+        [
+            "Workload traffic `dated`: model id `claude-sonnet-4-5-20250929` is read as `claude-sonnet-4-5`.",
+            "Workload traffic `bedrock`: model id `eu.anthropic.claude-haiku-4-5-20251001-v1:0` is read as `claude-haiku-4-5`.",
+            "Workload traffic `vertex`: model id `claude-opus-4-1@20250805` is read as `claude-opus-4-1`.",
+            "Workload traffic `litellm`: model id `anthropic/claude-sonnet-4-5` is read as `claude-sonnet-4-5`.",
+        ]
+    );
+    // An id that maps to nothing is still an error.
+    let outcome = Run::new()
+        .file(
+            "workload.yaml",
+            &format!("traffic:\n{}", traffic("t", "claude-sonnet-9-20990101")),
+        )
+        .args(&["cost", "--workload", "workload.yaml"])
+        .run();
+    assert_eq!(outcome.code, 2);
+    assert!(
+        outcome
+            .stderr
+            .contains("unknown model `claude-sonnet-9-20990101`"),
+        "{}",
+        outcome.stderr
+    );
+}

@@ -186,12 +186,182 @@ fn check_passes_on_a_fresh_record_and_fails_on_a_stale_one() {
     let fresh = recheck(&record);
     assert_eq!(fresh.code, 0, "{}", fresh.stderr);
     assert_eq!(fresh.stdout, "docs/0001-route.md is up to date\n");
-    let edited = recheck(&record.replace("proposed", "accepted"));
+    let edited = recheck(&record.replace("status: \"proposed\"", "status: \"accepted\""));
     assert_eq!(edited.code, 1);
     assert!(
         edited
             .stderr
             .contains("docs/0001-route.md is out of date; regenerate it with:")
+    );
+    // What differs, as a unified diff from the file to what routewise writes.
+    assert!(
+        edited.stderr.contains(
+            "--- docs/0001-route.md\n+++ docs/0001-route.md (regenerated)\n@@ -1,5 +1,5 @@\n ---\n-status: \"accepted\"\n+status: \"proposed\"\n"
+        ),
+        "{}",
+        edited.stderr
+    );
+}
+
+/// `./a.yaml`, `a/../a.yaml` and `a.yaml` are one path: the record's command line holds
+/// its normalised spelling, so a record made with one spelling checks against another.
+#[test]
+fn the_recorded_command_line_is_normalised() {
+    let run = with_example(Run::new(), "gcp-hipaa").file("docs/.keep", "");
+    let scratch = run.path().to_owned();
+    let (written, _dir) = run
+        .args(&[
+            "advise",
+            "--answers",
+            "./examples/gcp-hipaa/answers.yaml",
+            "--workload",
+            "examples/./gcp-hipaa/../gcp-hipaa/workload.yaml",
+            "--format",
+            "madr",
+            "--output",
+            "./docs/0001-route.md",
+        ])
+        .run_in();
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let record = std::fs::read_to_string(scratch.join("docs/0001-route.md")).expect("written");
+    assert!(
+        record.contains("routewise advise --answers examples/gcp-hipaa/answers.yaml --workload examples/gcp-hipaa/workload.yaml --format madr --output docs/0001-route.md\n"),
+        "{record}"
+    );
+    let check = with_example(Run::new(), "gcp-hipaa")
+        .file("docs/0001-route.md", &record)
+        .args(&[
+            "advise",
+            "--answers",
+            "examples/gcp-hipaa/answers.yaml",
+            "--workload",
+            "examples/gcp-hipaa/workload.yaml",
+            "--format",
+            "madr",
+            "--output",
+            "docs/0001-route.md",
+            "--check",
+        ])
+        .run();
+    assert_eq!(check.code, 0, "{}", check.stderr);
+}
+
+/// `--today` only sets the date ages are measured to, so without an age limit it is an
+/// input error rather than silently ignored.
+#[test]
+fn today_without_a_pricing_age_limit_is_an_error() {
+    let advise = run_record("gcp-hipaa", &["--today", "2026-11-22"], &[]);
+    assert_eq!(advise.code, 2, "{}", advise.stdout);
+    assert!(
+        advise.stderr.contains("--max-pricing-age"),
+        "{}",
+        advise.stderr
+    );
+    let diff = Run::new()
+        .args(&["diff", "a.json", "b.json", "--today", "2026-11-22"])
+        .run();
+    assert_eq!(diff.code, 2);
+    assert!(diff.stderr.contains("--max-pricing-age"), "{}", diff.stderr);
+}
+
+/// `--supersede DIR`: the first record is 0001; an unchanged decision writes nothing; a
+/// changed one is recorded as the next number, the previous marked superseded, and the
+/// index lists both. `--check` fails on a changed decision and shows what differs.
+#[test]
+fn a_changed_decision_supersedes_the_record() {
+    let run = with_example(Run::new(), "aws-enterprise-eu");
+    let scratch = run.path().to_owned();
+    let routewise = |extra: &[&str]| {
+        let mut args: Vec<String> = record_args("aws-enterprise-eu");
+        args.extend(["--supersede".into(), "docs/decisions".into()]);
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        let output = assert_cmd::Command::cargo_bin("routewise")
+            .expect("binary")
+            .current_dir(&scratch)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .args(&args)
+            .output()
+            .expect("runs");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let read = |file: &str| std::fs::read_to_string(scratch.join("docs/decisions").join(file));
+    let (_, _dir) = run.args(&["routes"]).run_in();
+
+    let (code, _, stderr) = routewise(&["--check"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("docs/decisions holds no decision record; write the first with:\n    routewise advise --answers examples/aws-enterprise-eu/answers.yaml --workload examples/aws-enterprise-eu/workload.yaml --format madr --supersede docs/decisions\n"), "{stderr}");
+    let (code, stdout, stderr) = routewise(&[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "wrote docs/decisions/0001-model-route.md; rewrote docs/decisions/README.md\n"
+    );
+    let first = read("0001-model-route.md").expect("0001");
+    assert!(!first.contains("Supersedes"));
+    let (code, stdout, _) = routewise(&["--check"]);
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, "docs/decisions/0001-model-route.md is up to date\n")
+    );
+    let (code, stdout, _) = routewise(&[]);
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, "docs/decisions/0001-model-route.md is up to date\n")
+    );
+
+    // Pin one region: the decision changes.
+    let answers = scratch.join("examples/aws-enterprise-eu/answers.yaml");
+    let text = std::fs::read_to_string(&answers).expect("answers");
+    std::fs::write(
+        &answers,
+        text.replace(
+            "residency: eu\n",
+            "residency: eu\nresidency_scope: region\n",
+        ),
+    )
+    .expect("write");
+    let (code, _, stderr) = routewise(&["--check"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("docs/decisions/0001-model-route.md does not match its inputs: the decision changed; record it as 0002, superseding 0001, with:"), "{stderr}");
+    assert!(
+        stderr.contains("\n+* Traffic must be pinned to one named cloud region"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = routewise(&[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "wrote docs/decisions/0002-model-route.md; marked docs/decisions/0001-model-route.md superseded by 0002; rewrote docs/decisions/README.md\n"
+    );
+    let old = read("0001-model-route.md").expect("0001");
+    assert_eq!(
+        old,
+        first.replace("status: \"accepted\"", "status: superseded by 0002")
+    );
+    let new = read("0002-model-route.md").expect("0002");
+    assert!(new.contains("# Call Claude through Amazon Bedrock in the EU\n\nSupersedes [0001](0001-model-route.md).\n\n## Context"), "{new}");
+    insta::assert_snapshot!("supersede-index", read("README.md").expect("index"));
+    let (code, _, stderr) = routewise(&["--check"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn supersede_needs_the_madr_format() {
+    let outcome = Run::new()
+        .file("answers.yaml", "cloud: aws\n")
+        .args(&["advise", "--answers", "answers.yaml", "--supersede", "docs"])
+        .run();
+    assert_eq!(outcome.code, 2);
+    assert!(
+        outcome
+            .stderr
+            .contains("--supersede keeps decision records: it needs --format madr"),
+        "{}",
+        outcome.stderr
     );
 }
 
@@ -281,7 +451,7 @@ fn a_record_without_a_surviving_route_says_what_blocks() {
             .stdout
             .contains("No option is chosen: no route satisfies every hard constraint.")
     );
-    assert!(outcome.stdout.contains("* `RW011` required-api-features eliminated 13 routes; relaxing it alone would make bedrock-geo, bedrock-region, bedrock-provisioned, vertex-regional, vertex-multi-region viable."));
+    assert!(outcome.stdout.contains("* `RW011` required-api-features eliminated 12 routes; relaxing it alone would make bedrock-geo, bedrock-region, bedrock-provisioned, vertex-regional, vertex-multi-region viable."));
     assert!(!outcome.stdout.contains("Chosen option:"));
 }
 

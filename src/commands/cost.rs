@@ -63,7 +63,8 @@ pub fn run(args: CostArgs) -> Result<String, AppError> {
                 )?,
             }
         }
-        None => render_projection::render(&projection, args.format, &templates)?,
+        None => render_projection::render(&projection, args.format, &templates)
+            .map_err(crate::commands::render_error)?,
     };
     write_output(text, args.output.as_deref())
 }

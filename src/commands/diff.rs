@@ -56,7 +56,7 @@ pub fn run(args: DiffArgs) -> Result<String, AppError> {
                     "diff.md.j2",
                     minijinja::Value::from(minijinja::value::Serde(&diff)),
                 )
-                .map_err(crate::outputs::render_error::RenderError::from)?;
+                .map_err(crate::commands::render_error)?;
             if !text.ends_with('\n') {
                 text.push('\n');
             }

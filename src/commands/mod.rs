@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::{Cli, Command};
 use crate::data::inputs::{InputPaths, Inputs};
 use crate::data::load_error::{Collected, LoadError};
+use crate::engine::error::EngineError;
 use crate::outputs::render_error::RenderError;
 use crate::outputs::templates::Templates;
 use crate::support::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -23,6 +24,7 @@ pub mod completions;
 pub mod cost;
 pub mod diff;
 pub mod explain;
+pub mod models;
 pub mod prices;
 pub mod questions;
 pub mod replay;
@@ -31,6 +33,40 @@ pub mod rules;
 pub mod schema;
 pub mod test;
 pub mod validate;
+
+/// Why the engine could not produce a result, as the command reports it: a rule that failed
+/// while it ran (out of fuel, too deep, a type error) is the user's input (exit 2); anything
+/// else is a failure of routewise (exit 1).
+pub fn evaluation_error(error: impl Into<EngineError>) -> AppError {
+    match error.into() {
+        EngineError::Rule(e) => AppError::Input(e.diagnostic().into()),
+        other => AppError::Failure(other.into()),
+    }
+}
+
+/// Why rendering failed, as the command reports it: a user's template that fails is bad
+/// input (exit 2); an embedded one failing, or JSON and CSV writing, is a failure of
+/// routewise (exit 1).
+pub fn render_error(error: impl Into<RenderError>) -> AppError {
+    match error.into() {
+        RenderError::Template(d) => {
+            let embedded = |d: &Diagnostic| d.file.is_empty() || d.file.starts_with("<embedded>");
+            if d.0.iter().all(embedded) {
+                AppError::Failure(anyhow::anyhow!(
+                    "{}",
+                    d.0.iter()
+                        .map(ToString::to_string)
+                        .collect::<String>()
+                        .trim_end()
+                ))
+            } else {
+                AppError::Input(d)
+            }
+        }
+        RenderError::Engine(e) => evaluation_error(e),
+        other => AppError::Failure(other.into()),
+    }
+}
 
 /// Why a command failed, which decides the exit code.
 #[derive(Debug)]
@@ -88,13 +124,14 @@ impl From<Diagnostics> for AppError {
 }
 
 impl From<RenderError> for AppError {
-    /// A template that fails is the user's input (`--templates`); JSON and CSV writing
-    /// can only fail through a fault of routewise.
     fn from(e: RenderError) -> Self {
-        match e {
-            RenderError::Template(d) => AppError::Input(d),
-            other => AppError::Failure(other.into()),
-        }
+        render_error(e)
+    }
+}
+
+impl From<EngineError> for AppError {
+    fn from(e: EngineError) -> Self {
+        evaluation_error(e)
     }
 }
 
@@ -129,6 +166,7 @@ pub fn run(cli: Cli) -> Result<String, AppError> {
         Command::Routes(args) => routes::run(&args),
         Command::Ask(args) => ask::run(args),
         Command::Questions(args) => questions::run(&args.data, args.format),
+        Command::Models(args) => models::run(&args),
         Command::Schema { kind } => schema::run(kind),
         Command::Diff(args) => diff::run(args),
         Command::Test(args) => test::run(args),

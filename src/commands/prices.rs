@@ -20,7 +20,7 @@ pub fn run(args: PricesArgs) -> Result<String, AppError> {
             let name = against.display().to_string();
             let text = std::fs::read_to_string(&against).map_err(|e| {
                 Diagnostic::plain(
-                    Code::FileUnreadable,
+                    Code::FileRead,
                     format!("cannot read the price list `{name}`: {e}"),
                 )
             })?;

@@ -65,8 +65,9 @@ pub fn run(args: ReplayArgs) -> Result<String, AppError> {
         skip_eliminated,
     };
     let result = outputs::replay::replay(&inputs, &totals, &name, format, &options)
-        .map_err(AppError::failure)?;
-    let text = outputs::replay::render::render(&result, args.format, &templates)?;
+        .map_err(crate::commands::evaluation_error)?;
+    let text = outputs::replay::render::render(&result, args.format, &templates)
+        .map_err(crate::commands::render_error)?;
     write_output(text, args.output.as_deref())
 }
 

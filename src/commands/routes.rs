@@ -38,29 +38,51 @@ pub fn run(args: &RoutesArgs) -> Result<String, AppError> {
             items.join(",")
         }
     };
+    // Items offered in some form: `*` marks a condition (configurable, on request or only
+    // for some models or features), `?` an unknown.
+    let offered = |items: &crate::model::capability::Items| -> Vec<String> {
+        use crate::model::capability::State;
+        items
+            .items
+            .iter()
+            .filter_map(|(name, c)| {
+                let states: Vec<State> = c.value.values().map(|v| v.state()).collect();
+                let best = states.iter().copied().max()?;
+                let mark = match best {
+                    State::Yes if states.len() == 1 => "",
+                    State::Yes | State::Configurable | State::OnRequest => "*",
+                    State::Unknown => "?",
+                    State::No => return None,
+                };
+                Some(format!("{name}{mark}"))
+            })
+            .collect()
+    };
     let rows: Vec<Vec<String>> = catalogue
         .routes
         .iter()
         .map(|located| {
             let r = &located.item;
-            let residency = match (r.residency.is_empty(), r.region_pinning) {
+            let geographies = offered(&r.residency);
+            let pinned = r.region_pinning.value.values().any(|v| v.state().met());
+            let residency = match (geographies.is_empty(), pinned) {
                 (true, _) => "global".to_string(),
-                (false, true) => format!("{} (region)", list(&r.residency)),
-                (false, false) => list(&r.residency),
+                (false, true) => format!("{} (region)", list(&geographies)),
+                (false, false) => list(&geographies),
             };
             vec![
                 r.id.clone(),
                 json_word(&r.platform),
-                list(&r.auth),
+                list(&offered(&r.auth)),
                 residency,
-                list(&r.compliance),
+                list(&offered(&r.compliance)),
                 json_word(&r.billing),
                 list(&catalogue.families_of(r)),
-                list(&r.features),
+                list(&offered(&r.features)),
             ]
         })
         .collect();
-    Ok(text_table(
+    let mut out = text_table(
         &[
             "id",
             "platform",
@@ -72,7 +94,9 @@ pub fn run(args: &RoutesArgs) -> Result<String, AppError> {
             "features",
         ],
         &rows,
-    ))
+    );
+    out.push_str("\n* with a condition (configurable, on request, or only for some models or features); ? unknown. `routewise routes ROUTE` shows the evidence.\n");
+    Ok(out)
 }
 
 pub fn load_catalogue(args: &DataArgs) -> Result<(Catalogue, Prices), AppError> {
@@ -81,6 +105,9 @@ pub fn load_catalogue(args: &DataArgs) -> Result<(Catalogue, Prices), AppError> 
         args.pricing.as_deref(),
         &catalogue.vocabulary("model_families"),
     )?;
+    let mut problems = crate::support::diagnostic::Diagnostics::default();
+    catalogue.check_model_scopes(&prices.model_ids(), &mut problems);
+    let catalogue = problems.into_result(catalogue)?;
     Ok((catalogue, prices))
 }
 

@@ -4,10 +4,12 @@ use crate::cli::ValidateArgs;
 use crate::commands::{AppError, input_paths, load_with_templates};
 
 pub fn run(args: ValidateArgs) -> Result<String, AppError> {
-    let (inputs, _templates) = load_with_templates(
+    let (inputs, templates) = load_with_templates(
         &input_paths(args.answers, args.workload, &args.data, args.price_book),
         args.templates.as_deref(),
     )?;
+    // Templates that fail only when rendered fail here, not on the first real run.
+    crate::outputs::template_check::check(&inputs, &templates)?;
     Ok(format!(
         "ok: {} questions, {} routes, {} rules, {} pricing tables ({} models){}{}\n",
         inputs.catalogue.questions.len(),

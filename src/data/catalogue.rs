@@ -9,12 +9,14 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::data::load::{DataKind, Layer, data_files};
+use crate::data::load::{DataFile, DataKind, Layer, data_files};
 use crate::data::load_error::LoadError;
 use crate::data::parse;
+use crate::model::capability::{Capability, State};
 use crate::model::question::{Question, QuestionKind};
-use crate::model::route::{CLAIMS, Platform, Route};
+use crate::model::route::{CLAIMS, ITEM_CAPABILITIES, Platform, Route, SINGLE_CAPABILITIES};
 use crate::model::rule::Rule;
+use crate::model::source::{Source, is_url};
 use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 
 /// One file of a rules directory. Any file may hold any of the sections.
@@ -25,9 +27,9 @@ pub struct RulesDirFile {
     #[serde(default)]
     #[schemars(with = "Vec<Question>")]
     pub questions: Vec<Spanned<Question>>,
-    /// Source references by short key, cited by routes' `sources`.
+    /// Public sources by short key, cited by routes' `sources` and capability values.
     #[serde(default)]
-    pub sources: BTreeMap<String, String>,
+    pub sources: BTreeMap<String, Source>,
     /// The route catalogue.
     #[serde(default)]
     #[schemars(with = "Vec<Route>")]
@@ -172,7 +174,9 @@ impl<T> Located<T> {
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     pub questions: Vec<Question>,
-    pub sources: BTreeMap<String, String>,
+    pub sources: BTreeMap<String, Source>,
+    /// Where each source was defined, for errors about it.
+    source_files: BTreeMap<String, Arc<SourceFile>>,
     pub routes: Vec<Located<Route>>,
     pub rules: Vec<Located<Rule>>,
     /// Each model's provider ids, for adoption guides.
@@ -194,7 +198,12 @@ impl Catalogue {
 
     /// Loads the embedded catalogue with an optional user directory over it.
     pub fn load(user_dir: Option<&Path>) -> Result<Catalogue, LoadError> {
-        let files = data_files(DataKind::Rules, user_dir)?;
+        Catalogue::from_files(data_files(DataKind::Rules, user_dir)?)
+    }
+
+    /// Merges and checks rules-directory files already read (embedded and user layers, see
+    /// [`crate::data::load::with_user_files`]).
+    pub fn from_files(files: Vec<DataFile>) -> Result<Catalogue, LoadError> {
         let mut problems = Diagnostics::default();
         let mut catalogue = Catalogue {
             user_data: files.iter().any(|f| f.layer == Layer::User),
@@ -202,7 +211,7 @@ impl Catalogue {
         };
         let mut questions: Vec<Located<Question>> = Vec::new();
         // Each source key with the file and layer that defined it.
-        let mut sources: BTreeMap<String, (String, Arc<SourceFile>, Layer)> = BTreeMap::new();
+        let mut sources: BTreeMap<String, (Source, Arc<SourceFile>, Layer)> = BTreeMap::new();
         let parsed_files = parse::all_in_parallel(&files, |file| {
             let cached = (file.layer == Layer::Embedded)
                 .then(|| cached_json(&file.file_name))
@@ -268,10 +277,10 @@ impl Catalogue {
                 );
             }
         }
-        catalogue.sources = sources
-            .into_iter()
-            .map(|(key, (text, _, _))| (key, text))
-            .collect();
+        for (key, (source, file, _)) in sources {
+            catalogue.source_files.insert(key.clone(), file);
+            catalogue.sources.insert(key, source);
+        }
         if !problems.is_empty() {
             // A file that did not parse leaves the vocabulary incomplete; checking routes
             // against it would bury the real problem under a cascade of false ones.
@@ -281,6 +290,9 @@ impl Catalogue {
             validate_question(q, &mut problems);
         }
         catalogue.questions = questions.into_iter().map(|q| q.item).collect();
+        for (key, source) in &catalogue.sources {
+            validate_source(key, source, &catalogue, &mut problems);
+        }
         for route in &catalogue.routes {
             validate_route(route, &catalogue, &mut problems);
         }
@@ -341,12 +353,66 @@ impl Catalogue {
             route.item.model_families = families;
         }
         if catalogue.routes.is_empty() {
-            problems.push(Diagnostic::plain(
-                Code::CatalogueNoRoutes,
-                "the catalogue has no routes",
-            ));
+            // Name the files that were read: an empty `routes:` in one of them is the usual
+            // cause, and "no routes" alone does not say where to look.
+            let names: Vec<&str> = files.iter().map(|f| f.source.name.as_str()).collect();
+            problems.push(
+                Diagnostic::plain(
+                    Code::CatalogueNoRoutes,
+                    format!(
+                        "the catalogue has no routes (read from {})",
+                        names.join(", ")
+                    ),
+                )
+                .with_help("a rules directory needs at least one entry under `routes:`"),
+            );
         }
         Ok(problems.into_result(catalogue)?)
+    }
+
+    /// Checks that every model a capability value is scoped to is a model some pricing
+    /// table knows (the catalogue alone does not know the models).
+    pub fn check_model_scopes(&self, known: &[&str], problems: &mut Diagnostics) {
+        for located in &self.routes {
+            let route = &located.item;
+            let mut capabilities: Vec<(String, &serde_saphyr::Spanned<Capability>)> =
+                SINGLE_CAPABILITIES
+                    .iter()
+                    .filter_map(|&n| route.spanned_capability(n).map(|c| (n.to_owned(), c)))
+                    .collect();
+            for &name in ITEM_CAPABILITIES {
+                if let Some(items) = route.items(name) {
+                    capabilities
+                        .extend(items.items.iter().map(|(i, c)| (format!("{name}.{i}"), c)));
+                }
+            }
+            for (key, capability) in capabilities {
+                for value in &capability.value.values {
+                    for model in &value.value.0.models {
+                        if known.contains(&model.as_str()) {
+                            continue;
+                        }
+                        let message = format!(
+                            "route `{}`: the scope names an unknown model `{model}`",
+                            route.id
+                        );
+                        let code = Code::RouteCapabilityScope;
+                        let diagnostic = if value.referenced.line() > 0 {
+                            located.error_at(code, value, &key, message)
+                        } else {
+                            located.error_at(code, capability, &key, message)
+                        };
+                        let help = match crate::support::suggest::closest(model, known) {
+                            Some(best) => format!(
+                                "did you mean `{best}`? models are those of the pricing tables"
+                            ),
+                            None => "models are those of the pricing tables".to_owned(),
+                        };
+                        problems.push(diagnostic.with_help(help));
+                    }
+                }
+            }
+        }
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
@@ -440,9 +506,9 @@ fn locate<T>(
 /// Adds a source key; a user's file may redefine an embedded key, but two files of one
 /// layer defining the same key are an error naming both places.
 fn merge_source(
-    sources: &mut BTreeMap<String, (String, Arc<SourceFile>, Layer)>,
+    sources: &mut BTreeMap<String, (Source, Arc<SourceFile>, Layer)>,
     key: String,
-    text: String,
+    text: Source,
     file: &Arc<SourceFile>,
     layer: Layer,
     problems: &mut Diagnostics,
@@ -509,6 +575,9 @@ fn merge<T>(
 
 fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
     let question = &q.item;
+    if let Some(message) = crate::support::limits::name_too_long("question id", &question.id) {
+        problems.push(q.error(Code::LimitName, Some("id"), message));
+    }
     if question.id == crate::model::decision::KEY {
         problems.push(q.error(
             Code::QuestionReservedId,
@@ -564,9 +633,187 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
     }
 }
 
+/// A source names a public page and the date it was checked.
+fn validate_source(key: &str, source: &Source, catalogue: &Catalogue, problems: &mut Diagnostics) {
+    let Some(file) = catalogue.source_files.get(key) else {
+        return;
+    };
+    let (line, column) = find_key(&file.text, key).unwrap_or((1, 1));
+    // The field's own line, when it is written on a line of its own under the key.
+    let field_at = |field: &str| -> (u64, u64) {
+        let below = file
+            .text
+            .lines()
+            .skip(line as usize)
+            .take_while(|l| {
+                l.trim().is_empty() || l.len() - l.trim_start().len() >= column as usize
+            })
+            .position(|l| l.trim_start().starts_with(&format!("{field}:")));
+        match below {
+            Some(i) => {
+                let at = line + 1 + i as u64;
+                let text = file.line_text(at).unwrap_or_default();
+                let indent = text.len() - text.trim_start().len();
+                (at, indent as u64 + field.len() as u64 + 3)
+            }
+            None => (line, column),
+        }
+    };
+    let at = |code: Code, field: &str, message: String| {
+        let (line, column) = field_at(field);
+        file.error_at_line(
+            code,
+            line,
+            column,
+            Some(&format!("sources.{key}.{field}")),
+            message,
+        )
+    };
+    for url in source.urls() {
+        if !is_url(url) {
+            problems.push(
+                at(
+                    Code::SourceNotUrl,
+                    "url",
+                    format!("source `{key}`: `{url}` is not a URL"),
+                )
+                .with_help("cite a public page as https://host/path; seed articles and summaries are context, not evidence"),
+            );
+        }
+    }
+    if crate::support::date::Date::parse(&source.checked).is_none() {
+        problems.push(at(
+            Code::SourceCheckedDate,
+            "checked",
+            format!(
+                "source `{key}`: `{}` is not a date (YYYY-MM-DD)",
+                source.checked
+            ),
+        ));
+    }
+}
+
+/// The 1-based line and column of `key:` as a mapping key in a YAML text.
+fn find_key(text: &str, key: &str) -> Option<(u64, u64)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let rest = trimmed.strip_prefix(key)?;
+        rest.starts_with(':')
+            .then(|| (i as u64 + 1, (line.len() - trimmed.len()) as u64 + 1))
+    })
+}
+
+/// Checks every value of one capability: a state among the five, a condition where one is
+/// needed, a known feature in its scope and a defined source. (Model scopes are checked
+/// against the pricing tables in `Inputs`.)
+fn validate_capability(
+    located: &Located<Route>,
+    key: &str,
+    capability: &serde_saphyr::Spanned<Capability>,
+    catalogue: &Catalogue,
+    problems: &mut Diagnostics,
+) {
+    let id = &located.item.id;
+    let features = catalogue.vocabulary("features");
+    for value in &capability.value.values {
+        let at = |code: Code, message: String| {
+            if value.referenced.line() > 0 {
+                located.error_at(code, value, key, message)
+            } else {
+                located.error_at(code, capability, key, message)
+            }
+        };
+        let v = &value.value.0;
+        match v.state.state() {
+            None => problems.push(
+                at(
+                    Code::RouteCapabilityState,
+                    format!("route `{id}`: `{}` is not a capability state", v.state.0),
+                )
+                .with_help("write one of: yes, configurable, on_request, no, unknown"),
+            ),
+            Some(state)
+                if state.needs_condition()
+                    && v.condition.as_deref().is_none_or(|c| c.trim().is_empty()) =>
+            {
+                problems.push(
+                    at(
+                        Code::RouteCapabilityCondition,
+                        format!(
+                            "route `{id}`: `{}` needs a `condition` saying what it takes",
+                            state.word()
+                        ),
+                    )
+                    .with_help(
+                        "for example condition: \"set `data_retention_mode: none` on the account\"",
+                    ),
+                );
+            }
+            Some(State::Yes | State::No | State::Unknown) if v.condition.is_some() => {
+                problems.push(
+                    at(
+                        Code::RouteCapabilityCondition,
+                        format!(
+                            "route `{id}`: a condition applies only to `configurable` or `on_request`, not `{}`",
+                            v.state.0
+                        ),
+                    ),
+                );
+            }
+            Some(_) => {}
+        }
+        for feature in &v.features {
+            if !features.contains(&feature.as_str()) {
+                let help = match crate::support::suggest::closest(feature, &features) {
+                    Some(best) => {
+                        format!("did you mean `{best}`? features: {}", features.join(", "))
+                    }
+                    None => format!("features: {}", features.join(", ")),
+                };
+                problems.push(
+                    at(
+                        Code::RouteCapabilityScope,
+                        format!("route `{id}`: the scope names an unknown feature `{feature}`"),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+        if let Some(source) = &v.source
+            && !catalogue.sources.contains_key(source)
+        {
+            problems.push(at(
+                Code::RouteCapabilitySource,
+                format!("route `{id}`: source `{source}` is not defined under `sources`"),
+            ));
+        }
+    }
+}
+
 fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mut Diagnostics) {
     let route = &located.item;
+    for &name in SINGLE_CAPABILITIES {
+        if let Some(capability) = route.spanned_capability(name) {
+            validate_capability(located, name, capability, catalogue, problems);
+        }
+    }
+    for &name in ITEM_CAPABILITIES {
+        if let Some(items) = route.items(name) {
+            for (item, capability) in &items.items {
+                validate_capability(
+                    located,
+                    &format!("{name}.{item}"),
+                    capability,
+                    catalogue,
+                    problems,
+                );
+            }
+        }
+    }
     let id = &route.id;
+    if let Some(message) = crate::support::limits::name_too_long("route id", id) {
+        problems.push(located.error(Code::LimitName, Some("id"), message));
+    }
     let mut check_vocab = |attribute: &str, values: &[String], question: &str| {
         let allowed = catalogue.vocabulary(question);
         for value in values {
@@ -586,13 +833,15 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
             }
         }
     };
-    check_vocab("auth", &route.auth, "auth");
-    check_vocab("residency", &route.residency, "residency");
-    check_vocab("compliance", &route.compliance, "compliance");
+    for &name in ITEM_CAPABILITIES {
+        if let Some(items) = route.items(name) {
+            let names: Vec<String> = items.names().map(str::to_owned).collect();
+            check_vocab(name, &names, name);
+        }
+    }
     check_vocab("model_families", &route.model_families, "model_families");
-    check_vocab("features", &route.features, "features");
     check_vocab("cloud", std::slice::from_ref(&route.cloud), "cloud");
-    if route.residency.iter().any(|r| r == "none") {
+    if route.residency.names().any(|r| r == "none") {
         problems.push(located.error(
             Code::RouteResidencyNone,
             Some("residency"),
@@ -636,7 +885,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
                     ),
                 )
                 .with_help(
-                    "cite a key of `sources` for every claim, or `not-found` where none exists",
+                    "cite a key of `sources` for every claim; where no public source says either way, cite the page you checked and write the value as `unknown`",
                 ),
         );
     }
@@ -697,12 +946,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(
             dir.path().join("a.yaml"),
-            "sources:\n  mine: https://example.com/a\n",
+            "sources:\n  mine: { title: T, url: https://example.com/a, checked: 2026-11-29 }\n",
         )
         .expect("write");
         std::fs::write(
             dir.path().join("b.yaml"),
-            "# b\nsources:\n  other: https://example.com/o\n  mine: https://example.com/b\n",
+            "# b\nsources:\n  other: { title: T, url: https://example.com/o, checked: 2026-11-29 }\n  mine: { title: T, url: https://example.com/b, checked: 2026-11-29 }\n",
         )
         .expect("write");
         let error = Catalogue::load(Some(dir.path())).expect_err("a duplicate source");
@@ -726,11 +975,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(
             dir.path().join("mine.yaml"),
-            format!("sources:\n  {key}: https://example.com/mine\n"),
+            format!("sources:\n  {key}: {{ title: T, url: https://example.com/mine, checked: 2026-11-29 }}\n"),
         )
         .expect("write");
         let catalogue = Catalogue::load(Some(dir.path())).expect("an override is not a duplicate");
-        assert_eq!(catalogue.sources[key], "https://example.com/mine");
+        assert_eq!(catalogue.sources[key].url, "https://example.com/mine");
     }
 
     #[test]

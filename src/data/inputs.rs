@@ -89,8 +89,10 @@ impl Inputs {
         };
         check_route_tables(&catalogue, &prices, &mut problems);
         let mut surface_traffic = Vec::new();
+        let mut notes = Vec::new();
         let workload = match workload {
-            Some(Ok((workload, file))) => {
+            Some(Ok((mut workload, file))) => {
+                notes.extend(normalise_models(&mut workload, &prices));
                 check_workload(&workload, &file, &prices, &mut problems);
                 // Without answers, `surface:` only labels traffic; with them it must match.
                 if paths.answers.is_some() {
@@ -112,7 +114,12 @@ impl Inputs {
         if !problems.is_empty() {
             return Err(problems.into());
         }
-        let mut notes = Vec::new();
+        if let Some(book) = price_book.as_ref().filter(|b| b.is_empty()) {
+            notes.push(format!(
+                "warning: the price book {} holds no discount, override or quote, so nothing was applied: list prices are used",
+                book.file
+            ));
+        }
         if let Some(workload) = &workload
             && paths.answers.is_some()
             && answers.surfaces.is_empty()
@@ -156,15 +163,55 @@ pub fn workload_families(workload: &Workload, prices: &Prices) -> Vec<String> {
 }
 
 fn load_answers(path: &std::path::Path, catalogue: &Catalogue) -> Result<Answers, Diagnostics> {
-    let file = parse::read_file(path)?;
-    let raw: RawAnswers = parse::yaml(&file)?;
-    Answers::resolve(&raw, &catalogue.questions, &file)
+    answers_from_source(&parse::read_file(path)?, catalogue)
+}
+
+/// Parses and resolves an answers file's text against the questionnaire.
+pub fn answers_from_source(
+    file: &SourceFile,
+    catalogue: &Catalogue,
+) -> Result<Answers, Diagnostics> {
+    let raw: RawAnswers = parse::yaml(file)?;
+    Answers::resolve(&raw, &catalogue.questions, file)
 }
 
 fn load_workload(path: &std::path::Path) -> Result<(Workload, SourceFile), Diagnostics> {
     let file = parse::read_file(path)?;
     let workload: Workload = parse::yaml(&file)?;
     Ok((workload, file))
+}
+
+/// Reads every model id form the usage readers accept (dated Anthropic ids, Bedrock ids with
+/// inference profiles, Vertex `@` versions, LiteLLM and Gemini prefixes) as the catalogue
+/// id, so a workload may name a model as the provider's console or logs do. Returns one
+/// note per id read as another, printed with the assumptions; ids that map to nothing stay
+/// as written, for `check_workload` to report.
+pub fn normalise_models(workload: &mut Workload, prices: &Prices) -> Vec<String> {
+    let known = prices.model_ids();
+    let mut notes = Vec::new();
+    for spanned in &mut workload.traffic {
+        let traffic = &mut spanned.value;
+        let given = traffic.model.value.clone();
+        if known.contains(&given.as_str()) {
+            continue;
+        }
+        if let Some(id) = crate::usage::model_id::catalogue_model(&given, &known) {
+            notes.push(format!(
+                "Workload traffic `{}`: model id `{given}` is read as `{id}`.",
+                traffic.name
+            ));
+            traffic.model.value = id;
+        }
+    }
+    notes
+}
+
+/// Parses a workload file's text and cross-checks it against the pricing tables.
+pub fn workload_from_source(file: &SourceFile, prices: &Prices) -> Result<Workload, Diagnostics> {
+    let workload: Workload = parse::yaml(file)?;
+    let mut problems = Diagnostics::default();
+    check_workload(&workload, file, prices, &mut problems);
+    problems.into_result(workload)
 }
 
 /// Cross-checks a workload against the pricing tables (models, cache rates, names).
@@ -218,6 +265,16 @@ pub fn check_workload(
                 ),
             ));
         }
+        if let Some(message) = crate::support::limits::name_too_long("traffic name", &traffic.name)
+        {
+            problems.push(file.error_at_line(
+                Code::LimitName,
+                spanned.referenced.line(),
+                spanned.referenced.column(),
+                Some(&format!("traffic[{i}].name")),
+                message,
+            ));
+        }
         if names.contains(&traffic.name.as_str()) {
             problems.push(file.error_at_line(
                 Code::WorkloadDuplicateName,
@@ -235,6 +292,7 @@ pub fn check_workload(
 }
 
 fn check_route_tables(catalogue: &Catalogue, prices: &Prices, problems: &mut Diagnostics) {
+    catalogue.check_model_scopes(&prices.model_ids(), problems);
     for route in &catalogue.routes {
         let tables =
             std::iter::once(&route.item.pricing.table).chain(route.item.models_from.iter());
@@ -284,5 +342,52 @@ impl Inputs {
         }
         self.answers = answers;
         self.workload = workload;
+    }
+}
+
+impl Inputs {
+    /// Assigns a test case's traffic to its surfaces (after `set_case`), returning each
+    /// problem as a sentence: a case has no file position of its own to report them at.
+    pub fn assign_case_traffic(&mut self) -> Vec<String> {
+        let Some(workload) = &self.workload else {
+            self.surface_traffic = Vec::new();
+            return Vec::new();
+        };
+        let mut problems = Diagnostics::default();
+        let file = SourceFile::new("<case workload>", "");
+        self.surface_traffic = crate::data::surfaces::assign_traffic(
+            &self.answers.surfaces,
+            workload,
+            &file,
+            &mut problems,
+        );
+        problems.0.into_iter().map(|d| d.message).collect()
+    }
+
+    /// The inputs of each surface: its own answers and its own traffic, with the catalogue,
+    /// rules and prices shared. Empty when the answers have no surfaces.
+    pub fn surface_inputs(&self) -> Vec<(String, Inputs)> {
+        self.answers
+            .surfaces
+            .iter()
+            .enumerate()
+            .map(|(s, surface)| {
+                let mut inputs = self.clone();
+                let workload = self
+                    .workload
+                    .as_ref()
+                    .map(|w| crate::model::workload::Workload {
+                        traffic: self
+                            .surface_traffic
+                            .get(s)
+                            .map(|indices| indices.iter().map(|i| w.traffic[*i].clone()).collect())
+                            .unwrap_or_default(),
+                        ..w.clone()
+                    });
+                inputs.set_case(surface.answers.clone(), workload);
+                inputs.surface_traffic = Vec::new();
+                (surface.name.clone(), inputs)
+            })
+            .collect()
     }
 }

@@ -74,22 +74,54 @@ impl DataKind {
 
 /// The embedded files of a kind, then the user's directory over them, sorted by name.
 pub fn data_files(kind: DataKind, user_dir: Option<&Path>) -> Result<Vec<DataFile>, Diagnostics> {
-    let mut files: Vec<DataFile> = kind
-        .embedded()
+    let Some(dir) = user_dir else {
+        return Ok(embedded_files(kind));
+    };
+    let user = user_files(kind, dir)?;
+    Ok(with_user_files(kind, user))
+}
+
+/// The embedded files of a kind, sorted by name.
+pub fn embedded_files(kind: DataKind) -> Vec<DataFile> {
+    kind.embedded()
         .iter()
         .map(|(name, text)| DataFile {
             layer: Layer::Embedded,
             source: SourceFile::new(format!("<embedded>/{}/{name}", kind.folder()), *text),
             file_name: (*name).to_owned(),
         })
-        .collect();
-    let Some(dir) = user_dir else {
-        return Ok(files);
-    };
+        .collect()
+}
+
+/// The embedded files of a kind with `user` files laid over them: a user file replaces the
+/// embedded file of the same name. This is how text that does not come from a directory
+/// (a test, a fuzzer) is read exactly as a user's directory would be.
+pub fn with_user_files(kind: DataKind, user: Vec<DataFile>) -> Vec<DataFile> {
+    let mut files = embedded_files(kind);
+    for file in user {
+        files.retain(|f| f.file_name != file.file_name);
+        files.push(file);
+    }
+    files
+}
+
+/// A user's file as a [`DataFile`], for [`with_user_files`].
+pub fn user_file(file_name: impl Into<String>, source: SourceFile) -> DataFile {
+    DataFile {
+        layer: Layer::User,
+        file_name: file_name.into(),
+        source,
+    }
+}
+
+/// The files of a kind in a user's directory, sorted by name. A symlink that dangles or
+/// loops is an error naming it, never skipped: skipping it would silently fall back to the
+/// embedded defaults.
+fn user_files(kind: DataKind, dir: &Path) -> Result<Vec<DataFile>, Diagnostics> {
     let mut problems = Diagnostics::default();
     let entries = std::fs::read_dir(dir).map_err(|e| {
         Diagnostic::plain(
-            Code::DirUnreadable,
+            Code::DataDir,
             format!(
                 "cannot read the {} directory {}: {}",
                 kind.folder(),
@@ -102,15 +134,50 @@ pub fn data_files(kind: DataKind, user_dir: Option<&Path>) -> Result<Vec<DataFil
             ),
         )
     })?;
-    let mut user_paths: Vec<_> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.is_file())
-        .filter(|path| has_extension(&path.to_string_lossy(), kind.extensions()))
-        .collect();
+    let mut user_paths = Vec::new();
+    for entry in entries {
+        let path = match entry {
+            Ok(entry) => entry.path(),
+            Err(e) => {
+                problems.push(Diagnostic::plain(
+                    Code::DataDir,
+                    format!(
+                        "cannot list the {} directory {}: {e}",
+                        kind.folder(),
+                        dir.display()
+                    ),
+                ));
+                continue;
+            }
+        };
+        if !has_extension(&path.to_string_lossy(), kind.extensions()) {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => user_paths.push(path),
+            Ok(_) => {}
+            Err(e) => {
+                let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+                let what = if is_link {
+                    "a symbolic link that dangles or loops"
+                } else {
+                    "an entry that cannot be read"
+                };
+                problems.push(
+                    SourceFile::new(path.display().to_string(), "")
+                        .error_whole(
+                            Code::DataSymlink,
+                            format!("{what}: {}", parse::io_reason(&e)),
+                        )
+                        .with_help("remove the link or point it at a file; routewise never skips a file it cannot read"),
+                );
+            }
+        }
+    }
     user_paths.sort();
-    if user_paths.is_empty() {
+    if user_paths.is_empty() && problems.is_empty() {
         problems.push(Diagnostic::plain(
-            Code::DirEmpty,
+            Code::DataDirEmpty,
             format!(
                 "the {} directory {} holds no .{} files",
                 kind.folder(),
@@ -119,20 +186,14 @@ pub fn data_files(kind: DataKind, user_dir: Option<&Path>) -> Result<Vec<DataFil
             ),
         ));
     }
+    let mut files = Vec::new();
     for path in user_paths {
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         match parse::read_file(&path) {
-            Ok(source) => {
-                files.retain(|f| f.file_name != file_name);
-                files.push(DataFile {
-                    layer: Layer::User,
-                    file_name,
-                    source,
-                });
-            }
+            Ok(source) => files.push(user_file(file_name, source)),
             Err(d) => problems.push(d),
         }
     }

@@ -9,8 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::support::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::support::internal::{Internal, join};
 
-/// The largest input file routewise reads (10 MiB): these are hand-written configuration files.
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+pub use crate::support::limits::MAX_FILE_BYTES;
 
 /// Parses a YAML file into `T`, rejecting unknown keys (the types use `deny_unknown_fields`).
 pub fn yaml<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
@@ -153,7 +152,7 @@ fn yaml_document(text: &str) -> Option<serde_json::Value> {
 }
 
 /// A TOML text as plain data, for [`user_key_path`].
-fn toml_document(text: &str) -> Option<serde_json::Value> {
+fn toml_plain(text: &str) -> Option<serde_json::Value> {
     serde_json::to_value(text.parse::<toml::Table>().ok()?).ok()
 }
 
@@ -198,7 +197,7 @@ pub fn toml<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
         })
     });
     result.map_err(|error| {
-        let key = path.and_then(|p| user_key_path(&p, toml_document(&file.text).as_ref()));
+        let key = path.and_then(|p| user_key_path(&p, toml_plain(&file.text).as_ref()));
         let offset = error.span().map_or(0, |s| s.start);
         file.error_at(
             code,
@@ -228,51 +227,136 @@ pub fn toml_key_offset(text: &str, path: &[&str]) -> Option<usize> {
     Some(key.span().start)
 }
 
+/// Parses a TOML file into its top-level table with every value's position, so its parts
+/// can be deserialized one at a time ([`toml_part`]) and each part's errors reported. A
+/// syntax error stops here: nothing after it can be read reliably.
+pub fn toml_document(file: &SourceFile) -> Result<toml::de::DeTable<'_>, Diagnostic> {
+    if file.text.trim().is_empty() {
+        return Err(file.error_whole(Code::FileEmpty, "the file is empty"));
+    }
+    toml::de::DeTable::parse(&file.text)
+        .map(toml::Spanned::into_inner)
+        .map_err(|error| {
+            let offset = error.span().map_or(0, |s| s.start);
+            file.error_at(
+                Code::ParseSyntax,
+                offset,
+                None,
+                error.message().trim().to_owned(),
+            )
+        })
+}
+
+/// Deserializes one part of a TOML document (such as one `[[discount]]` entry), naming
+/// `key` (its place in the file, such as `discount[2]`) before the key path inside it.
+pub fn toml_part<T: DeserializeOwned>(
+    file: &SourceFile,
+    value: toml::Spanned<toml::de::DeValue<'_>>,
+    key: &str,
+) -> Result<T, Diagnostic> {
+    let start = value.span().start;
+    let de = toml::de::ValueDeserializer::from(value);
+    serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+        let inner = user_key_path(&e.path().to_string(), None).filter(|p| !p.is_empty());
+        let error = e.into_inner();
+        let key = match inner {
+            Some(inner) => format!("{key}.{inner}"),
+            None => key.to_owned(),
+        };
+        let offset = error.span().map_or(start, |s| s.start);
+        let message = error.message().trim().to_owned();
+        file.error_at(serde_code(&message), offset, Some(&key), message)
+    })
+}
+
 /// Reads a user's file, turning I/O problems and oversized files into diagnostics.
+///
+/// The size limit is enforced on the bytes read, not on the size the file system reports,
+/// so devices (`/dev/zero`) and FIFOs, which report no size, are bounded too.
 pub fn read_file(path: &std::path::Path) -> Result<SourceFile, Diagnostic> {
+    use std::io::Read;
     let name = path.display().to_string();
     let whole =
         |code: Code, message: String| SourceFile::new(name.clone(), "").error_whole(code, message);
     let metadata = std::fs::metadata(path).map_err(|e| {
         whole(
-            Code::FileUnreadable,
+            Code::FileRead,
             format!("cannot read the file: {}", io_reason(&e)),
         )
     })?;
     if metadata.is_dir() {
         return Err(whole(
-            Code::FileUnreadable,
+            Code::FileRead,
             "expected a file, found a directory".into(),
         ));
     }
-    if metadata.len() > MAX_FILE_BYTES as u64 {
-        return Err(whole(
-            Code::FileTooLarge,
-            format!(
-                "the file is {} bytes; routewise reads files of at most {MAX_FILE_BYTES} bytes",
-                metadata.len()
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
+    let too_large = |size: &str| {
         whole(
-            Code::FileUnreadable,
+            Code::LimitFileSize,
+            format!(
+                "the file is {size} bytes long; routewise reads files of at most {MAX_FILE_BYTES} bytes"
+            ),
+        )
+        .with_help("see docs/limits.md")
+    };
+    if metadata.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_large(&metadata.len().to_string()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| {
+        whole(
+            Code::FileRead,
             format!("cannot read the file: {}", io_reason(&e)),
         )
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        whole(
-            Code::FileUnreadable,
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            whole(
+                Code::FileRead,
+                format!("cannot read the file: {}", io_reason(&e)),
+            )
+        })?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(&format!("more than {MAX_FILE_BYTES}")));
+    }
+    source_from_bytes(name, bytes)
+}
+
+/// A named text from bytes, as [`read_file`] makes it: the entry point for text that does
+/// not come from a file (tests, fuzzing), with the same size and UTF-8 checks.
+pub fn source_from_bytes(
+    name: impl Into<String>,
+    bytes: Vec<u8>,
+) -> Result<SourceFile, Diagnostic> {
+    let name = name.into();
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(SourceFile::new(name, "").error_whole(
+            Code::LimitFileSize,
+            format!(
+                "the file is {} bytes; routewise reads files of at most {MAX_FILE_BYTES} bytes",
+                bytes.len()
+            ),
+        ));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        SourceFile::new(name.clone(), "").error_whole(
+            Code::FileUtf8,
             format!(
                 "the file is not valid UTF-8 (first bad byte at offset {})",
                 e.utf8_error().valid_up_to()
             ),
         )
     })?;
+    // A byte-order mark is not content: without it, columns on the first line are right
+    // and a file holding only a mark is empty.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     Ok(SourceFile::new(name, text))
 }
 
-fn io_reason(error: &std::io::Error) -> String {
+pub fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -342,6 +426,10 @@ mod tests {
         assert_eq!(
             user_key_path("a.value.b", None).as_deref(),
             Some("a.value.b")
+        );
+        assert_eq!(
+            user_key_path("override[0].$__serde_spanned_private_value.input", None).as_deref(),
+            Some("override[0].input")
         );
     }
 

@@ -94,7 +94,7 @@ pub struct PriceOverride {
     #[serde(default)]
     pub cache_write_1h: Option<Amount>,
     #[serde(default)]
-    pub batch_discount: Option<Amount>,
+    pub batch_discount: Option<crate::model::number::Share>,
     /// Required: where the prices come from, printed with the entry.
     pub note: String,
 }
@@ -147,6 +147,82 @@ const PROVIDERS: &[&str] = &["anthropic", "aws", "gcp", "google", "azure"];
 /// The operators a discount can name.
 const PLATFORMS: &[&str] = &["anthropic", "aws", "gcp", "google", "azure"];
 
+/// The entries of a price book that parsed, each with its index in the file.
+#[derive(Default)]
+struct Entries {
+    name: Option<String>,
+    discount: Vec<(usize, Spanned<Discount>)>,
+    overrides: Vec<(usize, Spanned<PriceOverride>)>,
+    provisioned: Vec<(usize, Spanned<ProvisionedQuote>)>,
+}
+
+/// Reads the book entry by entry, so one malformed entry does not hide the problems of the
+/// others: what parsed is returned with the problems of what did not.
+fn read_entries(file: &SourceFile) -> Result<(Entries, Diagnostics), Diagnostics> {
+    use toml::de::DeValue;
+    let document = parse::toml_document(file)?;
+    let mut problems = Diagnostics::default();
+    let mut book = Entries::default();
+    /// The entries of an array of tables, each deserialized on its own.
+    fn entries<T: serde::de::DeserializeOwned>(
+        file: &SourceFile,
+        name: &str,
+        value: Spanned<DeValue<'_>>,
+        problems: &mut Diagnostics,
+    ) -> Vec<(usize, Spanned<T>)> {
+        let span = value.span();
+        let DeValue::Array(items) = value.into_inner() else {
+            problems.push(file.error_at(
+                Code::ParseInvalidValue,
+                span.start,
+                Some(name),
+                format!("`{name}` is a list of entries, each written as a `[[{name}]]` table"),
+            ));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            match parse::toml_part::<Spanned<T>>(file, item, &format!("{name}[{i}]")) {
+                Ok(entry) => out.push((i, entry)),
+                Err(d) => problems.push(d),
+            }
+        }
+        out
+    }
+    for (key, value) in document {
+        let span = key.span();
+        match key.get_ref().as_ref() {
+            "name" => match parse::toml_part::<String>(file, value, "name") {
+                Ok(name) => book.name = Some(name),
+                Err(d) => problems.push(d),
+            },
+            "discount" => book.discount = entries(file, "discount", value, &mut problems),
+            "override" => book.overrides = entries(file, "override", value, &mut problems),
+            "provisioned" => book.provisioned = entries(file, "provisioned", value, &mut problems),
+            other => {
+                const KEYS: &[&str] = &["name", "discount", "override", "provisioned"];
+                let help = match crate::support::suggest::closest(other, KEYS) {
+                    Some(best) => format!(
+                        "did you mean `{best}`? a price book holds: {}",
+                        KEYS.join(", ")
+                    ),
+                    None => format!("a price book holds: {}", KEYS.join(", ")),
+                };
+                problems.push(
+                    file.error_at(
+                        Code::ParseUnknownKey,
+                        span.start,
+                        Some(other),
+                        format!("unknown key `{other}`"),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    Ok((book, problems))
+}
+
 impl PriceBook {
     /// Loads a price book, checks every name in it, and lays its overrides and quotes over
     /// `prices`.
@@ -155,12 +231,37 @@ impl PriceBook {
         catalogue: &Catalogue,
         prices: &mut Prices,
     ) -> Result<PriceBook, Diagnostics> {
-        let file = parse::read_file(path)?;
-        let raw: PriceBookFile = parse::toml(&file)?;
-        let mut problems = Diagnostics::default();
+        PriceBook::from_source(&parse::read_file(path)?, catalogue, prices)
+    }
+
+    /// [`PriceBook::load`] for a price book's text already read.
+    pub fn from_source(
+        file: &SourceFile,
+        catalogue: &Catalogue,
+        prices: &mut Prices,
+    ) -> Result<PriceBook, Diagnostics> {
+        let file = file.clone();
+        // A book with nothing in it (empty, a byte-order mark, only comments) is not an
+        // error, but it must not pass silently either: the run says it applied nothing.
+        let blank = file
+            .text
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .map(str::trim)
+            .all(|l| l.is_empty() || l.starts_with('#'));
+        if blank {
+            return Ok(PriceBook {
+                file: file.name.clone(),
+                ..PriceBook::default()
+            });
+        }
+        let (raw, mut problems) = read_entries(&file)?;
         let mut book = PriceBook {
             name: raw.name.clone(),
-            file: file.name.clone(),
+            // One spelling of the path, so reports made with `./book.toml` and `book.toml` agree.
+            file: crate::support::path::normalize(Path::new(&file.name))
+                .display()
+                .to_string(),
             ..PriceBook::default()
         };
         let models = prices
@@ -177,7 +278,8 @@ impl PriceBook {
             file.error_at(code, span.start, Some(key), message)
         };
 
-        for (i, entry) in raw.discount.iter().enumerate() {
+        for (i, entry) in &raw.discount {
+            let i = *i;
             let d = entry.get_ref();
             let key = |field: &str| format!("discount[{i}].{field}");
             check_name(
@@ -236,7 +338,8 @@ impl PriceBook {
             book.discounts.push(d.clone());
         }
 
-        for (i, entry) in raw.overrides.iter().enumerate() {
+        for (i, entry) in &raw.overrides {
+            let i = *i;
             let o = entry.get_ref();
             let key = |field: &str| format!("override[{i}].{field}");
             let Some(table) = prices
@@ -308,18 +411,12 @@ impl PriceBook {
                 &mut price.cache_write_1h,
                 o.cache_write_1h,
             );
-            set_opt(
-                "batch_discount",
-                &mut price.batch_discount,
-                o.batch_discount,
-            );
-            if o.batch_discount.is_some_and(|d| d.0 > Decimal::ONE) {
-                problems.push(at(
-                    Code::PriceBookBatchDiscount,
-                    entry.span(),
-                    &key("batch_discount"),
-                    "a batch discount is a fraction from 0 to 1".into(),
-                ));
+            if let Some(v) = o.batch_discount {
+                let old = price
+                    .batch_discount
+                    .map_or("none".to_string(), |s| s.0.normalize().to_string());
+                changed.push(format!("batch_discount {old} -> {}", v.0.normalize()));
+                price.batch_discount = Some(v);
             }
             if changed.is_empty() {
                 problems.push(at(
@@ -337,7 +434,8 @@ impl PriceBook {
             });
         }
 
-        for (i, entry) in raw.provisioned.iter().enumerate() {
+        for (i, entry) in &raw.provisioned {
+            let i = *i;
             let q = entry.get_ref();
             let key = |field: &str| format!("provisioned[{i}].{field}");
             let model_names: Vec<&str> = models.iter().map(String::as_str).collect();
@@ -419,6 +517,7 @@ impl PriceBook {
                 });
             }
         }
+        problems.0.sort_by_key(|d| (d.line, d.column));
         problems.into_result(book)
     }
 
@@ -468,6 +567,11 @@ impl PriceBook {
             parts.push(format!("model {}", m.get_ref()));
         }
         parts.join(", ")
+    }
+
+    /// True when the book holds no discount, override or quote.
+    pub fn is_empty(&self) -> bool {
+        self.discounts.is_empty() && self.applied.is_empty()
     }
 
     /// Every entry of the book as applied: discounts, then overrides and quotes.

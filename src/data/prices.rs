@@ -4,7 +4,9 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::data::load::{DataKind, EMBEDDED_PRICING_JSON, Layer, data_files, embedded_json};
+use crate::data::load::{
+    DataFile, DataKind, EMBEDDED_PRICING_JSON, Layer, data_files, embedded_json,
+};
 use crate::data::parse;
 use crate::model::pricing::{ModelPrice, PricingTable};
 use crate::support::date::Date;
@@ -42,7 +44,12 @@ impl Prices {
     /// Reads and merges the tables without checking them against the questionnaire, so
     /// reading can run while the rules load.
     pub fn read(user_dir: Option<&Path>) -> Result<ReadPrices, Diagnostics> {
-        let files = data_files(DataKind::Pricing, user_dir)?;
+        Prices::read_files(data_files(DataKind::Pricing, user_dir)?)
+    }
+
+    /// Reads and merges pricing files already read (embedded and user layers, see
+    /// [`crate::data::load::with_user_files`]).
+    pub fn read_files(files: Vec<DataFile>) -> Result<ReadPrices, Diagnostics> {
         let mut problems = Diagnostics::default();
         let mut tables: Vec<LoadedTable> = Vec::new();
         let mut layers: Vec<Layer> = Vec::new();
@@ -189,19 +196,6 @@ fn validate_table(loaded: &LoadedTable, families: &[&str], problems: &mut Diagno
                 )
                 .with_help(format!("known families: {}", families.join(", "))),
             );
-        }
-        if let Some(d) = price.batch_discount
-            && d.0 > Decimal::ONE
-        {
-            problems.push(at(
-                Code::PricingBatchDiscount,
-                &path("batch_discount"),
-                &key("batch_discount"),
-                format!(
-                    "a batch discount of {} is more than 100%; write 0.5 for 50% off",
-                    d.0
-                ),
-            ));
         }
         if price.regional_premium && table.regional_multiplier.is_none() {
             problems.push(at(

@@ -10,7 +10,8 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use crate::data::catalogue::{Catalogue, Located};
 use crate::model::route::Route;
 use crate::model::rule::{Effect, Rule};
-use crate::support::diagnostic::{Code, Diagnostics};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::support::limits;
 
 /// Variables the `workload` object offers to conditions.
 pub const WORKLOAD_ATTRIBUTES: &[&str] = &["models", "model_families"];
@@ -22,6 +23,8 @@ pub struct CompiledRule {
     /// False when the condition never looks at `route`: the rule is about the answers only
     /// and is reported once, not once per route.
     pub uses_route: bool,
+    /// Where the rule was written (`file:line:column`), for errors while evaluating it.
+    pub at: String,
 }
 
 /// All rules, compiled into one template environment.
@@ -53,6 +56,10 @@ impl RuleSet {
     pub fn compile_checked(catalogue: &Catalogue, check: bool) -> Result<RuleSet, Diagnostics> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // A condition or message is user code: it gets a budget, so a loop in a rule file
+        // is an error, not a hang (docs/limits.md).
+        env.set_fuel(Some(limits::RULE_FUEL));
+        env.set_recursion_limit(limits::TEMPLATE_RECURSION);
         let mut problems = Diagnostics::default();
         let route_attributes = if check {
             route_attribute_names()
@@ -148,9 +155,11 @@ impl RuleSet {
             if !check && let Ok(template) = env.get_template(&condition_name(&rule.code)) {
                 uses_route = template.undeclared_variables(false).contains("route");
             }
+            let (line, column) = located.position();
             rules.push(CompiledRule {
                 rule: rule.clone(),
                 uses_route,
+                at: format!("{}:{line}:{column}", located.file.name),
             });
         }
         problems.into_result(RuleSet { env, rules })
@@ -167,10 +176,7 @@ impl RuleSet {
             .env
             .get_template(&condition_name(code))
             .and_then(|t| t.render(context))
-            .map_err(|source| RuleEvalError::Condition {
-                code: code.clone(),
-                source,
-            })?;
+            .map_err(|e| RuleEvalError::new(rule, "evaluating the condition", e))?;
         if fired != "1" {
             return Ok(None);
         }
@@ -178,10 +184,7 @@ impl RuleSet {
             .env
             .get_template(&message_name(code))
             .and_then(|t| t.render(context))
-            .map_err(|source| RuleEvalError::Message {
-                code: code.clone(),
-                source,
-            })?;
+            .map_err(|e| RuleEvalError::new(rule, "rendering the message", e))?;
         Ok(Some(Firing {
             code: code.clone(),
             name: rule.rule.name.clone(),
@@ -192,19 +195,58 @@ impl RuleSet {
     }
 }
 
-/// A rule that compiled but failed while it ran (a type error in its condition, say).
+/// A rule that compiled but failed while it ran: out of fuel (a loop that would not end),
+/// nested too deep, or a type error in its condition. A rule is the user's input, so this is
+/// reported as a diagnostic with its code (exit 2), naming the rule and where it is defined.
 #[derive(Debug, thiserror::Error)]
-pub enum RuleEvalError {
-    #[error("rule {code}: evaluating the condition failed: {source}")]
-    Condition {
-        code: String,
-        source: minijinja::Error,
-    },
-    #[error("rule {code}: rendering the message failed: {source}")]
-    Message {
-        code: String,
-        source: minijinja::Error,
-    },
+#[error("rule {rule} ({at}): {what} failed: {error}{hint}")]
+pub struct RuleEvalError {
+    pub code: Code,
+    /// The rule's code, such as `RW090`.
+    pub rule: String,
+    /// Where the rule is defined, `file:line:column`.
+    pub at: String,
+    /// `evaluating the condition` or `rendering the message`.
+    pub what: &'static str,
+    pub error: minijinja::Error,
+    /// Where to read about the limit the rule ran into, if any.
+    hint: String,
+}
+
+impl RuleEvalError {
+    fn new(rule: &CompiledRule, what: &'static str, error: minijinja::Error) -> Self {
+        let hint = if error.kind() == minijinja::ErrorKind::OutOfFuel {
+            format!(
+                " (a rule may run {} instructions; see docs/limits.md)",
+                limits::RULE_FUEL
+            )
+        } else {
+            String::new()
+        };
+        Self {
+            code: evaluation_code(&error),
+            rule: rule.rule.code.clone(),
+            at: rule.at.clone(),
+            what,
+            error,
+            hint,
+        }
+    }
+
+    /// The failure as the diagnostic a user sees.
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic::plain(self.code, self.to_string())
+    }
+}
+
+/// The diagnostic code of a rule that failed while it was evaluated: out of fuel (a loop
+/// that would not end), too deep, or another failure.
+pub fn evaluation_code(error: &minijinja::Error) -> Code {
+    match error.kind() {
+        minijinja::ErrorKind::OutOfFuel => Code::LimitRuleFuel,
+        _ if error.to_string().contains("recursion limit exceeded") => Code::LimitRuleDepth,
+        _ => Code::RuleEval,
+    }
 }
 
 fn condition_name(code: &str) -> String {
@@ -222,7 +264,7 @@ fn sorted(set: std::collections::HashSet<String>) -> Vec<String> {
 }
 
 /// Route attributes computed for conditions rather than written in the catalogue.
-pub const COMPUTED_ROUTE_ATTRIBUTES: &[&str] = &["models"];
+pub const COMPUTED_ROUTE_ATTRIBUTES: &[&str] = &["models", "state", "why"];
 
 /// The attribute names a route exposes to conditions.
 fn route_attribute_names() -> Vec<String> {

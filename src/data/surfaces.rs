@@ -4,7 +4,6 @@
 //! single surface that has no traffic of its own; when no surface, or more than one, is
 //! left without traffic, the entry is ambiguous and is an error (it is never priced twice).
 
-use crate::data::inputs::Inputs;
 use crate::model::answers::Surface;
 use crate::model::workload::Workload;
 use crate::support::diagnostic::{Code, Diagnostics, SourceFile};
@@ -101,44 +100,4 @@ pub fn assign_traffic(
         );
     }
     assigned
-}
-
-impl Inputs {
-    /// Assigns a test case's traffic to its surfaces (after `set_case`), returning each
-    /// problem as a sentence: a case has no file position of its own to report them at.
-    pub fn assign_case_traffic(&mut self) -> Vec<String> {
-        let Some(workload) = &self.workload else {
-            self.surface_traffic = Vec::new();
-            return Vec::new();
-        };
-        let mut problems = Diagnostics::default();
-        let file = SourceFile::new("<case workload>", "");
-        self.surface_traffic =
-            assign_traffic(&self.answers.surfaces, workload, &file, &mut problems);
-        problems.0.into_iter().map(|d| d.message).collect()
-    }
-
-    /// The inputs of each surface: its own answers and its own traffic, with the catalogue,
-    /// rules and prices shared. Empty when the answers have no surfaces.
-    pub fn surface_inputs(&self) -> Vec<(String, Inputs)> {
-        self.answers
-            .surfaces
-            .iter()
-            .enumerate()
-            .map(|(s, surface)| {
-                let mut inputs = self.clone();
-                let workload = self.workload.as_ref().map(|w| Workload {
-                    traffic: self
-                        .surface_traffic
-                        .get(s)
-                        .map(|indices| indices.iter().map(|i| w.traffic[*i].clone()).collect())
-                        .unwrap_or_default(),
-                    ..w.clone()
-                });
-                inputs.set_case(surface.answers.clone(), workload);
-                inputs.surface_traffic = Vec::new();
-                (surface.name.clone(), inputs)
-            })
-            .collect()
-    }
 }

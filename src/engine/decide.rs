@@ -10,8 +10,10 @@ use minijinja::Value;
 use rust_decimal::Decimal;
 
 use crate::data::inputs::{Inputs, workload_families};
-use crate::data::rule_set::{Firing, RuleEvalError};
-use crate::model::route::Route;
+use crate::data::rule_set::{CompiledRule, Firing, RuleEvalError};
+use crate::engine::capabilities::{Fact, RouteCapabilities, Scope, set_in_view};
+use crate::model::answers::Answer;
+use crate::model::route::{ITEM_CAPABILITIES, Route, SINGLE_CAPABILITIES};
 use crate::model::rule::Effect;
 
 /// Where a route ended up.
@@ -35,6 +37,14 @@ pub struct RouteOutcome {
     pub scores: Vec<Firing>,
     /// Warning rules that fired for this route (viable routes only).
     pub warnings: Vec<Firing>,
+    /// The capability values whose `no` eliminated the route, with their sources.
+    pub evidence: Vec<Fact>,
+    /// The `unknown` values that eliminated the route: questions for the vendor.
+    pub open_questions: Vec<Fact>,
+    /// The `configurable` and `on_request` values (and model-limited ones) a viable route
+    /// meets a hard constraint with only once their condition is done: the "before go-live"
+    /// checklist.
+    pub conditions: Vec<Fact>,
 }
 
 /// The ranked outcome of every route plus the warnings about the answers themselves.
@@ -60,41 +70,248 @@ pub fn context(inputs: &Inputs, route: Option<&Route>) -> Value {
     Contexts::new(inputs).of(inputs, route)
 }
 
-/// What conditions see as `route`: the route's attributes plus the models it serves.
-#[derive(serde::Serialize)]
-struct RouteView<'a> {
-    #[serde(flatten)]
-    route: &'a Route,
-    models: Vec<String>,
-}
-
 /// The parts of every route's context that do not depend on the route, built once.
 struct Contexts {
     answers: Value,
     workload: Value,
+    /// The workload's model ids, sorted.
+    models: Vec<String>,
+    /// The features the answers need.
+    features: Vec<String>,
+}
+
+/// What conditions see as `route`, and the capabilities it was built from.
+pub struct RouteView {
+    pub capabilities: RouteCapabilities,
+    pub json: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Contexts {
     fn new(inputs: &Inputs) -> Contexts {
+        let mut models: Vec<String> = inputs
+            .workload
+            .iter()
+            .flat_map(|w| w.traffic.iter().map(|t| t.value.model.value.clone()))
+            .collect();
+        models.sort();
+        models.dedup();
+        let features = match inputs.answers.values.get("features") {
+            Some(Answer::List(items)) => items.clone(),
+            _ => Vec::new(),
+        };
         Contexts {
             answers: Value::from(minijinja::value::Serde(&inputs.answers.values)),
             workload: workload_value(inputs),
+            models,
+            features,
         }
     }
 
-    fn of(&self, inputs: &Inputs, route: Option<&Route>) -> Value {
+    /// The route's attributes with each capability as rules see it (met or not, for the
+    /// workload's models that the route serves and the features the answers need), the
+    /// state words under `state`, and the models it serves.
+    fn view(&self, inputs: &Inputs, route: &Route) -> RouteView {
+        let served = inputs.catalogue.models_of(route, &inputs.prices);
+        let models: Vec<String> = self
+            .models
+            .iter()
+            .filter(|m| served.contains(m))
+            .cloned()
+            .collect();
+        let scope = Scope {
+            models: &models,
+            features: &self.features,
+        };
+        let capabilities = RouteCapabilities::of(&inputs.catalogue, route, scope);
+        let mut json = match serde_json::to_value(route) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
+        json.extend(capabilities.rule_view());
+        json.insert(
+            "models".to_owned(),
+            serde_json::Value::Array(served.into_iter().map(serde_json::Value::String).collect()),
+        );
+        RouteView { capabilities, json }
+    }
+
+    fn with_route(&self, route: Option<&serde_json::Map<String, serde_json::Value>>) -> Value {
         let (answers, workload) = (self.answers.clone(), self.workload.clone());
         match route {
             Some(route) => {
-                let view = RouteView {
-                    route,
-                    models: inputs.catalogue.models_of(route, &inputs.prices),
-                };
-                minijinja::context! { answers => answers, route => Value::from(minijinja::value::Serde(&view)), workload => workload }
+                minijinja::context! { answers => answers, route => Value::from(minijinja::value::Serde(route)), workload => workload }
             }
             None => minijinja::context! { answers => answers, workload => workload },
         }
     }
+
+    fn of(&self, inputs: &Inputs, route: Option<&Route>) -> Value {
+        match route {
+            Some(route) => self.with_route(Some(&self.view(inputs, route).json)),
+            None => self.with_route(None),
+        }
+    }
+}
+
+/// The route view of one route for the inputs' workload and answers.
+pub fn route_view(inputs: &Inputs, route: &Route) -> RouteView {
+    Contexts::new(inputs).view(inputs, route)
+}
+
+/// The capabilities a rule condition reads (`route.cmek`, `route.state.residency`).
+pub fn capabilities_read(rule: &CompiledRule) -> Vec<&'static str> {
+    let text = &rule.rule.when.value;
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices("route.") {
+        let rest = &text[at + "route.".len()..];
+        let word = |r: &str| -> String {
+            r.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        };
+        let mut name = word(rest);
+        if name == "state" {
+            name = word(rest.get("state.".len()..).unwrap_or_default());
+        }
+        let known = SINGLE_CAPABILITIES
+            .iter()
+            .chain(ITEM_CAPABILITIES)
+            .find(|c| **c == name);
+        if let Some(c) = known
+            && !found.contains(c)
+        {
+            found.push(*c);
+        }
+    }
+    found
+}
+
+/// What a rule's outcome is for one view: `None` when it does not fire, else the message.
+fn outcome_of(
+    inputs: &Inputs,
+    contexts: &Contexts,
+    rule: &CompiledRule,
+    view: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Option<String>, RuleEvalError> {
+    let ctx = contexts.with_route(Some(view));
+    Ok(inputs.rules.evaluate(rule, &ctx)?.map(|f| f.message))
+}
+
+/// True when the answer to the question named like the capability asks for this item
+/// (`residency: eu` names `eu`; `compliance: [hipaa]` names `hipaa`; a yes to a bool
+/// question names the single-valued capability).
+fn answer_names(inputs: &Inputs, capability: &str, item: Option<&str>) -> bool {
+    match (inputs.answers.values.get(capability), item) {
+        (Some(Answer::Choice(c)), Some(i)) => c == i,
+        (Some(Answer::List(items)), Some(i)) => items.iter().any(|x| x == i),
+        (Some(Answer::Bool(b)), None) => *b,
+        _ => false,
+    }
+}
+
+/// Ties an eliminating rule's firing to the capability values behind it: the `no` values it
+/// rests on (evidence, named by model or feature in the message), or, when only `unknown`
+/// values made it fire, the questions to ask instead of a hard fact. For a rule that did
+/// not fire, the conditional values it relies on.
+fn analyse(
+    inputs: &Inputs,
+    contexts: &Contexts,
+    rule: &CompiledRule,
+    view: &RouteView,
+    fired: Option<&mut Firing>,
+    outcome: &mut RouteOutcome,
+) -> Result<(), RuleEvalError> {
+    let caps = capabilities_read(rule);
+    if caps.is_empty() {
+        return Ok(());
+    }
+    let code = &rule.rule.code;
+    let values: Vec<(&str, Option<&str>, &crate::engine::capabilities::Effective)> = view
+        .capabilities
+        .all()
+        .into_iter()
+        .filter(|(c, _, _)| caps.contains(c))
+        .collect();
+    let catalogue = &inputs.catalogue;
+    match fired {
+        Some(firing) => {
+            let before = Some(firing.message.clone());
+            let unmet: Vec<_> = values.iter().filter(|(_, _, e)| !e.state.met()).collect();
+            // The values that matter: those whose being met alone would stop the rule, or,
+            // when it takes several (two frameworks missing), those the answers name.
+            let mut demanded = Vec::new();
+            for (c, i, e) in &unmet {
+                let mut changed = view.json.clone();
+                set_in_view(&mut changed, c, *i, true);
+                if outcome_of(inputs, contexts, rule, &changed)?.is_none() {
+                    demanded.push((*c, *i, *e));
+                }
+            }
+            if demanded.is_empty() {
+                demanded = unmet
+                    .iter()
+                    .filter(|(c, i, _)| answer_names(inputs, c, *i))
+                    .map(|(c, i, e)| (*c, *i, *e))
+                    .collect();
+            }
+            let _ = before;
+            let unknowns: Vec<_> = demanded
+                .iter()
+                .filter(|(_, _, e)| e.state == crate::model::capability::State::Unknown)
+                .collect();
+            let mut all_unknown_met = view.json.clone();
+            for (c, i, _) in &unknowns {
+                set_in_view(&mut all_unknown_met, c, *i, true);
+            }
+            let only_unknowns = !unknowns.is_empty()
+                && outcome_of(inputs, contexts, rule, &all_unknown_met)?.is_none();
+            if only_unknowns {
+                let facts: Vec<Fact> = unknowns
+                    .iter()
+                    .map(|(c, i, e)| Fact::new(catalogue, code, c, *i, e))
+                    .collect();
+                firing.message = facts
+                    .iter()
+                    .map(Fact::question)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                outcome.open_questions.extend(facts);
+            } else {
+                let facts: Vec<Fact> = demanded
+                    .iter()
+                    .filter(|(_, _, e)| e.state == crate::model::capability::State::No)
+                    .map(|(c, i, e)| Fact::new(catalogue, code, c, *i, e))
+                    .collect();
+                // A message that does not name the model or feature itself gets it appended.
+                let details: Vec<String> = facts
+                    .iter()
+                    .filter_map(|f| {
+                        let scope = f.value.scope_text()?;
+                        Some(match &f.value.note {
+                            Some(note) => format!("{scope}: {note}"),
+                            None => scope,
+                        })
+                    })
+                    .collect();
+                if !details.is_empty() && !rule.rule.message.value.contains("route.why") {
+                    firing.message = format!("{} {}", firing.message, details.join("; "));
+                }
+                outcome.evidence.extend(facts);
+            }
+        }
+        None => {
+            for (c, i, e) in values.iter().filter(|(_, _, e)| e.conditional()) {
+                let mut changed = view.json.clone();
+                set_in_view(&mut changed, c, *i, false);
+                if outcome_of(inputs, contexts, rule, &changed)?.is_some() {
+                    outcome
+                        .conditions
+                        .push(Fact::new(catalogue, code, c, *i, e));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn workload_value(inputs: &Inputs) -> Value {
@@ -122,7 +339,8 @@ fn evaluate_routes(
 ) -> Result<Vec<RouteOutcome>, RuleEvalError> {
     let mut outcomes = Vec::with_capacity(routes.len());
     for route in routes {
-        let ctx = contexts.of(inputs, Some(route));
+        let view = contexts.view(inputs, route);
+        let ctx = contexts.with_route(Some(&view.json));
         let mut outcome = RouteOutcome {
             route_id: route.id.clone(),
             status: Status::Viable,
@@ -130,12 +348,24 @@ fn evaluate_routes(
             eliminations: Vec::new(),
             scores: Vec::new(),
             warnings: Vec::new(),
+            evidence: Vec::new(),
+            open_questions: Vec::new(),
+            conditions: Vec::new(),
         };
         for rule in &inputs.rules.rules {
             if rule.rule.effect == Effect::Warn && !rule.uses_route {
                 continue;
             }
-            let Some(firing) = inputs.rules.evaluate(rule, &ctx)? else {
+            let fired = inputs.rules.evaluate(rule, &ctx)?;
+            if rule.rule.effect == Effect::Eliminate {
+                let mut fired = fired;
+                analyse(inputs, contexts, rule, &view, fired.as_mut(), &mut outcome)?;
+                if let Some(firing) = fired {
+                    outcome.eliminations.push(firing);
+                }
+                continue;
+            }
+            let Some(firing) = fired else {
                 continue;
             };
             match firing.effect {
@@ -150,6 +380,7 @@ fn evaluate_routes(
         if !outcome.eliminations.is_empty() {
             outcome.status = Status::Eliminated;
             outcome.warnings.clear();
+            outcome.conditions.clear();
         }
         outcomes.push(outcome);
     }

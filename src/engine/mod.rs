@@ -2,6 +2,7 @@
 //! provisioned sizing, and the provenance every output prints.
 
 pub mod advice;
+pub mod capabilities;
 pub mod cost;
 pub mod decide;
 pub mod error;

@@ -1,43 +1,76 @@
 //! A gateway composed with the routes behind it: the weakest link. A guarantee (residency,
 //! compliance, zero data retention, private networking, audit logging, customer-managed
-//! keys, an SLA, region pinning) holds only if the gateway itself gives it AND every route
-//! behind it that carries the traffic does. Auth and billing are the gateway's own (the
-//! client talks to the gateway); features are what the routes behind it all pass through;
-//! model families are those any of them serves.
+//! keys, an SLA, region pinning) holds only as far as the gateway itself gives it AND every
+//! route behind it that carries the traffic does: for each model and feature, the worst of
+//! their capability values (see [`Capability::weakest`]), each citing its own source and
+//! keeping its condition. Auth and billing are the gateway's own (the client talks to the
+//! gateway); features are what the routes behind it all pass through; model families are
+//! those any of them serves.
 
+use serde_saphyr::Spanned;
+
+use super::capability::{Capability, Items, Part, unplaced};
 use super::route::{FeatureLag, Route};
+
+fn source<'a>(route: &'a Route, claim: &str) -> &'a str {
+    route.sources.get(claim).map_or("", String::as_str)
+}
+
+/// The weakest of the product's capability `name` and every route's behind it.
+fn single(product: &Route, behind: &[&Route], name: &str) -> Spanned<Capability> {
+    let none = Capability::default();
+    let parts: Vec<Part<'_>> = std::iter::once(product)
+        .chain(behind.iter().copied())
+        .map(|r| (r.capability(name).unwrap_or(&none), source(r, name)))
+        .collect();
+    unplaced(Capability::weakest(&parts))
+}
+
+fn items(routes: &[&Route], name: &str) -> Items {
+    let empty = Items::default();
+    let parts: Vec<(&Items, &str)> = routes
+        .iter()
+        .map(|r| (r.items(name).unwrap_or(&empty), source(r, name)))
+        .collect();
+    Items::weakest(&parts)
+}
 
 /// The gateway `product` in front of `behind`, as one route.
 pub fn composed(product: &Route, behind: &[&Route]) -> Route {
     let mut route = product.clone();
-    let all = |f: &dyn Fn(&Route) -> bool| behind.iter().all(|r| f(r));
-    let keep = |own: &[String], f: &dyn Fn(&Route) -> &Vec<String>| -> Vec<String> {
-        own.iter()
-            .filter(|v| behind.iter().all(|r| f(r).contains(v)))
-            .cloned()
-            .collect()
-    };
-    route.residency = keep(&product.residency, &|r| &r.residency);
-    route.compliance = keep(&product.compliance, &|r| &r.compliance);
-    route.region_pinning = product.region_pinning && all(&|r| r.region_pinning);
-    route.private_networking = product.private_networking && all(&|r| r.private_networking);
-    route.audit_logging = product.audit_logging && all(&|r| r.audit_logging);
-    route.zero_data_retention = product.zero_data_retention && all(&|r| r.zero_data_retention);
-    route.cmek = product.cmek && all(&|r| r.cmek);
-    route.sla = product.sla && all(&|r| r.sla);
+    let all: Vec<&Route> = std::iter::once(product)
+        .chain(behind.iter().copied())
+        .collect();
+    route.residency = items(&all, "residency");
+    route.compliance = items(&all, "compliance");
+    route.region_pinning = single(product, behind, "region_pinning");
+    route.private_networking = single(product, behind, "private_networking");
+    route.audit_logging = single(product, behind, "audit_logging");
+    route.zero_data_retention = single(product, behind, "zero_data_retention");
+    route.cmek = single(product, behind, "cmek");
+    route.sla = single(product, behind, "sla");
     // A filter in the gateway works whatever stands behind it.
-    route.guardrails = product.guardrails || (!behind.is_empty() && all(&|r| r.guardrails));
+    let own_filter = product.guardrails.value.values().any(|v| v.state().met());
+    if !own_filter && !behind.is_empty() {
+        let none = Capability::default();
+        let parts: Vec<Part<'_>> = behind
+            .iter()
+            .map(|r| {
+                (
+                    r.capability("guardrails").unwrap_or(&none),
+                    source(r, "guardrails"),
+                )
+            })
+            .collect();
+        route.guardrails = unplaced(Capability::weakest(&parts));
+    }
     route.free_tier = false;
     route.data_used_for_improvement =
         product.data_used_for_improvement || behind.iter().any(|r| r.data_used_for_improvement);
-    route.features = match behind.split_first() {
-        Some((first, rest)) => first
-            .features
-            .iter()
-            .filter(|f| rest.iter().all(|r| r.features.contains(f)))
-            .cloned()
-            .collect(),
-        None => Vec::new(),
+    route.features = if behind.is_empty() {
+        Items::default()
+    } else {
+        items(behind, "features")
     };
     let mut families: Vec<String> = behind
         .iter()
@@ -51,27 +84,42 @@ pub fn composed(product: &Route, behind: &[&Route]) -> Route {
         .any(|r| r.feature_lag == FeatureLag::DaysToWeeks)
     {
         route.feature_lag = FeatureLag::DaysToWeeks;
+    } else if behind.iter().any(|r| r.feature_lag == FeatureLag::Unknown) {
+        route.feature_lag = FeatureLag::Unknown;
     }
-    route.batch = false;
+    route.batch = unplaced(Capability::default());
     route.extra_hop = true;
     route.behind = behind.iter().map(|r| r.id.clone()).collect();
     route
 }
 
-/// The guarantees a route gives, as comparable claims (`residency:eu`, `cmek`...).
+/// The guarantees a route gives in some form (for some model or feature, perhaps with a
+/// condition), as comparable claims (`residency:eu`, `cmek`...).
 pub fn guarantees(route: &Route) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    out.extend(route.residency.iter().map(|g| format!("residency:{g}")));
-    out.extend(route.compliance.iter().map(|c| format!("compliance:{c}")));
-    for (name, on) in [
-        ("region_pinning", route.region_pinning),
-        ("private_networking", route.private_networking),
-        ("audit_logging", route.audit_logging),
-        ("zero_data_retention", route.zero_data_retention),
-        ("cmek", route.cmek),
-        ("sla", route.sla),
+    for (prefix, items) in [
+        ("residency", &route.residency),
+        ("compliance", &route.compliance),
     ] {
-        if on {
+        out.extend(
+            items
+                .names()
+                .filter(|i| items.offers(i))
+                .map(|i| format!("{prefix}:{i}")),
+        );
+    }
+    for name in [
+        "region_pinning",
+        "private_networking",
+        "audit_logging",
+        "zero_data_retention",
+        "cmek",
+        "sla",
+    ] {
+        if route
+            .capability(name)
+            .is_some_and(|c| c.values().any(|v| v.state().met()))
+        {
             out.push(name.to_owned());
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod adoption;
 pub mod answers;
+pub mod capability;
 pub mod compose;
 pub mod decision;
 pub mod number;
@@ -12,4 +13,5 @@ pub mod pricing;
 pub mod question;
 pub mod route;
 pub mod rule;
+pub mod source;
 pub mod workload;

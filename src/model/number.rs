@@ -46,16 +46,13 @@ impl<'de> Deserialize<'de> for Amount {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a non-negative decimal number such as 3.75")
             }
+            // Integers go through the same checks as decimals, so `2000000000000` and
+            // `2000000000000.0` are refused alike.
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
-                Ok(Amount(Decimal::from(v)))
+                self.visit_str(&v.to_string())
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
-                if v < 0 {
-                    return Err(E::custom(format!(
-                        "{v} is negative; expected a non-negative decimal"
-                    )));
-                }
-                Ok(Amount(Decimal::from(v)))
+                self.visit_str(&v.to_string())
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
                 if !v.is_finite() {
@@ -206,6 +203,12 @@ mod tests {
         );
         assert!(parse::<Amount>("-1").unwrap_err().contains("negative"));
         assert!(parse::<Amount>("1e13").unwrap_err().contains("10^12"));
+        assert!(
+            parse::<Amount>("10000000000000")
+                .unwrap_err()
+                .contains("10^12")
+        );
+        assert_eq!(parse::<Amount>("1000000000000").unwrap().0, Amount::MAX);
         assert_eq!(Amount::MAX, Decimal::from(1_000_000_000_000u64));
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::number::{Amount, TokenCount};
+use super::number::{Amount, Share, TokenCount};
 
 /// One pricing table: one provider or platform, one source, one date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -79,9 +79,9 @@ pub struct ModelPrice {
     pub cache_write_1h: Option<Amount>,
     #[serde(default)]
     pub cache_read: Option<Amount>,
-    /// Fraction taken off input and output for batch processing (0.5 = 50% off).
+    /// Share taken off input and output for batch processing (0.5 = 50% off), from 0 to 1.
     #[serde(default)]
-    pub batch_discount: Option<Amount>,
+    pub batch_discount: Option<Share>,
     /// True when geographic and regional endpoints charge the table's regional multiplier.
     #[serde(default)]
     pub regional_premium: bool,

@@ -9,6 +9,15 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use serde_saphyr::Spanned;
+
+use super::capability::{Capability, Items, unplaced};
+
+/// An omitted capability is `no`.
+fn no() -> Spanned<Capability> {
+    unplaced(Capability::default())
+}
+
 /// One route to a model: who runs it and what it guarantees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -20,50 +29,60 @@ pub struct Route {
     pub platform: Platform,
     /// The existing cloud this route belongs to (a `cloud` answer), or `none`.
     pub cloud: String,
-    /// Accepted authentication: `api_key` (static keys) and/or `iam` (short-lived credentials).
-    pub auth: Vec<String>,
+    /// Accepted authentication, by mode: `api_key` (static keys) and `iam` (short-lived
+    /// credentials: cloud IAM or workload identity federation).
+    pub auth: Items,
     /// Which invoice the usage lands on.
     pub billing: Billing,
-    /// Geographies the route can keep prompts and completions in; empty means global only.
+    /// Geographies the route can keep prompts and completions in; none listed means global
+    /// only.
     #[serde(default)]
-    pub residency: Vec<String>,
-    /// True when traffic can be pinned to one cloud region, not only a geography.
-    #[serde(default)]
-    pub region_pinning: bool,
+    pub residency: Items,
+    /// Whether traffic can be pinned to one cloud region, not only a geography.
+    #[serde(default = "no")]
+    #[schemars(with = "Capability")]
+    pub region_pinning: Spanned<Capability>,
     /// Compliance frameworks the route is covered by.
     #[serde(default)]
-    pub compliance: Vec<String>,
-    #[serde(default)]
-    pub private_networking: bool,
-    #[serde(default)]
-    pub audit_logging: bool,
-    #[serde(default)]
-    pub zero_data_retention: bool,
-    #[serde(default)]
-    pub cmek: bool,
-    #[serde(default)]
-    pub guardrails: bool,
+    pub compliance: Items,
+    #[serde(default = "no")]
+    #[schemars(with = "Capability")]
+    pub private_networking: Spanned<Capability>,
+    #[serde(default = "no")]
+    #[schemars(with = "Capability")]
+    pub audit_logging: Spanned<Capability>,
+    #[serde(default = "no")]
+    #[schemars(with = "Capability")]
+    pub zero_data_retention: Spanned<Capability>,
+    #[serde(default = "no")]
+    #[schemars(with = "Capability")]
+    pub cmek: Spanned<Capability>,
+    #[serde(default = "no")]
+    #[schemars(with = "Capability")]
+    pub guardrails: Spanned<Capability>,
     #[serde(default)]
     pub free_tier: bool,
     /// True when the provider may use prompts and completions to improve its products.
     #[serde(default)]
     pub data_used_for_improvement: bool,
-    #[serde(default)]
-    pub sla: bool,
+    #[serde(default = "no")]
+    #[schemars(with = "Capability")]
+    pub sla: Spanned<Capability>,
     /// Model families served. For a gateway, add those of the routes behind it.
     #[serde(default)]
     pub model_families: Vec<String>,
     /// API features available on this route.
     #[serde(default)]
-    pub features: Vec<String>,
+    pub features: Items,
     /// How long new models and features take to arrive here.
     pub feature_lag: FeatureLag,
     /// How capacity is bought: per token on demand, or reserved per hour.
     #[serde(default)]
     pub capacity: Capacity,
-    /// True when the route offers batch processing at the batch discount.
-    #[serde(default)]
-    pub batch: bool,
+    /// Batch processing at the batch discount.
+    #[serde(default = "no")]
+    #[schemars(with = "Capability")]
+    pub batch: Spanned<Capability>,
     /// How much setup the route needs before the first call.
     pub setup: Setup,
     /// True when the route adds a network hop in front of another route.
@@ -141,6 +160,8 @@ pub enum Capacity {
 pub enum FeatureLag {
     SameDay,
     DaysToWeeks,
+    /// No public source says how soon new models and features arrive.
+    Unknown,
 }
 
 #[derive(
@@ -151,6 +172,59 @@ pub enum Setup {
     Simple,
     Moderate,
     Complex,
+}
+
+/// The capabilities of a route that hold one value (or scoped values).
+pub const SINGLE_CAPABILITIES: &[&str] = &[
+    "region_pinning",
+    "private_networking",
+    "audit_logging",
+    "zero_data_retention",
+    "cmek",
+    "guardrails",
+    "sla",
+    "batch",
+];
+
+/// The capabilities of a route with items, and the question whose choices name the items.
+pub const ITEM_CAPABILITIES: &[&str] = &["auth", "residency", "compliance", "features"];
+
+impl Route {
+    /// A single-valued capability by name.
+    pub fn capability(&self, name: &str) -> Option<&Capability> {
+        self.spanned_capability(name).map(|c| &c.value)
+    }
+
+    /// A single-valued capability by name, with the position it was written at.
+    pub fn spanned_capability(&self, name: &str) -> Option<&Spanned<Capability>> {
+        Some(match name {
+            "region_pinning" => &self.region_pinning,
+            "private_networking" => &self.private_networking,
+            "audit_logging" => &self.audit_logging,
+            "zero_data_retention" => &self.zero_data_retention,
+            "cmek" => &self.cmek,
+            "guardrails" => &self.guardrails,
+            "sla" => &self.sla,
+            "batch" => &self.batch,
+            _ => return None,
+        })
+    }
+
+    /// A capability with items by name.
+    pub fn items(&self, name: &str) -> Option<&Items> {
+        Some(match name {
+            "auth" => &self.auth,
+            "residency" => &self.residency,
+            "compliance" => &self.compliance,
+            "features" => &self.features,
+            _ => return None,
+        })
+    }
+
+    /// True when batch processing is offered in some form (for pricing the batch share).
+    pub fn offers_batch(&self) -> bool {
+        self.batch.value.values().any(|v| v.state().met())
+    }
 }
 
 /// The attributes of a route that make claims and therefore need a source.
@@ -164,6 +238,9 @@ pub const CLAIMS: &[&str] = &[
     "zero_data_retention",
     "cmek",
     "guardrails",
+    "sla",
+    "region_pinning",
+    "batch",
     "model_families",
     "features",
     "feature_lag",

@@ -45,7 +45,9 @@ pub struct Traffic {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub surface: Option<Spanned<String>>,
-    /// A model id from the pricing tables, such as `claude-sonnet-4-5`.
+    /// A model id from the pricing tables, such as `claude-sonnet-4-5`, or a provider's form
+    /// of it (`claude-sonnet-4-5-20250929`, `eu.anthropic.claude-sonnet-4-5-20250929-v1:0`,
+    /// `claude-sonnet-4-5@20250929`, `anthropic/claude-sonnet-4-5`), read as the catalogue id.
     #[schemars(with = "String")]
     pub model: Spanned<String>,
     /// Prompt tokens a month, including tokens read from or written to the cache.

@@ -14,4 +14,5 @@ pub mod projection;
 pub mod render_error;
 pub mod replay;
 pub mod rule_tests;
+pub mod template_check;
 pub mod templates;

@@ -53,16 +53,34 @@ macro_rules! codes {
 
 codes! {
     // Reading files and directories.
-    FileUnreadable = "E-FILE-UNREADABLE", "A file cannot be read: it is missing, a directory, unreadable or not UTF-8.",
+    FileRead = "E-FILE-READ", "A file cannot be read: it is missing, a directory or unreadable.",
         "cannot read the file: no such file";
-    FileTooLarge = "E-FILE-TOO-LARGE", "A file is larger than routewise reads (10 MiB for data files).",
-        "the file is 20971520 bytes; routewise reads files of at most 10485760 bytes";
+    FileUtf8 = "E-FILE-UTF8", "A file is not UTF-8 text.",
+        "the file is not valid UTF-8 (first bad byte at offset 0)";
     FileEmpty = "E-FILE-EMPTY", "A file holds nothing but blank lines or comments.",
         "the file is empty";
-    DirUnreadable = "E-DIR-UNREADABLE", "A directory named on the command line cannot be read.",
+    DataDir = "E-DATA-DIR", "A directory named on the command line (rules, pricing, templates, usage, tests) cannot be read.",
         "cannot read the rules directory no-such-dir: no such directory";
-    DirEmpty = "E-DIR-EMPTY", "A directory named on the command line holds no file of the kind it should.",
+    DataDirEmpty = "E-DATA-DIR-EMPTY", "A directory named on the command line holds no file of the kind it should.",
         "the pricing directory my-prices holds no .toml files";
+    DataSymlink = "E-DATA-SYMLINK", "A symbolic link in a data or test directory that dangles or loops; routewise never skips it.",
+        "a symbolic link that dangles or loops: no such file";
+
+    // Input limits (docs/limits.md).
+    LimitFileSize = "E-LIMIT-FILE-SIZE", "A file is larger than routewise reads (10 MiB for data files).",
+        "the file is 20971520 bytes long; routewise reads files of at most 10485760 bytes";
+    LimitLine = "E-LIMIT-LINE", "A usage-file line is longer than its limit.",
+        "line 1 is longer than 1048576 bytes, the limit for a usage CSV row";
+    LimitName = "E-LIMIT-NAME", "A name or id is longer than 200 characters.",
+        "the traffic name is 1000000 characters long; names are at most 200";
+    LimitRuleFuel = "E-LIMIT-RULE-FUEL", "A rule ran out of fuel (a loop that would not end).",
+        "rule RW299 (rules/r.yaml:3:5): rendering the message failed: … (a rule may run 100000 instructions; see docs/limits.md)";
+    LimitRuleDepth = "E-LIMIT-RULE-DEPTH", "A rule's condition or message nested too deep.",
+        "rule RW299 (rules/r.yaml:3:5): evaluating the condition failed: recursion limit exceeded";
+    LimitTemplateFuel = "E-LIMIT-TEMPLATE-FUEL", "A template ran out of fuel (a loop that would not end).",
+        "rendering template `report.md.j2` ran out of fuel";
+    LimitTemplateDepth = "E-LIMIT-TEMPLATE-DEPTH", "A template nested too deep (a template that includes itself).",
+        "rendering template `report.md.j2` failed: recursion limit exceeded";
 
     // Parsing YAML, TOML and JSON.
     ParseSyntax = "E-PARSE-SYNTAX", "The text is not well-formed YAML, TOML or JSON.",
@@ -129,7 +147,7 @@ codes! {
         "route `my-route`: list the geographies it keeps data in; leave the list empty for global only";
     RouteUnknownClaim = "E-ROUTE-UNKNOWN-CLAIM", "A route cites a source for something that is not a claim.",
         "route `my-route`: `colour` is not a claim that takes a source";
-    RouteUnknownSource = "E-ROUTE-UNKNOWN-SOURCE", "A route cites a source key not defined under `sources:`.",
+    RouteUnknownSource = "E-ROUTE-UNKNOWN-SOURCE", "A route's claim cites a source key not defined under `sources:`.",
         "route `my-route`: source `nobody` is not defined under `sources`";
     RouteUnsourcedClaim = "E-ROUTE-UNSOURCED-CLAIM", "A route's claims lack a source.",
         "route `my-route`: no source for the claims billing, residency";
@@ -147,6 +165,18 @@ codes! {
         "adoption guide for unknown route `nowhere`";
     RouteUnknownTable = "E-ROUTE-UNKNOWN-TABLE", "A route names a pricing table that does not exist.",
         "route `my-route`: no pricing table named `nowhere`";
+    RouteCapabilityState = "E-ROUTE-CAPABILITY-STATE", "A capability value's state is not one of yes, configurable, on_request, no, unknown.",
+        "route `my-route`: `maybe` is not a capability state";
+    RouteCapabilityCondition = "E-ROUTE-CAPABILITY-CONDITION", "A `configurable` or `on_request` value without a condition, or another state with one.",
+        "route `my-route`: `configurable` needs a `condition` saying what it takes";
+    RouteCapabilityScope = "E-ROUTE-CAPABILITY-SCOPE", "A capability value scoped to a model no pricing table knows, or to an unknown feature.",
+        "route `my-route`: the scope names an unknown model `claude-sonet-4-5`";
+    RouteCapabilitySource = "E-ROUTE-CAPABILITY-SOURCE", "A capability value cites a source key not defined under `sources:`.",
+        "route `my-route`: source `nowhere` is not defined under `sources`";
+    SourceNotUrl = "E-SOURCE-NOT-URL", "A source's `url` is not a URL of a public page.",
+        "source `mine`: `seed 002 (the provider's blog)` is not a URL";
+    SourceCheckedDate = "E-SOURCE-CHECKED-DATE", "A source's `checked` is not a date (YYYY-MM-DD).",
+        "source `mine`: `last week` is not a date (YYYY-MM-DD)";
 
     // Rules.
     RuleConditionSyntax = "E-RULE-CONDITION-SYNTAX", "A rule's `when` condition does not parse.",
@@ -159,6 +189,8 @@ codes! {
         "rule code `RW190` does not match its effect: eliminate rules are numbered RW0xx";
     RuleWeight = "E-RULE-WEIGHT", "A score rule without a weight, or another rule with one.",
         "score rule RW150 needs a weight";
+    RuleEval = "E-RULE-EVAL", "A rule failed while it ran (a condition comparing a list to a number, say).",
+        "rule RW090 (rules/r.yaml:3:5): evaluating the condition failed: invalid operation";
 
     // Pricing tables.
     PricingDuplicateTable = "E-PRICING-DUPLICATE-TABLE", "Two pricing files of the same layer define the same table.",
@@ -171,8 +203,6 @@ codes! {
         "a regional multiplier of 0.5 is out of range; expected 1 (no premium) to 10";
     PricingUnknownFamily = "E-PRICING-UNKNOWN-FAMILY", "A model's `family` is not a model family of the questionnaire.",
         "`gpt` is not a known model family";
-    PricingBatchDiscount = "E-PRICING-BATCH-DISCOUNT", "A batch discount above 1 (100%).",
-        "a batch discount of 50 is more than 100%; write 0.5 for 50% off";
     PricingNoMultiplier = "E-PRICING-NO-MULTIPLIER", "A model carries the regional premium on a table without a multiplier.",
         "`claude-sonnet-4-5` carries the regional premium but table `bedrock` sets no regional_multiplier";
     PricingProvisionedUnpriced = "E-PRICING-PROVISIONED-UNPRICED", "A current provisioned rate for a model no table prices on demand.",
@@ -189,8 +219,6 @@ codes! {
         "unknown pricing table `bedrok`";
     PriceBookUnknownModel = "E-PRICE-BOOK-UNKNOWN-MODEL", "An override names a model its table does not price.",
         "table `bedrock` has no model `gemini-2.5-pro`";
-    PriceBookBatchDiscount = "E-PRICE-BOOK-BATCH-DISCOUNT", "An override's batch discount is not a fraction from 0 to 1.",
-        "a batch discount is a fraction from 0 to 1";
     PriceBookEmptyOverride = "E-PRICE-BOOK-EMPTY-OVERRIDE", "An override that changes no price.",
         "the override changes no price";
     PriceBookNotProvisioned = "E-PRICE-BOOK-NOT-PROVISIONED", "A provisioned quote names a route that is not provisioned throughput.",
@@ -209,7 +237,7 @@ codes! {
     // Rule test files.
     TestNoCases = "E-TEST-NO-CASES", "A rule test file holds no cases.",
         "the file has no test cases under `cases:`";
-    TestNoFiles = "E-TEST-NO-FILES", "A directory given to `routewise test` holds no test files.",
+    TestNoFiles = "E-TEST-NO-FILES", "`routewise test` has no test files to run (an empty directory, or `--no-shipped` without cases of your own).",
         "tests/ holds no .yaml or .yml test files";
     TestCaseName = "E-TEST-CASE-NAME", "A test case without a name, or with a name used twice.",
         "the case name `unknown things` is used twice";
@@ -221,6 +249,10 @@ codes! {
         "`RW001` is an elimination rule, but this list takes score rules";
     TestExpectsNothing = "E-TEST-EXPECTS-NOTHING", "A test case that expects nothing, so it cannot fail.",
         "the case expects nothing, so it cannot fail";
+
+    // Decision records kept by `advise --supersede`.
+    RecordDuplicateNumber = "E-RECORD-DUPLICATE-NUMBER", "Two decision records in a `--supersede` directory share a number.",
+        "decisions: two records are numbered 0003: 0003-route.md and 0003-other.md";
 
     // Reports compared by `routewise diff`.
     ReportNotAReport = "E-REPORT-NOT-A-REPORT", "A file given to `diff` is not a routewise JSON report.",
@@ -271,6 +303,8 @@ codes! {
         "unknown rule `RW999`";
     ArgInvalidValue = "E-ARG-INVALID-VALUE", "A command-line value that does not read (growth, sweep).",
         "--growth: `ten` is not a percentage";
+    ArgConflict = "E-ARG-CONFLICT", "Command-line options that do not go together.",
+        "--supersede keeps decision records: it needs --format madr";
     ArgMissingInput = "E-ARG-MISSING-INPUT", "A command is missing the input it reads.",
         "give --usage FILE or --litellm-db URL";
     AskNoTerminal = "E-ASK-NO-TERMINAL", "`routewise ask` was run without a terminal on standard input.",

@@ -71,7 +71,7 @@ impl SourceFile {
             key: key.map(str::to_owned),
             message: message.into(),
             help: None,
-            source_line: self.line_text(line).map(str::to_owned),
+            source_line: self.line_text(line).map(clip_source_line),
         }
     }
 
@@ -87,6 +87,27 @@ impl SourceFile {
             help: None,
             source_line: None,
         }
+    }
+}
+
+/// The longest source line echoed under a diagnostic, in characters: a 5 MB line must not
+/// become 5 MB on stderr.
+pub const MAX_ECHOED_CHARS: usize = 200;
+
+/// The longest message or help shown, in characters: messages quote the user's values.
+pub const MAX_MESSAGE_CHARS: usize = 4096;
+
+/// A source line as echoed under a diagnostic, cut to [`MAX_ECHOED_CHARS`].
+fn clip_source_line(line: &str) -> String {
+    clip(line.trim_end_matches('\r'), MAX_ECHOED_CHARS)
+}
+
+/// `text` cut to at most `max` characters, marked with how much was left out, so that a
+/// huge value never echoes in full.
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}… ({} more bytes)", &text[..end], text.len() - end),
     }
 }
 
@@ -127,6 +148,19 @@ impl Diagnostic {
         }
     }
 
+    /// The same diagnostic with its message rewritten.
+    #[must_use]
+    pub fn map_message(mut self, f: impl FnOnce(String) -> String) -> Self {
+        self.message = f(self.message);
+        self
+    }
+
+    #[must_use]
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -137,7 +171,12 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// Renders like a compiler error: message, location, the source line and a caret.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error[{}]: {}", self.code, self.message)?;
+        writeln!(
+            f,
+            "error[{}]: {}",
+            self.code,
+            clip(&self.message, MAX_MESSAGE_CHARS)
+        )?;
         if !self.file.is_empty() {
             write!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
             if let Some(key) = &self.key {
@@ -158,7 +197,7 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} | {caret_pad}^")?;
         }
         if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
+            writeln!(f, "  = help: {}", clip(help, MAX_MESSAGE_CHARS))?;
         }
         Ok(())
     }

@@ -1,12 +1,16 @@
 //! Plain-text tables for the terminal, with columns padded to their widest cell.
 
+/// The widest a column is padded to, in characters: a longer cell sticks out of its column
+/// rather than widening every row to its length (output stays in proportion to input).
+pub const MAX_COLUMN_WIDTH: usize = 256;
+
 /// Renders rows under a header, two spaces between columns, no trailing spaces.
 pub fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
             if i < widths.len() {
-                widths[i] = widths[i].max(cell.chars().count());
+                widths[i] = widths[i].max(cell.chars().count().min(MAX_COLUMN_WIDTH));
             }
         }
     }
@@ -18,7 +22,7 @@ pub fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
             }
             out.push_str(cell);
             if i + 1 < cells.len() {
-                out.push_str(&" ".repeat(widths[i] - cell.chars().count()));
+                out.push_str(&" ".repeat(widths[i].saturating_sub(cell.chars().count())));
             }
         }
         out.trim_end().to_owned() + "\n"

@@ -11,6 +11,7 @@ use ::csv::{ByteRecord, ReaderBuilder};
 use super::accumulate::{Accumulator, Row};
 use super::column_map::ColumnMap;
 use super::csv_header::{Column, Header};
+use super::line_limit::{CrlfToLf, LineLimit, too_long};
 use super::model_cache::Slot;
 use super::number::{parse_bucket_width, parse_context_window, parse_count, parse_flag};
 use super::record::InputConvention;
@@ -18,6 +19,7 @@ use super::timestamp::TimestampParser;
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
 use crate::support::diagnostic::{Code, Diagnostic};
+use crate::support::limits;
 
 /// Requests with more input than this (uncached + cache reads + cache writes) are long
 /// context on the models that price it.
@@ -67,9 +69,28 @@ pub fn read_csv_with<R: Read>(
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(reader);
+        .from_reader(LineLimit::new(
+            CrlfToLf::new(reader),
+            limits::MAX_USAGE_LINE_BYTES,
+        ));
     let mut record = ByteRecord::new();
     let io_error = |acc: &Accumulator, e: ::csv::Error| {
+        if let ::csv::ErrorKind::Io(io) = e.kind()
+            && let Some(long) = too_long(io)
+        {
+            return acc
+                .error(
+                    Code::LimitLine,
+                    long.line,
+                    1,
+                    None,
+                    format!(
+                        "line {} is longer than {} bytes, the limit for a usage CSV row",
+                        long.line, long.max
+                    ),
+                )
+                .with_help("is this a usage CSV? see docs/limits.md");
+        }
         let line = e.position().map_or(1, |p| p.line());
         acc.error(
             Code::UsageUnreadable,

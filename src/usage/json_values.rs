@@ -235,10 +235,43 @@ impl<'de> Visitor<'de> for CountSeed {
 }
 
 /// A small object of counts (`cache_creation`, `server_tool_use`): the named counts in
-/// order, 0 when absent or null; other keys are ignored.
+/// order, 0 when absent or null. Other keys are ignored, but one named like a count is
+/// handed back in `unread` so the reader can say so: a token count nested where it is not
+/// expected is never dropped without a note. A key given twice is an error.
 pub struct ObjectSeed(pub &'static [&'static str]);
 
-pub type Counts = Result<[u64; 2], String>;
+/// The counts of an [`ObjectSeed`], and the count-like keys it did not read.
+#[derive(Debug, Default)]
+pub struct Counted {
+    pub values: [u64; 2],
+    pub unread: Option<String>,
+}
+
+pub type Counts = Result<Counted, String>;
+
+/// The known keys already seen in one object, to refuse a key given twice: in JSON the last
+/// value would silently win.
+#[derive(Debug, Default)]
+pub struct SeenKeys(u32);
+
+impl SeenKeys {
+    /// An error when `key` is a known key already seen in this object.
+    pub fn check<E: de::Error>(&mut self, key: &Key) -> Result<(), E> {
+        let Key::Known(name) = key else {
+            return Ok(());
+        };
+        let Some(i) = KEYS.iter().position(|k| k == name) else {
+            return Ok(());
+        };
+        if self.0 & (1 << i) != 0 {
+            return Err(E::custom(format!(
+                "the key `{name}` appears twice in one object; which value is meant?"
+            )));
+        }
+        self.0 |= 1 << i;
+        Ok(())
+    }
+}
 
 impl<'de> DeserializeSeed<'de> for ObjectSeed {
     type Value = Counts;
@@ -253,28 +286,33 @@ impl<'de> Visitor<'de> for ObjectSeed {
         f.write_str("an object of counts")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Counts, A::Error> {
-        let mut values = [0u64; 2];
+        let mut counted = Counted::default();
         let mut bad = None;
+        let mut seen = SeenKeys::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
+            seen.check(&key)?;
             match self.0.iter().position(|k| *k == key.as_str()) {
                 Some(i) => match map.next_value_seed(CountSeed)? {
-                    Ok(n) => values[i] = n.unwrap_or(0),
+                    Ok(n) => counted.values[i] = n.unwrap_or(0),
                     Err(why) => {
                         bad.get_or_insert_with(|| format!("has `{}` that {why}", self.0[i]));
                     }
                 },
                 None => {
+                    if let Key::OtherCount(name) = key {
+                        counted.unread.get_or_insert(name);
+                    }
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(bad.map_or(Ok(values), Err))
+        Ok(bad.map_or(Ok(counted), Err))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Counts, E> {
-        Ok(Ok([0, 0]))
+        Ok(Ok(Counted::default()))
     }
     fn visit_none<E: de::Error>(self) -> Result<Counts, E> {
-        Ok(Ok([0, 0]))
+        Ok(Ok(Counted::default()))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Counts, E> {
         Ok(Err("is not an object".to_owned()))

@@ -202,6 +202,30 @@ impl LoadProfile {
         levels
     }
 
+    /// The load as runs of equal minutes, `(tokens per minute, minutes at that rate)`, zero
+    /// minutes included, in time order. Its length follows the number of changes (so the
+    /// rows read), not the time span: a typo'd year costs one long run, not a century of
+    /// minutes.
+    pub fn runs(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        let start = self.first.unwrap_or(0);
+        let end = start + self.minutes();
+        let mut changes = self.all_changes().peekable();
+        let mut level: i128 = 0;
+        let mut at = start;
+        std::iter::from_fn(move || {
+            if at >= end {
+                return None;
+            }
+            while let Some((_, delta)) = changes.next_if(|(m, _)| *m <= at) {
+                level += delta;
+            }
+            let next = changes.peek().map_or(end, |(m, _)| (*m).min(end));
+            let run = (u64::try_from(level).unwrap_or(u64::MAX), next - at);
+            at = next;
+            Some(run)
+        })
+    }
+
     /// Tokens in each minute of the span, zero minutes included, in order.
     pub fn per_minute(&self) -> impl Iterator<Item = u64> + '_ {
         let mut changes = self.all_changes().peekable();
@@ -240,6 +264,7 @@ mod tests {
         load.add(10, 1, 7);
         load.add(12, 1, 3);
         assert_eq!(load.per_minute().collect::<Vec<_>>(), [12, 0, 3]);
+        assert_eq!(load.runs().collect::<Vec<_>>(), [(12, 1), (0, 1), (3, 1)]);
         assert_eq!(load.peak_tokens_per_minute(), 12);
         assert_eq!(load.minutes(), 3);
         assert_eq!(load.first_minute(), Some(10));
@@ -343,5 +368,32 @@ mod tests {
             one.per_minute().map(u128::from).sum::<u128>(),
             one.total_tokens()
         );
+    }
+
+    #[test]
+    fn a_century_of_span_is_a_few_runs_not_fifty_million_minutes() {
+        let mut load = LoadProfile::default();
+        let year = 525_600;
+        load.add(29_000_000, 1, 20);
+        load.add(29_000_000 + 100 * year, 1, 20);
+        let runs: Vec<_> = load.runs().collect();
+        assert_eq!(runs, [(20, 1), (0, 100 * year - 1), (20, 1)]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn runs_expand_to_the_per_minute_load(
+            adds in proptest::collection::vec((0u64..500, 1u64..90, 0u64..1_000), 0..40)
+        ) {
+            let mut load = LoadProfile::default();
+            for (start, minutes, tokens) in adds {
+                load.add(start, minutes, tokens);
+            }
+            let expanded: Vec<u64> = load
+                .runs()
+                .flat_map(|(level, n)| std::iter::repeat_n(level, n as usize))
+                .collect();
+            proptest::prop_assert_eq!(expanded, load.per_minute().collect::<Vec<_>>());
+        }
     }
 }

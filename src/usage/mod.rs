@@ -62,6 +62,7 @@ pub mod format;
 mod json_records;
 mod json_values;
 mod line_counter;
+mod line_limit;
 pub mod litellm;
 pub mod litellm_db;
 pub mod load;

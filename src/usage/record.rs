@@ -54,7 +54,7 @@ impl InputConvention {
     }
 }
 
-/// One request (or bucket) of any source, converted: what [`super::accumulate`] adds.
+/// One request (or bucket) of any source, converted: what the accumulator adds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UsageRecord {
     /// Start of the record's time, in minutes since the Unix epoch.

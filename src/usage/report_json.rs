@@ -39,14 +39,16 @@ use std::rc::Rc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::json_values::{CountSeed, Key, KeySeed, ObjectSeed, StrSeed, TimeSeed};
+use super::json_values::{CountSeed, Key, KeySeed, ObjectSeed, SeenKeys, StrSeed, TimeSeed};
 
 use super::accumulate::{Accumulator, Row};
 use super::line_counter::{LineCounter, Position};
+use super::line_limit::LineLimit;
 use super::model_cache::Slot;
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
 use crate::support::diagnostic::{Code, Diagnostic};
+use crate::support::limits;
 
 /// The `unknown_models` key of results without a model.
 pub const NO_MODEL: &str = "(no model: group the usage report by model)";
@@ -63,7 +65,8 @@ pub fn read_usage_report<R: Read>(
     known_models: &[&str],
     skip_bad_rows: bool,
 ) -> Result<UsageTotals, Diagnostic> {
-    let (counter, position) = LineCounter::new(BufReader::with_capacity(1 << 16, reader));
+    let limited = LineLimit::new(reader, limits::MAX_USAGE_JSON_LINE_BYTES);
+    let (counter, position) = LineCounter::new(BufReader::with_capacity(1 << 16, limited));
     let mut json = serde_json::Deserializer::from_reader(counter);
     let mut state = State {
         acc: Accumulator::new(file_name, known_models, skip_bad_rows),
@@ -237,7 +240,9 @@ impl<'de> Visitor<'de> for PageSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let state = self.0;
         let mut saw_data = false;
+        let mut seen = SeenKeys::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
+            seen.check(&key)?;
             match key.as_str() {
                 "data" => {
                     saw_data = true;
@@ -309,7 +314,9 @@ impl<'de> Visitor<'de> for BucketSeed<'_, '_> {
         let start_position = state.position.get();
         let mut start = None;
         let mut end = None;
+        let mut seen = SeenKeys::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
+            seen.check(&key)?;
             let position = state.position.get();
             match key.as_str() {
                 "starting_at" => start = Some((map.next_value_seed(TimeSeed)?, position)),
@@ -482,7 +489,9 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
         let mut saw_input = false;
         let mut saw_output = false;
         let mut bad: Option<Bad> = None;
+        let mut seen = SeenKeys::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
+            seen.check(&key)?;
             let position = state.position.get();
             let mut problem = |field: &'static str, message: String| {
                 if bad.is_none() {
@@ -553,16 +562,28 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
                         "ephemeral_5m_input_tokens",
                         "ephemeral_1h_input_tokens",
                     ]))? {
-                        Ok(values) => {
-                            tokens.cache_write_5m = values[0];
-                            tokens.cache_write_1h = values[1];
+                        Ok(counted) => {
+                            tokens.cache_write_5m = counted.values[0];
+                            tokens.cache_write_1h = counted.values[1];
+                            if let Some(name) = counted.unread {
+                                state.acc.note(format!(
+                                    "key `cache_creation.{name}` of the usage report's results is not read"
+                                ));
+                            }
                         }
                         Err(why) => problem("cache_creation", format!("`cache_creation` {why}")),
                     }
                 }
                 Key::Known("server_tool_use") => {
                     match map.next_value_seed(ObjectSeed(&["web_search_requests"]))? {
-                        Ok(values) => web_search_requests = values[0],
+                        Ok(counted) => {
+                            web_search_requests = counted.values[0];
+                            if let Some(name) = counted.unread {
+                                state.acc.note(format!(
+                                    "key `server_tool_use.{name}` of the usage report's results is not read"
+                                ));
+                            }
+                        }
                         Err(why) => problem("server_tool_use", format!("`server_tool_use` {why}")),
                     }
                 }

@@ -115,3 +115,19 @@ pub fn route<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Val
         .and_then(|routes| routes.iter().find(|r| r["id"] == id))
         .unwrap_or_else(|| panic!("route {id} missing from the report"))
 }
+
+/// The YAML blocks of docs/ci.md that name their file on the first line
+/// (`# decision/rules/policy.yaml`), as (path, text): the docs' examples, checked as written.
+pub fn ci_doc_files() -> Vec<(String, String)> {
+    let doc = std::fs::read_to_string(root().join("docs/ci.md")).expect("docs/ci.md");
+    doc.split("```yaml\n")
+        .skip(1)
+        .filter_map(|block| {
+            let block = block.split("```").next()?;
+            let first = block.lines().next()?;
+            let path = first.strip_prefix("# ")?.trim();
+            path.starts_with("decision/")
+                .then(|| (path.to_owned(), block.to_owned()))
+        })
+        .collect()
+}

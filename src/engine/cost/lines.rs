@@ -169,7 +169,7 @@ pub fn price_breakdown(
     if !b.web_searches.is_zero() {
         match source.table.web_search_per_1k {
             Some(price) => lines.push(("web searches".into(), b.web_searches, price.0, THOUSAND)),
-            None if !source.via.features.iter().any(|f| f == "server_tools") => {
+            None if !source.via.features.offers("server_tools") => {
                 return Err(format!(
                     "`{via}` does not offer server tools, so the {} web searches a month of `{}` cannot run or be priced here (the tokens alone could be; set web_searches_per_month to 0 to compare token costs)",
                     b.web_searches.round_dp(0),

@@ -138,7 +138,7 @@ pub fn route_cost_held(
     workload: &Workload,
     scale: Decimal,
     ctx: CostContext,
-    held: &[Option<Vec<plan::HeldUnits>>],
+    held: &[Option<Vec<provisioned::HeldUnits>>],
 ) -> RouteCost {
     let mut cost = RouteCost {
         monthly_usd: None,
@@ -229,7 +229,7 @@ pub struct Usage<'a> {
     pub breakdown: Breakdown,
     pub load: Load<'a>,
     /// Units held this month under a horizon plan; `None` sizes the month on its own.
-    pub held: Option<&'a [plan::HeldUnits]>,
+    pub held: Option<&'a [provisioned::HeldUnits]>,
 }
 
 /// Prices one model's traffic on a route: per token on demand, or sized provisioned
@@ -539,7 +539,7 @@ fn provisioned_items(
         None => {
             let held = chosen
                 .commitment
-                .map(|commitment| plan::HeldUnits {
+                .map(|commitment| provisioned::HeldUnits {
                     commitment,
                     units: chosen.units,
                     hourly_usd: chosen.hourly_usd,

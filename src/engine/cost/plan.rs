@@ -17,7 +17,7 @@ use crate::engine::cost::Unpriceable;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::provisioned::{Commitment, LoadShape, MAX_UNITS};
+use super::provisioned::{Commitment, HeldUnits, LoadShape, MAX_UNITS};
 use crate::model::pricing::ProvisionedRate;
 
 /// What one month of one traffic entry asks of provisioned capacity.
@@ -29,39 +29,6 @@ pub struct MonthDemand {
     pub on_demand_usd: Decimal,
     /// Billed hours in the month.
     pub hours: Decimal,
-}
-
-/// Units bought on one commitment, held from one month to another (both inclusive).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct HeldUnits {
-    pub commitment: Commitment,
-    pub units: u64,
-    pub hourly_usd: Decimal,
-    pub from_month: u32,
-    pub to_month: u32,
-}
-
-impl HeldUnits {
-    /// Such as `3 units on 6-month commitment, months 1-6`.
-    pub fn describe(&self) -> String {
-        let months = if self.from_month == self.to_month {
-            format!("month {}", self.from_month)
-        } else {
-            format!("months {}-{}", self.from_month, self.to_month)
-        };
-        let renewed = match self.commitment {
-            Commitment::SixMonths => "",
-            _ if self.from_month == self.to_month => "",
-            Commitment::OneMonth => " (renewed monthly)",
-            Commitment::NoCommitment => " (billed hourly)",
-        };
-        format!(
-            "{} unit{} on {}, {months}{renewed}",
-            self.units,
-            if self.units == 1 { "" } else { "s" },
-            self.commitment.label()
-        )
-    }
 }
 
 /// One month of a plan.

@@ -189,9 +189,16 @@ impl LoadShape {
         per_minute: impl IntoIterator<Item = u64>,
         description: String,
     ) -> LoadShape {
+        LoadShape::from_runs(per_minute.into_iter().map(|t| (t, 1)), description)
+    }
+
+    /// The shape of runs of `(tokens per minute, minutes)`: work in proportion to the runs,
+    /// never to the minutes they cover.
+    pub fn from_runs(runs: impl IntoIterator<Item = (u64, u64)>, description: String) -> LoadShape {
         let mut counts: std::collections::BTreeMap<u64, u64> = std::collections::BTreeMap::new();
-        for tokens in per_minute {
-            *counts.entry(tokens).or_default() += 1;
+        for (tokens, minutes) in runs {
+            let count = counts.entry(tokens).or_default();
+            *count = count.saturating_add(minutes);
         }
         LoadShape {
             levels: counts
@@ -329,7 +336,7 @@ pub struct Sizing {
     pub chosen: SizingOption,
     /// The units this month holds under the horizon plan (`routewise cost`); empty when the
     /// period is sized on its own.
-    pub held: Vec<super::plan::HeldUnits>,
+    pub held: Vec<HeldUnits>,
     /// Served tokens / capacity bought, for the units held (absent with zero units).
     pub utilisation: Option<Decimal>,
     /// The cheapest option of each commitment, for comparison.
@@ -453,6 +460,39 @@ pub fn break_even(
             }
         })
         .collect()
+}
+
+/// Units bought on one commitment, held from one month to another (both inclusive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeldUnits {
+    pub commitment: Commitment,
+    pub units: u64,
+    pub hourly_usd: Decimal,
+    pub from_month: u32,
+    pub to_month: u32,
+}
+
+impl HeldUnits {
+    /// Such as `3 units on 6-month commitment, months 1-6`.
+    pub fn describe(&self) -> String {
+        let months = if self.from_month == self.to_month {
+            format!("month {}", self.from_month)
+        } else {
+            format!("months {}-{}", self.from_month, self.to_month)
+        };
+        let renewed = match self.commitment {
+            Commitment::SixMonths => "",
+            _ if self.from_month == self.to_month => "",
+            Commitment::OneMonth => " (renewed monthly)",
+            Commitment::NoCommitment => " (billed hourly)",
+        };
+        format!(
+            "{} unit{} on {}, {months}{renewed}",
+            self.units,
+            if self.units == 1 { "" } else { "s" },
+            self.commitment.label()
+        )
+    }
 }
 
 #[cfg(test)]

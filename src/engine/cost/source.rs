@@ -24,7 +24,7 @@ pub struct PriceSource<'a> {
 impl PriceSource<'_> {
     /// True when the serving route offers batch processing at this model's discount.
     pub fn batch(&self) -> bool {
-        self.via.batch && self.price.batch_discount.is_some()
+        self.via.offers_batch() && self.price.batch_discount.is_some()
     }
 }
 

@@ -5,6 +5,7 @@ pub mod portfolio;
 pub mod record;
 pub mod render;
 pub mod report;
+pub mod supersede;
 
 use crate::data::inputs::Inputs;
 use crate::engine::advice;
@@ -18,5 +19,7 @@ pub fn advise(inputs: &Inputs) -> Result<report::Report, EngineError> {
         return Ok(portfolio::build(inputs, &decided));
     }
     let advice = advice::advise(inputs)?;
-    Ok(report::build(inputs, &advice))
+    let mut report = report::build(inputs, &advice);
+    report.record = record::RecordInfo::from_inputs(inputs);
+    Ok(report)
 }

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
 
 use crate::data::inputs::Inputs;
 use crate::data::rule_set::Firing;
@@ -16,45 +15,16 @@ use crate::engine::decide::{Decision, RouteOutcome, Status};
 use crate::engine::portfolio::{Plan, Portfolio, Verdict};
 use crate::model::answers::Answers;
 use crate::outputs::adoption::{self, AdoptionGuide};
+use crate::outputs::advice::record::RecordInfo;
 use crate::outputs::advice::report::{self, Recommendation, Report};
 
-/// The `portfolio` key of the JSON report.
-#[derive(Debug, Clone, Serialize)]
-pub struct PortfolioReport {
-    pub verdict: Verdict,
-    pub summary: String,
-    /// The recommended plan: the surfaces' own routes, or the single route when it earns it.
-    #[serde(flatten)]
-    pub recommended: Plan,
-    /// Side by side: the surfaces' own choices, the best single route, the cheapest split.
-    pub options: Vec<PlanOption>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PlanOption {
-    /// `portfolio`, `single_route` or `cheapest_split`.
-    pub kind: &'static str,
-    pub label: String,
-    #[serde(flatten)]
-    pub plan: Plan,
-}
-
-/// One surface's own report, as today's report for its answers and traffic.
-#[derive(Debug, Clone, Serialize)]
-pub struct SurfaceReport {
-    pub name: String,
-    /// The question ids this surface overrides.
-    pub overrides: Vec<String>,
-    /// The traffic entries this surface carries.
-    pub traffic: Vec<String>,
-    #[serde(flatten)]
-    pub report: Report,
-}
+pub use crate::outputs::advice::report::{PlanOption, PortfolioReport, SurfaceReport};
 
 /// Builds the whole report of a portfolio decision.
 pub fn build(inputs: &Inputs, portfolio: &Portfolio) -> Report {
     let merged = merged_advice(inputs, portfolio);
     let mut top = report::build(inputs, &merged);
+    top.record = RecordInfo::from_inputs(inputs);
     let recommended = match portfolio.verdict {
         Verdict::SingleRoute => portfolio
             .single
@@ -131,7 +101,11 @@ pub fn build(inputs: &Inputs, portfolio: &Portfolio) -> Report {
                     .as_ref()
                     .map(|w| w.traffic.iter().map(|t| t.value.name.clone()).collect())
                     .unwrap_or_default(),
-                report: report::build(&s.inputs, &s.advice),
+                report: {
+                    let mut r = report::build(&s.inputs, &s.advice);
+                    r.record = RecordInfo::from_inputs(&s.inputs);
+                    r
+                },
             })
             .collect(),
     );
@@ -205,6 +179,9 @@ fn merged_advice(inputs: &Inputs, portfolio: &Portfolio) -> Advice {
             eliminations: Vec::new(),
             scores: Vec::new(),
             warnings: Vec::new(),
+            evidence: Vec::new(),
+            open_questions: Vec::new(),
+            conditions: Vec::new(),
         };
         let mut cost: Option<RouteCost> = None;
         for s in &portfolio.surfaces {
@@ -222,6 +199,17 @@ fn merged_advice(inputs: &Inputs, portfolio: &Portfolio) -> Advice {
                 merged
                     .scores
                     .extend(o.scores.iter().map(|f| tag(&s.name, f)));
+                for (all, these) in [
+                    (&mut merged.evidence, &o.evidence),
+                    (&mut merged.open_questions, &o.open_questions),
+                    (&mut merged.conditions, &o.conditions),
+                ] {
+                    for fact in these {
+                        if !all.contains(fact) {
+                            all.push(fact.clone());
+                        }
+                    }
+                }
                 for w in &o.warnings {
                     if !merged.warnings.iter().any(|m| m.code == w.code) {
                         merged.warnings.push(w.clone());

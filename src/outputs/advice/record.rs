@@ -3,57 +3,18 @@
 //! prices are. Everything is derived from the inputs and the command line, never from the
 //! clock, so a record regenerated from the same inputs has the same bytes.
 
-use serde::Serialize;
-
 use crate::data::inputs::Inputs;
 use crate::engine::decide::Status;
 use crate::model::answers::Answers;
-use crate::model::decision::DecisionMeta;
 use crate::model::question::Question;
 use crate::outputs::advice::report::{Report, Warning};
 use crate::support::date::Date;
 
 pub use crate::outputs::diff::gates::STALE_PRICING;
-/// The record part of the report (flattened into its top level; keys are only added).
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct RecordInfo {
-    /// Metadata from the answers file's `decision:` block; `date` may come from `--date`
-    /// or `SOURCE_DATE_EPOCH` instead.
-    pub decision: DecisionMeta,
-    /// The answered constraints in words: one per answer that differs from its default.
-    pub drivers: Vec<Driver>,
-    /// The routewise command that regenerates this exact output; null when the report was
-    /// not made by `routewise advise`.
-    pub command: Option<String>,
-    /// How old each pricing table is; null unless `--max-pricing-age` was given.
-    pub pricing_age: Option<PricingAge>,
-}
+/// The warning code of a pricing table dated after the day ages are measured to.
+pub const PRICING_AFTER_TODAY: &str = "pricing-after-today";
 
-/// One decision driver.
-#[derive(Debug, Clone, Serialize)]
-pub struct Driver {
-    pub question: String,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PricingAge {
-    /// The date ages are measured to (`--today` or `SOURCE_DATE_EPOCH`).
-    pub today: String,
-    pub max_days: u32,
-    pub tables: Vec<TableAge>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TableAge {
-    pub table: String,
-    pub as_of: String,
-    pub age_days: i64,
-    /// Older than `max_days`.
-    pub stale: bool,
-    /// Viable routes priced from this table; a stale table warns only when this is not empty.
-    pub used_by: Vec<String>,
-}
+pub use crate::outputs::advice::report::{Driver, PricingAge, RecordInfo, TableAge};
 
 /// How a run was asked for: the flags that shape a record beyond its input files.
 #[derive(Debug, Clone, Default)]
@@ -76,6 +37,7 @@ impl RecordInfo {
             drivers: drivers(&inputs.catalogue.questions, &inputs.answers),
             command: None,
             pricing_age: None,
+            supersedes: None,
         }
     }
 }
@@ -112,6 +74,22 @@ pub fn apply(report: &mut Report, run: &RunOptions) {
             message: format!(
                 "pricing table `{}` is {} days old (as of {}, measured on {today}), more than the {max_days} days allowed; re-check its prices before relying on the costs.",
                 t.table, t.age_days, t.as_of
+            ),
+        });
+    }
+    // A negative age is not "fresh": `--today` (or SOURCE_DATE_EPOCH) is probably wrong.
+    for t in tables
+        .iter()
+        .filter(|t| t.age_days < 0 && !t.used_by.is_empty())
+    {
+        report.warnings.push(Warning {
+            code: PRICING_AFTER_TODAY.into(),
+            routes: ranked(report, &t.used_by),
+            message: format!(
+                "pricing table `{}` is dated {}, {} days after the date ages are measured to ({today}); check --today or SOURCE_DATE_EPOCH.",
+                t.table,
+                t.as_of,
+                -t.age_days
             ),
         });
     }

@@ -8,12 +8,15 @@ use serde::Serialize;
 use crate::data::inputs::Inputs;
 use crate::data::rule_set::Firing;
 use crate::engine::advice::Advice;
+use crate::engine::capabilities::Fact;
 use crate::engine::cost::{self, UnitPrice};
 use crate::engine::decide::{Decision, Status};
+use crate::engine::portfolio::{Plan, Verdict};
 use crate::engine::provenance;
 pub use crate::engine::provenance::PricingSource;
 use crate::engine::unmet::{self, Unmet};
 use crate::model::answers::Answer;
+use crate::model::decision::DecisionMeta;
 
 /// The JSON report's schema version; raised only when a key changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -42,17 +45,24 @@ pub struct Report {
     pub assumptions: Vec<String>,
     /// With `surfaces:` in the answers: the surfaces' routes composed, and the comparison.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub portfolio: Option<crate::outputs::advice::portfolio::PortfolioReport>,
+    pub portfolio: Option<PortfolioReport>,
     /// With `surfaces:` in the answers: how to switch to each route of the recommended plan
     /// (and its gateway).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub adoption: Option<Vec<crate::outputs::adoption::AdoptionGuide>>,
     /// With `surfaces:` in the answers: each surface's own report.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub surfaces: Option<Vec<crate::outputs::advice::portfolio::SurfaceReport>>,
+    pub surfaces: Option<Vec<SurfaceReport>>,
+    /// What the recommended route needs done before go-live: the conditions of the
+    /// `configurable` and `on_request` values (and model limits) a hard constraint rests on.
+    pub before_go_live: Vec<Fact>,
+    /// The `unknown` capability values behind the routes that only unknowns eliminated:
+    /// questions for each vendor whose answer could revive a route, kept apart from the
+    /// facts that eliminated routes.
+    pub open_questions: Vec<OpenQuestion>,
     /// Decision-record keys: `decision`, `drivers`, `command`, `pricing_age` (see `record.rs`).
     #[serde(flatten)]
-    pub record: crate::outputs::advice::record::RecordInfo,
+    pub record: RecordInfo,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,6 +108,23 @@ pub struct RouteReport {
     pub cost: Option<CostReport>,
     /// USD per million tokens per model (viable routes, when no workload was given).
     pub unit_prices: Vec<UnitPrice>,
+    /// Viable routes: the conditions their hard constraints rest on.
+    pub conditions: Vec<Fact>,
+    /// Eliminated routes: the `no` values behind the eliminations, with their sources.
+    pub evidence: Vec<Fact>,
+    /// Eliminated routes: the `unknown` values behind the eliminations.
+    pub open_questions: Vec<Fact>,
+}
+
+/// One question for a vendor, and the route it would decide.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenQuestion {
+    pub route: String,
+    pub ask: String,
+    pub question: String,
+    pub code: String,
+    pub url: String,
+    pub checked: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -201,8 +228,37 @@ pub fn build(inputs: &Inputs, advice: &Advice) -> Report {
             } else {
                 Vec::new()
             },
+            conditions: outcome.conditions.clone(),
+            evidence: outcome.evidence.clone(),
+            open_questions: outcome.open_questions.clone(),
         });
     }
+    let before_go_live = decision
+        .recommended()
+        .map(|o| o.conditions.clone())
+        .unwrap_or_default();
+    // The questions whose answers could revive a route: those of routes that only unknowns
+    // eliminated (a route that also breaks a hard fact stays out whatever the vendor says).
+    let open_questions: Vec<OpenQuestion> = decision
+        .outcomes
+        .iter()
+        .filter(|o| {
+            !o.open_questions.is_empty()
+                && o.eliminations
+                    .iter()
+                    .all(|f| o.open_questions.iter().any(|q| q.code == f.code))
+        })
+        .flat_map(|o| {
+            o.open_questions.iter().map(|f| OpenQuestion {
+                route: o.route_id.clone(),
+                ask: f.value.ask.clone(),
+                question: f.question(),
+                code: f.code.clone(),
+                url: f.url.clone(),
+                checked: f.checked.clone(),
+            })
+        })
+        .collect();
 
     let mut warnings: Vec<Warning> = decision
         .general_warnings
@@ -266,9 +322,12 @@ pub fn build(inputs: &Inputs, advice: &Advice) -> Report {
         warnings,
         priced_workload: inputs.workload.is_some(),
         assumptions: provenance::assumptions(inputs, &viable_ids),
+        before_go_live,
+        open_questions,
         price_book: inputs.price_book.as_ref().map(PriceBookReport::of),
         pricing_sources,
-        record: crate::outputs::advice::record::RecordInfo::from_inputs(inputs),
+        // Filled by the pipeline (`outputs::advice::advise`) from the answers file.
+        record: RecordInfo::default(),
     }
 }
 
@@ -416,4 +475,81 @@ fn blocking_constraints(decision: &Decision) -> Vec<BlockingConstraint> {
             .then(a.code.cmp(&b.code))
     });
     out
+}
+/// The record part of the report (flattened into its top level; keys are only added).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RecordInfo {
+    /// Metadata from the answers file's `decision:` block; `date` may come from `--date`
+    /// or `SOURCE_DATE_EPOCH` instead.
+    pub decision: DecisionMeta,
+    /// The answered constraints in words: one per answer that differs from its default.
+    pub drivers: Vec<Driver>,
+    /// The routewise command that regenerates this exact output; null when the report was
+    /// not made by `routewise advise`.
+    pub command: Option<String>,
+    /// How old each pricing table is; null unless `--max-pricing-age` was given.
+    pub pricing_age: Option<PricingAge>,
+    /// The line naming the record this one supersedes (`advise --supersede DIR`); absent
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
+}
+
+/// One decision driver.
+#[derive(Debug, Clone, Serialize)]
+pub struct Driver {
+    pub question: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PricingAge {
+    /// The date ages are measured to (`--today` or `SOURCE_DATE_EPOCH`).
+    pub today: String,
+    pub max_days: u32,
+    pub tables: Vec<TableAge>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableAge {
+    pub table: String,
+    pub as_of: String,
+    pub age_days: i64,
+    /// Older than `max_days`.
+    pub stale: bool,
+    /// Viable routes priced from this table; a stale table warns only when this is not empty.
+    pub used_by: Vec<String>,
+}
+
+/// The `portfolio` key of the JSON report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfolioReport {
+    pub verdict: Verdict,
+    pub summary: String,
+    /// The recommended plan: the surfaces' own routes, or the single route when it earns it.
+    #[serde(flatten)]
+    pub recommended: Plan,
+    /// Side by side: the surfaces' own choices, the best single route, the cheapest split.
+    pub options: Vec<PlanOption>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanOption {
+    /// `portfolio`, `single_route` or `cheapest_split`.
+    pub kind: &'static str,
+    pub label: String,
+    #[serde(flatten)]
+    pub plan: Plan,
+}
+
+/// One surface's own report, as today's report for its answers and traffic.
+#[derive(Debug, Clone, Serialize)]
+pub struct SurfaceReport {
+    pub name: String,
+    /// The question ids this surface overrides.
+    pub overrides: Vec<String>,
+    /// The traffic entries this surface carries.
+    pub traffic: Vec<String>,
+    #[serde(flatten)]
+    pub report: Report,
 }

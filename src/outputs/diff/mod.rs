@@ -140,8 +140,13 @@ pub struct TableAgeView {
 
 /// Reads a JSON report, with problems pointing at file, line, column and key.
 pub fn load(path: &std::path::Path) -> Result<ReportView, Diagnostics> {
-    let file = parse::read_file(path)?;
-    let report = json::<ReportView>(&file)?;
+    from_source(&parse::read_file(path)?)
+}
+
+/// [`load`] for a report's text already read.
+pub fn from_source(file: &SourceFile) -> Result<ReportView, Diagnostics> {
+    let report = json::<ReportView>(file)?;
+    check_names(file, &report)?;
     if report.schema_version > crate::outputs::advice::report::SCHEMA_VERSION {
         return Err(file
             .error_whole(
@@ -156,6 +161,31 @@ pub fn load(path: &std::path::Path) -> Result<ReportView, Diagnostics> {
             .into());
     }
     Ok(report)
+}
+
+/// Route ids and table names longer than routewise writes are refused: they are printed in
+/// columns and repeated in every output, so a huge one multiplies the output.
+fn check_names(file: &SourceFile, report: &ReportView) -> Result<(), Diagnostics> {
+    let mut problems = Diagnostics::default();
+    let routes = report.routes.iter().enumerate().flat_map(|(i, r)| {
+        [
+            (format!("routes[{i}].id"), "route id", &r.id),
+            (format!("routes[{i}].name"), "route name", &r.name),
+        ]
+    });
+    let tables = report.pricing_sources.iter().enumerate().map(|(i, s)| {
+        (
+            format!("pricing_sources[{i}].table"),
+            "table name",
+            &s.table,
+        )
+    });
+    for (key, what, name) in routes.chain(tables) {
+        if let Some(message) = crate::support::limits::name_too_long(what, name) {
+            problems.push(file.error_whole(Code::LimitName, message).with_key(key));
+        }
+    }
+    problems.into_result(())
 }
 
 fn json<T: serde::de::DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {

@@ -5,6 +5,20 @@ use std::fmt::Write;
 
 use crate::outputs::diff::Diff;
 
+/// The widest a name column is padded to, in characters. Names come from the reports, so
+/// their length is the user's: padding to a 65,536-character name would panic in `format!`
+/// (its width is a `u16`), and padding every line to a long one would multiply the output.
+const MAX_COLUMN_WIDTH: usize = 48;
+
+/// The padded width of a column of names: the longest name, at most [`MAX_COLUMN_WIDTH`].
+fn column_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    names
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(MAX_COLUMN_WIDTH)
+}
+
 /// Renders the diff as text ending with a newline.
 pub fn render(diff: &Diff) -> String {
     let mut out = String::new();
@@ -63,7 +77,7 @@ pub fn render(diff: &Diff) -> String {
             diff.routes.len(),
             diff.unchanged_routes
         );
-        let width = diff.routes.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        let width = column_width(diff.routes.iter().map(|r| r.id.as_str()));
         for route in &diff.routes {
             let _ = writeln!(out, "  {:width$}  {}", route.id, route.summary);
         }
@@ -80,12 +94,7 @@ pub fn render(diff: &Diff) -> String {
     }
     if !diff.pricing_tables.is_empty() {
         let _ = writeln!(out, "\npricing tables:");
-        let width = diff
-            .pricing_tables
-            .iter()
-            .map(|t| t.table.len())
-            .max()
-            .unwrap_or(0);
+        let width = column_width(diff.pricing_tables.iter().map(|t| t.table.as_str()));
         for t in &diff.pricing_tables {
             let line = match (&t.base_as_of, &t.new_as_of) {
                 (Some(b), Some(n)) => format!("as of {b} → {n}"),
@@ -109,7 +118,7 @@ pub fn render(diff: &Diff) -> String {
                 "\nstale pricing (more than {} days old on {}):",
                 age.max_days, age.today
             );
-            let width = age.stale.iter().map(|t| t.table.len()).max().unwrap_or(0);
+            let width = column_width(age.stale.iter().map(|t| t.table.as_str()));
             for t in &age.stale {
                 let _ = writeln!(
                     out,

@@ -65,19 +65,19 @@ fn csv(projection: &Projection) -> Result<String, RenderError> {
     for route in &projection.routes {
         for month in &route.months {
             for item in &month.items {
-                rows.push(vec![
-                    "line".to_string(),
-                    route.id.clone(),
-                    month.month.to_string(),
-                    item.traffic.clone(),
-                    item.model.clone(),
-                    item.name.clone(),
-                    item.tokens
-                        .map(|t| crate::support::money::whole(t).to_string())
-                        .unwrap_or_default(),
-                    item.usd_per_mtok.map(|p| p.to_string()).unwrap_or_default(),
-                    item.usd.to_string(),
-                ]);
+                rows.push(
+                    [
+                        "line".to_string(),
+                        route.id.clone(),
+                        month.month.to_string(),
+                        item.traffic.clone(),
+                        item.model.clone(),
+                        item.name.clone(),
+                    ]
+                    .into_iter()
+                    .chain(line_cells(item))
+                    .collect(),
+                );
             }
         }
     }
@@ -410,4 +410,15 @@ fn plan_text(route: &RouteProjection, plan: &TrafficPlan) -> String {
         }
     }
     out
+}
+/// The CSV cells every priced line ends with: whole tokens, unit price and amount; shared
+/// by the cost and replay CSVs so both print a line item the same way.
+pub fn line_cells(item: &crate::engine::cost::LineItem) -> [String; 3] {
+    [
+        item.tokens
+            .map(|t| crate::support::money::whole(t).to_string())
+            .unwrap_or_default(),
+        item.usd_per_mtok.map(|p| p.to_string()).unwrap_or_default(),
+        item.usd.to_string(),
+    ]
 }

@@ -158,7 +158,7 @@ pub fn read(
     };
     let metadata = std::fs::metadata(path).map_err(|e| {
         whole(
-            Code::FileUnreadable,
+            Code::FileRead,
             match e.kind() {
                 std::io::ErrorKind::NotFound => "cannot read the file: no such file".to_string(),
                 _ => format!("cannot read the file: {e}"),
@@ -167,22 +167,18 @@ pub fn read(
     })?;
     if !metadata.is_dir() {
         let file = std::fs::File::open(path)
-            .map_err(|e| whole(Code::FileUnreadable, format!("cannot read the file: {e}")))?;
+            .map_err(|e| whole(Code::FileRead, format!("cannot read the file: {e}")))?;
         let (totals, format) = usage::format::read_usage(file, &name, known_models, options)?;
         return Ok((totals, format.name()));
     }
     let mut files = Vec::new();
     let mut other = Vec::new();
-    walk(path, &mut files, &mut other).map_err(|e| {
-        whole(
-            Code::DirUnreadable,
-            format!("cannot read the directory: {e}"),
-        )
-    })?;
+    walk(path, &mut files, &mut other)
+        .map_err(|e| whole(Code::DataDir, format!("cannot read the directory: {e}")))?;
     files.sort();
     other.sort();
     if files.is_empty() {
-        return Err(whole(Code::DirEmpty,
+        return Err(whole(Code::DataDirEmpty,
             "the directory holds no log files (`.json`, `.jsonl`, `.json.gz`, `.jsonl.gz`, `.csv`, `.csv.gz`)".into(),
         ));
     }
@@ -193,7 +189,7 @@ pub fn read(
         let opened = std::fs::File::open(file).map_err(|e| {
             Diagnostics::from(
                 SourceFile::new(file_name.clone(), "")
-                    .error_whole(Code::FileUnreadable, format!("cannot read the file: {e}")),
+                    .error_whole(Code::FileRead, format!("cannot read the file: {e}")),
             )
         })?;
         let (one, format) = usage::format::read_usage(opened, &file_name, known_models, options)?;

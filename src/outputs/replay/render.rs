@@ -56,17 +56,17 @@ fn csv(replay: &Replay) -> Result<String, RenderError> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     for route in &replay.routes {
         for item in &route.items {
-            rows.push(vec![
-                "line".to_string(),
-                route.id.clone(),
-                item.model.clone(),
-                item.name.clone(),
-                item.tokens
-                    .map(|t| crate::support::money::whole(t).to_string())
-                    .unwrap_or_default(),
-                item.usd_per_mtok.map(|p| p.to_string()).unwrap_or_default(),
-                item.usd.to_string(),
-            ]);
+            rows.push(
+                [
+                    "line".to_string(),
+                    route.id.clone(),
+                    item.model.clone(),
+                    item.name.clone(),
+                ]
+                .into_iter()
+                .chain(crate::outputs::projection::render::line_cells(item))
+                .collect(),
+            );
         }
     }
     for route in &replay.routes {

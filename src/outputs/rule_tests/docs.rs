@@ -223,7 +223,7 @@ fn firings(report: &Report, code: &str) -> String {
 /// Every case of the shipped tests and the rules directory's own, skipping files that do
 /// not check (documentation must not depend on every test file being valid).
 pub fn cases(inputs: &Inputs, rules_dir: Option<&std::path::Path>) -> Vec<ReadyCase> {
-    let (files, _) = rule_tests::test_files(&[], rules_dir);
+    let (files, _) = rule_tests::test_files(&[], rules_dir, true);
     files
         .iter()
         .filter_map(|f| rule_tests::read_cases(std::slice::from_ref(f), inputs).ok())

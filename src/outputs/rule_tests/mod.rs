@@ -33,7 +33,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use crate::data::inputs::{Inputs, check_workload};
+use crate::data::inputs::{Inputs, check_workload, normalise_models};
 use crate::data::parse;
 use crate::engine::decide::Status;
 use crate::engine::error::CaseError;
@@ -139,13 +139,30 @@ pub struct CaseResult {
     pub name: String,
     /// One line per expectation that did not hold, saying what differed.
     pub failures: Vec<String>,
+    /// A shipped case that fails with the team's rules or prices but passes with the shipped
+    /// ones: the team's data changed the decision it checks, which is not a failure.
+    pub changed_by_rules: bool,
 }
 
 impl CaseResult {
+    /// Every expectation held.
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
     }
+
+    /// An expectation did not hold, and not because the team's data changed it.
+    pub fn failed(&self) -> bool {
+        !self.passed() && !self.changed_by_rules
+    }
+
+    /// One of the cases shipped with routewise (rather than the team's own).
+    pub fn shipped(&self) -> bool {
+        self.file.starts_with(SHIPPED_PREFIX)
+    }
 }
+
+/// The name prefix of the shipped test files.
+pub const SHIPPED_PREFIX: &str = "<embedded>/rules/tests/";
 
 /// Every case's outcome and the rule coverage.
 #[derive(Debug, Clone, Serialize)]
@@ -163,7 +180,29 @@ impl TestRun {
     }
 
     pub fn failed(&self) -> usize {
-        self.cases.len() - self.passed()
+        self.cases.iter().filter(|c| c.failed()).count()
+    }
+
+    /// Shipped cases whose decision the team's rules or prices changed.
+    pub fn changed_by_rules(&self) -> usize {
+        self.cases.iter().filter(|c| c.changed_by_rules).count()
+    }
+
+    /// The shipped cases that did not pass, which a run over the shipped data alone may
+    /// show to be changed by the team's data rather than broken.
+    pub fn shipped_not_passing(&self) -> impl Iterator<Item = &CaseResult> {
+        self.cases.iter().filter(|c| c.shipped() && !c.passed())
+    }
+
+    /// Marks the cases that pass in `shipped` (the same cases run over the shipped data
+    /// alone) as changed by the team's rules.
+    pub fn mark_changed_by_rules(&mut self, shipped: &TestRun) {
+        for case in self.cases.iter_mut().filter(|c| c.shipped() && !c.passed()) {
+            case.changed_by_rules = shipped
+                .cases
+                .iter()
+                .any(|s| s.file == case.file && s.name == case.name && s.passed());
+        }
     }
 
     /// The rules (code, name) no case exercised.
@@ -186,18 +225,28 @@ impl TestRun {
     }
 }
 
+/// The shipped test files.
+pub fn shipped_files() -> Vec<SourceFile> {
+    EMBEDDED_RULE_TESTS_TEXT
+        .iter()
+        .map(|(name, text)| SourceFile::new(format!("{SHIPPED_PREFIX}{name}"), *text))
+        .collect()
+}
+
 /// The test files to run: the given paths (files, or directories searched for `*.yaml`
-/// and `*.yml`), sorted; with none, the shipped cases and those in `<rules dir>/tests/`.
-/// Problems reading some files do not stop the others from being read and checked.
-pub fn test_files(paths: &[PathBuf], rules_dir: Option<&Path>) -> (Vec<SourceFile>, Diagnostics) {
+/// and `*.yml`), sorted; with none, the shipped cases (unless `shipped` is false) and those
+/// in `<rules dir>/tests/`. Problems reading some files do not stop the others from being
+/// read and checked.
+pub fn test_files(
+    paths: &[PathBuf],
+    rules_dir: Option<&Path>,
+    shipped: bool,
+) -> (Vec<SourceFile>, Diagnostics) {
     let mut problems = Diagnostics::default();
     let mut files = Vec::new();
     if paths.is_empty() {
-        for (name, text) in EMBEDDED_RULE_TESTS_TEXT {
-            files.push(SourceFile::new(
-                format!("<embedded>/rules/tests/{name}"),
-                *text,
-            ));
+        if shipped {
+            files.extend(shipped_files());
         }
         if let Some(dir) = rules_dir.map(|d| d.join("tests")).filter(|d| d.is_dir()) {
             collect(&dir, &mut files, &mut problems);
@@ -228,23 +277,65 @@ fn is_yaml(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
-/// Reads every YAML file under a directory, recursively, in path order.
+/// Reads every YAML file under a directory, recursively, in path order. Each directory is
+/// read once: a symbolic link back to a directory above it (a loop) is an error naming the
+/// link, and a second way into a directory already read is not followed, so two loops
+/// cannot make the walk exponential.
 fn collect(dir: &Path, files: &mut Vec<SourceFile>, problems: &mut Diagnostics) {
     let mut paths = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
+    let mut visited = std::collections::HashSet::new();
+    // Each directory with the real paths of the directories above it.
+    let mut stack = vec![(dir.to_path_buf(), Vec::new())];
+    while let Some((dir, above)) = stack.pop() {
+        let Ok(real) = std::fs::canonicalize(&dir) else {
+            problems.push(Diagnostic::plain(
+                Code::DataSymlink,
+                format!(
+                    "cannot read the directory {}: a symbolic link that dangles or loops",
+                    dir.display()
+                ),
+            ));
+            continue;
+        };
+        if above.contains(&real) {
+            problems.push(Diagnostic::plain(
+                Code::DataSymlink,
+                format!(
+                    "{} is a symbolic link to a directory above it (a loop)",
+                    dir.display()
+                ),
+            ));
+            continue;
+        }
+        if !visited.insert(real.clone()) {
+            continue;
+        }
         match std::fs::read_dir(&dir) {
             Ok(entries) => {
+                let mut below = above.clone();
+                below.push(real);
                 for path in entries.flatten().map(|e| e.path()) {
-                    if path.is_dir() {
-                        stack.push(path);
-                    } else if is_yaml(&path) {
-                        paths.push(path);
+                    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+                    match std::fs::metadata(&path) {
+                        Ok(meta) if meta.is_dir() => stack.push((path, below.clone())),
+                        Ok(_) if is_yaml(&path) => paths.push(path),
+                        Ok(_) => {}
+                        Err(_) if is_link => problems.push(Diagnostic::plain(
+                            Code::DataSymlink,
+                            format!(
+                                "{} is a symbolic link that dangles or loops",
+                                path.display()
+                            ),
+                        )),
+                        Err(e) => problems.push(Diagnostic::plain(
+                            Code::FileRead,
+                            format!("cannot read {}: {e}", path.display()),
+                        )),
                     }
                 }
             }
             Err(e) => problems.push(Diagnostic::plain(
-                Code::DirUnreadable,
+                Code::DataDir,
                 format!("cannot read the directory {}: {e}", dir.display()),
             )),
         }
@@ -280,7 +371,7 @@ pub fn read_cases(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<ReadyCase
         let mut names: Vec<(String, u64)> = Vec::new();
         for (i, spanned) in parsed.cases.into_iter().enumerate() {
             let line = spanned.referenced.line().max(1);
-            let case = spanned.value;
+            let mut case = spanned.value;
             let prefix = format!("cases[{i}]");
             let name = case.name.value.trim().to_owned();
             let at = |s: &Spanned<String>, message: String| {
@@ -306,7 +397,8 @@ pub fn read_cases(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<ReadyCase
             check_expect(&case.expect, file, inputs, &mut found, line, &prefix);
             let answers = Answers::resolve(&case.answers, &inputs.catalogue.questions, file)
                 .map_err(|d| under(d, &format!("{prefix}.answers")));
-            if let Some(workload) = &case.workload {
+            if let Some(workload) = &mut case.workload {
+                normalise_models(workload, &inputs.prices);
                 let mut checked = Diagnostics::default();
                 check_workload(workload, file, &inputs.prices, &mut checked);
                 found.extend(under(checked, &format!("{prefix}.workload")));
@@ -517,6 +609,7 @@ pub fn run(cases: Vec<ReadyCase>, inputs: &mut Inputs) -> Result<TestRun, CaseEr
             line: case.line,
             name: case.name,
             failures,
+            changed_by_rules: false,
         });
     }
     let rules = inputs
@@ -649,4 +742,61 @@ fn check(expect: &Expect, report: &Report, exercised: &mut BTreeSet<String>) -> 
         }
     }
     failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(file: &str, name: &str, failures: &[&str]) -> CaseResult {
+        CaseResult {
+            file: file.into(),
+            line: 1,
+            name: name.into(),
+            failures: failures.iter().map(|f| (*f).to_owned()).collect(),
+            changed_by_rules: false,
+        }
+    }
+
+    fn run(cases: Vec<CaseResult>) -> TestRun {
+        TestRun {
+            cases,
+            rules: Vec::new(),
+            exercised: BTreeSet::new(),
+        }
+    }
+
+    /// Only a shipped case that passes over the shipped data is "changed by your rules";
+    /// one that fails there too, or a team's own case, stays a failure.
+    #[test]
+    fn only_shipped_cases_that_pass_without_the_teams_data_are_changed() {
+        let shipped = format!("{SHIPPED_PREFIX}a.yaml");
+        let mut with_team = run(vec![
+            case(&shipped, "changed", &["recommended x, expected y"]),
+            case(&shipped, "broken", &["recommended x, expected z"]),
+            case("decision/rules/tests/own.yaml", "own", &["viable x"]),
+            case(&shipped, "fine", &[]),
+        ]);
+        let alone = run(vec![
+            case(&shipped, "changed", &[]),
+            case(&shipped, "broken", &["recommended x, expected z"]),
+            case(&shipped, "fine", &[]),
+        ]);
+        with_team.mark_changed_by_rules(&alone);
+        let changed: Vec<&str> = with_team
+            .cases
+            .iter()
+            .filter(|c| c.changed_by_rules)
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(changed, ["changed"]);
+        assert_eq!(
+            (
+                with_team.passed(),
+                with_team.failed(),
+                with_team.changed_by_rules()
+            ),
+            (1, 2, 1)
+        );
+    }
 }
