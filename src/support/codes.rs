@@ -78,9 +78,9 @@ codes! {
     LimitRuleDepth = "E-LIMIT-RULE-DEPTH", "A rule's condition or message nested too deep.",
         "rule RW299 (rules/r.yaml:3:5): evaluating the condition failed: recursion limit exceeded";
     LimitTemplateFuel = "E-LIMIT-TEMPLATE-FUEL", "A template ran out of fuel (a loop that would not end).",
-        "rendering template `report.md.j2` ran out of fuel";
+        "rendering template `report.md.j2` failed: engine ran out of fuel";
     LimitTemplateDepth = "E-LIMIT-TEMPLATE-DEPTH", "A template nested too deep (a template that includes itself).",
-        "rendering template `report.md.j2` failed: recursion limit exceeded";
+        "rendering template `report.md.j2` failed (included through report.md.j2:3 → …): recursion limit exceeded (invalid operation)";
 
     // Parsing YAML, TOML and JSON.
     ParseSyntax = "E-PARSE-SYNTAX", "The text is not well-formed YAML, TOML or JSON.",
