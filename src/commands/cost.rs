@@ -6,7 +6,7 @@ use crate::model::workload::Growth;
 use crate::outputs::projection::render as render_projection;
 use crate::outputs::projection::sweep::{SweepSpec, sweep, to_csv};
 use crate::outputs::projection::{ProjectionOptions, project};
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 pub fn run(args: CostArgs) -> Result<String, AppError> {
     let growth = args
@@ -14,13 +14,21 @@ pub fn run(args: CostArgs) -> Result<String, AppError> {
         .as_deref()
         .map(Growth::parse)
         .transpose()
-        .map_err(|e| AppError::Input(Diagnostic::plain(format!("--growth: {e}")).into()))?;
+        .map_err(|e| {
+            AppError::Input(
+                Diagnostic::plain(Code::ArgInvalidValue, format!("--growth: {e}")).into(),
+            )
+        })?;
     let sweep_spec = args
         .sweep
         .as_deref()
         .map(|s| SweepSpec::parse(s, args.steps))
         .transpose()
-        .map_err(|e| AppError::Input(Diagnostic::plain(format!("--sweep: {e}")).into()))?;
+        .map_err(|e| {
+            AppError::Input(
+                Diagnostic::plain(Code::ArgInvalidValue, format!("--sweep: {e}")).into(),
+            )
+        })?;
     let skip_eliminated = args.answers.is_some();
     let workload_path = args.workload.clone();
     let (inputs, templates) = load_with_templates(
@@ -48,7 +56,7 @@ pub fn run(args: CostArgs) -> Result<String, AppError> {
         growth: growth.map(|g| g.0),
         skip_eliminated,
     };
-    let projection = project(&inputs, &options).map_err(AppError::Failure)?;
+    let projection = project(&inputs, &options).map_err(AppError::failure)?;
     let text = match sweep_spec {
         Some(spec) => {
             let ids: Vec<String> = projection.routes.iter().map(|r| r.id.clone()).collect();
@@ -59,17 +67,16 @@ pub fn run(args: CostArgs) -> Result<String, AppError> {
                 projection.assumptions.clone(),
                 projection.monthly_growth,
             )
-            .map_err(AppError::Failure)?;
+            .map_err(AppError::failure)?;
             match args.format {
-                CostFormat::Csv => to_csv(&result).map_err(AppError::Failure)?,
-                CostFormat::Json => {
-                    render_projection::json(&result).map_err(|d| AppError::Failure(d.message))?
-                }
+                CostFormat::Csv => to_csv(&result).map_err(AppError::failure)?,
+                CostFormat::Json => render_projection::json(&result)?,
                 CostFormat::Table | CostFormat::Markdown => render_projection::sweep_table(&result),
-                CostFormat::Html => {
-                    crate::outputs::projection::html::render(&projection, Some(&result), &templates)
-                        .map_err(|d| AppError::Failure(d.message))?
-                }
+                CostFormat::Html => crate::outputs::projection::html::render(
+                    &projection,
+                    Some(&result),
+                    &templates,
+                )?,
             }
         }
         None => render_projection::render(&projection, args.format, &templates)

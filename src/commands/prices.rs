@@ -7,7 +7,7 @@ use crate::commands::routes::load_catalogue;
 use crate::data::price_feed::PriceFeed;
 use crate::engine::price_drift::compare;
 use crate::outputs::price_check::render;
-use crate::support::diagnostic::{Diagnostic, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, SourceFile};
 
 pub fn run(args: PricesArgs) -> Result<String, AppError> {
     match args.command {
@@ -19,12 +19,15 @@ pub fn run(args: PricesArgs) -> Result<String, AppError> {
             let (_, prices) = load_catalogue(&data)?;
             let name = against.display().to_string();
             let text = std::fs::read_to_string(&against).map_err(|e| {
-                Diagnostic::plain(format!("cannot read the price list `{name}`: {e}"))
+                Diagnostic::plain(
+                    Code::FileRead,
+                    format!("cannot read the price list `{name}`: {e}"),
+                )
             })?;
             let feed = PriceFeed::parse(&SourceFile::new(name.clone(), text))?;
             let report = compare(&prices, &feed, tolerance);
             if report.agreements.is_empty() && report.differences.is_empty() {
-                return Err(Diagnostic::plain(format!(
+                return Err(Diagnostic::plain(Code::PriceFeedNoMatch, format!(
                     "no price in `{name}` matches a model of the routewise tables; nothing was compared"
                 ))
                 .into());

@@ -3,6 +3,7 @@
 //! Every key is documented with its unit; shares are validated to 0..1, token counts to
 //! 0..10^15 and the horizon and growth to sane ranges while the file is read.
 
+use crate::support::invalid::InvalidValue;
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -147,7 +148,7 @@ pub struct Growth(#[schemars(with = "f64")] pub Decimal);
 
 impl Growth {
     /// Parses and checks a growth rate written as `0.05` or `5%`.
-    pub fn parse(text: &str) -> Result<Growth, String> {
+    pub fn parse(text: &str) -> Result<Growth, InvalidValue> {
         let trimmed = text.trim();
         let (number, scale) = match trimmed.strip_suffix('%') {
             Some(n) => (n.trim(), Decimal::ONE_HUNDRED),
@@ -165,11 +166,12 @@ impl Growth {
         Growth::checked(value / scale)
     }
 
-    fn checked(value: Decimal) -> Result<Growth, String> {
+    fn checked(value: Decimal) -> Result<Growth, InvalidValue> {
         if value < Decimal::new(-5, 1) || value > Decimal::ONE {
             return Err(format!(
                 "a monthly growth of {value} is out of range; expected -0.5 to 1 (5% is 0.05)"
-            ));
+            )
+            .into());
         }
         Ok(Growth(value))
     }

@@ -8,6 +8,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::engine::error::EngineError;
 use crate::model::workload::{Traffic, Workload};
 use crate::support::money::percent;
 
@@ -67,7 +68,7 @@ pub fn streams(
     workload: &Workload,
     global: Decimal,
     months: u32,
-) -> Result<Vec<StreamGrowth>, String> {
+) -> Result<Vec<StreamGrowth>, EngineError> {
     workload
         .traffic
         .iter()
@@ -75,14 +76,15 @@ pub fn streams(
         .collect()
 }
 
-fn stream(traffic: &Traffic, global: Decimal, months: u32) -> Result<StreamGrowth, String> {
+fn stream(traffic: &Traffic, global: Decimal, months: u32) -> Result<StreamGrowth, EngineError> {
     let rate = traffic.growth.map_or(global, |g| g.0);
     let start = traffic.start();
     if start > months {
-        return Err(format!(
-            "traffic `{}` starts in month {start}, after the {months}-month horizon",
-            traffic.name
-        ));
+        return Err(EngineError::StartAfterHorizon {
+            traffic: traffic.name.clone(),
+            start,
+            months,
+        });
     }
     let mut factors = Vec::with_capacity(months as usize);
     let mut factor = Decimal::ONE;
@@ -92,12 +94,13 @@ fn stream(traffic: &Traffic, global: Decimal, months: u32) -> Result<StreamGrowt
             continue;
         }
         factors.push(factor.normalize());
-        factor = factor.checked_mul(Decimal::ONE + rate).ok_or_else(|| {
-            format!(
-                "growth of {} over {months} months is too large to compute",
-                percent(rate)
-            )
-        })?;
+        factor =
+            factor
+                .checked_mul(Decimal::ONE + rate)
+                .ok_or_else(|| EngineError::GrowthOverflow {
+                    growth: percent(rate),
+                    months,
+                })?;
     }
     Ok(StreamGrowth {
         traffic: traffic.name.clone(),
@@ -180,7 +183,10 @@ mod tests {
     fn a_start_after_the_horizon_is_refused() {
         let w = workload(&[(None, Some(7))]);
         let e = streams(&w, Decimal::ZERO, 6).unwrap_err();
-        assert!(e.contains("month 7, after the 6-month horizon"), "{e}");
+        assert!(
+            e.to_string().contains("month 7, after the 6-month horizon"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -167,10 +167,10 @@ pub fn route_cost_held(
         let held = held.get(index).and_then(|h| h.as_deref());
         let result = Breakdown::from_traffic(traffic, scale)
             .ok_or_else(|| {
-                format!(
+                Unpriceable(format!(
                     "the amounts for `{}` are too large to compute exactly",
                     traffic.name
-                )
+                ))
             })
             .and_then(|breakdown| {
                 let load = |tokens: Decimal, minutes: Decimal| {
@@ -193,7 +193,7 @@ pub fn route_cost_held(
             Err(reason) => cost.unserved.push(Unserved {
                 traffic: traffic.name.clone(),
                 model: traffic.model.value.clone(),
-                reason,
+                reason: reason.0,
             }),
         }
     }
@@ -254,7 +254,7 @@ pub fn price_usage(
     usage: &Usage,
     ctx: CostContext,
     notes: &mut Vec<String>,
-) -> Result<(Vec<LineItem>, Option<Sizing>), String> {
+) -> Result<(Vec<LineItem>, Option<Sizing>), Unpriceable> {
     match route.capacity {
         Capacity::OnDemand => {
             let source = price_source(route, usage.model, ctx.catalogue, ctx.prices)?;
@@ -299,7 +299,7 @@ fn spill_source<'a>(
     route: &Route,
     model: &str,
     ctx: CostContext<'a>,
-) -> Result<PriceSource<'a>, String> {
+) -> Result<PriceSource<'a>, Unpriceable> {
     let table_name = route.models_from.as_deref().unwrap_or(&route.pricing.table);
     let table = ctx
         .prices
@@ -352,7 +352,7 @@ fn provisioned_setup<'a>(
     usage: &Usage,
     ctx: CostContext<'a>,
     notes: &mut Vec<String>,
-) -> Result<Option<ProvisionedSetup<'a>>, String> {
+) -> Result<Option<ProvisionedSetup<'a>>, Unpriceable> {
     let model = usage.model;
     let interactive = usage.breakdown.interactive_scaled(Decimal::ONE);
     let tokens = interactive.interactive_tokens();
@@ -384,7 +384,8 @@ fn provisioned_setup<'a>(
         (None, None) => {
             return Err(format!(
                 "no capacity per unit for `{model}`: add tokens_per_minute_per_unit to the quote"
-            ));
+            )
+            .into());
         }
     };
     if capacity_assumed {
@@ -430,7 +431,7 @@ pub fn provisioned_demand<'a>(
     route: &Route,
     usage: &Usage,
     ctx: CostContext<'a>,
-) -> Result<Option<(plan::MonthDemand, &'a ProvisionedRate, Decimal)>, String> {
+) -> Result<Option<(plan::MonthDemand, &'a ProvisionedRate, Decimal)>, Unpriceable> {
     let mut scratch = Vec::new();
     Ok(
         provisioned_setup(route, usage, ctx, &mut scratch)?.map(|s| {
@@ -506,7 +507,7 @@ fn provisioned_items(
     usage: &Usage,
     ctx: CostContext,
     notes: &mut Vec<String>,
-) -> Result<(Vec<LineItem>, Option<Sizing>), String> {
+) -> Result<(Vec<LineItem>, Option<Sizing>), Unpriceable> {
     let model = usage.model;
     let mut items = Vec::new();
     let batch = usage.breakdown.batch_only();
@@ -521,7 +522,7 @@ fn provisioned_items(
             &line_context(route, usage, &source, ctx, " (batch, on demand)"),
             notes,
         )?);
-        Ok::<(), String>(())
+        Ok::<(), Unpriceable>(())
     };
     let Some(setup) = provisioned_setup(route, usage, ctx, notes)? else {
         batch_items(&mut items, notes)?;
@@ -634,4 +635,22 @@ fn provisioned_items(
         load: shape.description.clone(),
     };
     Ok((items, Some(sizing)))
+}
+
+/// Why a route cannot price some traffic. Not a failure of the run: the reason is shown to
+/// the user beside the route (an unserved line, an unpriceable model).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unpriceable(pub String);
+
+impl From<String> for Unpriceable {
+    fn from(reason: String) -> Self {
+        Unpriceable(reason)
+    }
+}
+
+impl From<&str> for Unpriceable {
+    fn from(reason: &str) -> Self {
+        Unpriceable(reason.to_owned())
+    }
 }

@@ -13,6 +13,7 @@
 //! term is held at a time, and a term must end within the horizon. Ties go to fewer units
 //! and shorter commitments.
 
+use crate::engine::cost::Unpriceable;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -83,7 +84,7 @@ pub fn plan(
     demands: &[MonthDemand],
     rate: &ProvisionedRate,
     capacity_per_unit: Decimal,
-) -> Result<HorizonPlan, String> {
+) -> Result<HorizonPlan, Unpriceable> {
     if capacity_per_unit <= Decimal::ZERO {
         return Err("the capacity per unit must be more than zero tokens a minute".into());
     }

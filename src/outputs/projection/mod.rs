@@ -18,6 +18,7 @@ use crate::data::inputs::Inputs;
 use crate::engine::cost::growth::{self, StreamGrowth};
 use crate::engine::cost::{self, LineItem, Unserved, plan::HorizonPlan, provisioned::Sizing};
 use crate::engine::decide::{self, EliminatedRoute};
+use crate::engine::error::EngineError;
 use crate::engine::provenance::{self, PricingSource};
 use crate::outputs::advice::report::PriceBookReport;
 
@@ -100,11 +101,10 @@ pub struct ProjectionOptions {
 }
 
 /// Projects the workload of `inputs` over the horizon for each selected route.
-pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projection, String> {
-    let workload = inputs
-        .workload
-        .as_ref()
-        .ok_or_else(|| "a cost projection needs a workload".to_string())?;
+pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projection, EngineError> {
+    let workload = inputs.workload.as_ref().ok_or(EngineError::NoWorkload {
+        what: "a cost projection",
+    })?;
     let months = options
         .months
         .or(workload.horizon_months.map(|m| m.0))
@@ -241,16 +241,16 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
 }
 
 /// (1 + growth)^(m-1) for m = 1..=months.
-fn growth_factors(growth: Decimal, months: u32) -> Result<Vec<Decimal>, String> {
+fn growth_factors(growth: Decimal, months: u32) -> Result<Vec<Decimal>, EngineError> {
     let mut factors = Vec::with_capacity(months as usize);
     let mut factor = Decimal::ONE;
     for _ in 0..months {
         factors.push(factor);
         factor = factor.checked_mul(Decimal::ONE + growth).ok_or_else(|| {
-            format!(
-                "growth of {} over {months} months is too large to compute",
-                crate::support::money::percent(growth)
-            )
+            EngineError::GrowthOverflow {
+                growth: crate::support::money::percent(growth),
+                months,
+            }
         })?;
     }
     Ok(factors)

@@ -8,9 +8,9 @@ use rust_decimal::Decimal;
 use crate::engine::cost::round_cents;
 use crate::outputs::formats::CostFormat;
 use crate::outputs::projection::{Projection, RouteProjection, TrafficPlan};
+use crate::outputs::render_error::RenderError;
 use crate::outputs::templates::Templates;
 use crate::support::csv_text::csv_text;
-use crate::support::diagnostic::Diagnostic;
 use crate::support::money::percent;
 use crate::support::money::{format_count, format_usd};
 use crate::support::table::text_table;
@@ -19,7 +19,7 @@ pub fn render(
     projection: &Projection,
     format: CostFormat,
     templates: &Templates,
-) -> Result<String, Diagnostic> {
+) -> Result<String, RenderError> {
     match format {
         CostFormat::Json => json(projection),
         CostFormat::Csv => csv(projection),
@@ -39,17 +39,15 @@ pub fn render(
 }
 
 /// Pretty JSON with a final newline.
-pub fn json<T: serde::Serialize>(value: &T) -> Result<String, Diagnostic> {
-    serde_json::to_string_pretty(value)
-        .map(|s| s + "\n")
-        .map_err(|e| Diagnostic::plain(format!("serialising the output failed: {e}")))
+pub fn json<T: serde::Serialize>(value: &T) -> Result<String, RenderError> {
+    Ok(serde_json::to_string_pretty(value)? + "\n")
 }
 
 /// One row per route, month and line item (`kind` = `line`), then the rows that are not
 /// amounts, so that nothing the other formats say is dropped: `purchase` (a provisioned plan's
 /// purchases), `unpriceable` (traffic a route cannot price, with the reason), `eliminated`,
 /// `warning`, `assumption`, `price_book` and `pricing_source`. Their text is in `item`.
-fn csv(projection: &Projection) -> Result<String, Diagnostic> {
+fn csv(projection: &Projection) -> Result<String, RenderError> {
     let row = |kind: &str, route: &str, month: String, traffic: &str, model: &str, item: String| {
         vec![
             kind.to_string(),
@@ -270,7 +268,7 @@ fn csv(projection: &Projection) -> Result<String, Diagnostic> {
             r.resize(10, String::new());
         }
     }
-    csv_text(&header, rows)
+    csv_text(&header, rows).map_err(RenderError::from)
 }
 
 fn table(p: &Projection) -> String {

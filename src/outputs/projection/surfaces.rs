@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::data::inputs::Inputs;
 use crate::engine::cost::round_cents;
 use crate::engine::decide::EliminatedRoute;
+use crate::engine::error::EngineError;
 use crate::engine::portfolio::{self, Verdict};
 use crate::outputs::projection::{ProjectionOptions, RouteProjection, project};
 
@@ -68,7 +69,7 @@ pub fn project_surfaces(
     options: &ProjectionOptions,
     months: u32,
     notes: &mut Vec<String>,
-) -> Result<Option<(Vec<SurfaceProjection>, PortfolioProjection)>, String> {
+) -> Result<Option<(Vec<SurfaceProjection>, PortfolioProjection)>, EngineError> {
     if inputs.answers.surfaces.is_empty() || inputs.workload.is_none() {
         return Ok(None);
     }

@@ -8,11 +8,13 @@
 //! When some stream starts after month 1, the sweep prices the first month in which every
 //! stream runs instead, each stream carrying its own growth up to that month.
 
+use crate::support::invalid::InvalidValue;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
 use crate::engine::cost::{self};
+use crate::engine::error::EngineError;
 use crate::model::number::{Share, TokenCount};
 use crate::model::workload::Workload;
 
@@ -58,7 +60,7 @@ pub struct SweepSpec {
 
 impl SweepSpec {
     /// Parses `PARAM=LO..HI` (numbers may be written 1e6).
-    pub fn parse(text: &str, steps: u32) -> Result<SweepSpec, String> {
+    pub fn parse(text: &str, steps: u32) -> Result<SweepSpec, InvalidValue> {
         let names: Vec<&str> = Parameter::ALL.iter().map(|(n, _)| *n).collect();
         let (name, range) = text.split_once('=').ok_or_else(|| {
             format!("`{text}` is not PARAM=LO..HI, such as input_tokens_per_month=1e6..1e10")
@@ -76,29 +78,27 @@ impl SweepSpec {
         let (low, high) = range
             .split_once("..")
             .ok_or_else(|| format!("`{range}` is not a range LO..HI"))?;
-        let number = |s: &str| -> Result<f64, String> {
+        let number = |s: &str| -> Result<f64, InvalidValue> {
             s.trim()
                 .parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| format!("`{s}` is not a non-negative number"))
+                .ok_or_else(|| InvalidValue(format!("`{s}` is not a non-negative number")))
         };
         let (low, high) = (number(low)?, number(high)?);
         if low >= high {
-            return Err(format!(
-                "the range {low}..{high} is empty; write LO..HI with LO < HI"
-            ));
+            return Err(
+                format!("the range {low}..{high} is empty; write LO..HI with LO < HI").into(),
+            );
         }
         if parameter.is_share() && high > 1.0 {
-            return Err(format!(
-                "`{name}` is a share from 0 to 1; {high} is out of range"
-            ));
+            return Err(format!("`{name}` is a share from 0 to 1; {high} is out of range").into());
         }
         if !parameter.is_share() && high > TokenCount::MAX as f64 {
-            return Err(format!("{high} is beyond the 10^15 token limit"));
+            return Err(format!("{high} is beyond the 10^15 token limit").into());
         }
         if !(2..=1000).contains(&steps) {
-            return Err(format!("{steps} steps is out of range; use 2 to 1000"));
+            return Err(format!("{steps} steps is out of range; use 2 to 1000").into());
         }
         Ok(SweepSpec {
             parameter,
@@ -171,11 +171,11 @@ pub fn sweep(
     route_ids: &[String],
     mut assumptions: Vec<String>,
     growth: Decimal,
-) -> Result<Sweep, String> {
+) -> Result<Sweep, EngineError> {
     let workload = inputs
         .workload
         .as_ref()
-        .ok_or_else(|| "a sweep needs a workload".to_string())?;
+        .ok_or(EngineError::NoWorkload { what: "a sweep" })?;
     let month = workload
         .traffic
         .iter()
@@ -329,7 +329,7 @@ fn crossings(values: &[Decimal], routes: &[SweepRoute]) -> Vec<Crossing> {
 
 /// The sweep as CSV: one row per value and route (`kind` = `cost`), then `warning` and
 /// `assumption` rows with their text in `note`.
-pub fn to_csv(sweep: &Sweep) -> Result<String, String> {
+pub fn to_csv(sweep: &Sweep) -> Result<String, crate::support::csv_text::CsvError> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (i, value) in sweep.values.iter().enumerate() {
         for route in &sweep.routes {
@@ -365,7 +365,6 @@ pub fn to_csv(sweep: &Sweep) -> Result<String, String> {
         ],
         rows,
     )
-    .map_err(|d| d.message)
 }
 
 #[cfg(test)]
@@ -390,16 +389,19 @@ mod tests {
         assert!(
             SweepSpec::parse("cache_hit_rate=0..2", 5)
                 .unwrap_err()
+                .0
                 .contains("share")
         );
         assert!(
             SweepSpec::parse("colour=1..2", 5)
                 .unwrap_err()
+                .0
                 .contains("cannot be swept")
         );
         assert!(
             SweepSpec::parse("batch_share=0.5..0.1", 5)
                 .unwrap_err()
+                .0
                 .contains("empty")
         );
         let shares: Vec<String> = SweepSpec::parse("batch_share=0..1", 3)
