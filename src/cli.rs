@@ -1,5 +1,6 @@
 //! Command-line definitions only: every command, flag and help text.
 
+use crate::support::invalid::InvalidValue;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -256,13 +257,13 @@ pub enum TestFormat {
     Junit,
 }
 
-fn parse_percent(text: &str) -> Result<rust_decimal::Decimal, String> {
+fn parse_percent(text: &str) -> Result<rust_decimal::Decimal, InvalidValue> {
     text.trim()
         .trim_end_matches('%')
         .parse::<rust_decimal::Decimal>()
         .ok()
         .filter(|p| (rust_decimal::Decimal::ZERO..=rust_decimal::Decimal::ONE_HUNDRED).contains(p))
-        .ok_or_else(|| format!("`{text}` is not a percentage from 0 to 100"))
+        .ok_or_else(|| InvalidValue(format!("`{text}` is not a percentage from 0 to 100")))
 }
 
 #[derive(Debug, Args)]
@@ -400,7 +401,7 @@ pub enum AdviseGate {
     StalePricing,
 }
 
-fn parse_date(text: &str) -> Result<Date, String> {
+fn parse_date(text: &str) -> Result<Date, InvalidValue> {
     Date::parse_checked(text)
 }
 

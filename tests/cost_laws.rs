@@ -9,9 +9,9 @@ use proptest::prelude::*;
 use routewise::data::catalogue::Catalogue;
 use routewise::data::price_book::PriceBook;
 use routewise::data::prices::Prices;
-use routewise::engine::cost::{CostContext, RouteCost, route_cost};
+use routewise::engine::cost::{CostContext, RouteCost, growth, route_cost, route_cost_held};
 use routewise::model::number::{Share, TokenCount};
-use routewise::model::workload::{Traffic, Workload};
+use routewise::model::workload::{StartMonth, Traffic, Workload};
 use rust_decimal::Decimal;
 use serde_saphyr::{Location, Spanned};
 
@@ -76,6 +76,8 @@ fn workload(model: &str, u: &Usage) -> Workload {
             peak_tokens_per_minute: None,
             peak_hours_per_day: None,
             hourly_profile: None,
+            growth: None,
+            start_month: None,
         })],
         gateway_monthly_usd: None,
         horizon_months: None,
@@ -340,6 +342,53 @@ proptest! {
         let g = exact(&cost("bedrock-global", "claude-sonnet-4-5", &u));
         let r = exact(&cost("bedrock-geo", "claude-sonnet-4-5", &u));
         prop_assert_eq!(r, g * Decimal::new(110, 2));
+    }
+
+    /// A stream with `start_month` m contributes nothing to months before m, and from m on
+    /// carries exactly what the same stream started in month 1 carries k - m + 1 months in;
+    /// every month's total is the sum of its lines, so the horizon's total is the sum of
+    /// its months.
+    #[test]
+    fn a_later_stream_is_absent_before_its_start_and_shifted_after(
+        u in usage(),
+        start in 1u32..=6,
+        growth in -50i64..=100,
+        route in 0..ROUTES.len(),
+    ) {
+        let (catalogue, prices) = data();
+        let route = catalogue.route(ROUTES[route]).expect("route");
+        let ctx = CostContext { catalogue, prices, book: None, on: None, months_after: 0 };
+        let growth = Decimal::new(growth, 2);
+        let mut late = workload("claude-haiku-4-5", &u);
+        late.traffic[0].value.name = "late".into();
+        late.traffic[0].value.start_month =
+            Some(Spanned::new(StartMonth(start), Location::UNKNOWN, Location::UNKNOWN));
+        let mut both = workload("claude-sonnet-4-5", &Usage::plain(1_000_000, 100_000));
+        both.traffic.push(late.traffic[0].clone());
+        let from_one = workload("claude-haiku-4-5", &u);
+        let streams = growth::streams(&both, growth, 6).expect("factors");
+        let early = growth::streams(&from_one, growth, 6).expect("factors");
+        for month in 1..=6u32 {
+            let c = route_cost_held(route, &both, &growth::month_factors(&streams, month), ctx, &[]);
+            let lines: Vec<_> = c.items.iter().filter(|i| i.traffic == "late").collect();
+            if month < start {
+                prop_assert!(lines.is_empty(), "month {month} < {start}: {lines:?}");
+            } else {
+                let shifted = route_cost_held(
+                    route,
+                    &from_one,
+                    &growth::month_factors(&early, month - start + 1),
+                    ctx,
+                    &[],
+                );
+                let usd: Vec<Decimal> = lines.iter().map(|i| i.usd).collect();
+                let expected: Vec<Decimal> = shifted.items.iter().map(|i| i.usd).collect();
+                prop_assert_eq!(usd, expected);
+            }
+            if let Some(total) = c.monthly_usd {
+                prop_assert_eq!(total, c.items.iter().map(|i| i.usd).sum::<Decimal>());
+            }
+        }
     }
 }
 

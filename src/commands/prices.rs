@@ -8,7 +8,7 @@ use crate::data::price_feed::PriceFeed;
 use crate::engine::price_drift::compare;
 use crate::engine::price_import::import_table;
 use crate::outputs::price_check::render;
-use crate::support::diagnostic::{Diagnostic, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, SourceFile};
 
 pub fn run(args: PricesArgs) -> Result<String, AppError> {
     match args.command {
@@ -20,12 +20,15 @@ pub fn run(args: PricesArgs) -> Result<String, AppError> {
             let (_, prices) = load_catalogue(&data)?;
             let name = against.display().to_string();
             let text = std::fs::read_to_string(&against).map_err(|e| {
-                Diagnostic::plain(format!("cannot read the price list `{name}`: {e}"))
+                Diagnostic::plain(
+                    Code::FileRead,
+                    format!("cannot read the price list `{name}`: {e}"),
+                )
             })?;
             let feed = PriceFeed::parse(&SourceFile::new(name.clone(), text))?;
             let report = compare(&prices, &feed, tolerance);
             if report.agreements.is_empty() && report.differences.is_empty() {
-                return Err(Diagnostic::plain(format!(
+                return Err(Diagnostic::plain(Code::PriceFeedNoMatch, format!(
                     "no price in `{name}` matches a model of the routewise tables; nothing was compared"
                 ))
                 .into());
@@ -57,32 +60,42 @@ pub fn run(args: PricesArgs) -> Result<String, AppError> {
                     .iter()
                     .map(|t| t.table.table.as_str())
                     .collect();
-                return Err(
-                    Diagnostic::plain(format!("--table: no pricing table `{table}`"))
-                        .with_help(format!("known tables: {}", names.join(", ")))
-                        .into(),
-                );
+                return Err(Diagnostic::plain(
+                    Code::ArgInvalidValue,
+                    format!("--table: no pricing table `{table}`"),
+                )
+                .with_help(format!("known tables: {}", names.join(", ")))
+                .into());
             };
             let name = from.display().to_string();
             let text = std::fs::read_to_string(&from).map_err(|e| {
-                Diagnostic::plain(format!("cannot read the price list `{name}`: {e}"))
+                Diagnostic::plain(
+                    Code::FileRead,
+                    format!("cannot read the price list `{name}`: {e}"),
+                )
             })?;
             let feed = PriceFeed::parse(&SourceFile::new(name.clone(), text))?;
             let file_name = from
                 .file_name()
                 .map_or(name.clone(), |f| f.to_string_lossy().into_owned());
             let (imported, summary) = import_table(&loaded.table, &feed, &file_name, as_of)
-                .map_err(|m| AppError::Input(Diagnostic::plain(m).into()))?;
+                .map_err(|m| {
+                    AppError::Input(Diagnostic::plain(Code::PriceFeedNoMatch, m).into())
+                })?;
             if summary.imported.is_empty() {
-                return Err(Diagnostic::plain(format!(
+                return Err(Diagnostic::plain(
+                    Code::PriceFeedNoMatch,
+                    format!(
                     "`{name}` has no price for any model of table `{table}`; nothing was imported"
-                ))
+                ),
+                )
                 .into());
             }
-            let body = toml::to_string(&imported)
-                .map_err(|e| AppError::Failure(format!("cannot write the table as TOML: {e}")))?;
+            let body = toml::to_string(&imported).map_err(|e| {
+                AppError::Failure(anyhow::anyhow!("cannot write the table as TOML: {e}"))
+            })?;
             std::fs::create_dir_all(&output).map_err(|e| {
-                Diagnostic::plain(format!("cannot create `{}`: {e}", output.display()))
+                AppError::Failure(anyhow::anyhow!("cannot create `{}`: {e}", output.display()))
             })?;
             let path = output.join(format!("{table}.toml"));
             let header = format!(
@@ -91,7 +104,7 @@ pub fn run(args: PricesArgs) -> Result<String, AppError> {
                 output.display()
             );
             std::fs::write(&path, format!("{header}{body}")).map_err(|e| {
-                Diagnostic::plain(format!("cannot write `{}`: {e}", path.display()))
+                AppError::Failure(anyhow::anyhow!("cannot write `{}`: {e}", path.display()))
             })?;
             let mut out = format!(
                 "wrote {} ({} models imported from {file_name}, {} kept from routewise's table)\n",

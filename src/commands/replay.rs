@@ -3,7 +3,7 @@
 use crate::cli::{ReplayArgs, SqlDialectArg, SqlSourceArg, UsageFormatArg};
 use crate::commands::{AppError, check_routes, input_paths, load_with_templates, write_output};
 use crate::outputs;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 use crate::usage::CsvOptions;
 use crate::usage::column_map::ColumnMap;
 use crate::usage::format::{ReadOptions, UsageFormat};
@@ -51,7 +51,11 @@ pub fn run(args: ReplayArgs) -> Result<String, AppError> {
         }
         (None, None) => {
             return Err(AppError::Input(
-                Diagnostic::plain("give --usage FILE or --litellm-db URL").into(),
+                Diagnostic::plain(
+                    Code::ArgMissingInput,
+                    "give --usage FILE or --litellm-db URL",
+                )
+                .into(),
             ));
         }
     };
@@ -70,8 +74,9 @@ pub fn run(args: ReplayArgs) -> Result<String, AppError> {
 /// The reading options of the command's flags.
 fn read_options(args: &ReplayArgs) -> Result<ReadOptions, AppError> {
     let map = match &args.map {
-        Some(text) => ColumnMap::parse(text)
-            .map_err(|message| AppError::Input(Diagnostic::plain(message).into()))?,
+        Some(text) => ColumnMap::parse(text).map_err(|message| {
+            AppError::Input(Diagnostic::plain(Code::ArgInvalidValue, message).into())
+        })?,
         None => ColumnMap::default(),
     };
     let format = match args.usage_format {

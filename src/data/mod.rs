@@ -7,6 +7,7 @@ pub mod decision;
 pub mod driver;
 pub mod inputs;
 pub mod load;
+pub mod load_error;
 pub mod parse;
 pub mod price_book;
 pub mod price_feed;

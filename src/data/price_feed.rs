@@ -10,7 +10,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::support::diagnostic::{Diagnostic, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, SourceFile};
 
 /// Which list a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,7 @@ impl PriceFeed {
     pub fn parse(file: &SourceFile) -> Result<PriceFeed, Diagnostic> {
         let value: Value = serde_json::from_str(&file.text).map_err(|e| {
             file.error_at_line(
+                Code::ParseSyntax,
                 e.line() as u64,
                 e.column() as u64,
                 None,
@@ -65,7 +66,7 @@ impl PriceFeed {
             )
         })?;
         let format = detect(&value).ok_or_else(|| {
-            file.error_whole("not a price list routewise knows")
+            file.error_whole(Code::PriceFeedUnknown, "not a price list routewise knows")
                 .with_help(
                     "expected LiteLLM's model_prices_and_context_window.json (an object of models \
                  with `litellm_provider`), models.dev's api.json (an object of providers with \
@@ -78,7 +79,10 @@ impl PriceFeed {
             FeedFormat::GenaiPrices => genai_prices(&value),
         };
         if prices.is_empty() {
-            return Err(file.error_whole(format!("a {} with no priced model in it", format.name())));
+            return Err(file.error_whole(
+                Code::PriceFeedEmpty,
+                format!("a {} with no priced model in it", format.name()),
+            ));
         }
         Ok(PriceFeed { format, prices })
     }

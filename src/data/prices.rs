@@ -10,13 +10,22 @@ use crate::data::load::{
 use crate::data::parse;
 use crate::model::pricing::{ModelPrice, PricingTable, PromptTier};
 use crate::support::date::Date;
-use crate::support::diagnostic::{Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 
 /// A pricing table with the file it came from.
 #[derive(Debug, Clone)]
 pub struct LoadedTable {
     pub table: PricingTable,
     pub file: SourceFile,
+}
+
+impl LoadedTable {
+    /// A diagnostic at a key of this table's file, such as `["models", id, "family"]`; at
+    /// the start of the file when the key is not written in it.
+    fn error(&self, code: Code, path: &[&str], key: &str, message: String) -> Diagnostic {
+        let offset = parse::toml_key_offset(&self.file.text, path).unwrap_or(0);
+        self.file.error_at(code, offset, Some(key), message)
+    }
 }
 
 /// Every pricing table, sorted by table name.
@@ -43,6 +52,7 @@ impl Prices {
     pub fn read_files(files: Vec<DataFile>) -> Result<ReadPrices, Diagnostics> {
         let mut problems = Diagnostics::default();
         let mut tables: Vec<LoadedTable> = Vec::new();
+        let mut layers: Vec<Layer> = Vec::new();
         for file in files {
             let cached = (file.layer == Layer::Embedded)
                 .then(|| embedded_json::<PricingTable>(EMBEDDED_PRICING_JSON, &file.file_name))
@@ -58,12 +68,43 @@ impl Prices {
                     continue;
                 }
             };
-            // A later file (a user's) with the same table name replaces an earlier one.
-            tables.retain(|t| t.table.table != table.table);
-            tables.push(LoadedTable {
+            let loaded = LoadedTable {
                 table,
                 file: file.source,
-            });
+            };
+            match tables
+                .iter()
+                .position(|t| t.table.table == loaded.table.table)
+            {
+                // Two files of one layer naming one table: neither may silently win.
+                Some(i) if layers[i] == file.layer => {
+                    let first = &tables[i];
+                    let offset = parse::toml_key_offset(&first.file.text, &["table"]).unwrap_or(0);
+                    let (line, column) = first.file.line_column(offset);
+                    problems.push(
+                        loaded
+                            .error(
+                                Code::PricingDuplicateTable,
+                                &["table"],
+                                "table",
+                                format!("pricing table `{}` is defined twice", loaded.table.table),
+                            )
+                            .with_help(format!(
+                                "the first definition is at {}:{line}:{column}",
+                                first.file.name
+                            )),
+                    );
+                }
+                // A user's table replaces the embedded one of the same name.
+                Some(i) => {
+                    tables[i] = loaded;
+                    layers[i] = file.layer;
+                }
+                None => {
+                    tables.push(loaded);
+                    layers.push(file.layer);
+                }
+            }
         }
         tables.sort_by(|a, b| a.table.table.cmp(&b.table.table));
         problems.into_result(ReadPrices(Prices { tables }))
@@ -113,27 +154,18 @@ impl ReadPrices {
     }
 }
 
-/// Finds the line of `key = ` or `[models.key]` in a TOML file, for diagnostics about values
-/// that were read without spans.
-fn line_of(file: &SourceFile, needle: &str) -> (u64, u64) {
-    file.text
-        .find(needle)
-        .map_or((1, 1), |offset| file.line_column(offset))
-}
-
 fn validate_table(loaded: &LoadedTable, families: &[&str], problems: &mut Diagnostics) {
     let table = &loaded.table;
-    let file = &loaded.file;
-    let at = |needle: &str, key: &str, message: String| {
-        let (line, column) = line_of(file, needle);
-        file.error_at_line(line, column, Some(key), message)
+    let at = |code: Code, path: &[&str], key: &str, message: String| {
+        loaded.error(code, path, key, message)
     };
     if let Err(message) = Date::parse_checked(&table.as_of) {
-        problems.push(at("as_of", "as_of", message));
+        problems.push(at(Code::PricingInvalidDate, &["as_of"], "as_of", message.0));
     }
     if table.source.trim().is_empty() {
         problems.push(at(
-            "source",
+            Code::PricingNoSource,
+            &["source"],
             "source",
             "every pricing table needs a source".into(),
         ));
@@ -142,7 +174,8 @@ fn validate_table(loaded: &LoadedTable, families: &[&str], problems: &mut Diagno
         && (m.0 < Decimal::ONE || m.0 > Decimal::TEN)
     {
         problems.push(at(
-            "regional_multiplier",
+            Code::PricingMultiplierRange,
+            &["regional_multiplier"],
             "regional_multiplier",
             format!(
                 "a regional multiplier of {} is out of range; expected 1 (no premium) to 10",
@@ -151,15 +184,13 @@ fn validate_table(loaded: &LoadedTable, families: &[&str], problems: &mut Diagno
         ));
     }
     for (model, price) in &table.models {
-        let needle = [format!("[models.{model}]"), format!("[models.\"{model}\"]")]
-            .into_iter()
-            .find(|h| file.text.contains(h.as_str()))
-            .unwrap_or_else(|| model.clone());
         let key = |field: &str| format!("models.{model}.{field}");
+        let path = |field: &'static str| ["models", model.as_str(), field];
         if !families.contains(&price.family.as_str()) {
             problems.push(
                 at(
-                    &needle,
+                    Code::PricingUnknownFamily,
+                    &path("family"),
                     &key("family"),
                     format!("`{}` is not a known model family", price.family),
                 )
@@ -169,7 +200,8 @@ fn validate_table(loaded: &LoadedTable, families: &[&str], problems: &mut Diagno
         check_rates(loaded, model, price, problems);
         if price.regional_premium && table.regional_multiplier.is_none() {
             problems.push(at(
-                &needle,
+                Code::PricingNoMultiplier,
+                &path("regional_premium"),
                 &key("regional_premium"),
                 format!(
                     "`{model}` carries the regional premium but table `{}` sets no regional_multiplier",
@@ -254,8 +286,7 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
     let error = |list: &str, n: usize, field: &str, key: String, message: String, code| {
         let offset = block_key_offset(file, model, list, n, field);
         let (line, column) = file.line_column(offset);
-        file.error_at_line(line, column, Some(&key), message)
-            .with_code(code)
+        file.error_at_line(code, line, column, Some(&key), message)
     };
     let same_categories = |list: &str,
                            n: usize,
@@ -273,7 +304,7 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
                         "`{model}` has a base {missing} price, so this {} must give {missing} too",
                         if list == "periods" { "period" } else { "tier" }
                     ),
-                    "E-PRICE-TIER-CATEGORY",
+                    Code::PriceTierCategory,
                 )
                 .with_help(
                     "every category the base price has must be priced in each tier and period",
@@ -287,7 +318,7 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
                 extra,
                 format!("{key}.{extra}"),
                 format!("`{model}` has no base {extra} price, so a tier or period cannot give one"),
-                "E-PRICE-TIER-CATEGORY",
+                Code::PriceTierCategory,
             ));
         }
     };
@@ -324,7 +355,7 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
                     } else {
                         format!("two tiers start above {threshold} tokens")
                     },
-                    "E-PRICE-TIER-THRESHOLD",
+                    Code::PriceTierThreshold,
                 ));
             }
             seen.push(threshold);
@@ -388,8 +419,8 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
                         i,
                         field,
                         format!("{key}.{field}"),
-                        message,
-                        "E-PRICE-PERIOD-DATE",
+                        message.into(),
+                        Code::PricePeriodDate,
                     ));
                 }),
             }
@@ -407,7 +438,7 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
                 "until",
                 format!("{key}.until"),
                 format!("the period ends ({u}) before it starts ({f})"),
-                "E-PRICE-PERIOD-DATE",
+                Code::PricePeriodDate,
             ));
             continue;
         }
@@ -418,7 +449,7 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
                 "",
                 key.clone(),
                 "a period needs `from`, `until` or both; an undated price belongs in the base price".into(),
-                "E-PRICE-PERIOD-DATE",
+                Code::PricePeriodDate,
             ));
             continue;
         }
@@ -437,7 +468,7 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
                 "from",
                 key,
                 format!("period {b} overlaps period {a}, which has no end date"),
-                "E-PRICE-PERIOD-OVERLAP",
+                Code::PricePeriodOverlap,
             ));
             continue;
         };
@@ -448,16 +479,16 @@ fn check_rates(loaded: &LoadedTable, model: &str, price: &ModelPrice, problems: 
                 "until",
                 format!("models.{model}.periods[{b}].until"),
                 format!("period {b} has no start date and overlaps period {a}"),
-                "E-PRICE-PERIOD-OVERLAP",
+                Code::PricePeriodOverlap,
             ));
             continue;
         };
         let step = b_from.days_since(a_until);
         if step < 1 {
-            problems.push(error("periods", b, "from", key, format!("period {b} starts on {b_from}, before period {a} ends on {a_until}: the periods overlap"), "E-PRICE-PERIOD-OVERLAP"));
+            problems.push(error("periods", b, "from", key, format!("period {b} starts on {b_from}, before period {a} ends on {a_until}: the periods overlap"), Code::PricePeriodOverlap));
         } else if step > 1 {
             problems.push(
-                error("periods", b, "from", key, format!("period {b} starts on {b_from}, but period {a} ends on {a_until}: the days between have no price"), "E-PRICE-PERIOD-GAP")
+                error("periods", b, "from", key, format!("period {b} starts on {b_from}, but period {a} ends on {a_until}: the days between have no price"), Code::PricePeriodGap)
                 .with_help(format!("start period {b} the day after {a_until}")),
             );
         }
@@ -471,11 +502,10 @@ fn check_provisioned_models(prices: &Prices, problems: &mut Diagnostics) {
     for loaded in &prices.tables {
         for (model, rate) in &loaded.table.provisioned {
             if !rate.historical && !known.contains(&model.as_str()) {
-                let (line, column) = line_of(&loaded.file, &format!("provisioned.\"{model}\""));
-                problems.push(loaded.file.error_at_line(
-                    line,
-                    column,
-                    Some(&format!("provisioned.{model}")),
+                problems.push(loaded.error(
+                    Code::PricingProvisionedUnpriced,
+                    &["provisioned", model],
+                    &format!("provisioned.{model}"),
                     format!("no table prices `{model}` on demand, so its provisioned rate cannot be used; mark it historical = true or add the model"),
                 ));
             }
@@ -486,6 +516,68 @@ fn check_provisioned_models(prices: &Prices, problems: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn loaded(name: &str, text: &str) -> LoadedTable {
+        let file = SourceFile::new(name, text);
+        let table = parse::toml(&file).expect("the table parses");
+        LoadedTable { table, file }
+    }
+
+    #[test]
+    fn a_comment_mentioning_a_key_does_not_move_its_diagnostic() {
+        let table = loaded(
+            "p.toml",
+            "# the source and the as_of date are checked below\n\
+             table = \"t\"\nprovider = \"p\"\nsource = \" \"\nas_of = \"2026-13-01\"\n\
+             \n[models.m]\nfamily = \"gpt\" # as_of, source, family\ninput = \"1\"\noutput = \"2\"\n",
+        );
+        let mut problems = Diagnostics::default();
+        validate_table(&table, &["claude"], &mut problems);
+        let at: Vec<(Code, u64, u64)> = problems
+            .0
+            .iter()
+            .map(|d| (d.code, d.line, d.column))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (Code::PricingInvalidDate, 5, 1),
+                (Code::PricingNoSource, 4, 1),
+                (Code::PricingUnknownFamily, 8, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn two_user_files_with_one_table_name_are_an_error_naming_both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let table = "table = \"mine\"\nprovider = \"p\"\nsource = \"s\"\nas_of = \"2026-01-01\"\n";
+        std::fs::write(dir.path().join("a.toml"), table).expect("write");
+        std::fs::write(dir.path().join("b.toml"), format!("# b\n{table}")).expect("write");
+        let problems = Prices::read(Some(dir.path())).expect_err("a duplicate table");
+        assert_eq!(problems.len(), 1, "{problems}");
+        let d = &problems.0[0];
+        assert_eq!(d.code, Code::PricingDuplicateTable);
+        assert!(d.file.ends_with("b.toml"), "{d}");
+        assert_eq!((d.line, d.column), (2, 1));
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(help.contains("a.toml:1:1"), "{help}");
+    }
+
+    #[test]
+    fn a_user_table_replaces_the_embedded_one_of_the_same_name() {
+        let embedded = Prices::read(None).expect("embedded prices");
+        let name = &embedded.0.tables[0].table.table;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let text = format!(
+            "table = \"{name}\"\nprovider = \"p\"\nsource = \"mine\"\nas_of = \"2026-01-01\"\n"
+        );
+        std::fs::write(dir.path().join("override.toml"), text).expect("write");
+        let read = Prices::read(Some(dir.path())).expect("an override is not a duplicate");
+        let table = read.0.table(name).expect("the table");
+        assert_eq!(table.table.source, "mine");
+        assert_eq!(read.0.tables.len(), embedded.0.tables.len());
+    }
 
     #[test]
     fn every_embedded_pricing_table_has_a_json_twin_that_reads_the_same() {

@@ -5,6 +5,7 @@ pub mod advice;
 pub mod capabilities;
 pub mod cost;
 pub mod decide;
+pub mod error;
 pub mod portfolio;
 pub mod price_drift;
 pub mod price_import;

@@ -4,6 +4,7 @@
 //! Each line is rounded once, to the cent, half away from zero; totals are sums of rounded
 //! lines, so printed lines always add up to the printed total.
 
+use crate::engine::cost::Unpriceable;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
@@ -115,7 +116,7 @@ pub fn price_breakdown(
     source: &PriceSource,
     ctx: &LineContext,
     notes: &mut Vec<String>,
-) -> Result<Vec<LineItem>, String> {
+) -> Result<Vec<LineItem>, Unpriceable> {
     let overflow = || {
         format!(
             "the amounts for `{}` are too large to compute exactly",
@@ -283,14 +284,14 @@ pub fn price_breakdown(
                     "`{via}` does not offer server tools, so the {} web searches a month of `{}` cannot run or be priced here (the tokens alone could be; set web_searches_per_month to 0 to compare token costs)",
                     b.web_searches.round_dp(0),
                     ctx.traffic
-                ));
+                ).into());
             }
             None => {
                 return Err(format!(
                     "`{via}` offers server tools but its table `{table}` has no published web search price, so the {} web searches a month of `{}` cannot be priced",
                     b.web_searches.round_dp(0),
                     ctx.traffic
-                ));
+                ).into());
             }
         }
     }
@@ -329,7 +330,8 @@ pub fn price_breakdown(
     if total_percent > Decimal::ONE_HUNDRED {
         return Err(format!(
             "discounts for `{model}` on `{via}` add up to {total_percent}%, more than 100%"
-        ));
+        )
+        .into());
     }
     for (discount, percent) in &ctx.discounts {
         let off = subtotal.checked_mul(*percent).ok_or_else(overflow)? / Decimal::ONE_HUNDRED;

@@ -4,9 +4,12 @@
 //! - [`source`] finds where a model's price on a route comes from (and the regional
 //!   multiplier, applied in [`lines`] as its own "regional premium" line);
 //! - [`lines`] prices a breakdown, adding price-book discounts as negative lines;
-//! - [`provisioned`] sizes reserved capacity with on-demand spill-over.
+//! - [`provisioned`] sizes reserved capacity with on-demand spill-over, and [`plan`] buys it
+//!   over a horizon;
+//! - [`growth`] says how much of its declared volume each stream carries in each month.
 
 pub mod breakdown;
+pub mod growth;
 pub mod lines;
 pub mod plan;
 pub mod provisioned;
@@ -136,15 +139,23 @@ pub fn route_cost(
     scale: Decimal,
     ctx: CostContext,
 ) -> RouteCost {
-    route_cost_held(route, workload, scale, ctx, &[])
+    route_cost_held(
+        route,
+        workload,
+        &vec![scale; workload.traffic.len()],
+        ctx,
+        &[],
+    )
 }
 
-/// [`route_cost`] with the provisioned units each traffic entry holds this month under a
-/// horizon plan (by traffic index; entries missing or `None` are sized on their own).
+/// One month of a workload on a route, each traffic entry carrying its own share of its
+/// declared volume (`scales`, by traffic index; see [`growth`]), with the provisioned units
+/// each entry holds this month under a horizon plan (entries missing or `None` are sized on
+/// their own). An entry with a zero share has not started: it adds no line.
 pub fn route_cost_held(
     route: &Route,
     workload: &Workload,
-    scale: Decimal,
+    scales: &[Decimal],
     ctx: CostContext,
     held: &[Option<Vec<provisioned::HeldUnits>>],
 ) -> RouteCost {
@@ -157,13 +168,17 @@ pub fn route_cost_held(
     };
     for (index, spanned) in workload.traffic.iter().enumerate() {
         let traffic = &spanned.value;
+        let scale = scales.get(index).copied().unwrap_or(Decimal::ONE);
+        if scale.is_zero() && traffic.start() > 1 {
+            continue;
+        }
         let held = held.get(index).and_then(|h| h.as_deref());
         let result = Breakdown::from_traffic(traffic, scale)
             .ok_or_else(|| {
-                format!(
+                Unpriceable(format!(
                     "the amounts for `{}` are too large to compute exactly",
                     traffic.name
-                )
+                ))
             })
             .and_then(|breakdown| {
                 let load = |tokens: Decimal, minutes: Decimal| {
@@ -195,7 +210,7 @@ pub fn route_cost_held(
             Err(reason) => cost.unserved.push(Unserved {
                 traffic: traffic.name.clone(),
                 model: traffic.model.value.clone(),
-                reason,
+                reason: reason.0,
             }),
         }
     }
@@ -326,7 +341,7 @@ pub fn price_usage(
     usage: &Usage,
     ctx: CostContext,
     notes: &mut Vec<String>,
-) -> Result<(Vec<LineItem>, Option<Sizing>), String> {
+) -> Result<(Vec<LineItem>, Option<Sizing>), Unpriceable> {
     match route.capacity {
         Capacity::OnDemand => {
             let source = price_source(route, usage.model, ctx.catalogue, ctx.prices)?;
@@ -339,13 +354,13 @@ pub fn price_usage(
             Ok((items, None))
         }
         Capacity::Provisioned => match usage.service {
-            Some(tier) => Err(format!(
+            Some(tier) => Err(Unpriceable(format!(
                 "`{}` sells reserved capacity, which has no {} service tier for the {} share of `{}`",
                 route.id,
                 tier.name(),
                 tier.name(),
                 usage.name
-            )),
+            ))),
             None => provisioned_items(route, usage, ctx, notes),
         },
     }
@@ -383,7 +398,7 @@ fn spill_source<'a>(
     route: &Route,
     model: &str,
     ctx: CostContext<'a>,
-) -> Result<PriceSource<'a>, String> {
+) -> Result<PriceSource<'a>, Unpriceable> {
     let table_name = route.models_from.as_deref().unwrap_or(&route.pricing.table);
     let table = ctx
         .prices
@@ -436,7 +451,7 @@ fn provisioned_setup<'a>(
     usage: &Usage,
     ctx: CostContext<'a>,
     notes: &mut Vec<String>,
-) -> Result<Option<ProvisionedSetup<'a>>, String> {
+) -> Result<Option<ProvisionedSetup<'a>>, Unpriceable> {
     let model = usage.model;
     let interactive = usage.breakdown.interactive_scaled(Decimal::ONE);
     let tokens = interactive.interactive_tokens();
@@ -468,7 +483,8 @@ fn provisioned_setup<'a>(
         (None, None) => {
             return Err(format!(
                 "no capacity per unit for `{model}`: add tokens_per_minute_per_unit to the quote"
-            ));
+            )
+            .into());
         }
     };
     if capacity_assumed {
@@ -514,7 +530,7 @@ pub fn provisioned_demand<'a>(
     route: &Route,
     usage: &Usage,
     ctx: CostContext<'a>,
-) -> Result<Option<(plan::MonthDemand, &'a ProvisionedRate, Decimal)>, String> {
+) -> Result<Option<(plan::MonthDemand, &'a ProvisionedRate, Decimal)>, Unpriceable> {
     let mut scratch = Vec::new();
     Ok(
         provisioned_setup(route, usage, ctx, &mut scratch)?.map(|s| {
@@ -532,12 +548,13 @@ pub fn provisioned_demand<'a>(
 }
 
 /// The horizon plan of every traffic entry of `workload` on a provisioned `route`, month m
-/// carrying `factors[m - 1]` of the traffic; `None` for an entry with nothing to plan (batch
-/// only) or that cannot be priced (the month costs say why).
+/// carrying `streams[i].factors[m - 1]` of entry i; `None` for an entry with nothing to plan
+/// (batch only) or that cannot be priced (the month costs say why). Months before a stream
+/// starts ask for no capacity.
 pub fn plan_route(
     route: &Route,
     workload: &Workload,
-    factors: &[Decimal],
+    streams: &[growth::StreamGrowth],
     ctx: CostContext,
 ) -> Vec<Option<plan::HorizonPlan>> {
     if route.capacity != Capacity::Provisioned {
@@ -546,11 +563,17 @@ pub fn plan_route(
     workload
         .traffic
         .iter()
-        .map(|spanned| {
+        .zip(streams)
+        .map(|(spanned, stream)| {
             let traffic = &spanned.value;
-            let mut demands = Vec::with_capacity(factors.len());
+            let mut demands: Vec<Option<plan::MonthDemand>> =
+                Vec::with_capacity(stream.factors.len());
             let mut rate_capacity = None;
-            for factor in factors {
+            for factor in &stream.factors {
+                if factor.is_zero() {
+                    demands.push(None);
+                    continue;
+                }
                 let breakdown = Breakdown::from_traffic(traffic, *factor)?;
                 let load = |tokens: Decimal, minutes: Decimal| {
                     LoadShape::from_traffic(traffic, tokens, minutes, *factor)
@@ -565,9 +588,15 @@ pub fn plan_route(
                 };
                 let (demand, rate, capacity) = provisioned_demand(route, &usage, ctx).ok()??;
                 rate_capacity = Some((rate, capacity));
-                demands.push(demand);
+                demands.push(Some(demand));
             }
             let (rate, capacity) = rate_capacity?;
+            // A month before the start holds the same billed hours and asks for nothing.
+            let hours = demands.iter().flatten().map(|d| d.hours).next()?;
+            let demands: Vec<plan::MonthDemand> = demands
+                .into_iter()
+                .map(|d| d.unwrap_or_else(|| plan::MonthDemand::idle(hours)))
+                .collect();
             plan::plan(&demands, rate, capacity).ok()
         })
         .collect()
@@ -578,7 +607,7 @@ fn provisioned_items(
     usage: &Usage,
     ctx: CostContext,
     notes: &mut Vec<String>,
-) -> Result<(Vec<LineItem>, Option<Sizing>), String> {
+) -> Result<(Vec<LineItem>, Option<Sizing>), Unpriceable> {
     let model = usage.model;
     let mut items = Vec::new();
     let batch = usage.breakdown.batch_only();
@@ -593,7 +622,7 @@ fn provisioned_items(
             &line_context(route, usage, &source, ctx, " (batch, on demand)"),
             notes,
         )?);
-        Ok::<(), String>(())
+        Ok::<(), Unpriceable>(())
     };
     let Some(setup) = provisioned_setup(route, usage, ctx, notes)? else {
         batch_items(&mut items, notes)?;
@@ -706,4 +735,22 @@ fn provisioned_items(
         load: shape.description.clone(),
     };
     Ok((items, Some(sizing)))
+}
+
+/// Why a route cannot price some traffic. Not a failure of the run: the reason is shown to
+/// the user beside the route (an unserved line, an unpriceable model).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unpriceable(pub String);
+
+impl From<String> for Unpriceable {
+    fn from(reason: String) -> Self {
+        Unpriceable(reason)
+    }
+}
+
+impl From<&str> for Unpriceable {
+    fn from(reason: &str) -> Self {
+        Unpriceable(reason.to_owned())
+    }
 }

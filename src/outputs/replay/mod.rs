@@ -15,6 +15,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
+use crate::data::rule_set::RuleEvalError;
 use crate::engine::cost::breakdown::Band;
 use crate::engine::cost::provisioned::{LoadShape, Sizing};
 use crate::engine::cost::{self, Breakdown, LineItem, Load, Usage};
@@ -22,7 +23,7 @@ use crate::engine::decide::{self, EliminatedRoute};
 use crate::engine::provenance::{self, PricingSource};
 use crate::model::route::Capacity;
 use crate::outputs::advice::report::PriceBookReport;
-use crate::support::diagnostic::{Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostics, SourceFile};
 use crate::usage::format::ReadOptions;
 use crate::usage::tokens::SOURCE_LONG_CONTEXT_TOKENS;
 use crate::usage::{self, ModelUsage, UsageTotals};
@@ -154,28 +155,32 @@ pub fn read(
     options: &ReadOptions,
 ) -> Result<(UsageTotals, &'static str), Diagnostics> {
     let name = path.display().to_string();
-    let whole =
-        |message: String| Diagnostics::from(SourceFile::new(name.clone(), "").error_whole(message));
+    let whole = |code: Code, message: String| {
+        Diagnostics::from(SourceFile::new(name.clone(), "").error_whole(code, message))
+    };
     let metadata = std::fs::metadata(path).map_err(|e| {
-        whole(match e.kind() {
-            std::io::ErrorKind::NotFound => "cannot read the file: no such file".to_string(),
-            _ => format!("cannot read the file: {e}"),
-        })
+        whole(
+            Code::FileRead,
+            match e.kind() {
+                std::io::ErrorKind::NotFound => "cannot read the file: no such file".to_string(),
+                _ => format!("cannot read the file: {e}"),
+            },
+        )
     })?;
     if !metadata.is_dir() {
-        let file =
-            std::fs::File::open(path).map_err(|e| whole(format!("cannot read the file: {e}")))?;
+        let file = std::fs::File::open(path)
+            .map_err(|e| whole(Code::FileRead, format!("cannot read the file: {e}")))?;
         let (totals, format) = usage::format::read_usage(file, &name, known_models, options)?;
         return Ok((totals, format.name()));
     }
     let mut files = Vec::new();
     let mut other = Vec::new();
     walk(path, &mut files, &mut other)
-        .map_err(|e| whole(format!("cannot read the directory: {e}")))?;
+        .map_err(|e| whole(Code::DataDir, format!("cannot read the directory: {e}")))?;
     files.sort();
     other.sort();
     if files.is_empty() {
-        return Err(whole(
+        return Err(whole(Code::DataDirEmpty,
             "the directory holds no log files (`.json`, `.jsonl`, `.json.gz`, `.jsonl.gz`, `.csv`, `.csv.gz`)".into(),
         ));
     }
@@ -186,7 +191,7 @@ pub fn read(
         let opened = std::fs::File::open(file).map_err(|e| {
             Diagnostics::from(
                 SourceFile::new(file_name.clone(), "")
-                    .error_whole(format!("cannot read the file: {e}")),
+                    .error_whole(Code::FileRead, format!("cannot read the file: {e}")),
             )
         })?;
         let (one, format) = usage::format::read_usage(opened, &file_name, known_models, options)?;
@@ -297,7 +302,7 @@ pub fn replay(
     file: &str,
     format: &'static str,
     options: &ReplayOptions,
-) -> Result<Replay, String> {
+) -> Result<Replay, RuleEvalError> {
     let eliminated = decide::eliminated_routes(inputs, options.skip_eliminated)?;
     let skip: Vec<String> = eliminated.iter().map(|e| e.id.clone()).collect();
     let observed_hours = Decimal::from(totals.load.minutes().max(1)) / Decimal::from(60);
@@ -372,7 +377,7 @@ pub fn replay(
                 Err(reason) => out.by_model.push(ModelCost {
                     model: model.clone(),
                     usd: None,
-                    reason: Some(reason),
+                    reason: Some(reason.0),
                 }),
             }
         }
@@ -409,6 +414,18 @@ pub fn replay(
         assumptions.push(format!(
             "Provisioned capacity is sized for the observed period ({} hours) from each model's per-minute load; it is billed every hour whether used or not, HTTP 500 errors are charged, and a commitment locks the model version.",
             observed_hours.round_dp(2).normalize()
+        ));
+    }
+    if !inputs.answers.surfaces.is_empty() {
+        let names: Vec<&str> = inputs
+            .answers
+            .surfaces
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assumptions.push(format!(
+            "The answers name surfaces ({}), but usage rows carry no surface: replay prices all usage together under the shared answers and does not split it per surface. For per-surface costs and the portfolio total, describe each surface's traffic in a workload (`surface:` on each entry) and run `routewise cost --answers ... --workload ...`.",
+            names.join(", ")
         ));
     }
     assumptions.extend(totals.notes.iter().cloned());
