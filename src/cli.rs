@@ -1,5 +1,6 @@
 //! Command-line definitions only: every command, flag and help text.
 
+use crate::support::invalid::InvalidValue;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -96,6 +97,27 @@ pub enum PricesCommand {
         /// Largest relative gap that still agrees, such as 0.01 or 1% (default 0: exact).
         #[arg(long, value_name = "RATE", value_parser = parse_tolerance, default_value = "0")]
         tolerance: rust_decimal::Decimal,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Write an overlay pricing directory (use it with --pricing DIR) holding table T rebuilt
+    /// from a LiteLLM, models.dev or genai-prices file, every price marked with the file and
+    /// the --as-of date.
+    Import {
+        /// LiteLLM's model_prices_and_context_window.json, models.dev's api.json or
+        /// genai-prices' data.json (detected from its content).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The routewise table to rebuild, such as `anthropic`.
+        #[arg(long, value_name = "T")]
+        table: String,
+        /// The directory to write `T.toml` into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        output: PathBuf,
+        /// The date the file's prices were read (YYYY-MM-DD): a file's modification time
+        /// is not a fact about its prices, so it is asked for.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        as_of: Date,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -235,13 +257,13 @@ pub enum TestFormat {
     Junit,
 }
 
-fn parse_percent(text: &str) -> Result<rust_decimal::Decimal, String> {
+fn parse_percent(text: &str) -> Result<rust_decimal::Decimal, InvalidValue> {
     text.trim()
         .trim_end_matches('%')
         .parse::<rust_decimal::Decimal>()
         .ok()
         .filter(|p| (rust_decimal::Decimal::ZERO..=rust_decimal::Decimal::ONE_HUNDRED).contains(p))
-        .ok_or_else(|| format!("`{text}` is not a percentage from 0 to 100"))
+        .ok_or_else(|| InvalidValue(format!("`{text}` is not a percentage from 0 to 100")))
 }
 
 #[derive(Debug, Args)]
@@ -379,7 +401,7 @@ pub enum AdviseGate {
     StalePricing,
 }
 
-fn parse_date(text: &str) -> Result<Date, String> {
+fn parse_date(text: &str) -> Result<Date, InvalidValue> {
     Date::parse_checked(text)
 }
 
@@ -405,6 +427,10 @@ pub struct CostArgs {
     /// Monthly growth, such as 0.05 or 5% (overrides monthly_growth in the workload).
     #[arg(long, value_name = "RATE", allow_hyphen_values = true)]
     pub growth: Option<String>,
+    /// The first projected month's date (YYYY-MM-DD): dated prices are read on it, and month
+    /// m on the first day of the (m-1)th month after. Without it, each table's `as_of` date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<Date>,
     /// Negotiated discounts and private prices (TOML) laid over the pricing tables.
     #[arg(long, value_name = "FILE")]
     pub price_book: Option<PathBuf>,

@@ -9,9 +9,9 @@ use proptest::prelude::*;
 use routewise::data::catalogue::Catalogue;
 use routewise::data::price_book::PriceBook;
 use routewise::data::prices::Prices;
-use routewise::engine::cost::{CostContext, RouteCost, route_cost};
+use routewise::engine::cost::{CostContext, RouteCost, growth, route_cost, route_cost_held};
 use routewise::model::number::{Share, TokenCount};
-use routewise::model::workload::{Traffic, Workload};
+use routewise::model::workload::{StartMonth, Traffic, Workload};
 use rust_decimal::Decimal;
 use serde_saphyr::{Location, Spanned};
 
@@ -71,10 +71,13 @@ fn workload(model: &str, u: &Usage) -> Workload {
             cache_write_1h_rate: Share(u.write_1h),
             batch_share: Share(u.batch),
             long_context_share: Share(u.long),
+            service_tiers: Default::default(),
             web_searches_per_month: TokenCount(0),
             peak_tokens_per_minute: None,
             peak_hours_per_day: None,
             hourly_profile: None,
+            growth: None,
+            start_month: None,
         })],
         gateway_monthly_usd: None,
         horizon_months: None,
@@ -89,6 +92,8 @@ fn cost(route: &str, model: &str, u: &Usage) -> RouteCost {
         catalogue,
         prices,
         book: None,
+        on: None,
+        months_after: 0,
     };
     route_cost(route, &workload(model, u), Decimal::ONE, ctx)
 }
@@ -109,6 +114,8 @@ fn cost_with_discount(route: &str, model: &str, u: &Usage, percent: u32) -> Rout
         catalogue,
         prices: &prices,
         book: Some(&book),
+        on: None,
+        months_after: 0,
     };
     route_cost(
         catalogue.route(route).expect("route"),
@@ -335,5 +342,134 @@ proptest! {
         let g = exact(&cost("bedrock-global", "claude-sonnet-4-5", &u));
         let r = exact(&cost("bedrock-geo", "claude-sonnet-4-5", &u));
         prop_assert_eq!(r, g * Decimal::new(110, 2));
+    }
+
+    /// A stream with `start_month` m contributes nothing to months before m, and from m on
+    /// carries exactly what the same stream started in month 1 carries k - m + 1 months in;
+    /// every month's total is the sum of its lines, so the horizon's total is the sum of
+    /// its months.
+    #[test]
+    fn a_later_stream_is_absent_before_its_start_and_shifted_after(
+        u in usage(),
+        start in 1u32..=6,
+        growth in -50i64..=100,
+        route in 0..ROUTES.len(),
+    ) {
+        let (catalogue, prices) = data();
+        let route = catalogue.route(ROUTES[route]).expect("route");
+        let ctx = CostContext { catalogue, prices, book: None, on: None, months_after: 0 };
+        let growth = Decimal::new(growth, 2);
+        let mut late = workload("claude-haiku-4-5", &u);
+        late.traffic[0].value.name = "late".into();
+        late.traffic[0].value.start_month =
+            Some(Spanned::new(StartMonth(start), Location::UNKNOWN, Location::UNKNOWN));
+        let mut both = workload("claude-sonnet-4-5", &Usage::plain(1_000_000, 100_000));
+        both.traffic.push(late.traffic[0].clone());
+        let from_one = workload("claude-haiku-4-5", &u);
+        let streams = growth::streams(&both, growth, 6).expect("factors");
+        let early = growth::streams(&from_one, growth, 6).expect("factors");
+        for month in 1..=6u32 {
+            let c = route_cost_held(route, &both, &growth::month_factors(&streams, month), ctx, &[]);
+            let lines: Vec<_> = c.items.iter().filter(|i| i.traffic == "late").collect();
+            if month < start {
+                prop_assert!(lines.is_empty(), "month {month} < {start}: {lines:?}");
+            } else {
+                let shifted = route_cost_held(
+                    route,
+                    &from_one,
+                    &growth::month_factors(&early, month - start + 1),
+                    ctx,
+                    &[],
+                );
+                let usd: Vec<Decimal> = lines.iter().map(|i| i.usd).collect();
+                let expected: Vec<Decimal> = shifted.items.iter().map(|i| i.usd).collect();
+                prop_assert_eq!(usd, expected);
+            }
+            if let Some(total) = c.monthly_usd {
+                prop_assert_eq!(total, c.items.iter().map(|i| i.usd).sum::<Decimal>());
+            }
+        }
+    }
+}
+
+/// The cost of `model` on `route` in the month `months_after` months after 2026-11-15, with
+/// `flex` of the interactive traffic at the flex service tier when it is above zero.
+fn cost_in_month(
+    route: &str,
+    model: &str,
+    u: &Usage,
+    months_after: u32,
+    flex: Decimal,
+) -> RouteCost {
+    let (catalogue, prices) = data();
+    let mut w = workload(model, u);
+    if !flex.is_zero() {
+        w.traffic[0]
+            .value
+            .service_tiers
+            .insert(routewise::model::pricing::ServiceTier::Flex, Share(flex));
+    }
+    let ctx = CostContext {
+        catalogue,
+        prices,
+        book: None,
+        on: routewise::support::date::Date::parse("2026-11-15"),
+        months_after,
+    };
+    route_cost(
+        catalogue.route(route).expect("route"),
+        &w,
+        Decimal::ONE,
+        ctx,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// With prompt-length tiers (Claude Haiku 5.5), dated periods (Gemini 3.8 Flash) and
+    /// flex shares (Gemini 2.5 Flash), every line is its units times its unit price, rounded
+    /// once, and the printed total is the sum of the printed lines, in any month.
+    #[test]
+    fn tiers_periods_and_service_tiers_keep_lines_summing_to_the_total(
+        u in usage(),
+        which in 0..4usize,
+        months_after in 0u32..24,
+        flex in share(),
+    ) {
+        let (route, model, flex) = [
+            ("anthropic-api", "claude-haiku-5-5", Decimal::ZERO),
+            ("bedrock-geo", "claude-haiku-5-5", Decimal::ZERO),
+            ("gemini-api-paid", "gemini-3.8-flash", Decimal::ZERO),
+            ("gemini-api-paid", "gemini-2.5-flash", flex),
+        ][which];
+        let c = cost_in_month(route, model, &u, months_after, flex);
+        let mut before = Decimal::ZERO;
+        for item in &c.items {
+            let expected = match (item.tokens, item.usd_per_mtok) {
+                (Some(units), Some(price)) => units * price / Decimal::from(1_000_000),
+                _ if item.name.starts_with("regional premium (x") => {
+                    let x = item.name["regional premium (x".len()..].split(')').next().unwrap();
+                    before * (dec(x) - Decimal::ONE)
+                }
+                _ => panic!("a line the law does not know: {}", item.name),
+            };
+            prop_assert_eq!(item.usd_exact.normalize(), expected.normalize(), "{}", item.name);
+            let rounded = expected.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            prop_assert_eq!(item.usd, rounded, "{} is not rounded once", item.name);
+            before += item.usd_exact;
+        }
+        let printed: Decimal = c.items.iter().map(|i| i.usd).sum();
+        prop_assert_eq!(c.monthly_usd, Some(printed));
+        // Every token is priced once: the lines' tokens add up to the traffic's.
+        let tokens: Decimal = c.items.iter().filter_map(|i| i.tokens).sum();
+        prop_assert_eq!(tokens, Decimal::from(u.input) + Decimal::from(u.output));
+        // The period's price holds through December 2026 and the base price after it.
+        if model == "gemini-3.8-flash" && u.input > 0 {
+            let input_price = c.items.iter().find(|i| i.name == "input" || i.name == "batch input").and_then(|i| i.usd_per_mtok);
+            if let Some(p) = input_price.filter(|_| c.items.iter().any(|i| i.name == "input")) {
+                prop_assert_eq!(p, if months_after < 2 { dec("0.75") } else { dec("1.5") });
+            }
+        }
     }
 }

@@ -126,7 +126,7 @@ fn an_unknown_route_is_a_usage_error() {
     assert!(
         outcome
             .stderr
-            .contains("error: unknown route `vertex-globl`")
+            .contains("error[E-ARG-UNKNOWN-ROUTE]: unknown route `vertex-globl`")
     );
     assert!(outcome.stderr.contains("did you mean `vertex-global`?"));
 }

@@ -392,3 +392,48 @@ fn the_replay_page_renders_and_matches_the_json_totals() {
     // A route that cannot price everything is never drawn as costing $0.
     assert!(dom.contains("cannot price all"));
 }
+
+#[test]
+fn the_portfolio_page_renders_each_surfaces_decision_the_gateway_and_the_unmet_needs() {
+    let Some(browser) = chromium() else { return };
+    let html = advise("voice-and-analytics", "html", &[]);
+    let json: serde_json::Value =
+        serde_json::from_str(&advise("voice-and-analytics", "json", &[])).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (dom, messages) = rendered(&browser, &html, dir.path());
+    assert!(messages.is_empty(), "console messages {messages:?}");
+    assert!(
+        dom.contains("<h2>Portfolio: one decision per surface</h2>"),
+        "{dom}"
+    );
+    let portfolio = &json["portfolio"];
+    for surface in portfolio["surfaces"].as_array().unwrap() {
+        let name = surface["name"].as_str().unwrap();
+        let row_start = dom
+            .find(&format!("<tr class=\"surface\" data-surface=\"{name}\">"))
+            .unwrap_or_else(|| panic!("no row for {name}"));
+        let row = &dom[row_start..row_start + dom[row_start..].find("</tr>").unwrap()];
+        let route = surface["route"].as_str().unwrap_or("no route");
+        assert!(row.contains(&format!("<td>{route}</td>")), "{row}");
+        for unmet in surface["unmet"].as_array().unwrap() {
+            let question = unmet["question"].as_str().unwrap();
+            assert!(
+                row.contains(&format!("<code>{question}</code>")),
+                "{name}: {question} not in {row}"
+            );
+        }
+        assert!(
+            dom.contains(&format!("<h3>Surface {name}</h3>")),
+            "no section for {name}"
+        );
+    }
+    let gateway = &portfolio["gateway"];
+    let id = gateway["id"].as_str().unwrap();
+    assert!(
+        dom.contains(&format!("(<code>{id}</code>) in front of")),
+        "no gateway {id}"
+    );
+    for behind in gateway["behind"].as_array().unwrap() {
+        assert!(dom.contains(behind.as_str().unwrap()), "{behind}");
+    }
+}

@@ -72,7 +72,11 @@ fn rules_are_found_by_name_and_in_any_case() {
 fn an_unknown_rule_is_a_usage_error() {
     let outcome = Run::new().args(&["rules", "RW0001"]).run();
     assert_eq!(outcome.code, 2);
-    assert!(outcome.stderr.contains("error: unknown rule `RW0001`"));
+    assert!(
+        outcome
+            .stderr
+            .contains("error[E-ARG-UNKNOWN-RULE]: unknown rule `RW0001`")
+    );
     assert!(
         outcome.stderr.contains("did you mean `RW001`?"),
         "{}",

@@ -26,7 +26,8 @@ pub fn source(name: &str, data: &[u8]) -> Option<SourceFile> {
     routewise::data::parse::source_from_bytes(name, data.to_vec()).ok()
 }
 
-/// Renders every diagnostic, as the binary does: rendering must not panic either.
-pub fn render(problems: &routewise::support::diagnostic::Diagnostics) {
+/// Renders every diagnostic (or load failure), as the binary does: rendering must not panic
+/// either.
+pub fn render(problems: &impl std::fmt::Display) {
     let _ = problems.to_string();
 }

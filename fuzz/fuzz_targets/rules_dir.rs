@@ -36,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
         workload: None,
         price_book: None,
         notes: Vec::new(),
+        surface_traffic: Vec::new(),
     };
     let _ = routewise::outputs::advice::advise(&inputs);
 });

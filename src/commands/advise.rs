@@ -3,6 +3,7 @@
 //! stale-pricing gate, applied to the report once it is built. Also the date sources `diff`
 //! shares.
 
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
@@ -17,13 +18,14 @@ use crate::outputs::advice::supersede::{self, Record};
 use crate::outputs::formats::ReportFormat;
 use crate::outputs::templates::Templates;
 use crate::support::date::Date;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 use crate::support::path::normalize;
 use crate::support::text_diff::unified;
 
 pub fn run(args: AdviseArgs) -> Result<String, AppError> {
     if args.supersede.is_some() && args.format != Format::Madr {
         return Err(Diagnostic::plain(
+            Code::ArgConflict,
             "--supersede keeps decision records: it needs --format madr",
         )
         .into());
@@ -134,9 +136,9 @@ impl RecordRun {
         let output = match &self.output {
             Some(path) if self.check => check_file(path, &text, &self.options)?,
             Some(path) => {
-                std::fs::write(path, &text).map_err(|e| {
-                    AppError::Failure(format!("cannot write {}: {e}", path.display()))
-                })?;
+                std::fs::write(path, &text)
+                    .with_context(|| format!("cannot write {}", path.display()))
+                    .map_err(AppError::failure)?;
                 String::new()
             }
             None => text,
@@ -198,16 +200,18 @@ fn check_file(path: &Path, text: &str, options: &RunOptions) -> Result<String, A
         Ok(existing) if existing == text.as_bytes() => {
             Ok(format!("{} is up to date\n", path.display()))
         }
-        Ok(existing) => Err(AppError::Failure(format!(
+        Ok(existing) => Err(AppError::Failure(anyhow::anyhow!(
             "{} is out of date; regenerate it with:\n    {regenerate}\n{}",
             path.display(),
             what_differs(path, &String::from_utf8_lossy(&existing), text)
         ))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(AppError::Failure(format!(
-            "{} does not exist; generate it with:\n    {regenerate}",
-            path.display()
-        ))),
-        Err(e) => Err(AppError::Failure(format!(
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(AppError::Failure(anyhow::anyhow!(
+                "{} does not exist; generate it with:\n    {regenerate}",
+                path.display()
+            )))
+        }
+        Err(e) => Err(AppError::Failure(anyhow::anyhow!(
             "cannot read {}: {e}",
             path.display()
         ))),
@@ -237,8 +241,7 @@ impl RecordRun {
         let latest = records.last();
         let before_latest = latest.and_then(|_| records.iter().rev().nth(1));
         let render = |report: &Report| {
-            render::render(report, Format::Madr, templates)
-                .map_err(|d| AppError::Failure(d.message))
+            render::render(report, Format::Madr, templates).map_err(crate::commands::render_error)
         };
         let index_path = dir.join(supersede::INDEX);
         let index_now = std::fs::read_to_string(&index_path).ok();
@@ -255,7 +258,7 @@ impl RecordRun {
                     return Ok(format!("{} is up to date\n", path.display()));
                 }
                 if self.check {
-                    return Err(AppError::Failure(format!(
+                    return Err(AppError::Failure(anyhow::anyhow!(
                         "{} is out of date; rewrite it with:\n    {regenerate}\n{}",
                         index_path.display(),
                         what_differs(&index_path, index_now.as_deref().unwrap_or(""), &index)
@@ -270,7 +273,7 @@ impl RecordRun {
             }
             if self.check {
                 let path = dir.join(&latest.file);
-                return Err(AppError::Failure(format!(
+                return Err(AppError::Failure(anyhow::anyhow!(
                     "{} does not match its inputs: the decision changed; record it as {:04}, superseding {:04}, with:\n    {regenerate}\n{}",
                     path.display(),
                     latest.number + 1,
@@ -279,7 +282,7 @@ impl RecordRun {
                 )));
             }
         } else if self.check {
-            return Err(AppError::Failure(format!(
+            return Err(AppError::Failure(anyhow::anyhow!(
                 "{} holds no decision record; write the first with:\n    {regenerate}",
                 dir.display()
             )));
@@ -293,8 +296,9 @@ impl RecordRun {
             file: supersede::file_name(number),
             text: render(&report)?,
         };
-        std::fs::create_dir_all(dir)
-            .map_err(|e| AppError::Failure(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            AppError::Failure(anyhow::anyhow!("cannot create {}: {e}", dir.display()))
+        })?;
         let mut records = records.clone();
         let mut message = format!("wrote {}", dir.join(&new.file).display());
         if let Some(last) = records.last_mut() {
@@ -319,7 +323,7 @@ fn read_records(dir: &Path) -> Result<Vec<Record>, AppError> {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => {
-            return Err(AppError::Failure(format!(
+            return Err(AppError::Failure(anyhow::anyhow!(
                 "cannot read the directory {}: {e}",
                 dir.display()
             )));
@@ -332,14 +336,20 @@ fn read_records(dir: &Path) -> Result<Vec<Record>, AppError> {
             continue;
         };
         let text = std::fs::read_to_string(entry.path()).map_err(|e| {
-            AppError::Failure(format!("cannot read {}: {e}", entry.path().display()))
+            AppError::Failure(anyhow::anyhow!(
+                "cannot read {}: {e}",
+                entry.path().display()
+            ))
         })?;
         if let Some(other) = records.iter().find(|r: &&Record| r.number == number) {
-            return Err(Diagnostic::plain(format!(
-                "{}: two records are numbered {number:04}: {} and {file}",
-                dir.display(),
-                other.file
-            ))
+            return Err(Diagnostic::plain(
+                Code::RecordDuplicateNumber,
+                format!(
+                    "{}: two records are numbered {number:04}: {} and {file}",
+                    dir.display(),
+                    other.file
+                ),
+            )
             .into());
         }
         records.push(Record { number, file, text });
@@ -350,14 +360,14 @@ fn read_records(dir: &Path) -> Result<Vec<Record>, AppError> {
 
 fn write(path: &Path, text: &str) -> Result<(), AppError> {
     std::fs::write(path, text)
-        .map_err(|e| AppError::Failure(format!("cannot write {}: {e}", path.display())))
+        .map_err(|e| AppError::Failure(anyhow::anyhow!("cannot write {}: {e}", path.display())))
 }
 
 /// `SOURCE_DATE_EPOCH` as a date; a malformed value is an input error.
 pub fn source_date_epoch() -> Result<Option<Date>, AppError> {
     match std::env::var(crate::support::date::SOURCE_DATE_EPOCH) {
         Ok(value) => Date::from_source_date_epoch(&value)
-            .map_err(|e| AppError::Input(Diagnostic::plain(e).into())),
+            .map_err(|e| AppError::Input(Diagnostic::plain(Code::EnvInvalidEpoch, e).into())),
         Err(_) => Ok(None),
     }
 }
@@ -367,6 +377,7 @@ pub fn measuring_date(args: &RecordArgs, epoch: Option<Date>) -> Result<Option<D
     let today = args.today.or(epoch);
     if args.max_pricing_age.is_some() && today.is_none() {
         return Err(Diagnostic::plain(
+            Code::ArgMissingDate,
             "--max-pricing-age needs a date to measure ages to: pass --today YYYY-MM-DD or set SOURCE_DATE_EPOCH",
         )
         .into());

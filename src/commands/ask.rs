@@ -20,11 +20,12 @@ use crate::data::inputs::{InputPaths, Inputs};
 use crate::model::answers::Answer;
 use crate::model::question::{Question, QuestionKind};
 use crate::outputs::answers_file;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 pub fn run(args: AskArgs) -> Result<String, AppError> {
     if !std::io::stdin().is_terminal() {
         return Err(Diagnostic::plain(
+            Code::AskNoTerminal,
             "`routewise ask` needs a terminal on standard input to ask its questions",
         )
         .with_help(
@@ -76,14 +77,15 @@ pub fn run(args: AskArgs) -> Result<String, AppError> {
     }
 
     let Some(path) = choose_output(&args.output).map_err(interrupted)? else {
-        return Err(AppError::Failure(format!(
+        return Err(AppError::failure(anyhow::anyhow!(
             "nothing written: {} exists and was kept",
             args.output.display()
         )));
     };
     let text = answers_file::render(&questions, &answered);
-    std::fs::write(&path, text)
-        .map_err(|e| AppError::Failure(format!("cannot write {}: {e}", path.display())))?;
+    std::fs::write(&path, text).map_err(|e| {
+        AppError::failure(anyhow::Error::new(e).context(format!("cannot write {}", path.display())))
+    })?;
     summary(&args, &path, answered.len(), questions.len())
 }
 
@@ -225,7 +227,7 @@ fn choose_output(wanted: &Path) -> Result<Option<PathBuf>, InquireError> {
 fn interrupted(error: InquireError) -> AppError {
     match error {
         InquireError::OperationInterrupted => AppError::Interrupted,
-        other => AppError::Failure(format!("the questionnaire stopped: {other}")),
+        other => AppError::failure(anyhow::Error::new(other).context("the questionnaire stopped")),
     }
 }
 
@@ -238,7 +240,7 @@ fn summary(args: &AskArgs, path: &Path, answered: usize, total: usize) -> Result
         pricing: args.data.pricing.clone(),
         ..InputPaths::default()
     })?;
-    let report = crate::outputs::advice::advise(&inputs).map_err(AppError::Failure)?;
+    let report = crate::outputs::advice::advise(&inputs).map_err(AppError::failure)?;
     let mut out = format!(
         "Wrote {} ({answered} of {total} questions answered; the others take their defaults).\n\n",
         path.display()

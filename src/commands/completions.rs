@@ -1,6 +1,7 @@
 //! `routewise completions SHELL` and `routewise man`: generated from the clap definition, so
 //! they never drift from `--help`.
 
+use anyhow::Context;
 use std::path::Path;
 
 use clap::CommandFactory;
@@ -18,7 +19,9 @@ pub fn completions(shell: Shell) -> Result<String, AppError> {
         "routewise",
         &mut out,
     );
-    String::from_utf8(out).map_err(|e| AppError::Failure(format!("completion script: {e}")))
+    String::from_utf8(out)
+        .context("completion script")
+        .map_err(AppError::failure)
 }
 
 /// The man page on standard output, or one page per command written into `dir`.
@@ -28,12 +31,14 @@ pub fn man(dir: Option<&Path>) -> Result<String, AppError> {
         return page(&command);
     };
     std::fs::create_dir_all(dir)
-        .map_err(|e| AppError::Failure(format!("cannot create {}: {e}", dir.display())))?;
+        .with_context(|| format!("cannot create {}", dir.display()))
+        .map_err(AppError::failure)?;
     let mut written = Vec::new();
     let mut write = |name: String, text: String| -> Result<(), AppError> {
         let path = dir.join(format!("{name}.1"));
         std::fs::write(&path, text)
-            .map_err(|e| AppError::Failure(format!("cannot write {}: {e}", path.display())))?;
+            .with_context(|| format!("cannot write {}", path.display()))
+            .map_err(AppError::failure)?;
         written.push(path.display().to_string());
         Ok(())
     };
@@ -53,6 +58,9 @@ fn page(command: &clap::Command) -> Result<String, AppError> {
     let mut out = Vec::new();
     clap_mangen::Man::new(command.clone())
         .render(&mut out)
-        .map_err(|e| AppError::Failure(format!("man page: {e}")))?;
-    String::from_utf8(out).map_err(|e| AppError::Failure(format!("man page: {e}")))
+        .context("man page")
+        .map_err(AppError::failure)?;
+    String::from_utf8(out)
+        .context("man page")
+        .map_err(AppError::failure)
 }

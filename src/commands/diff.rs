@@ -6,6 +6,7 @@ use crate::commands::advise::{measuring_date, source_date_epoch};
 use crate::outputs::diff::{self, AgeLimit};
 use crate::outputs::templates::Templates;
 use crate::support::diagnostic::Diagnostics;
+use anyhow::Context;
 
 pub fn run(args: DiffArgs) -> Result<String, AppError> {
     let epoch = source_date_epoch()?;
@@ -46,7 +47,8 @@ pub fn run(args: DiffArgs) -> Result<String, AppError> {
         DiffFormat::Text => crate::outputs::diff::text::render(&diff),
         DiffFormat::Json => serde_json::to_string_pretty(&diff)
             .map(|s| s + "\n")
-            .map_err(|e| AppError::Failure(format!("serialising the diff failed: {e}")))?,
+            .context("serialising the diff failed")
+            .map_err(AppError::failure)?,
         DiffFormat::Markdown => {
             let templates = Templates::load(args.templates.as_deref())?;
             let mut text = templates
@@ -64,7 +66,8 @@ pub fn run(args: DiffArgs) -> Result<String, AppError> {
     let output = match &args.output {
         Some(path) => {
             std::fs::write(path, &text)
-                .map_err(|e| AppError::Failure(format!("cannot write {}: {e}", path.display())))?;
+                .with_context(|| format!("cannot write {}", path.display()))
+                .map_err(AppError::failure)?;
             String::new()
         }
         None => text,

@@ -4,7 +4,7 @@ use crate::cli::ExplainArgs;
 use crate::commands::AppError;
 use crate::data::inputs::{InputPaths, Inputs};
 use crate::outputs::explain;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 use crate::support::suggest::closest;
 
 pub fn run(args: ExplainArgs) -> Result<String, AppError> {
@@ -26,10 +26,13 @@ pub fn run(args: ExplainArgs) -> Result<String, AppError> {
             Some(best) => format!("did you mean `{best}`? routes: {}", ids.join(", ")),
             None => format!("routes: {}", ids.join(", ")),
         };
-        return Err(Diagnostic::plain(format!("unknown route `{}`", args.route))
-            .with_help(help)
-            .into());
+        return Err(Diagnostic::plain(
+            Code::ArgUnknownRoute,
+            format!("unknown route `{}`", args.route),
+        )
+        .with_help(help)
+        .into());
     }
-    let explanation = explain::explain(&inputs, &args.route).map_err(AppError::Failure)?;
+    let explanation = explain::explain(&inputs, &args.route).map_err(AppError::failure)?;
     Ok(explain::render(&explanation))
 }

@@ -3,12 +3,18 @@
 //! output or a typed error that `main` maps to an exit code.
 
 use std::fmt;
+
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command};
 use crate::data::inputs::{InputPaths, Inputs};
+use crate::data::load_error::{Collected, LoadError};
+use crate::engine::error::EngineError;
+use crate::outputs::render_error::RenderError;
 use crate::outputs::templates::Templates;
-use crate::support::diagnostic::{Diagnostic, Diagnostics};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::support::internal::{Internal, join};
 use crate::support::suggest::closest;
 
 pub mod adopt;
@@ -28,28 +34,37 @@ pub mod schema;
 pub mod test;
 pub mod validate;
 
-/// A rule that failed while it ran (out of fuel, too deep) is bad input: exit 2.
-pub fn evaluation_error(message: String) -> AppError {
-    let code = crate::data::rule_set::EVALUATION_CODES
-        .iter()
-        .find(|c| message.starts_with(&format!("[{c}] ")));
-    match code {
-        Some(code) => AppError::Input(
-            Diagnostic::plain(message[code.len() + 3..].to_owned())
-                .with_code(code)
-                .into(),
-        ),
-        None => AppError::Failure(message),
+/// Why the engine could not produce a result, as the command reports it: a rule that failed
+/// while it ran (out of fuel, too deep, a type error) is the user's input (exit 2); anything
+/// else is a failure of routewise (exit 1).
+pub fn evaluation_error(error: impl Into<EngineError>) -> AppError {
+    match error.into() {
+        EngineError::Rule(e) => AppError::Input(e.diagnostic().into()),
+        other => AppError::Failure(other.into()),
     }
 }
 
-/// A user's template that fails to render is bad input (exit 2); an embedded one failing
-/// is an internal error (exit 1).
-pub fn render_error(d: Diagnostic) -> AppError {
-    if d.file.is_empty() || d.file.starts_with("<embedded>") {
-        AppError::Failure(d.to_string())
-    } else {
-        AppError::Input(d.into())
+/// Why rendering failed, as the command reports it: a user's template that fails is bad
+/// input (exit 2); an embedded one failing, or JSON and CSV writing, is a failure of
+/// routewise (exit 1).
+pub fn render_error(error: impl Into<RenderError>) -> AppError {
+    match error.into() {
+        RenderError::Template(d) => {
+            let embedded = |d: &Diagnostic| d.file.is_empty() || d.file.starts_with("<embedded>");
+            if d.0.iter().all(embedded) {
+                AppError::Failure(anyhow::anyhow!(
+                    "{}",
+                    d.0.iter()
+                        .map(ToString::to_string)
+                        .collect::<String>()
+                        .trim_end()
+                ))
+            } else {
+                AppError::Input(d)
+            }
+        }
+        RenderError::Engine(e) => evaluation_error(e),
+        other => AppError::Failure(other.into()),
     }
 }
 
@@ -58,8 +73,9 @@ pub fn render_error(d: Diagnostic) -> AppError {
 pub enum AppError {
     /// Invalid input files or arguments: exit code 2.
     Input(Diagnostics),
-    /// Anything else (writing output, an internal failure): exit code 1.
-    Failure(String),
+    /// A failure of routewise or of the system (writing output, a panicked worker), with
+    /// the context of what was being done: exit code 1.
+    Failure(anyhow::Error),
     /// A check did not pass (a gate tripped, a rule test failed, a record is out of date):
     /// `output` still goes to standard output, `message` to standard error; exit code 1.
     Checks { output: String, message: String },
@@ -68,6 +84,11 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A failure of routewise or the system, from any error type (`.map_err(AppError::failure)`).
+    pub fn failure(error: impl Into<anyhow::Error>) -> Self {
+        AppError::Failure(error.into())
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             AppError::Input(_) => 2,
@@ -89,7 +110,7 @@ impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AppError::Input(d) => write!(f, "{d}"),
-            AppError::Failure(message) => write!(f, "error: {message}"),
+            AppError::Failure(error) => write!(f, "error: {error:#}"),
             AppError::Checks { message, .. } => write!(f, "{message}"),
             AppError::Interrupted => write!(f, "interrupted: nothing was written"),
         }
@@ -99,6 +120,33 @@ impl fmt::Display for AppError {
 impl From<Diagnostics> for AppError {
     fn from(d: Diagnostics) -> Self {
         AppError::Input(d)
+    }
+}
+
+impl From<RenderError> for AppError {
+    fn from(e: RenderError) -> Self {
+        render_error(e)
+    }
+}
+
+impl From<EngineError> for AppError {
+    fn from(e: EngineError) -> Self {
+        evaluation_error(e)
+    }
+}
+
+impl From<LoadError> for AppError {
+    fn from(e: LoadError) -> Self {
+        match e {
+            LoadError::Invalid(d) => AppError::Input(d),
+            LoadError::Internal(e) => AppError::Failure(e.into()),
+        }
+    }
+}
+
+impl From<Internal> for AppError {
+    fn from(e: Internal) -> Self {
+        AppError::Failure(e.into())
     }
 }
 
@@ -139,26 +187,15 @@ pub fn load_with_templates(
     let (inputs, templates) = std::thread::scope(|scope| {
         let templates = scope.spawn(|| Templates::load(templates));
         let inputs = Inputs::load(paths);
-        (inputs, templates.join())
+        (inputs, join(templates, "reading the templates"))
     });
-    let templates = templates.map_err(|_| internal("reading the templates"))?;
+    let mut failed = Collected::default();
+    let inputs = failed.take(inputs);
+    let templates = failed.take(templates?);
     match (inputs, templates) {
-        (Ok(i), Ok(t)) => Ok((i, t)),
-        (i, t) => {
-            let mut problems = Diagnostics::default();
-            for e in [i.err(), t.err()].into_iter().flatten() {
-                problems.extend(e);
-            }
-            Err(problems.into())
-        }
+        (Some(i), Some(t)) => Ok((i, t)),
+        _ => Err(failed.into_error().into()),
     }
-}
-
-/// A failure of routewise itself (a panicked worker thread), never the user's input.
-pub fn internal(what: &str) -> AppError {
-    AppError::Failure(format!(
-        "internal error while {what}; please report it with the command that caused it"
-    ))
 }
 
 /// Every `--route` must name a route of the catalogue.
@@ -176,9 +213,12 @@ pub fn check_routes(inputs: &Inputs, routes: &[String]) -> Result<(), AppError> 
                 None => format!("known routes: {}", known.join(", ")),
             };
             return Err(AppError::Input(
-                Diagnostic::plain(format!("--route: unknown route `{id}`"))
-                    .with_help(help)
-                    .into(),
+                Diagnostic::plain(
+                    Code::ArgUnknownRoute,
+                    format!("--route: unknown route `{id}`"),
+                )
+                .with_help(help)
+                .into(),
             ));
         }
     }
@@ -190,7 +230,8 @@ pub fn write_output(text: String, output: Option<&Path>) -> Result<String, AppEr
     match output {
         Some(path) => {
             std::fs::write(path, text)
-                .map_err(|e| AppError::Failure(format!("cannot write {}: {e}", path.display())))?;
+                .with_context(|| format!("cannot write {}", path.display()))
+                .map_err(AppError::failure)?;
             Ok(String::new())
         }
         None => Ok(text),
@@ -210,5 +251,62 @@ pub fn input_paths(
         rules: data.rules.clone(),
         pricing: data.pricing.clone(),
         price_book,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicked_loader_is_an_internal_error_with_exit_code_1_not_bad_input() {
+        let error = AppError::from(LoadError::Internal(Internal::new(
+            "reading the pricing tables",
+        )));
+        assert_eq!(error.exit_code(), 1);
+        let text = error.to_string();
+        assert!(
+            text.starts_with("error: internal error while reading the pricing tables"),
+            "{text}"
+        );
+        assert!(!text.contains("problem"), "{text}");
+    }
+
+    #[test]
+    fn an_internal_failure_wins_over_input_problems_found_beside_it() {
+        let mut failed = Collected::default();
+        let bad_input: Result<(), Diagnostics> =
+            Err(Diagnostic::plain(Code::FileEmpty, "the file is empty").into());
+        assert!(failed.take(bad_input).is_none());
+        assert!(
+            failed
+                .take(Err::<(), _>(Internal::new("compiling the rules")))
+                .is_none()
+        );
+        assert_eq!(AppError::from(failed.into_error()).exit_code(), 1);
+    }
+
+    #[test]
+    fn input_problems_exit_with_code_2() {
+        let error = AppError::from(LoadError::Invalid(
+            Diagnostic::plain(Code::FileEmpty, "the file is empty").into(),
+        ));
+        assert_eq!(error.exit_code(), 2);
+        assert!(
+            error
+                .to_string()
+                .starts_with("error[E-FILE-EMPTY]: the file is empty")
+        );
+    }
+
+    #[test]
+    fn a_failure_prints_its_context_chain() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+        let error = AppError::failure(anyhow::Error::new(io).context("cannot write out.md"));
+        assert_eq!(
+            error.to_string(),
+            "error: cannot write out.md: permission denied"
+        );
+        assert_eq!(error.exit_code(), 1);
     }
 }

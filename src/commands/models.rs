@@ -5,7 +5,7 @@ use crate::cli::ModelsArgs;
 use crate::commands::AppError;
 use crate::commands::routes::load_catalogue;
 use crate::engine::cost::unit_prices;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 use crate::support::suggest::closest;
 use crate::support::table::text_table;
 
@@ -27,9 +27,12 @@ pub fn run(args: &ModelsArgs) -> Result<String, AppError> {
             Some(best) => format!("did you mean `{best}`? routes: {}", ids.join(", ")),
             None => format!("routes: {}", ids.join(", ")),
         };
-        return Err(Diagnostic::plain(format!("--route: unknown route `{id}`"))
-            .with_help(help)
-            .into());
+        return Err(Diagnostic::plain(
+            Code::ArgUnknownRoute,
+            format!("--route: unknown route `{id}`"),
+        )
+        .with_help(help)
+        .into());
     }
     let routes: Vec<_> = catalogue
         .routes

@@ -4,7 +4,7 @@ use crate::cli::{BillFormatArg, ReplayArgs, SqlDialectArg, SqlSourceArg, UsageFo
 use crate::commands::{AppError, check_routes, input_paths, load_with_templates, write_output};
 use crate::outputs;
 use crate::outputs::replay::reconcile;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 use crate::usage::CsvOptions;
 use crate::usage::bill::BillFormat;
 use crate::usage::column_map::ColumnMap;
@@ -53,7 +53,11 @@ pub fn run(args: ReplayArgs) -> Result<String, AppError> {
         }
         (None, None) => {
             return Err(AppError::Input(
-                Diagnostic::plain("give --usage FILE or --litellm-db URL").into(),
+                Diagnostic::plain(
+                    Code::ArgMissingInput,
+                    "give --usage FILE or --litellm-db URL",
+                )
+                .into(),
             ));
         }
     };
@@ -103,10 +107,9 @@ fn threshold(text: &str) -> Result<rust_decimal::Decimal, AppError> {
         .map(|p| p / rust_decimal::Decimal::ONE_HUNDRED)
         .ok_or_else(|| {
             AppError::Input(
-                Diagnostic::plain(format!(
+                Diagnostic::plain(Code::ArgThreshold, format!(
                     "--reconcile-threshold `{text}` is not a percentage (a number such as 1 or 2.5)"
                 ))
-                .with_code("E-ARG-THRESHOLD")
                 .into(),
             )
         })
@@ -115,8 +118,9 @@ fn threshold(text: &str) -> Result<rust_decimal::Decimal, AppError> {
 /// The reading options of the command's flags.
 fn read_options(args: &ReplayArgs) -> Result<ReadOptions, AppError> {
     let map = match &args.map {
-        Some(text) => ColumnMap::parse(text)
-            .map_err(|message| AppError::Input(Diagnostic::plain(message).into()))?,
+        Some(text) => ColumnMap::parse(text).map_err(|message| {
+            AppError::Input(Diagnostic::plain(Code::ArgInvalidValue, message).into())
+        })?,
         None => ColumnMap::default(),
     };
     let format = match args.usage_format {

@@ -5,7 +5,7 @@ use crate::commands::AppError;
 use crate::data::catalogue::Catalogue;
 use crate::data::prices::Prices;
 use crate::outputs::evidence;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 use crate::support::suggest::closest;
 use crate::support::table::text_table;
 
@@ -22,9 +22,11 @@ pub fn run(args: &RoutesArgs) -> Result<String, AppError> {
                 Some(best) => format!("did you mean `{best}`? routes: {}", ids.join(", ")),
                 None => format!("routes: {}", ids.join(", ")),
             };
-            return Err(Diagnostic::plain(format!("unknown route `{id}`"))
-                .with_help(help)
-                .into());
+            return Err(
+                Diagnostic::plain(Code::ArgUnknownRoute, format!("unknown route `{id}`"))
+                    .with_help(help)
+                    .into(),
+            );
         };
         let rows = evidence::evidence(&catalogue, route);
         return Ok(evidence::render(route, &rows));

@@ -18,5 +18,5 @@ pub fn run(kind: SchemaKind) -> Result<String, AppError> {
     };
     serde_json::to_string_pretty(&value)
         .map(|s| s + "\n")
-        .map_err(|e| AppError::Failure(e.to_string()))
+        .map_err(|e| AppError::Failure(e.into()))
 }

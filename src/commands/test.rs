@@ -3,6 +3,7 @@
 //! data alone: if it passes there, the team's data changed its decision, and it is listed as
 //! "changed by your rules" instead of failing.
 
+use anyhow::Context;
 use std::fmt::Write;
 
 use crate::cli::{TestArgs, TestFormat};
@@ -10,7 +11,7 @@ use crate::commands::AppError;
 use crate::data::inputs::{InputPaths, Inputs};
 use crate::outputs::rule_tests::junit::{self, CoverageCheck};
 use crate::outputs::rule_tests::{self, TestRun};
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 pub fn run(args: TestArgs) -> Result<String, AppError> {
     let mut inputs = Inputs::load(&InputPaths {
@@ -21,11 +22,12 @@ pub fn run(args: TestArgs) -> Result<String, AppError> {
     let (files, mut problems) =
         rule_tests::test_files(&args.paths, args.data.rules.as_deref(), !args.no_shipped);
     if files.is_empty() && problems.is_empty() {
-        return Err(
-            Diagnostic::plain("--no-shipped: there are no test cases of your own to run")
-                .with_help("put them in <--rules DIR>/tests/, or name test files or directories")
-                .into(),
-        );
+        return Err(Diagnostic::plain(
+            Code::TestNoFiles,
+            "--no-shipped: there are no test cases of your own to run",
+        )
+        .with_help("put them in <--rules DIR>/tests/, or name test files or directories")
+        .into());
     }
     let cases = match rule_tests::read_cases(&files, &inputs) {
         Ok(cases) if problems.is_empty() => cases,
@@ -35,7 +37,7 @@ pub fn run(args: TestArgs) -> Result<String, AppError> {
             return Err(problems.into());
         }
     };
-    let mut run = rule_tests::run(cases, &mut inputs).map_err(AppError::Failure)?;
+    let mut run = rule_tests::run(cases, &mut inputs).map_err(AppError::failure)?;
     let own_data = args.data.rules.is_some() || args.data.pricing.is_some();
     if own_data && run.shipped_not_passing().next().is_some() {
         run.mark_changed_by_rules(&shipped_run()?);
@@ -48,12 +50,14 @@ pub fn run(args: TestArgs) -> Result<String, AppError> {
             args.min_coverage
                 .map(|min_percent| CoverageCheck { min_percent }),
         )
-        .map_err(|e| AppError::Failure(format!("writing JUnit XML failed: {e}")))?,
+        .context("writing JUnit XML failed")
+        .map_err(AppError::failure)?,
     };
     let output = match &args.output {
         Some(path) => {
             std::fs::write(path, &text)
-                .map_err(|e| AppError::Failure(format!("cannot write {}: {e}", path.display())))?;
+                .with_context(|| format!("cannot write {}", path.display()))
+                .map_err(AppError::failure)?;
             String::new()
         }
         None => text,
@@ -90,7 +94,7 @@ pub fn run(args: TestArgs) -> Result<String, AppError> {
 fn shipped_run() -> Result<TestRun, AppError> {
     let mut inputs = Inputs::load(&InputPaths::default())?;
     let cases = rule_tests::read_cases(&rule_tests::shipped_files(), &inputs)?;
-    rule_tests::run(cases, &mut inputs).map_err(AppError::Failure)
+    rule_tests::run(cases, &mut inputs).map_err(AppError::failure)
 }
 
 /// One line per failure, the shipped cases your rules changed, the tally, and the coverage

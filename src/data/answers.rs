@@ -1,6 +1,7 @@
 //! Answers resolution: raw answers checked against the questionnaire, every problem
 //! collected with its position; omitted questions take their defaults.
 
+use crate::support::invalid::InvalidValue;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -10,7 +11,7 @@ use serde_saphyr::Spanned;
 use crate::model::answers::{Answer, Answers, RawAnswers, RawSurface, SURFACES_KEY, Surface};
 use crate::model::decision::{self, DecisionMeta};
 use crate::model::question::{Question, QuestionKind};
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::support::suggest::closest;
 
 impl Answers {
@@ -75,11 +76,15 @@ fn apply_entries(
 ) {
     let known: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
     for (key, value) in entries {
-        let at = |loc: &serde_saphyr::Location, message: String| -> Diagnostic {
-            file.error_at_line(loc.line(), loc.column(), Some(&key.value), message)
+        let at = |code: Code, loc: &serde_saphyr::Location, message: String| -> Diagnostic {
+            file.error_at_line(code, loc.line(), loc.column(), Some(&key.value), message)
         };
         let Some(question) = questions.iter().find(|q| q.id == key.value) else {
-            let mut d = at(&key.referenced, format!("unknown question `{}`", key.value));
+            let mut d = at(
+                Code::AnswersUnknownKey,
+                &key.referenced,
+                format!("unknown question `{}`", key.value),
+            );
             d = d.with_help(match closest(&key.value, near) {
                 Some(best) => format!(
                     "did you mean `{best}`? known questions: {}",
@@ -101,7 +106,7 @@ fn apply_entries(
                 }
             }
             Err(message) => {
-                let mut d = at(&value.referenced, message);
+                let mut d = at(Code::AnswersInvalidValue, &value.referenced, message.0);
                 if !question.choices.is_empty() {
                     d = d.with_help(format!(
                         "allowed values: {}",
@@ -127,6 +132,7 @@ fn resolve_surfaces(
     if list.value.is_empty() {
         problems.push(
             file.error_at_line(
+                Code::SurfacesEmpty,
                 loc.line(),
                 loc.column(),
                 Some(SURFACES_KEY),
@@ -140,14 +146,19 @@ fn resolve_surfaces(
     let mut surfaces: Vec<Surface> = Vec::new();
     for (i, raw) in list.value.iter().enumerate() {
         let key = format!("{SURFACES_KEY}[{i}].name");
-        let at = |loc: &serde_saphyr::Location, key: &str, message: String| {
-            file.error_at_line(loc.line(), loc.column(), Some(key), message)
+        let at = |code: Code, loc: &serde_saphyr::Location, key: &str, message: String| {
+            file.error_at_line(code, loc.line(), loc.column(), Some(key), message)
         };
         let name = match &raw.value.name {
             None => {
                 problems.push(
-                    at(&raw.referenced, &key, "a surface has no `name`".into())
-                        .with_help("give every surface a name, such as `name: voice`"),
+                    at(
+                        Code::SurfaceName,
+                        &raw.referenced,
+                        &key,
+                        "a surface has no `name`".into(),
+                    )
+                    .with_help("give every surface a name, such as `name: voice`"),
                 );
                 continue;
             }
@@ -155,6 +166,7 @@ fn resolve_surfaces(
                 Some(text) if !text.is_empty() => (text.to_owned(), &n.referenced),
                 _ => {
                     problems.push(at(
+                        Code::SurfaceName,
                         &n.referenced,
                         &key,
                         "a surface name must be non-empty text".into(),
@@ -166,6 +178,7 @@ fn resolve_surfaces(
         if surfaces.iter().any(|s| s.name == name.0) {
             problems.push(
                 at(
+                    Code::SurfaceDuplicate,
                     name.1,
                     &key,
                     format!("surface name `{}` is used twice", name.0),
@@ -203,14 +216,19 @@ fn resolve_surfaces(
 }
 
 /// Converts a raw value to the question's answer type, or says why it cannot.
-fn typed(question: &Question, value: &Value) -> Result<Answer, String> {
+fn typed(question: &Question, value: &Value) -> Result<Answer, InvalidValue> {
     let id = &question.id;
     match question.kind {
         QuestionKind::Bool => value
             .as_bool()
             .or_else(|| value.as_str().and_then(yes_no))
             .map(Answer::Bool)
-            .ok_or_else(|| format!("`{id}` takes true or false, found {}", describe(value))),
+            .ok_or_else(|| {
+                InvalidValue(format!(
+                    "`{id}` takes true or false, found {}",
+                    describe(value)
+                ))
+            }),
         QuestionKind::Choice => {
             let text = scalar_text(value)
                 .ok_or_else(|| format!("`{id}` takes one value, found {}", describe(value)))?;
@@ -257,12 +275,12 @@ pub fn yes_no(text: &str) -> Option<bool> {
 }
 
 /// Why a value is refused, with the nearest allowed value when it looks like a typo.
-fn not_allowed(question: &Question, text: &str) -> String {
+fn not_allowed(question: &Question, text: &str) -> InvalidValue {
     let mut message = format!("`{text}` is not an allowed value for `{}`", question.id);
     if let Some(best) = closest(text, &question.choice_values()) {
         message.push_str(&format!(" (did you mean `{best}`?)"));
     }
-    message
+    InvalidValue(message)
 }
 
 fn scalar_text(value: &Value) -> Option<String> {

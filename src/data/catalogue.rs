@@ -10,13 +10,14 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::data::load::{DataFile, DataKind, Layer, data_files};
+use crate::data::load_error::LoadError;
 use crate::data::parse;
 use crate::model::capability::{Capability, State};
 use crate::model::question::{Question, QuestionKind};
 use crate::model::route::{CLAIMS, ITEM_CAPABILITIES, Platform, Route, SINGLE_CAPABILITIES};
 use crate::model::rule::Rule;
 use crate::model::source::{Source, is_url};
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 
 /// One file of a rules directory. Any file may hold any of the sections.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -61,16 +62,68 @@ pub struct Located<T> {
 }
 
 /// Where an item starts: known from the YAML parser, or (for embedded files read from their
-/// build-time JSON) found in the text by its `- key: id` line the first time it is asked for,
-/// which only error messages do.
+/// build-time JSON) taken from a parse of the YAML text with spans the first time it is
+/// asked for, which only error messages do.
 #[derive(Debug, Clone)]
 enum Position {
     Known(u64, u64),
-    ByKey {
-        key: &'static str,
-        id: String,
+    Unparsed {
+        section: Section,
+        index: usize,
         found: std::sync::OnceLock<(u64, u64)>,
     },
+}
+
+/// The lists of a rules file whose items are located.
+#[derive(Debug, Clone, Copy)]
+enum Section {
+    Questions,
+    Routes,
+    Rules,
+    Gateways,
+    Adoption,
+}
+
+/// The positions of a rules file's items and source keys, from a parse with spans.
+#[derive(Debug, Default, Deserialize)]
+struct Spans {
+    #[serde(default)]
+    questions: Vec<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    routes: Vec<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    rules: Vec<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    gateways: Vec<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    adoption: Vec<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    sources: std::collections::HashMap<Spanned<String>, serde::de::IgnoredAny>,
+}
+
+impl Spans {
+    /// Parses the file again, keeping only positions: for the error path only.
+    fn of(file: &SourceFile) -> Spans {
+        parse::yaml_lenient::<Spans>(file).unwrap_or_default()
+    }
+
+    fn item(&self, section: Section, index: usize) -> Option<(u64, u64)> {
+        let list = match section {
+            Section::Questions => &self.questions,
+            Section::Routes => &self.routes,
+            Section::Rules => &self.rules,
+            Section::Gateways => &self.gateways,
+            Section::Adoption => &self.adoption,
+        };
+        let at = &list.get(index)?.referenced;
+        (at.line() > 0).then(|| (at.line(), at.column().max(1)))
+    }
+
+    fn source(&self, key: &str) -> Option<(u64, u64)> {
+        let (spanned, _) = self.sources.iter().find(|(k, _)| k.value == key)?;
+        let at = &spanned.referenced;
+        (at.line() > 0).then(|| (at.line(), at.column().max(1)))
+    }
 }
 
 impl<T> Located<T> {
@@ -78,9 +131,15 @@ impl<T> Located<T> {
     pub fn position(&self) -> (u64, u64) {
         match &self.position {
             Position::Known(line, column) => (*line, *column),
-            Position::ByKey { key, id, found } => {
-                *found.get_or_init(|| find_item(&self.file.text, key, id).unwrap_or((1, 1)))
-            }
+            Position::Unparsed {
+                section,
+                index,
+                found,
+            } => *found.get_or_init(|| {
+                Spans::of(&self.file)
+                    .item(*section, *index)
+                    .unwrap_or((1, 1))
+            }),
         }
     }
 
@@ -89,24 +148,25 @@ impl<T> Located<T> {
     }
 
     /// A diagnostic pointing at this item.
-    pub fn error(&self, key: Option<&str>, message: impl Into<String>) -> Diagnostic {
+    pub fn error(&self, code: Code, key: Option<&str>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = self.position();
-        self.file.error_at_line(line, column, key, message)
+        self.file.error_at_line(code, line, column, key, message)
     }
 
     /// A diagnostic pointing at a spanned field of this item.
     pub fn error_at<V>(
         &self,
+        code: Code,
         field: &Spanned<V>,
         key: &str,
         message: impl Into<String>,
     ) -> Diagnostic {
         let loc = &field.referenced;
         if loc.line() == 0 {
-            return self.error(Some(key), message);
+            return self.error(code, Some(key), message);
         }
         self.file
-            .error_at_line(loc.line(), loc.column(), Some(key), message)
+            .error_at_line(code, loc.line(), loc.column(), Some(key), message)
     }
 }
 
@@ -137,19 +197,21 @@ impl Catalogue {
     }
 
     /// Loads the embedded catalogue with an optional user directory over it.
-    pub fn load(user_dir: Option<&Path>) -> Result<Catalogue, Diagnostics> {
+    pub fn load(user_dir: Option<&Path>) -> Result<Catalogue, LoadError> {
         Catalogue::from_files(data_files(DataKind::Rules, user_dir)?)
     }
 
     /// Merges and checks rules-directory files already read (embedded and user layers, see
     /// [`crate::data::load::with_user_files`]).
-    pub fn from_files(files: Vec<DataFile>) -> Result<Catalogue, Diagnostics> {
+    pub fn from_files(files: Vec<DataFile>) -> Result<Catalogue, LoadError> {
         let mut problems = Diagnostics::default();
         let mut catalogue = Catalogue {
             user_data: files.iter().any(|f| f.layer == Layer::User),
             ..Catalogue::default()
         };
         let mut questions: Vec<Located<Question>> = Vec::new();
+        // Each source key with the file and layer that defined it.
+        let mut sources: BTreeMap<String, (Source, Arc<SourceFile>, Layer)> = BTreeMap::new();
         let parsed_files = parse::all_in_parallel(&files, |file| {
             let cached = (file.layer == Layer::Embedded)
                 .then(|| cached_json(&file.file_name))
@@ -158,7 +220,7 @@ impl Catalogue {
                 Some(parsed) => Ok(parsed),
                 None => parse::yaml::<RulesDirFile>(&file.source),
             }
-        });
+        })?;
         for (file, parsed) in files.iter().zip(parsed_files) {
             let parsed = match parsed {
                 Ok(parsed) => parsed,
@@ -168,18 +230,15 @@ impl Catalogue {
                 }
             };
             let source = Arc::new(file.source.clone());
-            for q in parsed.questions {
-                let id = q.value.id.clone();
-                let located = locate(q, &source, file.layer, ("id", &id));
+            for (index, q) in parsed.questions.into_iter().enumerate() {
+                let located = locate(q, &source, file.layer, (Section::Questions, index));
                 merge(&mut questions, located, |q| q.id.clone(), &mut problems);
             }
             for (key, text) in parsed.sources {
-                catalogue.source_files.insert(key.clone(), source.clone());
-                catalogue.sources.insert(key, text);
+                merge_source(&mut sources, key, text, &source, file.layer, &mut problems);
             }
-            for r in parsed.routes {
-                let id = r.value.id.clone();
-                let located = locate(r, &source, file.layer, ("id", &id));
+            for (index, r) in parsed.routes.into_iter().enumerate() {
+                let located = locate(r, &source, file.layer, (Section::Routes, index));
                 merge(
                     &mut catalogue.routes,
                     located,
@@ -190,9 +249,8 @@ impl Catalogue {
             for (model, ids) in parsed.model_ids {
                 catalogue.model_ids.insert(model, ids);
             }
-            for g in parsed.gateways {
-                let id = g.value.id.clone();
-                let located = locate(g, &source, file.layer, ("id", &id));
+            for (index, g) in parsed.gateways.into_iter().enumerate() {
+                let located = locate(g, &source, file.layer, (Section::Gateways, index));
                 merge(
                     &mut catalogue.gateways,
                     located,
@@ -200,9 +258,8 @@ impl Catalogue {
                     &mut problems,
                 );
             }
-            for a in parsed.adoption {
-                let route = a.value.route.clone();
-                let located = locate(a, &source, file.layer, ("route", &route));
+            for (index, a) in parsed.adoption.into_iter().enumerate() {
+                let located = locate(a, &source, file.layer, (Section::Adoption, index));
                 merge(
                     &mut catalogue.adoption,
                     located,
@@ -210,9 +267,8 @@ impl Catalogue {
                     &mut problems,
                 );
             }
-            for r in parsed.rules {
-                let code = r.value.code.clone();
-                let located = locate(r, &source, file.layer, ("code", &code));
+            for (index, r) in parsed.rules.into_iter().enumerate() {
+                let located = locate(r, &source, file.layer, (Section::Rules, index));
                 merge(
                     &mut catalogue.rules,
                     located,
@@ -221,10 +277,14 @@ impl Catalogue {
                 );
             }
         }
+        for (key, (source, file, _)) in sources {
+            catalogue.source_files.insert(key.clone(), file);
+            catalogue.sources.insert(key, source);
+        }
         if !problems.is_empty() {
             // A file that did not parse leaves the vocabulary incomplete; checking routes
             // against it would bury the real problem under a cascade of false ones.
-            return Err(problems);
+            return Err(problems.into());
         }
         for q in &questions {
             validate_question(q, &mut problems);
@@ -240,6 +300,7 @@ impl Catalogue {
             let g = &gateway.item;
             if g.platform != Platform::Gateway || !g.behind.is_empty() {
                 problems.push(gateway.error(
+                    Code::GatewayProductShape,
                     Some("platform"),
                     format!("gateway product `{}` must have platform `gateway` and no `behind`: the portfolio puts routes behind it", g.id),
                 ));
@@ -254,6 +315,7 @@ impl Catalogue {
                 .collect();
             if !unsourced.is_empty() {
                 problems.push(gateway.error(
+                    Code::GatewayProductUnsourced,
                     Some("sources"),
                     format!(
                         "gateway product `{}`: no known source for {}",
@@ -273,6 +335,7 @@ impl Catalogue {
                 problems.push(
                     guide
                         .error(
+                            Code::AdoptionUnknownRoute,
                             Some("route"),
                             format!("adoption guide for unknown route `{}`", guide.item.route),
                         )
@@ -294,15 +357,17 @@ impl Catalogue {
             // cause, and "no routes" alone does not say where to look.
             let names: Vec<&str> = files.iter().map(|f| f.source.name.as_str()).collect();
             problems.push(
-                Diagnostic::plain(format!(
-                    "the catalogue has no routes (read from {})",
-                    names.join(", ")
-                ))
-                .with_code("E-CATALOGUE-NO-ROUTES")
+                Diagnostic::plain(
+                    Code::CatalogueNoRoutes,
+                    format!(
+                        "the catalogue has no routes (read from {})",
+                        names.join(", ")
+                    ),
+                )
                 .with_help("a rules directory needs at least one entry under `routes:`"),
             );
         }
-        problems.into_result(catalogue)
+        Ok(problems.into_result(catalogue)?)
     }
 
     /// Checks that every model a capability value is scoped to is a model some pricing
@@ -331,10 +396,11 @@ impl Catalogue {
                             "route `{}`: the scope names an unknown model `{model}`",
                             route.id
                         );
+                        let code = Code::RouteCapabilityScope;
                         let diagnostic = if value.referenced.line() > 0 {
-                            located.error_at(value, &key, message)
+                            located.error_at(code, value, &key, message)
                         } else {
-                            located.error_at(capability, &key, message)
+                            located.error_at(code, capability, &key, message)
                         };
                         let help = match crate::support::suggest::closest(model, known) {
                             Some(best) => format!(
@@ -342,11 +408,7 @@ impl Catalogue {
                             ),
                             None => "models are those of the pricing tables".to_owned(),
                         };
-                        problems.push(
-                            diagnostic
-                                .with_code(codes::CAPABILITY_SCOPE)
-                                .with_help(help),
-                        );
+                        problems.push(diagnostic.with_help(help));
                     }
                 }
             }
@@ -414,12 +476,12 @@ impl Catalogue {
 }
 
 /// An item with its position: from the YAML parser, or for an embedded file read from its
-/// build-time JSON, found in the YAML text by its `- id:` (or `- code:`) line.
+/// build-time JSON, from its index in its list, looked up in a parse with spans when needed.
 fn locate<T>(
     spanned: Spanned<T>,
     file: &Arc<SourceFile>,
     layer: Layer,
-    (key, id): (&'static str, &str),
+    (section, index): (Section, usize),
 ) -> Located<T> {
     let position = if spanned.referenced.line() > 0 {
         Position::Known(
@@ -427,9 +489,9 @@ fn locate<T>(
             spanned.referenced.column().max(1),
         )
     } else {
-        Position::ByKey {
-            key,
-            id: id.to_owned(),
+        Position::Unparsed {
+            section,
+            index,
             found: std::sync::OnceLock::new(),
         }
     };
@@ -441,18 +503,38 @@ fn locate<T>(
     }
 }
 
-/// The 1-based line and column of `- key: id` (the id bare or quoted) in a YAML text.
-fn find_item(text: &str, key: &str, id: &str) -> Option<(u64, u64)> {
-    text.lines().enumerate().find_map(|(i, line)| {
-        let trimmed = line.trim_start();
-        let item = trimmed.strip_prefix('-')?.trim_start();
-        let value = item.strip_prefix(key)?.strip_prefix(':')?.trim();
-        let value = value.trim_matches(|c| c == '"' || c == '\'');
-        (value == id).then(|| {
-            let column = line.len() - trimmed.len() + (trimmed.len() - item.len()) + 1;
-            (i as u64 + 1, column as u64)
-        })
-    })
+/// Adds a source key; a user's file may redefine an embedded key, but two files of one
+/// layer defining the same key are an error naming both places.
+fn merge_source(
+    sources: &mut BTreeMap<String, (Source, Arc<SourceFile>, Layer)>,
+    key: String,
+    text: Source,
+    file: &Arc<SourceFile>,
+    layer: Layer,
+    problems: &mut Diagnostics,
+) {
+    match sources.get(&key) {
+        Some((_, first, first_layer)) if *first_layer == layer => {
+            let (line, column) = Spans::of(file).source(&key).unwrap_or((1, 1));
+            let (first_line, first_column) = Spans::of(first).source(&key).unwrap_or((1, 1));
+            problems.push(
+                file.error_at_line(
+                    Code::SourcesDuplicateKey,
+                    line,
+                    column,
+                    Some(&format!("sources.{key}")),
+                    format!("source `{key}` is defined twice"),
+                )
+                .with_help(format!(
+                    "the first definition is at {}:{first_line}:{first_column}",
+                    first.name
+                )),
+            );
+        }
+        _ => {
+            sources.insert(key, (text, file.clone(), layer));
+        }
+    }
 }
 
 /// The build-time JSON of an embedded rules file, when there is one and it reads.
@@ -473,13 +555,17 @@ fn merge<T>(
         Some(i) if items[i].layer == item.layer => {
             let first = &items[i];
             problems.push(
-                item.error(None, format!("`{key}` is defined twice"))
-                    .with_help(format!(
-                        "the first definition is at {}:{}:{}",
-                        first.file.name,
-                        first.position().0,
-                        first.position().1
-                    )),
+                item.error(
+                    Code::CatalogueDuplicateId,
+                    None,
+                    format!("`{key}` is defined twice"),
+                )
+                .with_help(format!(
+                    "the first definition is at {}:{}:{}",
+                    first.file.name,
+                    first.position().0,
+                    first.position().1
+                )),
             );
         }
         Some(i) => items[i] = item,
@@ -490,10 +576,11 @@ fn merge<T>(
 fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
     let question = &q.item;
     if let Some(message) = crate::support::limits::name_too_long("question id", &question.id) {
-        problems.push(q.error(Some("id"), message).with_code("E-LIMIT-NAME"));
+        problems.push(q.error(Code::LimitName, Some("id"), message));
     }
     if question.id == crate::model::decision::KEY {
         problems.push(q.error(
+            Code::QuestionReservedId,
             Some("id"),
             "`decision` is reserved for decision-record metadata in answers files; choose another question id",
         ));
@@ -502,6 +589,7 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
         && let Err(problem) = crate::data::driver::check_driver(driver)
     {
         problems.push(q.error(
+            Code::QuestionInvalidDriver,
             Some("driver"),
             format!("question `{}`: {problem}", question.id),
         ));
@@ -509,12 +597,14 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
     let needs_choices = question.kind != QuestionKind::Bool;
     if needs_choices && question.choices.is_empty() {
         problems.push(q.error(
+            Code::QuestionChoices,
             Some("choices"),
             format!("question `{}` needs choices", question.id),
         ));
     }
     if !needs_choices && !question.choices.is_empty() {
         problems.push(q.error(
+            Code::QuestionChoices,
             Some("choices"),
             format!("bool question `{}` takes no choices", question.id),
         ));
@@ -533,6 +623,7 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
     };
     if !default_ok {
         problems.push(q.error(
+            Code::QuestionInvalidDefault,
             Some("default"),
             format!(
                 "the default of `{}` is not a valid answer to it",
@@ -540,16 +631,6 @@ fn validate_question(q: &Located<Question>, problems: &mut Diagnostics) {
             ),
         ));
     }
-}
-
-/// Stable codes of the capability and source checks.
-pub mod codes {
-    pub const CAPABILITY_STATE: &str = "E-ROUTE-CAPABILITY-STATE";
-    pub const CAPABILITY_CONDITION: &str = "E-ROUTE-CAPABILITY-CONDITION";
-    pub const CAPABILITY_SCOPE: &str = "E-ROUTE-CAPABILITY-SCOPE";
-    pub const CAPABILITY_SOURCE: &str = "E-ROUTE-CAPABILITY-SOURCE";
-    pub const SOURCE_NOT_URL: &str = "E-SOURCE-NOT-URL";
-    pub const SOURCE_CHECKED_DATE: &str = "E-SOURCE-CHECKED-DATE";
 }
 
 /// A source names a public page and the date it was checked.
@@ -578,9 +659,10 @@ fn validate_source(key: &str, source: &Source, catalogue: &Catalogue, problems: 
             None => (line, column),
         }
     };
-    let at = |field: &str, message: String| {
+    let at = |code: Code, field: &str, message: String| {
         let (line, column) = field_at(field);
         file.error_at_line(
+            code,
             line,
             column,
             Some(&format!("sources.{key}.{field}")),
@@ -590,23 +672,24 @@ fn validate_source(key: &str, source: &Source, catalogue: &Catalogue, problems: 
     for url in source.urls() {
         if !is_url(url) {
             problems.push(
-                at("url", format!("source `{key}`: `{url}` is not a URL"))
-                    .with_code(codes::SOURCE_NOT_URL)
-                    .with_help("cite a public page as https://host/path; seed articles and summaries are context, not evidence"),
+                at(
+                    Code::SourceNotUrl,
+                    "url",
+                    format!("source `{key}`: `{url}` is not a URL"),
+                )
+                .with_help("cite a public page as https://host/path; seed articles and summaries are context, not evidence"),
             );
         }
     }
     if crate::support::date::Date::parse(&source.checked).is_none() {
-        problems.push(
-            at(
-                "checked",
-                format!(
-                    "source `{key}`: `{}` is not a date (YYYY-MM-DD)",
-                    source.checked
-                ),
-            )
-            .with_code(codes::SOURCE_CHECKED_DATE),
-        );
+        problems.push(at(
+            Code::SourceCheckedDate,
+            "checked",
+            format!(
+                "source `{key}`: `{}` is not a date (YYYY-MM-DD)",
+                source.checked
+            ),
+        ));
     }
 }
 
@@ -633,21 +716,20 @@ fn validate_capability(
     let id = &located.item.id;
     let features = catalogue.vocabulary("features");
     for value in &capability.value.values {
-        let at = |message: String| {
+        let at = |code: Code, message: String| {
             if value.referenced.line() > 0 {
-                located.error_at(value, key, message)
+                located.error_at(code, value, key, message)
             } else {
-                located.error_at(capability, key, message)
+                located.error_at(code, capability, key, message)
             }
         };
         let v = &value.value.0;
         match v.state.state() {
             None => problems.push(
-                at(format!(
-                    "route `{id}`: `{}` is not a capability state",
-                    v.state.0
-                ))
-                .with_code(codes::CAPABILITY_STATE)
+                at(
+                    Code::RouteCapabilityState,
+                    format!("route `{id}`: `{}` is not a capability state", v.state.0),
+                )
                 .with_help("write one of: yes, configurable, on_request, no, unknown"),
             ),
             Some(state)
@@ -655,11 +737,13 @@ fn validate_capability(
                     && v.condition.as_deref().is_none_or(|c| c.trim().is_empty()) =>
             {
                 problems.push(
-                    at(format!(
-                        "route `{id}`: `{}` needs a `condition` saying what it takes",
-                        state.word()
-                    ))
-                    .with_code(codes::CAPABILITY_CONDITION)
+                    at(
+                        Code::RouteCapabilityCondition,
+                        format!(
+                            "route `{id}`: `{}` needs a `condition` saying what it takes",
+                            state.word()
+                        ),
+                    )
                     .with_help(
                         "for example condition: \"set `data_retention_mode: none` on the account\"",
                     ),
@@ -667,11 +751,13 @@ fn validate_capability(
             }
             Some(State::Yes | State::No | State::Unknown) if v.condition.is_some() => {
                 problems.push(
-                    at(format!(
-                        "route `{id}`: a condition applies only to `configurable` or `on_request`, not `{}`",
-                        v.state.0
-                    ))
-                    .with_code(codes::CAPABILITY_CONDITION),
+                    at(
+                        Code::RouteCapabilityCondition,
+                        format!(
+                            "route `{id}`: a condition applies only to `configurable` or `on_request`, not `{}`",
+                            v.state.0
+                        ),
+                    ),
                 );
             }
             Some(_) => {}
@@ -685,10 +771,10 @@ fn validate_capability(
                     None => format!("features: {}", features.join(", ")),
                 };
                 problems.push(
-                    at(format!(
-                        "route `{id}`: the scope names an unknown feature `{feature}`"
-                    ))
-                    .with_code(codes::CAPABILITY_SCOPE)
+                    at(
+                        Code::RouteCapabilityScope,
+                        format!("route `{id}`: the scope names an unknown feature `{feature}`"),
+                    )
                     .with_help(help),
                 );
             }
@@ -696,12 +782,10 @@ fn validate_capability(
         if let Some(source) = &v.source
             && !catalogue.sources.contains_key(source)
         {
-            problems.push(
-                at(format!(
-                    "route `{id}`: source `{source}` is not defined under `sources`"
-                ))
-                .with_code(codes::CAPABILITY_SOURCE),
-            );
+            problems.push(at(
+                Code::RouteCapabilitySource,
+                format!("route `{id}`: source `{source}` is not defined under `sources`"),
+            ));
         }
     }
 }
@@ -728,7 +812,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
     }
     let id = &route.id;
     if let Some(message) = crate::support::limits::name_too_long("route id", id) {
-        problems.push(located.error(Some("id"), message).with_code("E-LIMIT-NAME"));
+        problems.push(located.error(Code::LimitName, Some("id"), message));
     }
     let mut check_vocab = |attribute: &str, values: &[String], question: &str| {
         let allowed = catalogue.vocabulary(question);
@@ -737,6 +821,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
                 problems.push(
                     located
                         .error(
+                            Code::RouteUnknownValue,
                             Some(attribute),
                             format!("route `{id}`: `{value}` is not a known {attribute} value"),
                         )
@@ -758,6 +843,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
     check_vocab("cloud", std::slice::from_ref(&route.cloud), "cloud");
     if route.residency.names().any(|r| r == "none") {
         problems.push(located.error(
+            Code::RouteResidencyNone,
             Some("residency"),
             format!("route `{id}`: list the geographies it keeps data in; leave the list empty for global only"),
         ));
@@ -767,6 +853,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
             problems.push(
                 located
                     .error(
+                        Code::RouteUnknownClaim,
                         Some("sources"),
                         format!("route `{id}`: `{attribute}` is not a claim that takes a source"),
                     )
@@ -775,6 +862,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
         }
         if !catalogue.sources.contains_key(source) {
             problems.push(located.error(
+                Code::RouteUnknownSource,
                 Some("sources"),
                 format!("route `{id}`: source `{source}` is not defined under `sources`"),
             ));
@@ -789,6 +877,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
         problems.push(
             located
                 .error(
+                    Code::RouteUnsourcedClaim,
                     Some("sources"),
                     format!(
                         "route `{id}`: no source for the claims {}",
@@ -803,6 +892,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
     for behind in &route.behind {
         if behind == id || catalogue.route(behind).is_none() {
             problems.push(located.error(
+                Code::RouteUnknownBehind,
                 Some("behind"),
                 format!("route `{id}`: `{behind}` is not another route of the catalogue"),
             ));
@@ -817,6 +907,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
         problems.push(
             located
                 .error(
+                    Code::RouteGatewayOverclaims,
                     Some("behind"),
                     format!(
                         "gateway `{id}` claims `{claim}`, but `{weaker}` behind it does not give it"
@@ -827,6 +918,7 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
     }
     if route.platform == Platform::Gateway && route.behind.is_empty() {
         problems.push(located.error(
+            Code::RouteGatewayEmpty,
             Some("behind"),
             format!("gateway route `{id}` must list the routes behind it"),
         ));
@@ -838,11 +930,56 @@ mod tests {
     use super::*;
 
     #[test]
-    fn items_are_found_by_their_id_line() {
-        let text = "routes:\n  - id: a\n    name: A\n  - id: \"b\"\n";
-        assert_eq!(find_item(text, "id", "a"), Some((2, 5)));
-        assert_eq!(find_item(text, "id", "b"), Some((4, 5)));
-        assert_eq!(find_item(text, "id", "c"), None);
+    fn items_are_found_by_their_parsed_span() {
+        // The second route's id is written in flow style, which no `- id:` line search finds.
+        let text = "routes:\n  - id: a\n    name: A\n  - {name: B, id: b}\n\
+                    sources:\n  # docs: a comment\n  docs: https://example.com\n";
+        let spans = Spans::of(&SourceFile::new("f.yaml", text));
+        assert_eq!(spans.item(Section::Routes, 0), Some((2, 5)));
+        assert_eq!(spans.item(Section::Routes, 1), Some((4, 5)));
+        assert_eq!(spans.item(Section::Routes, 2), None);
+        assert_eq!(spans.source("docs"), Some((7, 3)));
+    }
+
+    #[test]
+    fn two_files_defining_one_source_key_are_an_error_naming_both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("a.yaml"),
+            "sources:\n  mine: { title: T, url: https://example.com/a, checked: 2026-11-29 }\n",
+        )
+        .expect("write");
+        std::fs::write(
+            dir.path().join("b.yaml"),
+            "# b\nsources:\n  other: { title: T, url: https://example.com/o, checked: 2026-11-29 }\n  mine: { title: T, url: https://example.com/b, checked: 2026-11-29 }\n",
+        )
+        .expect("write");
+        let error = Catalogue::load(Some(dir.path())).expect_err("a duplicate source");
+        let problems = error.diagnostics().expect("input problems");
+        let d = problems
+            .0
+            .iter()
+            .find(|d| d.code == Code::SourcesDuplicateKey)
+            .unwrap_or_else(|| panic!("no duplicate-source error in {problems}"));
+        assert!(d.file.ends_with("b.yaml"), "{d}");
+        assert_eq!((d.line, d.column), (4, 3));
+        assert_eq!(d.key.as_deref(), Some("sources.mine"));
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(help.contains("a.yaml:2:3"), "{help}");
+    }
+
+    #[test]
+    fn a_user_file_may_redefine_an_embedded_source_key() {
+        let embedded = Catalogue::load(None).expect("embedded catalogue");
+        let (key, _) = embedded.sources.iter().next().expect("a source");
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("mine.yaml"),
+            format!("sources:\n  {key}: {{ title: T, url: https://example.com/mine, checked: 2026-11-29 }}\n"),
+        )
+        .expect("write");
+        let catalogue = Catalogue::load(Some(dir.path())).expect("an override is not a duplicate");
+        assert_eq!(catalogue.sources[key].url, "https://example.com/mine");
     }
 
     #[test]

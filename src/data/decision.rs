@@ -4,7 +4,7 @@ use serde_json::Value;
 use serde_saphyr::Spanned;
 
 use crate::model::decision::{DecisionMeta, FIELDS, KEY, RawDecision, STATUSES};
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 
 impl DecisionMeta {
     /// Checks the raw mapping, reporting every problem at its own line and column.
@@ -18,6 +18,7 @@ impl DecisionMeta {
             let at = &raw.referenced;
             problems.push(
                 file.error_at_line(
+                    Code::DecisionNotAMapping,
                     at.line(),
                     at.column(),
                     Some(KEY),
@@ -28,8 +29,8 @@ impl DecisionMeta {
         }
         for (key, value) in &raw.value.entries {
             let path = format!("{KEY}.{}", key.value);
-            let at = |loc: &serde_saphyr::Location, message: String| -> Diagnostic {
-                file.error_at_line(loc.line(), loc.column(), Some(&path), message)
+            let at = |code: Code, loc: &serde_saphyr::Location, message: String| -> Diagnostic {
+                file.error_at_line(code, loc.line(), loc.column(), Some(&path), message)
             };
             if !FIELDS.contains(&key.value.as_str()) {
                 let help = match crate::support::suggest::closest(&key.value, FIELDS) {
@@ -40,6 +41,7 @@ impl DecisionMeta {
                 };
                 problems.push(
                     at(
+                        Code::DecisionUnknownKey,
                         &key.referenced,
                         format!("unknown decision metadata key `{}`", key.value),
                     )
@@ -62,8 +64,8 @@ impl DecisionMeta {
                 "informed" => people(&key.value, &value.value).map(|p| meta.informed = p),
                 other => unreachable!("`{other}` is checked against FIELDS above"),
             };
-            if let Err((message, help)) = checked {
-                let mut d = at(&value.referenced, message);
+            if let Err(Rejected { message, help }) = checked {
+                let mut d = at(Code::DecisionInvalidValue, &value.referenced, message);
                 if let Some(help) = help {
                     d = d.with_help(help);
                 }
@@ -74,23 +76,37 @@ impl DecisionMeta {
     }
 }
 
-type Checked<T> = Result<T, (String, Option<String>)>;
+/// Why a metadata value was refused, with a hint when there is one.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+struct Rejected {
+    message: String,
+    help: Option<String>,
+}
+
+type Checked<T> = Result<T, Rejected>;
 
 fn text(key: &str, value: &Value) -> Checked<String> {
     match value {
         Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
-        Value::String(_) => Err((format!("`{key}` is empty"), None)),
-        other => Err((
-            format!("`{key}` takes text, found {}", describe(other)),
-            None,
-        )),
+        Value::String(_) => Err(Rejected {
+            message: format!("`{key}` is empty"),
+            help: None,
+        }),
+        other => Err(Rejected {
+            message: format!("`{key}` takes text, found {}", describe(other)),
+            help: None,
+        }),
     }
 }
 
 fn one_line(key: &str, value: &Value) -> Checked<String> {
     let t = text(key, value)?;
     if t.contains('\n') {
-        return Err((format!("`{key}` must fit on one line"), None));
+        return Err(Rejected {
+            message: format!("`{key}` must fit on one line"),
+            help: None,
+        });
     }
     Ok(t)
 }
@@ -103,13 +119,13 @@ fn status(value: &Value) -> Checked<String> {
     if STATUSES.contains(&s.as_str()) || superseded {
         Ok(s)
     } else {
-        Err((
-            format!("`{s}` is not a decision status"),
-            Some(format!(
+        Err(Rejected {
+            message: format!("`{s}` is not a decision status"),
+            help: Some(format!(
                 "use one of {}, or `superseded by <record>`",
                 STATUSES.join(", ")
             )),
-        ))
+        })
     }
 }
 
@@ -117,7 +133,10 @@ fn date(value: &Value) -> Checked<String> {
     let s = one_line("date", value)?;
     crate::support::date::Date::parse_checked(&s)
         .map(|d| d.to_string())
-        .map_err(|message| (message, None))
+        .map_err(|message| Rejected {
+            message: message.0,
+            help: None,
+        })
 }
 
 /// A list of names, or one name; each must be non-empty text on one line.
@@ -126,13 +145,13 @@ fn people(key: &str, value: &Value) -> Checked<Vec<String>> {
         Value::Array(items) => items.iter().collect(),
         Value::String(_) => vec![value],
         other => {
-            return Err((
-                format!(
+            return Err(Rejected {
+                message: format!(
                     "`{key}` takes a list of names such as [Ana, Platform team], found {}",
                     describe(other)
                 ),
-                None,
-            ));
+                help: None,
+            });
         }
     };
     items.into_iter().map(|item| one_line(key, item)).collect()

@@ -1,6 +1,7 @@
 //! A question's `driver` template: the sentence a decision record gives for a non-default
 //! answer. Checked when the catalogue loads; rendered for the record's Decision Drivers.
 
+use crate::support::invalid::InvalidValue;
 use minijinja::{Environment, UndefinedBehavior};
 
 use crate::model::answers::Answer;
@@ -51,11 +52,11 @@ fn driver_env() -> Environment<'static> {
 
 /// Checks a question's `driver` template when the catalogue loads: it must parse and use
 /// only `value`, `label` and `answer`.
-pub fn check_driver(template: &str) -> Result<(), String> {
+pub fn check_driver(template: &str) -> Result<(), InvalidValue> {
     DRIVER_ENV.with_borrow_mut(|env| check_driver_in(env, template))
 }
 
-fn check_driver_in(env: &mut Environment<'static>, template: &str) -> Result<(), String> {
+fn check_driver_in(env: &mut Environment<'static>, template: &str) -> Result<(), InvalidValue> {
     env.add_template_owned("driver", template.to_owned())
         .map_err(|e| {
             format!(
@@ -77,7 +78,8 @@ fn check_driver_in(env: &mut Environment<'static>, template: &str) -> Result<(),
         Some(v) => Err(format!(
             "the driver template uses `{v}`; it may use {}",
             DRIVER_VARIABLES.join(", ")
-        )),
+        )
+        .into()),
     }
 }
 
@@ -91,8 +93,9 @@ mod tests {
         assert!(
             check_driver("{{ answers.cloud }}")
                 .unwrap_err()
+                .0
                 .contains("uses `answers`")
         );
-        assert!(check_driver("{{ value").unwrap_err().contains("parse"));
+        assert!(check_driver("{{ value").unwrap_err().0.contains("parse"));
     }
 }

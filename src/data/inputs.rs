@@ -4,13 +4,15 @@
 use std::path::PathBuf;
 
 use crate::data::catalogue::Catalogue;
+use crate::data::load_error::{Collected, LoadError};
 use crate::data::parse;
 use crate::data::price_book::PriceBook;
 use crate::data::prices::Prices;
 use crate::data::rule_set::RuleSet;
 use crate::model::answers::{Answer, Answers, RawAnswers};
 use crate::model::workload::Workload;
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostics, SourceFile};
+use crate::support::internal::join;
 
 /// The paths a run reads; `None` means "use the embedded default" or "not given".
 #[derive(Debug, Clone, Default)]
@@ -36,35 +38,22 @@ pub struct Inputs {
     pub notes: Vec<String>,
     /// For each of the answers' surfaces, the indices of the traffic entries it carries.
     pub surface_traffic: Vec<Vec<usize>>,
+    /// The date dated prices are read on (`--today`); `None`: each table's `as_of` date.
+    pub today: Option<crate::support::date::Date>,
 }
 
 impl Inputs {
-    /// Loads and checks everything; on failure returns every problem found.
-    pub fn load(paths: &InputPaths) -> Result<Inputs, Diagnostics> {
-        let mut problems = Diagnostics::default();
+    /// Loads and checks everything; on failure returns every problem found, or the internal
+    /// failure that stopped the loading.
+    pub fn load(paths: &InputPaths) -> Result<Inputs, LoadError> {
         // The three data directories are independent: read them side by side.
         let (catalogue, prices) = std::thread::scope(|scope| {
             let prices = scope.spawn(|| Prices::read(paths.pricing.as_deref()));
             let catalogue = Catalogue::load(paths.rules.as_deref());
-            let failed = |what: &str| {
-                Diagnostics::from(Diagnostic::plain(format!(
-                    "internal error while reading the {what}"
-                )))
-            };
-            (
-                catalogue,
-                prices
-                    .join()
-                    .unwrap_or_else(|_| Err(failed("pricing tables"))),
-            )
+            (catalogue, join(prices, "reading the pricing tables"))
         });
-        let catalogue = match catalogue {
-            Ok(c) => c,
-            Err(d) => {
-                problems.extend(d);
-                return Err(problems);
-            }
-        };
+        let catalogue = catalogue?;
+        let prices = prices?;
         // Compiling the rules is the longest step left; the small files load meanwhile.
         let (rules, prices, answers, workload) = std::thread::scope(|scope| {
             let rules = scope.spawn(|| RuleSet::compile(&catalogue));
@@ -75,24 +64,21 @@ impl Inputs {
                 None => Ok(Answers::defaults(&catalogue.questions)),
             };
             let workload = paths.workload.as_ref().map(|path| load_workload(path));
-            let rules = rules.join().unwrap_or_else(|_| {
-                Err(Diagnostic::plain("internal error while compiling the rules").into())
-            });
+            let rules = join(rules, "compiling the rules");
             (rules, prices, answers, workload)
         });
-
-        let (mut prices, rules, mut answers) = match (prices, rules, answers) {
-            (Ok(p), Ok(r), Ok(a)) => (p, r, a),
-            (p, r, a) => {
-                for e in [p.err(), r.err(), a.err()].into_iter().flatten() {
-                    problems.extend(e);
-                }
-                if let Some(Err(d)) = workload {
-                    problems.extend(d);
-                }
-                return Err(problems);
+        let rules = rules?;
+        let mut failed = Collected::default();
+        let prices = failed.take(prices);
+        let rules = failed.take(rules);
+        let answers = failed.take(answers);
+        let (Some(mut prices), Some(rules), Some(mut answers)) = (prices, rules, answers) else {
+            if let Some(Err(d)) = workload {
+                failed.push(d);
             }
+            return Err(failed.into_error());
         };
+        let mut problems = Diagnostics::default();
         let price_book = match &paths.price_book {
             Some(path) => match PriceBook::load(path, &catalogue, &mut prices) {
                 Ok(book) => Some(book),
@@ -128,7 +114,7 @@ impl Inputs {
             None => None,
         };
         if !problems.is_empty() {
-            return Err(problems);
+            return Err(problems.into());
         }
         if let Some(book) = price_book.as_ref().filter(|b| b.is_empty()) {
             notes.push(format!(
@@ -162,6 +148,7 @@ impl Inputs {
             price_book,
             notes,
             surface_traffic,
+            today: None,
         })
     }
 }
@@ -238,9 +225,15 @@ pub fn check_workload(
     problems: &mut Diagnostics,
 ) {
     if workload.traffic.is_empty() {
-        problems.push(file.error_whole("the workload has no traffic entries").with_help(
-            "add at least one entry under `traffic:` with name, model and monthly token counts",
-        ));
+        problems.push(
+            file.error_whole(
+                Code::WorkloadNoTraffic,
+                "the workload has no traffic entries",
+            )
+            .with_help(
+                "add at least one entry under `traffic:` with name, model and monthly token counts",
+            ),
+        );
     }
     let known = prices.model_ids();
     let mut names: Vec<&str> = Vec::new();
@@ -249,6 +242,7 @@ pub fn check_workload(
         let model = &traffic.model;
         if !known.contains(&model.value.as_str()) {
             let d = file.error_at_line(
+                Code::WorkloadUnknownModel,
                 model.referenced.line(),
                 model.referenced.column(),
                 Some(&format!("traffic[{i}].model")),
@@ -264,6 +258,7 @@ pub fn check_workload(
             traffic.cache_hit_rate.0 + traffic.cache_write_rate.0 + traffic.cache_write_1h_rate.0;
         if cache > rust_decimal::Decimal::ONE {
             problems.push(file.error_at_line(
+                Code::WorkloadCacheRates,
                 spanned.referenced.line(),
                 spanned.referenced.column(),
                 Some(&format!("traffic[{i}]")),
@@ -273,20 +268,40 @@ pub fn check_workload(
                 ),
             ));
         }
-        if let Some(message) = crate::support::limits::name_too_long("traffic name", &traffic.name)
-        {
+        let tiers: rust_decimal::Decimal = traffic.service_tiers.values().map(|s| s.0).sum();
+        if tiers > rust_decimal::Decimal::ONE {
             problems.push(
                 file.error_at_line(
+                    Code::WorkloadServiceTiers,
                     spanned.referenced.line(),
                     spanned.referenced.column(),
-                    Some(&format!("traffic[{i}].name")),
-                    message,
+                    Some(&format!("traffic[{i}].service_tiers")),
+                    format!(
+                        "the service-tier shares ({}) add up to {tiers}, more than 1",
+                        traffic
+                            .service_tiers
+                            .iter()
+                            .map(|(t, s)| format!("{} {}", t.name(), s.0))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 )
-                .with_code("E-LIMIT-NAME"),
+                .with_help("the shares are of the interactive traffic; what is left is standard"),
             );
+        }
+        if let Some(message) = crate::support::limits::name_too_long("traffic name", &traffic.name)
+        {
+            problems.push(file.error_at_line(
+                Code::LimitName,
+                spanned.referenced.line(),
+                spanned.referenced.column(),
+                Some(&format!("traffic[{i}].name")),
+                message,
+            ));
         }
         if names.contains(&traffic.name.as_str()) {
             problems.push(file.error_at_line(
+                Code::WorkloadDuplicateName,
                 spanned.referenced.line(),
                 spanned.referenced.column(),
                 Some(&format!("traffic[{i}].name")),
@@ -297,6 +312,43 @@ pub fn check_workload(
             ));
         }
         names.push(&traffic.name);
+    }
+    let horizon = workload
+        .horizon_months
+        .map_or(crate::model::workload::DEFAULT_HORIZON_MONTHS, |m| m.0);
+    check_start_months(workload, file, horizon, "horizon_months", problems);
+}
+
+/// Every `start_month` must fall within the horizon (`horizon`, set by `by`), or the
+/// stream would never carry traffic.
+pub fn check_start_months(
+    workload: &Workload,
+    file: &SourceFile,
+    horizon: u32,
+    by: &str,
+    problems: &mut Diagnostics,
+) {
+    for (i, spanned) in workload.traffic.iter().enumerate() {
+        let Some(start) = &spanned.value.start_month else {
+            continue;
+        };
+        if start.value.0 > horizon {
+            problems.push(
+                file.error_at_line(
+                    Code::WorkloadStartMonth,
+                    start.referenced.line(),
+                    start.referenced.column(),
+                    Some(&format!("traffic[{i}].start_month")),
+                    format!(
+                        "traffic `{}` starts in month {}, after the {horizon}-month horizon ({by}); it would carry no traffic",
+                        spanned.value.name, start.value.0
+                    ),
+                )
+                .with_help(format!(
+                    "use a start_month from 1 to {horizon}, or lengthen the horizon"
+                )),
+            );
+        }
     }
 }
 
@@ -314,6 +366,7 @@ fn check_route_tables(catalogue: &Catalogue, prices: &Prices, problems: &mut Dia
             problems.push(
                 route
                     .error(
+                        Code::RouteUnknownTable,
                         Some("pricing.table"),
                         format!(
                             "route `{}`: no pricing table named `{table}`",

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use crate::data::parse;
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_json.rs"));
 
@@ -120,31 +120,33 @@ pub fn user_file(file_name: impl Into<String>, source: SourceFile) -> DataFile {
 fn user_files(kind: DataKind, dir: &Path) -> Result<Vec<DataFile>, Diagnostics> {
     let mut problems = Diagnostics::default();
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        Diagnostic::plain(format!(
-            "cannot read the {} directory {}: {}",
-            kind.folder(),
-            dir.display(),
-            if e.kind() == std::io::ErrorKind::NotFound {
-                "no such directory".to_string()
-            } else {
-                e.to_string()
-            }
-        ))
-        .with_code("E-DATA-DIR")
+        Diagnostic::plain(
+            Code::DataDir,
+            format!(
+                "cannot read the {} directory {}: {}",
+                kind.folder(),
+                dir.display(),
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    "no such directory".to_string()
+                } else {
+                    e.to_string()
+                }
+            ),
+        )
     })?;
     let mut user_paths = Vec::new();
     for entry in entries {
         let path = match entry {
             Ok(entry) => entry.path(),
             Err(e) => {
-                problems.push(
-                    Diagnostic::plain(format!(
+                problems.push(Diagnostic::plain(
+                    Code::DataDir,
+                    format!(
                         "cannot list the {} directory {}: {e}",
                         kind.folder(),
                         dir.display()
-                    ))
-                    .with_code("E-DATA-DIR"),
-                );
+                    ),
+                ));
                 continue;
             }
         };
@@ -163,8 +165,10 @@ fn user_files(kind: DataKind, dir: &Path) -> Result<Vec<DataFile>, Diagnostics> 
                 };
                 problems.push(
                     SourceFile::new(path.display().to_string(), "")
-                        .error_whole(format!("{what}: {}", parse::io_reason(&e)))
-                        .with_code("E-DATA-SYMLINK")
+                        .error_whole(
+                            Code::DataSymlink,
+                            format!("{what}: {}", parse::io_reason(&e)),
+                        )
                         .with_help("remove the link or point it at a file; routewise never skips a file it cannot read"),
                 );
             }
@@ -172,15 +176,15 @@ fn user_files(kind: DataKind, dir: &Path) -> Result<Vec<DataFile>, Diagnostics> 
     }
     user_paths.sort();
     if user_paths.is_empty() && problems.is_empty() {
-        problems.push(
-            Diagnostic::plain(format!(
+        problems.push(Diagnostic::plain(
+            Code::DataDirEmpty,
+            format!(
                 "the {} directory {} holds no .{} files",
                 kind.folder(),
                 dir.display(),
                 kind.extensions().join(" or .")
-            ))
-            .with_code("E-DATA-DIR-EMPTY"),
-        );
+            ),
+        ));
     }
     let mut files = Vec::new();
     for path in user_paths {

@@ -27,7 +27,7 @@ use crate::data::prices::Prices;
 use crate::model::number::{Amount, TokenCount};
 use crate::model::pricing::ProvisionedRate;
 use crate::model::route::{Capacity, Route};
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 
 /// The price book file.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -173,6 +173,7 @@ fn read_entries(file: &SourceFile) -> Result<(Entries, Diagnostics), Diagnostics
         let span = value.span();
         let DeValue::Array(items) = value.into_inner() else {
             problems.push(file.error_at(
+                Code::ParseInvalidValue,
                 span.start,
                 Some(name),
                 format!("`{name}` is a list of entries, each written as a `[[{name}]]` table"),
@@ -208,8 +209,13 @@ fn read_entries(file: &SourceFile) -> Result<(Entries, Diagnostics), Diagnostics
                     None => format!("a price book holds: {}", KEYS.join(", ")),
                 };
                 problems.push(
-                    file.error_at(span.start, Some(other), format!("unknown key `{other}`"))
-                        .with_help(help),
+                    file.error_at(
+                        Code::ParseUnknownKey,
+                        span.start,
+                        Some(other),
+                        format!("unknown key `{other}`"),
+                    )
+                    .with_help(help),
                 );
             }
         }
@@ -268,8 +274,8 @@ impl PriceBook {
             .iter()
             .map(|r| r.item.id.as_str())
             .collect();
-        let at = |span: std::ops::Range<usize>, key: &str, message: String| {
-            file.error_at(span.start, Some(key), message)
+        let at = |code: Code, span: std::ops::Range<usize>, key: &str, message: String| {
+            file.error_at(code, span.start, Some(key), message)
         };
 
         for (i, entry) in &raw.discount {
@@ -311,6 +317,7 @@ impl PriceBook {
             );
             if d.percent.get_ref().0 > Decimal::ONE_HUNDRED {
                 problems.push(at(
+                    Code::PriceBookPercent,
                     d.percent.span(),
                     &key("percent"),
                     format!("{}% is more than 100%", d.percent.get_ref().0),
@@ -322,6 +329,7 @@ impl PriceBook {
                 && d.model.is_none()
             {
                 problems.push(at(
+                    Code::PriceBookEmptyDiscount,
                     entry.span(),
                     &format!("discount[{i}]"),
                     "a discount names at least one of provider, platform, route or model".into(),
@@ -346,6 +354,7 @@ impl PriceBook {
                     .collect();
                 problems.push(
                     at(
+                        Code::PriceBookUnknownTable,
                         o.table.span(),
                         &key("table"),
                         format!("unknown pricing table `{}`", o.table.get_ref()),
@@ -358,6 +367,7 @@ impl PriceBook {
                 let known: Vec<String> = table.table.models.keys().cloned().collect();
                 problems.push(
                     at(
+                        Code::PriceBookUnknownModel,
                         o.model.span(),
                         &key("model"),
                         format!(
@@ -410,6 +420,7 @@ impl PriceBook {
             }
             if changed.is_empty() {
                 problems.push(at(
+                    Code::PriceBookEmptyOverride,
                     entry.span(),
                     &format!("override[{i}]"),
                     "the override changes no price".into(),
@@ -447,6 +458,7 @@ impl PriceBook {
                 && provisioned.is_empty()
             {
                 problems.push(at(
+                    Code::PriceBookNotProvisioned,
                     route.span(),
                     &key("route"),
                     format!(
@@ -460,6 +472,7 @@ impl PriceBook {
                 && q.hourly_6_months.is_none()
             {
                 problems.push(at(
+                    Code::PriceBookEmptyQuote,
                     entry.span(),
                     &format!("provisioned[{i}]"),
                     "a quote gives at least one hourly price".into(),
@@ -594,6 +607,7 @@ fn check_name(
         return;
     }
     let d: Diagnostic = file.error_at(
+        Code::PriceBookUnknownName,
         value.span().start,
         Some(key),
         format!("unknown {what} `{}`", value.get_ref()),

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::support::diagnostic::{Diagnostic, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, SourceFile};
 
 /// Which list a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,8 @@ pub struct FeedPrice {
     pub cache_read: Option<Decimal>,
     pub cache_write_5m: Option<Decimal>,
     pub cache_write_1h: Option<Decimal>,
+    /// Prompt-length tiers by threshold in tokens (LiteLLM's `..._above_200k_tokens` keys).
+    pub tiers: BTreeMap<u64, FeedPrice>,
 }
 
 /// A parsed feed: prices by key. LiteLLM keys are its own (`global.anthropic.claude-...`);
@@ -56,6 +58,7 @@ impl PriceFeed {
     pub fn parse(file: &SourceFile) -> Result<PriceFeed, Diagnostic> {
         let value: Value = serde_json::from_str(&file.text).map_err(|e| {
             file.error_at_line(
+                Code::ParseSyntax,
                 e.line() as u64,
                 e.column() as u64,
                 None,
@@ -63,7 +66,7 @@ impl PriceFeed {
             )
         })?;
         let format = detect(&value).ok_or_else(|| {
-            file.error_whole("not a price list routewise knows")
+            file.error_whole(Code::PriceFeedUnknown, "not a price list routewise knows")
                 .with_help(
                     "expected LiteLLM's model_prices_and_context_window.json (an object of models \
                  with `litellm_provider`), models.dev's api.json (an object of providers with \
@@ -76,7 +79,10 @@ impl PriceFeed {
             FeedFormat::GenaiPrices => genai_prices(&value),
         };
         if prices.is_empty() {
-            return Err(file.error_whole(format!("a {} with no priced model in it", format.name())));
+            return Err(file.error_whole(
+                Code::PriceFeedEmpty,
+                format!("a {} with no priced model in it", format.name()),
+            ));
         }
         Ok(PriceFeed { format, prices })
     }
@@ -137,12 +143,41 @@ fn lite_llm(value: &Value) -> BTreeMap<String, FeedPrice> {
             cache_read: per_token(entry, "cache_read_input_token_cost"),
             cache_write_5m: per_token(entry, "cache_creation_input_token_cost"),
             cache_write_1h: per_token(entry, "cache_creation_input_token_cost_above_1hr"),
+            tiers: lite_llm_tiers(entry),
         };
         if price.input.is_some() || price.output.is_some() {
             out.insert(key.clone(), price);
         }
     }
     out
+}
+
+/// LiteLLM's prompt-length tiers: `<category>_above_<N>k_tokens` keys, by N x 1000.
+fn lite_llm_tiers(entry: &serde_json::Map<String, Value>) -> BTreeMap<u64, FeedPrice> {
+    let mut tiers: BTreeMap<u64, FeedPrice> = BTreeMap::new();
+    for key in entry.keys() {
+        let Some(rest) = key.strip_suffix("k_tokens") else {
+            continue;
+        };
+        let Some((category, thousands)) = rest.rsplit_once("_above_") else {
+            continue;
+        };
+        let Ok(thousands) = thousands.parse::<u64>() else {
+            continue;
+        };
+        let value = per_token(entry, key);
+        let tier = tiers.entry(thousands * 1000).or_default();
+        match category {
+            "input_cost_per_token" => tier.input = value,
+            "output_cost_per_token" => tier.output = value,
+            "cache_read_input_token_cost" => tier.cache_read = value,
+            "cache_creation_input_token_cost" => tier.cache_write_5m = value,
+            "cache_creation_input_token_cost_above_1hr" => tier.cache_write_1h = value,
+            _ => {}
+        }
+    }
+    tiers.retain(|_, t| t.input.is_some() || t.output.is_some());
+    tiers
 }
 
 fn per_million(map: &serde_json::Map<String, Value>, key: &str) -> Option<Decimal> {
@@ -168,6 +203,7 @@ fn models_dev(value: &Value) -> BTreeMap<String, FeedPrice> {
                 cache_read: per_million(cost, "cache_read"),
                 cache_write_5m: per_million(cost, "cache_write"),
                 cache_write_1h: None,
+                tiers: BTreeMap::new(),
             };
             if price.input.is_some() || price.output.is_some() {
                 out.insert(format!("{provider}/{model}"), price);
@@ -201,6 +237,7 @@ fn genai_prices(value: &Value) -> BTreeMap<String, FeedPrice> {
                 cache_read: per_million(prices, "cache_read_mtok"),
                 cache_write_5m: per_million(prices, "cache_write_mtok"),
                 cache_write_1h: None,
+                tiers: BTreeMap::new(),
             };
             if price.input.is_some() || price.output.is_some() {
                 out.insert(format!("{id}/{model_id}"), price);
@@ -232,6 +269,16 @@ mod tests {
         assert_eq!(p.output, Some(Decimal::from(15)));
         assert_eq!(p.cache_read, Some(Decimal::from_str("0.3").unwrap()));
         assert_eq!(feed.prices.len(), 1, "sample_spec is not a model");
+        let tiered = parse(
+            r#"{"claude-haiku-5-5": {"litellm_provider": "anthropic", "input_cost_per_token": 1e-07,
+                 "input_cost_per_token_above_100k_tokens": 5e-07,
+                 "cache_creation_input_token_cost_above_1hr_above_100k_tokens": 1e-06,
+                 "input_cost_per_token_above_100k_tokens_batches": 2.5e-07}}"#,
+        )
+        .expect("parses");
+        let tier = &tiered.prices["claude-haiku-5-5"].tiers[&100_000];
+        assert_eq!(tier.input, Some(Decimal::from_str("0.5").unwrap()));
+        assert_eq!(tier.cache_write_1h, Some(Decimal::from(1)));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use crate::data::catalogue::{Catalogue, Located};
 use crate::model::route::Route;
 use crate::model::rule::{Effect, Rule};
-use crate::support::diagnostic::Diagnostics;
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::support::limits;
 
 /// Variables the `workload` object offers to conditions.
@@ -83,6 +83,7 @@ impl RuleSet {
             match parsed {
                 None => {}
                 Some(Err(e)) => problems.push(located.error_at(
+                    Code::RuleConditionSyntax,
                     &rule.when,
                     "when",
                     format!(
@@ -102,7 +103,12 @@ impl RuleSet {
                         {
                             problems.push(
                                 located
-                                    .error_at(&rule.when, "when", format!("rule {}: {problem}", rule.code))
+                                    .error_at(
+                                        Code::RuleUnknownVariable,
+                                        &rule.when,
+                                        "when",
+                                        format!("rule {}: {problem}", rule.code),
+                                    )
                                     .with_help("conditions may use answers.<question id>, route.<attribute> and workload.models / workload.model_families"),
                             );
                         }
@@ -114,6 +120,7 @@ impl RuleSet {
                 && problems.len() == before
             {
                 problems.push(located.error_at(
+                    Code::RuleConditionSyntax,
                     &rule.when,
                     "when",
                     format!("rule {}: {e}", rule.code),
@@ -123,6 +130,7 @@ impl RuleSet {
                 env.add_template_owned(message_name(&rule.code), rule.message.value.clone())
             {
                 problems.push(located.error_at(
+                    Code::RuleMessageSyntax,
                     &rule.message,
                     "message",
                     format!(
@@ -136,6 +144,7 @@ impl RuleSet {
                     if let Some(problem) = unknown_variable(&variable, catalogue, &route_attributes)
                     {
                         problems.push(located.error_at(
+                            Code::RuleUnknownVariable,
                             &rule.message,
                             "message",
                             format!("rule {}: {problem}", rule.code),
@@ -157,13 +166,17 @@ impl RuleSet {
     }
 
     /// Evaluates one rule against one context; `Ok(None)` when the condition is false.
-    pub fn evaluate(&self, rule: &CompiledRule, context: &Value) -> Result<Option<Firing>, String> {
+    pub fn evaluate(
+        &self,
+        rule: &CompiledRule,
+        context: &Value,
+    ) -> Result<Option<Firing>, RuleEvalError> {
         let code = &rule.rule.code;
         let fired = self
             .env
             .get_template(&condition_name(code))
             .and_then(|t| t.render(context))
-            .map_err(|e| evaluation_error(rule, "evaluating the condition", &e))?;
+            .map_err(|e| RuleEvalError::new(rule, "evaluating the condition", e))?;
         if fired != "1" {
             return Ok(None);
         }
@@ -171,7 +184,7 @@ impl RuleSet {
             .env
             .get_template(&message_name(code))
             .and_then(|t| t.render(context))
-            .map_err(|e| evaluation_error(rule, "rendering the message", &e))?;
+            .map_err(|e| RuleEvalError::new(rule, "rendering the message", e))?;
         Ok(Some(Firing {
             code: code.clone(),
             name: rule.rule.name.clone(),
@@ -182,35 +195,58 @@ impl RuleSet {
     }
 }
 
-/// The diagnostic code of a rule that failed while it was evaluated: out of fuel (a loop
-/// that would not end), too deep, or another failure.
-pub fn evaluation_code(error: &minijinja::Error) -> &'static str {
-    match error.kind() {
-        minijinja::ErrorKind::OutOfFuel => "E-LIMIT-RULE-FUEL",
-        _ if error.to_string().contains("recursion limit exceeded") => "E-LIMIT-RULE-DEPTH",
-        _ => "E-RULE-EVAL",
-    }
+/// A rule that compiled but failed while it ran: out of fuel (a loop that would not end),
+/// nested too deep, or a type error in its condition. A rule is the user's input, so this is
+/// reported as a diagnostic with its code (exit 2), naming the rule and where it is defined.
+#[derive(Debug, thiserror::Error)]
+#[error("rule {rule} ({at}): {what} failed: {error}{hint}")]
+pub struct RuleEvalError {
+    pub code: Code,
+    /// The rule's code, such as `RW090`.
+    pub rule: String,
+    /// Where the rule is defined, `file:line:column`.
+    pub at: String,
+    /// `evaluating the condition` or `rendering the message`.
+    pub what: &'static str,
+    pub error: minijinja::Error,
+    /// Where to read about the limit the rule ran into, if any.
+    hint: String,
 }
 
-/// Codes that [`RuleSet::evaluate`] puts in its error text, so the command line can tell a
-/// rule's failure (bad input, exit 2) from an internal one.
-pub const EVALUATION_CODES: &[&str] = &["E-LIMIT-RULE-FUEL", "E-LIMIT-RULE-DEPTH", "E-RULE-EVAL"];
-
-fn evaluation_error(rule: &CompiledRule, what: &str, e: &minijinja::Error) -> String {
-    format!(
-        "[{}] rule {} ({}): {what} failed: {e}{}",
-        evaluation_code(e),
-        rule.rule.code,
-        rule.at,
-        if e.kind() == minijinja::ErrorKind::OutOfFuel {
+impl RuleEvalError {
+    fn new(rule: &CompiledRule, what: &'static str, error: minijinja::Error) -> Self {
+        let hint = if error.kind() == minijinja::ErrorKind::OutOfFuel {
             format!(
                 " (a rule may run {} instructions; see docs/limits.md)",
                 limits::RULE_FUEL
             )
         } else {
             String::new()
+        };
+        Self {
+            code: evaluation_code(&error),
+            rule: rule.rule.code.clone(),
+            at: rule.at.clone(),
+            what,
+            error,
+            hint,
         }
-    )
+    }
+
+    /// The failure as the diagnostic a user sees.
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic::plain(self.code, self.to_string())
+    }
+}
+
+/// The diagnostic code of a rule that failed while it was evaluated: out of fuel (a loop
+/// that would not end), too deep, or another failure.
+pub fn evaluation_code(error: &minijinja::Error) -> Code {
+    match error.kind() {
+        minijinja::ErrorKind::OutOfFuel => Code::LimitRuleFuel,
+        _ if error.to_string().contains("recursion limit exceeded") => Code::LimitRuleDepth,
+        _ => Code::RuleEval,
+    }
 }
 
 fn condition_name(code: &str) -> String {
@@ -281,6 +317,7 @@ fn check_shape(located: &Located<Rule>, problems: &mut Diagnostics) {
         || !digits.chars().all(|c| c.is_ascii_digit())
     {
         problems.push(located.error(
+            Code::RuleCodeMismatch,
             Some("code"),
             format!(
                 "rule code `{}` does not match its effect: {} rules are numbered {prefix}xx",
@@ -291,10 +328,12 @@ fn check_shape(located: &Located<Rule>, problems: &mut Diagnostics) {
     }
     match (rule.effect, rule.weight) {
         (Effect::Score, None) => problems.push(located.error(
+            Code::RuleWeight,
             Some("weight"),
             format!("score rule {} needs a weight", rule.code),
         )),
         (Effect::Eliminate | Effect::Warn, Some(_)) => problems.push(located.error(
+            Code::RuleWeight,
             Some("weight"),
             format!("rule {} takes no weight: only score rules do", rule.code),
         )),
@@ -394,7 +433,12 @@ mod tests {
             .find(|r| r.rule.code == "RW005")
             .expect("RW005");
         let context = minijinja::context! { answers => minijinja::context! { private_networking => true }, route => minijinja::context! {} };
-        assert!(set.evaluate(rule, &context).unwrap_err().contains("RW005"));
+        assert!(
+            set.evaluate(rule, &context)
+                .unwrap_err()
+                .to_string()
+                .contains("RW005")
+        );
     }
 
     #[test]

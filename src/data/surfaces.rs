@@ -6,7 +6,7 @@
 
 use crate::model::answers::Surface;
 use crate::model::workload::Workload;
-use crate::support::diagnostic::{Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostics, SourceFile};
 
 /// For each surface (in order), the indices of the traffic entries it carries; every
 /// problem (unknown surface, ambiguous entry) is pushed with its position.
@@ -25,8 +25,9 @@ pub fn assign_traffic(
             continue;
         };
         let key = format!("traffic[{i}].surface");
-        let at = |message: String| {
+        let at = |code: Code, message: String| {
             file.error_at_line(
+                code,
                 surface.referenced.line(),
                 surface.referenced.column(),
                 Some(&key),
@@ -34,7 +35,7 @@ pub fn assign_traffic(
             )
         };
         if surfaces.is_empty() {
-            problems.push(at(format!(
+            problems.push(at(Code::SurfaceUnknown, format!(
                 "traffic names the surface `{}`, but the answers have no `surfaces:`",
                 surface.value
             )).with_help("add the surface to the answers file's `surfaces:` list, or remove `surface:` from the traffic"));
@@ -47,7 +48,13 @@ pub fn assign_traffic(
                     Some(best) => format!("did you mean `{best}`? surfaces: {}", names.join(", ")),
                     None => format!("surfaces: {}", names.join(", ")),
                 };
-                problems.push(at(format!("unknown surface `{}`", surface.value)).with_help(help));
+                problems.push(
+                    at(
+                        Code::SurfaceUnknown,
+                        format!("unknown surface `{}`", surface.value),
+                    )
+                    .with_help(help),
+                );
             }
         }
     }
@@ -77,6 +84,7 @@ pub fn assign_traffic(
         };
         problems.push(
             file.error_at_line(
+                Code::SurfaceUnassigned,
                 entry.referenced.line(),
                 entry.referenced.column(),
                 Some(&format!("traffic[{i}]")),

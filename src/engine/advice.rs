@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::data::inputs::Inputs;
+use crate::data::rule_set::RuleEvalError;
 use crate::engine::cost::{self, CostContext, RouteCost};
 use crate::engine::decide::{self, Decision};
 
@@ -18,7 +19,7 @@ pub struct Advice {
 }
 
 /// Prices every route, then decides. Costs come first because rules may compare them.
-pub fn advise(inputs: &Inputs) -> Result<Advice, String> {
+pub fn advise(inputs: &Inputs) -> Result<Advice, RuleEvalError> {
     let mut costs: BTreeMap<String, RouteCost> = BTreeMap::new();
     if let Some(workload) = &inputs.workload {
         for route in &inputs.catalogue.routes {

@@ -10,7 +10,7 @@ use minijinja::Value;
 use rust_decimal::Decimal;
 
 use crate::data::inputs::{Inputs, workload_families};
-use crate::data::rule_set::{CompiledRule, Firing};
+use crate::data::rule_set::{CompiledRule, Firing, RuleEvalError};
 use crate::engine::capabilities::{Fact, RouteCapabilities, Scope, set_in_view};
 use crate::model::answers::Answer;
 use crate::model::route::{ITEM_CAPABILITIES, Route, SINGLE_CAPABILITIES};
@@ -192,7 +192,7 @@ fn outcome_of(
     contexts: &Contexts,
     rule: &CompiledRule,
     view: &serde_json::Map<String, serde_json::Value>,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, RuleEvalError> {
     let ctx = contexts.with_route(Some(view));
     Ok(inputs.rules.evaluate(rule, &ctx)?.map(|f| f.message))
 }
@@ -220,7 +220,7 @@ fn analyse(
     view: &RouteView,
     fired: Option<&mut Firing>,
     outcome: &mut RouteOutcome,
-) -> Result<(), String> {
+) -> Result<(), RuleEvalError> {
     let caps = capabilities_read(rule);
     if caps.is_empty() {
         return Ok(());
@@ -336,7 +336,7 @@ fn evaluate_routes(
     inputs: &Inputs,
     contexts: &Contexts,
     routes: &[&Route],
-) -> Result<Vec<RouteOutcome>, String> {
+) -> Result<Vec<RouteOutcome>, RuleEvalError> {
     let mut outcomes = Vec::with_capacity(routes.len());
     for route in routes {
         let view = contexts.view(inputs, route);
@@ -391,7 +391,7 @@ fn evaluate_routes(
 pub fn decide(
     inputs: &Inputs,
     monthly_cost: &BTreeMap<String, Option<Decimal>>,
-) -> Result<Decision, String> {
+) -> Result<Decision, RuleEvalError> {
     let mut general_warnings = Vec::new();
     let answers_only = Contexts::new(inputs).of(inputs, None);
     for rule in inputs
@@ -519,7 +519,10 @@ pub struct EliminatedRoute {
 }
 
 /// The routes the answers eliminate (none are when `skip` is false).
-pub fn eliminated_routes(inputs: &Inputs, skip: bool) -> Result<Vec<EliminatedRoute>, String> {
+pub fn eliminated_routes(
+    inputs: &Inputs,
+    skip: bool,
+) -> Result<Vec<EliminatedRoute>, RuleEvalError> {
     if !skip {
         return Ok(Vec::new());
     }

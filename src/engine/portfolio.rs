@@ -8,8 +8,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
+use crate::data::rule_set::RuleEvalError;
 use crate::engine::advice::{self, Advice};
 use crate::engine::decide::Status;
+use crate::engine::error::EngineError;
 use crate::engine::unmet::{self, Unmet};
 use crate::model::answers::Answer;
 use crate::model::compose;
@@ -92,7 +94,7 @@ pub struct Portfolio {
 }
 
 /// Decides every surface, then composes and compares.
-pub fn advise(inputs: &Inputs) -> Result<Portfolio, String> {
+pub fn advise(inputs: &Inputs) -> Result<Portfolio, EngineError> {
     let mut surfaces = Vec::new();
     for (name, surface_inputs) in inputs.surface_inputs() {
         let advice = advice::advise(&surface_inputs)?;
@@ -403,7 +405,7 @@ pub fn gateway_blocks(
     inputs: &Inputs,
     product: &Route,
     route: &Route,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, RuleEvalError> {
     let composed = compose::composed(product, &[route]);
     let ctx = crate::engine::decide::context(inputs, Some(&composed));
     let mut codes = Vec::new();

@@ -7,7 +7,9 @@ use rust_decimal::Decimal;
 
 use crate::data::price_feed::{FeedFormat, FeedPrice, PriceFeed};
 use crate::data::prices::Prices;
+use crate::data::rate_card::{CategoryRates, RateCard};
 use crate::model::pricing::{ModelPrice, PricingTable};
+use crate::support::date::Date;
 
 /// The token categories compared.
 pub const CATEGORIES: &[&str] = &[
@@ -24,7 +26,8 @@ pub struct Comparison {
     pub table: String,
     pub model: String,
     pub key: String,
-    pub category: &'static str,
+    /// `input`, or `input above 100K` for a prompt-length tier.
+    pub category: String,
     pub ours: Decimal,
     pub theirs: Decimal,
     /// |theirs - ours| / ours (0 when both are 0).
@@ -39,7 +42,7 @@ pub struct DriftReport {
     /// (table, model) with no key in the list.
     pub missing_in_feed: Vec<(String, String)>,
     /// (table, model, category): priced by routewise, absent from the list's entry.
-    pub category_missing_in_feed: Vec<(String, String, &'static str)>,
+    pub category_missing_in_feed: Vec<(String, String, String)>,
     /// (table, key): in the list under the table's prefix, not priced by routewise.
     pub missing_in_routewise: Vec<(String, String)>,
     /// Tables with no mapping to this list.
@@ -104,13 +107,13 @@ fn mapping(format: FeedFormat, table: &str, model: &str) -> Option<Mapping> {
     })
 }
 
-fn ours(price: &ModelPrice, category: &str) -> Option<Decimal> {
+fn ours(rates: &CategoryRates, category: &str) -> Option<Decimal> {
     match category {
-        "input" => Some(price.input.0),
-        "output" => Some(price.output.0),
-        "cache_read" => price.cache_read.map(|a| a.0),
-        "cache_write_5m" => price.cache_write_5m.map(|a| a.0),
-        "cache_write_1h" => price.cache_write_1h.map(|a| a.0),
+        "input" => Some(rates.input),
+        "output" => Some(rates.output),
+        "cache_read" => rates.cache_read,
+        "cache_write_5m" => rates.cache_write_5m,
+        "cache_write_1h" => rates.cache_write_1h,
         _ => None,
     }
 }
@@ -136,6 +139,46 @@ pub fn gap(ours: Decimal, theirs: Decimal) -> Decimal {
         };
     }
     ((theirs - ours).abs() / ours).round_dp(6).normalize()
+}
+
+/// The key of `feed` that holds `model` of `table`, and the factor its prices carry over
+/// ours (the table's regional multiplier when the list's keys include it, else 1).
+pub fn feed_key(
+    feed: &PriceFeed,
+    table: &PricingTable,
+    model: &str,
+    price: &ModelPrice,
+) -> Option<(String, Decimal)> {
+    let map = mapping(feed.format, &table.table, model)?;
+    let dated = |k: &String| {
+        feed.prices
+            .keys()
+            .find(|key| key.starts_with(&format!("{k}-20")))
+            .cloned()
+    };
+    let key = map
+        .candidates
+        .iter()
+        .find(|k| feed.prices.contains_key(k.as_str()))
+        .cloned()
+        .or_else(|| map.candidates.iter().find_map(dated))?;
+    let factor = match (
+        map.multiplied,
+        price.regional_premium,
+        table.regional_multiplier,
+    ) {
+        (true, true, Some(m)) => m.0,
+        _ => Decimal::ONE,
+    };
+    Some((key, factor))
+}
+
+/// Whether `feed` has a key mapping for `table` at all.
+pub fn maps_table(feed: &PriceFeed, table: &PricingTable) -> bool {
+    table
+        .models
+        .keys()
+        .any(|m| mapping(feed.format, &table.table, m).is_some())
 }
 
 /// Compares every priced (table, model, category) with `feed`; a gap above `tolerance`
@@ -186,12 +229,34 @@ pub fn compare(prices: &Prices, feed: &PriceFeed, tolerance: Decimal) -> DriftRe
                 (true, true, Some(m)) => m.0,
                 _ => Decimal::ONE,
             };
-            for &category in CATEGORIES {
-                let Some(mine) = ours(price, category) else {
+            // The price in force on the table's own date (a dated period, where one applies).
+            let card = RateCard::of(price, Date::parse(&table.as_of));
+            let mut rows: Vec<(String, Option<Decimal>, Option<Decimal>)> = CATEGORIES
+                .iter()
+                .map(|&c| (c.to_owned(), ours(&card.base, c), theirs(entry, c)))
+                .collect();
+            for tier in &card.tiers {
+                let threshold = tier.above_input_tokens;
+                let label = if threshold % 1000 == 0 {
+                    format!("{}K", threshold / 1000)
+                } else {
+                    threshold.to_string()
+                };
+                let feed_tier = entry.tiers.get(&threshold);
+                for &c in CATEGORIES {
+                    rows.push((
+                        format!("{c} above {label}"),
+                        ours(&tier.rates, c),
+                        feed_tier.and_then(|t| theirs(t, c)),
+                    ));
+                }
+            }
+            for (category, mine, other) in rows {
+                let Some(mine) = mine else {
                     continue;
                 };
                 let mine = (mine * factor).normalize();
-                match theirs(entry, category) {
+                match other {
                     None => report.category_missing_in_feed.push((
                         table.table.clone(),
                         model.clone(),

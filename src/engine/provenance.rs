@@ -77,7 +77,11 @@ pub fn assumptions_for(inputs: &Inputs, route_ids: &[String], models: &[String])
     ];
     if inputs.workload.is_some() {
         out.push("Cache hits and writes apply to the non-batch share of input; batch traffic is priced at the batch discount without caching.".into());
-        out.push("Long-context rates apply to the long_context_share of fresh (uncached) non-batch input and of non-batch output.".into());
+        out.push("Prompt-length tiers apply to the long_context_share of every token category (fresh input, cache reads and writes, output, batch), at the first tier of the model's price.".into());
+        out.push(match inputs.today {
+            Some(today) => format!("Dated prices are those in force on {today} (--today); in a projection, month m uses the prices in force on the first day of its calendar month."),
+            None => "Dated prices are those in force on each pricing table's as_of date (pass --today to choose the date); in a projection, month m uses the prices in force on the first day of its calendar month.".into(),
+        });
         out.push("Each line item is rounded once to the cent (half away from zero); totals are sums of the rounded lines.".into());
     }
     if inputs.price_book.is_some() {

@@ -77,6 +77,8 @@ pub struct ModelPrice {
     /// Price of writing to the cache with a 1-hour lifetime.
     #[serde(default)]
     pub cache_write_1h: Option<Amount>,
+    /// Price of reading from the cache, given per model (no global multiplier: Claude Fable
+    /// 5.1 reads at 0.025x of input where most Claude models read at 0.1x).
     #[serde(default)]
     pub cache_read: Option<Amount>,
     /// Share taken off input and output for batch processing (0.5 = 50% off), from 0 to 1.
@@ -85,8 +87,17 @@ pub struct ModelPrice {
     /// True when geographic and regional endpoints charge the table's regional multiplier.
     #[serde(default)]
     pub regional_premium: bool,
+    /// Rates for requests whose prompt exceeds a threshold, for every token category
+    /// (`[[models.X.tiers]]`), in ascending order of threshold.
     #[serde(default)]
-    pub long_context: Option<LongContext>,
+    pub tiers: Vec<PromptTier>,
+    /// Dated prices (`[[models.X.periods]]`): each replaces the rates above on its dates.
+    /// Periods are contiguous (no overlap, no gap); outside them the rates above apply.
+    #[serde(default)]
+    pub periods: Vec<PricePeriod>,
+    /// Flex and priority processing, where the table lists them (`[models.X.service_tiers.flex]`).
+    #[serde(default)]
+    pub service_tiers: BTreeMap<ServiceTier, Rates>,
     /// True when the price comes from a secondary source (a mirror or third-party page).
     #[serde(default)]
     pub secondary: bool,
@@ -95,12 +106,87 @@ pub struct ModelPrice {
     pub note: Option<String>,
 }
 
-/// Higher rates for requests whose input exceeds a threshold.
+/// Rates for requests whose prompt (fresh input plus cache reads and writes) has more
+/// tokens than `above_input_tokens`. Every category the base price has must be given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LongContext {
-    /// Requests with more input tokens than this pay the long-context rates on all tokens.
-    pub threshold_tokens: TokenCount,
-    pub input: Amount,
-    pub output: Amount,
+pub struct PromptTier {
+    pub above_input_tokens: TokenCount,
+    pub input: Option<Amount>,
+    pub output: Option<Amount>,
+    #[serde(default)]
+    pub cache_write_5m: Option<Amount>,
+    #[serde(default)]
+    pub cache_write_1h: Option<Amount>,
+    #[serde(default)]
+    pub cache_read: Option<Amount>,
+}
+
+/// A price in force on a range of dates (inclusive), replacing the base rates there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PricePeriod {
+    /// First day, `YYYY-MM-DD`; absent for "from the beginning".
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`; absent for "from then on".
+    #[serde(default)]
+    pub until: Option<String>,
+    pub input: Option<Amount>,
+    pub output: Option<Amount>,
+    #[serde(default)]
+    pub cache_write_5m: Option<Amount>,
+    #[serde(default)]
+    pub cache_write_1h: Option<Amount>,
+    #[serde(default)]
+    pub cache_read: Option<Amount>,
+    /// Prompt-length tiers in force in this period (the base tiers do not carry over).
+    #[serde(default)]
+    pub tiers: Vec<PromptTier>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A processing tier other than standard, chosen per request (Gemini's flex and priority).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceTier {
+    /// Cheaper, slower, may be pre-empted.
+    Flex,
+    /// Dearer, served first.
+    Priority,
+}
+
+impl ServiceTier {
+    pub const ALL: [ServiceTier; 2] = [ServiceTier::Flex, ServiceTier::Priority];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceTier::Flex => "flex",
+            ServiceTier::Priority => "priority",
+        }
+    }
+}
+
+/// A full set of per-token rates (a service tier's prices).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rates {
+    pub input: Option<Amount>,
+    pub output: Option<Amount>,
+    #[serde(default)]
+    pub cache_write_5m: Option<Amount>,
+    #[serde(default)]
+    pub cache_write_1h: Option<Amount>,
+    #[serde(default)]
+    pub cache_read: Option<Amount>,
+    /// Prompt-length tiers at this service tier.
+    #[serde(default)]
+    pub tiers: Vec<PromptTier>,
+    #[serde(default)]
+    pub secondary: bool,
+    #[serde(default)]
+    pub note: Option<String>,
 }

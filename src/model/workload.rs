@@ -3,6 +3,7 @@
 //! Every key is documented with its unit; shares are validated to 0..1, token counts to
 //! 0..10^15 and the horizon and growth to sane ranges while the file is read.
 
+use crate::support::invalid::InvalidValue;
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -70,6 +71,11 @@ pub struct Traffic {
     /// priced at the long-context rates where the model has them.
     #[serde(default)]
     pub long_context_share: Share,
+    /// Shares of the interactive (non-batch) traffic sent at a non-standard service tier,
+    /// such as `{ flex: 0.3, priority: 0.1 }` (each 0..1, together at most 1). A route whose
+    /// table lists no price for a tier asked for cannot price this entry.
+    #[serde(default)]
+    pub service_tiers: std::collections::BTreeMap<super::pricing::ServiceTier, Share>,
     /// Web searches a month (server tool), priced per 1,000 where the route has a price.
     #[serde(default)]
     pub web_searches_per_month: TokenCount,
@@ -84,7 +90,44 @@ pub struct Traffic {
     #[serde(default)]
     #[schemars(with = "Option<Vec<f64>>")]
     pub hourly_profile: Option<HourlyProfile>,
+    /// This stream's own monthly growth (0.05 = 5% a month; -0.5 to 1), overriding the
+    /// workload's `monthly_growth` and `--growth`.
+    #[serde(default)]
+    pub growth: Option<Growth>,
+    /// The month of the projection (1-based, at most the horizon) in which this stream
+    /// starts; before it the stream carries no traffic. Its token counts are those of its
+    /// first month, and it grows from there. Default 1.
+    #[serde(default)]
+    #[schemars(with = "Option<StartMonth>")]
+    pub start_month: Option<Spanned<StartMonth>>,
 }
+
+impl Traffic {
+    /// The first month this stream carries traffic (1 without `start_month`).
+    pub fn start(&self) -> u32 {
+        self.start_month.as_ref().map_or(1, |s| s.value.0)
+    }
+}
+
+/// A month of the projection, 1 to 120 (the longest horizon).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(transparent)]
+pub struct StartMonth(#[schemars(range(min = 1, max = 120))] pub u32);
+
+impl<'de> Deserialize<'de> for StartMonth {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(d)?;
+        if !(1..=120).contains(&n) {
+            return Err(de::Error::custom(format!(
+                "start month {n} is out of range; months are counted from 1 (the first month of the projection) to the horizon"
+            )));
+        }
+        Ok(StartMonth(n as u32))
+    }
+}
+
+/// Months projected when neither the workload nor `--months` says.
+pub const DEFAULT_HORIZON_MONTHS: u32 = 12;
 
 /// A horizon in months, 1 to 120.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -110,7 +153,7 @@ pub struct Growth(#[schemars(with = "f64")] pub Decimal);
 
 impl Growth {
     /// Parses and checks a growth rate written as `0.05` or `5%`.
-    pub fn parse(text: &str) -> Result<Growth, String> {
+    pub fn parse(text: &str) -> Result<Growth, InvalidValue> {
         let trimmed = text.trim();
         let (number, scale) = match trimmed.strip_suffix('%') {
             Some(n) => (n.trim(), Decimal::ONE_HUNDRED),
@@ -128,11 +171,12 @@ impl Growth {
         Growth::checked(value / scale)
     }
 
-    fn checked(value: Decimal) -> Result<Growth, String> {
+    fn checked(value: Decimal) -> Result<Growth, InvalidValue> {
         if value < Decimal::new(-5, 1) || value > Decimal::ONE {
             return Err(format!(
                 "a monthly growth of {value} is out of range; expected -0.5 to 1 (5% is 0.05)"
-            ));
+            )
+            .into());
         }
         Ok(Growth(value))
     }

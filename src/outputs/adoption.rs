@@ -6,6 +6,7 @@ use minijinja::{Environment, UndefinedBehavior, context};
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
+use crate::engine::error::EngineError;
 use crate::model::adoption::Adoption;
 use crate::model::answers::Answers;
 
@@ -254,11 +255,11 @@ pub fn litellm_config(deployments: &[Deployment]) -> String {
 /// The guide for one route and the run's workload: its models (or, without a workload, every
 /// model the route serves); a gateway sends each model to the first route behind it that
 /// serves it.
-pub fn for_route(inputs: &Inputs, route_id: &str) -> Result<AdoptionGuide, String> {
+pub fn for_route(inputs: &Inputs, route_id: &str) -> Result<AdoptionGuide, EngineError> {
     let route = inputs
         .catalogue
         .route(route_id)
-        .ok_or_else(|| format!("unknown route `{route_id}`"))?;
+        .ok_or_else(|| EngineError::UnknownRoute(route_id.to_string()))?;
     let models: Vec<String> = match &inputs.workload {
         Some(w) => {
             let mut m: Vec<String> = w
@@ -290,7 +291,8 @@ pub fn for_route(inputs: &Inputs, route_id: &str) -> Result<AdoptionGuide, Strin
         }
     }
     let (deployments, notes) = deployments(inputs, &behind);
-    let mut guide = guide_with(inputs, route_id, &models, &inputs.answers, &deployments)?;
+    let mut guide = guide_with(inputs, route_id, &models, &inputs.answers, &deployments)
+        .map_err(EngineError::Adoption)?;
     guide.notes.extend(notes);
     Ok(guide)
 }

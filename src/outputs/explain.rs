@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::data::inputs::Inputs;
 use crate::engine::decide::{self, Status};
+use crate::engine::error::EngineError;
 use crate::model::rule::Effect;
 use crate::outputs::advice::report::{self, RouteReport};
 
@@ -48,17 +49,17 @@ pub struct Step {
 
 /// Explains one route; `Err` names a route the catalogue does not have, or a rule that
 /// failed to evaluate.
-pub fn explain(inputs: &Inputs, route_id: &str) -> Result<Explanation, String> {
+pub fn explain(inputs: &Inputs, route_id: &str) -> Result<Explanation, EngineError> {
     let route = inputs
         .catalogue
         .route(route_id)
-        .ok_or_else(|| format!("unknown route `{route_id}`"))?;
+        .ok_or_else(|| EngineError::UnknownRoute(route_id.to_owned()))?;
     let report = crate::outputs::advice::advise(inputs)?;
     let verdict: &RouteReport = report
         .routes
         .iter()
         .find(|r| r.id == route_id)
-        .ok_or_else(|| format!("route `{route_id}` is missing from the report"))?;
+        .ok_or_else(|| EngineError::MissingRoute(route_id.to_owned()))?;
     let eliminated = verdict.status == Status::Eliminated;
     let route_context = decide::context(inputs, Some(route));
     let answers_context = decide::context(inputs, None);

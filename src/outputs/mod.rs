@@ -11,6 +11,7 @@ pub mod filters;
 pub mod formats;
 pub mod price_check;
 pub mod projection;
+pub mod render_error;
 pub mod replay;
 pub mod rule_tests;
 pub mod template_check;

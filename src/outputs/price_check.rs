@@ -27,7 +27,7 @@ pub fn render(report: &DriftReport, format: FeedFormat, file: &str) -> String {
         .chain(report.agreements.iter().map(|c| (c, "agrees")))
         .collect();
     all.sort_by(|a, b| {
-        (&a.0.table, &a.0.model, a.0.category).cmp(&(&b.0.table, &b.0.model, b.0.category))
+        (&a.0.table, &a.0.model, &a.0.category).cmp(&(&b.0.table, &b.0.model, &b.0.category))
     });
     let rows: Vec<Vec<String>> = all
         .iter()

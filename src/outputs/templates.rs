@@ -11,7 +11,7 @@ use std::path::Path;
 use minijinja::{Environment, UndefinedBehavior, Value};
 
 use crate::data::load::{DataKind, Layer, data_files};
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::support::limits;
 
 /// The templates, ready to render.
@@ -55,11 +55,12 @@ impl Templates {
             user.push(file.file_name.clone());
             if let Err(e) = env.add_template_owned(file.file_name.clone(), file.source.text.clone())
             {
-                problems.push(
-                    positioned(&file.source, &e, None)
-                        .with_code("E-TEMPLATE-SYNTAX")
-                        .map_message(|m| format!("the template does not parse: {m}")),
-                );
+                problems.push(positioned(
+                    Code::TemplateSyntax,
+                    &file.source,
+                    &e,
+                    Some("the template does not parse"),
+                ));
             }
         }
         env.set_loader(move |name| Ok(embedded.get(name).cloned()));
@@ -70,7 +71,7 @@ impl Templates {
     /// template file, line and column where it happened and the template that was rendered.
     pub fn render(&self, name: &str, context: Value) -> Result<String, Diagnostic> {
         let template = self.env.get_template(name).map_err(|_| {
-            Diagnostic::plain(format!("no template named `{name}`")).with_code("E-TEMPLATE-MISSING")
+            Diagnostic::plain(Code::TemplateMissing, format!("no template named `{name}`"))
         })?;
         template
             .render(context)
@@ -89,11 +90,11 @@ impl Templates {
         let innermost = chain[chain.len() - 1];
         let failed_in = innermost.name().unwrap_or(name);
         let code = match innermost.kind() {
-            minijinja::ErrorKind::OutOfFuel => "E-LIMIT-TEMPLATE-FUEL",
+            minijinja::ErrorKind::OutOfFuel => Code::LimitTemplateFuel,
             _ if innermost.to_string().contains("recursion limit exceeded") => {
-                "E-LIMIT-TEMPLATE-DEPTH"
+                Code::LimitTemplateDepth
             }
-            _ => "E-TEMPLATE-RENDER",
+            _ => Code::TemplateRender,
         };
         let mut message = format!("rendering template `{name}` failed");
         if chain.len() > 1 {
@@ -120,8 +121,8 @@ impl Templates {
             ));
         }
         match self.files.get(failed_in) {
-            Some(file) => positioned(file, innermost, Some(&message)).with_code(code),
-            None => Diagnostic::plain(format!("{message}: {}", detail(innermost))).with_code(code),
+            Some(file) => positioned(code, file, innermost, Some(&message)),
+            None => Diagnostic::plain(code, format!("{message}: {}", detail(innermost))),
         }
     }
 }
@@ -130,15 +131,20 @@ impl Templates {
 const MAX_CHAIN_SHOWN: usize = 5;
 
 /// A minijinja error placed at its file, line and column.
-fn positioned(file: &SourceFile, e: &minijinja::Error, context: Option<&str>) -> Diagnostic {
+fn positioned(
+    code: Code,
+    file: &SourceFile,
+    e: &minijinja::Error,
+    context: Option<&str>,
+) -> Diagnostic {
     let message = match context {
         Some(context) => format!("{context}: {}", detail(e)),
         None => detail(e),
     };
     match (e.range(), e.line()) {
-        (Some(range), _) => file.error_at(range.start, None, message),
-        (None, Some(line)) => file.error_at_line(line as u64, 1, None, message),
-        (None, None) => file.error_whole(message),
+        (Some(range), _) => file.error_at(code, range.start, None, message),
+        (None, Some(line)) => file.error_at_line(code, line as u64, 1, None, message),
+        (None, None) => file.error_whole(code, message),
     }
 }
 

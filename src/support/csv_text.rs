@@ -1,22 +1,23 @@
 //! Writing CSV for spreadsheets: one header, then one record per row, quoted as needed.
 
-use crate::support::diagnostic::Diagnostic;
+/// Writing CSV failed: a fault of routewise, never of the user's input.
+#[derive(Debug, thiserror::Error)]
+#[error("writing CSV failed: {0}")]
+pub struct CsvError(String);
 
 /// A CSV text from a header and rows.
 pub fn csv_text(
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<String>>,
-) -> Result<String, Diagnostic> {
-    let fail = |e: csv::Error| Diagnostic::plain(format!("writing CSV failed: {e}"));
+) -> Result<String, CsvError> {
+    let fail = |e: csv::Error| CsvError(e.to_string());
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header).map_err(fail)?;
     for row in rows {
         writer.write_record(&row).map_err(fail)?;
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| Diagnostic::plain(format!("writing CSV failed: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Diagnostic::plain(format!("writing CSV failed: {e}")))
+    let bytes = writer.into_inner().map_err(|e| CsvError(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| CsvError(e.to_string()))
 }
 
 #[cfg(test)]

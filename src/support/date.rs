@@ -5,6 +5,7 @@
 //! `SOURCE_DATE_EPOCH` (seconds since 1970-01-01 UTC, the reproducible-builds convention),
 //! so the same inputs always give the same bytes.
 
+use crate::support::invalid::InvalidValue;
 use std::fmt;
 
 /// Days in a month of the proleptic Gregorian calendar.
@@ -35,16 +36,16 @@ impl Date {
 
     /// Parses `YYYY-MM-DD`, saying whether the text is not in that form or names a day
     /// that does not exist (`2026-13-01`, `2026-02-30`).
-    pub fn parse_checked(text: &str) -> Result<Date, String> {
+    pub fn parse_checked(text: &str) -> Result<Date, InvalidValue> {
         let trimmed = text.trim();
         let form = || format!("`{text}` is not a date in the form YYYY-MM-DD");
         let parts: Vec<&str> = trimmed.split('-').collect();
         let [y, m, d] = parts.as_slice() else {
-            return Err(form());
+            return Err(form().into());
         };
         let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
         if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
-            return Err(form());
+            return Err(form().into());
         }
         let (year, month, day): (i64, i64, i64) = (
             y.parse().map_err(|_| form())?,
@@ -52,15 +53,14 @@ impl Date {
             d.parse().map_err(|_| form())?,
         );
         if !(1..=12).contains(&month) {
-            return Err(format!(
-                "`{trimmed}` does not exist: there is no month {month}"
-            ));
+            return Err(format!("`{trimmed}` does not exist: there is no month {month}").into());
         }
         let length = month_length(year, month);
         if !(1..=length).contains(&day) {
             return Err(format!(
                 "`{trimmed}` does not exist: month {month} of {year} has {length} days"
-            ));
+            )
+            .into());
         }
         Ok(Date {
             days: days_from_civil(year, month, day),
@@ -69,7 +69,7 @@ impl Date {
 
     /// The UTC date of a `SOURCE_DATE_EPOCH` value. An empty value counts as unset (`None`);
     /// anything but a whole number of seconds between 1970 and 9999 is an error.
-    pub fn from_source_date_epoch(value: &str) -> Result<Option<Date>, String> {
+    pub fn from_source_date_epoch(value: &str) -> Result<Option<Date>, InvalidValue> {
         let value = value.trim();
         if value.is_empty() {
             return Ok(None);
@@ -81,13 +81,32 @@ impl Date {
         })?;
         // 253402300799 is 9999-12-31T23:59:59Z: dates are written with four-digit years.
         if !(0..=253_402_300_799).contains(&seconds) {
-            return Err(format!(
-                "{SOURCE_DATE_EPOCH}=`{value}` is outside the years 1970 to 9999"
-            ));
+            return Err(
+                format!("{SOURCE_DATE_EPOCH}=`{value}` is outside the years 1970 to 9999").into(),
+            );
         }
         Ok(Some(Date {
             days: seconds.div_euclid(86_400),
         }))
+    }
+
+    /// The first day of the month `months` months after this date's month (`self` itself
+    /// when `months` is 0): the day a projection's month m reads its prices on.
+    pub fn month_start_after(self, months: u32) -> Date {
+        if months == 0 {
+            return self;
+        }
+        let (y, m, _) = civil_from_days(self.days);
+        let index = y * 12 + (m - 1) + i64::from(months);
+        Date {
+            days: days_from_civil(index.div_euclid(12), index.rem_euclid(12) + 1, 1),
+        }
+    }
+
+    /// `YYYY-MM`, for naming a projection month.
+    pub fn year_month(self) -> String {
+        let (y, m, _) = civil_from_days(self.days);
+        format!("{y:04}-{m:02}")
     }
 
     /// Whole days from `earlier` to `self` (negative when `earlier` is later).
@@ -164,6 +183,15 @@ mod tests {
     }
 
     #[test]
+    fn month_starts_roll_over_the_year() {
+        let d = Date::parse("2026-11-22").unwrap();
+        assert_eq!(d.month_start_after(0), d);
+        assert_eq!(d.month_start_after(1).to_string(), "2026-12-01");
+        assert_eq!(d.month_start_after(2).to_string(), "2027-01-01");
+        assert_eq!(d.month_start_after(14).year_month(), "2028-01");
+    }
+
+    #[test]
     fn known_dates_round_trip() {
         let epoch = Date::parse("1970-01-01").unwrap();
         assert_eq!(epoch.days, 0);
@@ -204,16 +232,17 @@ mod tests {
     fn impossible_days_are_told_apart_from_bad_forms() {
         assert!(Date::parse_checked("2024-02-29").is_ok());
         assert_eq!(
-            Date::parse_checked("2026-13-01").unwrap_err(),
+            Date::parse_checked("2026-13-01").unwrap_err().0,
             "`2026-13-01` does not exist: there is no month 13"
         );
         assert_eq!(
-            Date::parse_checked("2026-02-29").unwrap_err(),
+            Date::parse_checked("2026-02-29").unwrap_err().0,
             "`2026-02-29` does not exist: month 2 of 2026 has 28 days"
         );
         assert!(
             Date::parse_checked("22/11/2026")
                 .unwrap_err()
+                .0
                 .contains("not a date in the form YYYY-MM-DD")
         );
         assert!(Date::parse_checked("2026-1-01").is_err());

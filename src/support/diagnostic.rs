@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+pub use crate::support::codes::Code;
+
 /// A named piece of input text: a user's file or an embedded default.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -43,44 +45,46 @@ impl SourceFile {
     /// A diagnostic at a byte offset of this file.
     pub fn error_at(
         &self,
+        code: Code,
         offset: usize,
         key: Option<&str>,
         message: impl Into<String>,
     ) -> Diagnostic {
         let (line, column) = self.line_column(offset);
-        self.error_at_line(line, column, key, message)
+        self.error_at_line(code, line, column, key, message)
     }
 
     /// A diagnostic at a line and column of this file.
     pub fn error_at_line(
         &self,
+        code: Code,
         line: u64,
         column: u64,
         key: Option<&str>,
         message: impl Into<String>,
     ) -> Diagnostic {
         Diagnostic {
+            code,
             file: self.name.clone(),
             line,
             column,
             key: key.map(str::to_owned),
             message: message.into(),
             help: None,
-            code: None,
             source_line: self.line_text(line).map(clip_source_line),
         }
     }
 
     /// A diagnostic about the whole file (missing, empty, unreadable).
-    pub fn error_whole(&self, message: impl Into<String>) -> Diagnostic {
+    pub fn error_whole(&self, code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
+            code,
             file: self.name.clone(),
             line: 1,
             column: 1,
             key: None,
             message: message.into(),
             help: None,
-            code: None,
             source_line: None,
         }
     }
@@ -117,6 +121,8 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// One problem in one input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// What kind of problem this is, stable across releases (`docs/diagnostics.md`).
+    pub code: Code,
     pub file: String,
     pub line: u64,
     pub column: u64,
@@ -124,23 +130,20 @@ pub struct Diagnostic {
     pub key: Option<String>,
     pub message: String,
     pub help: Option<String>,
-    /// A stable code naming the kind of problem (`E-LIMIT-LINE`), listed in
-    /// `docs/diagnostics.md`; `None` for diagnostics not yet given one.
-    pub code: Option<&'static str>,
     source_line: Option<String>,
 }
 
 impl Diagnostic {
     /// A problem with no file behind it (a command-line argument, for example).
-    pub fn plain(message: impl Into<String>) -> Self {
+    pub fn plain(code: Code, message: impl Into<String>) -> Self {
         Self {
+            code,
             file: String::new(),
             line: 0,
             column: 0,
             key: None,
             message: message.into(),
             help: None,
-            code: None,
             source_line: None,
         }
     }
@@ -159,12 +162,6 @@ impl Diagnostic {
     }
 
     #[must_use]
-    pub fn with_code(mut self, code: &'static str) -> Self {
-        self.code = Some(code);
-        self
-    }
-
-    #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -174,14 +171,12 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// Renders like a compiler error: message, location, the source line and a caret.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.code {
-            Some(code) => writeln!(
-                f,
-                "error[{code}]: {}",
-                clip(&self.message, MAX_MESSAGE_CHARS)
-            )?,
-            None => writeln!(f, "error: {}", clip(&self.message, MAX_MESSAGE_CHARS))?,
-        }
+        writeln!(
+            f,
+            "error[{}]: {}",
+            self.code,
+            clip(&self.message, MAX_MESSAGE_CHARS)
+        )?;
         if !self.file.is_empty() {
             write!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
             if let Some(key) = &self.key {
@@ -274,9 +269,19 @@ mod tests {
     fn display_shows_location_key_source_and_caret() {
         let file = SourceFile::new("answers.yaml", "cloud: aws\nclod: gcp\n");
         let d = file
-            .error_at_line(2, 1, Some("clod"), "unknown question `clod`")
+            .error_at_line(
+                Code::AnswersUnknownKey,
+                2,
+                1,
+                Some("clod"),
+                "unknown question `clod`",
+            )
             .with_help("did you mean `cloud`?");
         let text = d.to_string();
+        assert!(
+            text.starts_with("error[E-ANSWERS-UNKNOWN-KEY]: unknown question `clod`\n"),
+            "{text}"
+        );
         assert!(text.contains("--> answers.yaml:2:1 (key `clod`)"), "{text}");
         assert!(text.contains("2 | clod: gcp"), "{text}");
         assert!(text.contains("  | ^"), "{text}");

@@ -14,7 +14,7 @@ use super::model_cache::{ModelCache, Slot};
 use super::record::UsageRecord;
 use super::tokens::{ModelUsage, Tier, TokenBreakdown};
 use super::totals::{MAX_SKIPPED_MESSAGES, MonthKey, RouteUsage, UsageTotals};
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 /// The message of a row whose tokens would overflow the totals.
 pub const OVERFLOW: &str = "adding this row would make the token totals overflow 64 bits";
@@ -276,8 +276,15 @@ impl<'k> Accumulator<'k> {
 
     /// A diagnostic at a line and column of this file, naming a key.
     #[cold]
-    pub fn error(&self, line: u64, column: u64, key: Option<&str>, message: String) -> Diagnostic {
-        let mut diagnostic = Diagnostic::plain(message);
+    pub fn error(
+        &self,
+        code: Code,
+        line: u64,
+        column: u64,
+        key: Option<&str>,
+        message: String,
+    ) -> Diagnostic {
+        let mut diagnostic = Diagnostic::plain(code, message);
         diagnostic.file = self.file.clone();
         diagnostic.line = line;
         diagnostic.column = column;

@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::totals::MAX_SKIPPED_MESSAGES;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 /// How much of a stream is looked at to tell bill formats apart.
 const HEAD_BYTES: u64 = 64 * 1024;
@@ -379,7 +379,7 @@ pub fn read_bill<R: Read>(
     skip_bad_rows: bool,
 ) -> Result<(Bill, BillFormat), Diagnostic> {
     let whole = |message: String| {
-        let mut d = Diagnostic::plain(message).with_code("E-BILL-UNREADABLE");
+        let mut d = Diagnostic::plain(Code::BillUnreadable, message);
         d.file = file_name.to_owned();
         d
     };
@@ -400,7 +400,7 @@ pub fn read_bill<R: Read>(
         .map_err(|e| whole(format!("cannot read the bill: {e}")))?;
     if head.iter().all(u8::is_ascii_whitespace) {
         let mut d = whole("the bill is empty".into());
-        d.code = Some("E-BILL-EMPTY");
+        d.code = Code::BillEmpty;
         return Err(d);
     }
     let format = match format.or_else(|| BillFormat::detect(&head)) {

@@ -8,7 +8,7 @@ use ::csv::{ByteRecord, ReaderBuilder};
 
 use super::bill::{Bill, parse_amount};
 use super::csv::character_column;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 /// A column a format reads: its accepted names (the first is the one documented) and
 /// whether the format needs it.
@@ -41,8 +41,8 @@ impl<R: Read> BillCsv<R> {
             .buffer_capacity(1 << 16)
             .from_reader(reader);
         let mut record = ByteRecord::new();
-        let error = |line: u64, message: String, code: &'static str| {
-            let mut d = Diagnostic::plain(message).with_code(code);
+        let error = |line: u64, message: String, code: Code| {
+            let mut d = Diagnostic::plain(code, message);
             d.file = file.to_owned();
             d.line = line;
             d.column = 1;
@@ -53,11 +53,11 @@ impl<R: Read> BillCsv<R> {
             error(
                 line,
                 format!("cannot read the bill: {e}"),
-                "E-BILL-UNREADABLE",
+                Code::BillUnreadable,
             )
         })?;
         if !read {
-            return Err(error(1, "the bill is empty".into(), "E-BILL-EMPTY"));
+            return Err(error(1, "the bill is empty".into(), Code::BillEmpty));
         }
         let present: Vec<String> = record
             .iter()
@@ -102,7 +102,7 @@ impl<R: Read> BillCsv<R> {
                         ""
                     }
                 ),
-                "E-BILL-HEADER",
+                Code::BillHeader,
             );
             d.key = Some(missing[0].clone());
             return Err(d.with_help(
@@ -122,9 +122,9 @@ impl<R: Read> BillCsv<R> {
     pub fn next(&mut self) -> Result<bool, Diagnostic> {
         self.csv.read_byte_record(&mut self.record).map_err(|e| {
             let line = e.position().map_or(1, |p| p.line());
-            let mut d = Diagnostic::plain(format!("cannot read the bill: {e}"))
-                .with_code("E-BILL-UNREADABLE")
-                .with_help("the file is cut short or damaged; export it again");
+            let mut d =
+                Diagnostic::plain(Code::BillUnreadable, format!("cannot read the bill: {e}"))
+                    .with_help("the file is cut short or damaged; export it again");
             d.file = self.file.clone();
             d.line = line;
             d.column = 1;
@@ -147,7 +147,7 @@ impl<R: Read> BillCsv<R> {
 
     /// A bad value in wanted column `i` of the current line.
     pub fn bad(&self, i: usize, message: String) -> Diagnostic {
-        let mut d = Diagnostic::plain(message).with_code("E-BILL-INVALID-VALUE");
+        let mut d = Diagnostic::plain(Code::BillInvalidValue, message);
         d.file = self.file.clone();
         d.line = self.record.position().map_or(1, |p| p.line());
         d.column = self.index[i].map_or(1, |at| character_column(&self.record, at));

@@ -29,7 +29,7 @@ use super::bill::{Bill, BillKey, BillScope, TokenType};
 use super::bill_csv::month_of;
 use super::json_records::{Record, SplitError, for_each_record};
 use super::model_id::catalogue_model;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 /// Reads cost report or cost analytics pages.
 pub fn read_cost_report<R: BufRead>(
@@ -40,7 +40,7 @@ pub fn read_cost_report<R: BufRead>(
 ) -> Result<Bill, Diagnostic> {
     let mut bill = Bill::default();
     let error = |line: u64, column: u64, key: Option<String>, message: String, code| {
-        let mut d = Diagnostic::plain(message).with_code(code);
+        let mut d = Diagnostic::plain(code, message);
         d.file = file_name.to_owned();
         d.line = line;
         d.column = column;
@@ -54,7 +54,7 @@ pub fn read_cost_report<R: BufRead>(
                 record.column,
                 None,
                 format!("record {}: not JSON: {e}", record.number),
-                "E-BILL-UNREADABLE",
+                Code::BillUnreadable,
             )
         })?;
         let mut items = Vec::new();
@@ -68,7 +68,7 @@ pub fn read_cost_report<R: BufRead>(
                             record.column,
                             Some(path),
                             message.into(),
-                            "E-BILL-INVALID-VALUE",
+                            Code::BillInvalidValue,
                         );
                         bill.bad_row(d, skip_bad_rows)?;
                     }
@@ -80,7 +80,7 @@ pub fn read_cost_report<R: BufRead>(
                             record.column,
                             Some(path),
                             message.into(),
-                            "E-BILL-INVALID-VALUE",
+                            Code::BillInvalidValue,
                         );
                         bill.bad_row(d, skip_bad_rows)?;
                     }
@@ -91,7 +91,7 @@ pub fn read_cost_report<R: BufRead>(
                         record.column,
                         Some(format!("{path}.{field}")),
                         format!("record {}: {message}", record.number),
-                        "E-BILL-INVALID-VALUE",
+                        Code::BillInvalidValue,
                     );
                     bill.bad_row(d, skip_bad_rows)?;
                 }
@@ -106,14 +106,14 @@ pub fn read_cost_report<R: BufRead>(
             line,
             column,
             message,
-        }) => Err(error(line, column, None, message, "E-BILL-UNREADABLE")
+        }) => Err(error(line, column, None, message, Code::BillUnreadable)
             .with_help("expected the JSON of Anthropic's cost report or cost analytics API")),
         Err(SplitError::Io(e)) => Err(error(
             0,
             0,
             None,
             format!("cannot read the bill: {e}"),
-            "E-BILL-UNREADABLE",
+            Code::BillUnreadable,
         )),
     }
 }
@@ -311,7 +311,7 @@ mod tests {
         let text = "{\"data\":[{\"starting_at\":\"2026-10-01T00:00:00Z\",\"results\":[{\"amount\":\"x\"}]}]}";
         let e = read_cost_report(text.as_bytes(), "c.json", KNOWN, false).unwrap_err();
         assert_eq!(e.key.as_deref(), Some("data[0].results[0].amount"));
-        assert_eq!(e.code, Some("E-BILL-INVALID-VALUE"));
+        assert_eq!(e.code, Code::BillInvalidValue);
         assert_eq!(e.line, 1);
     }
 }

@@ -18,12 +18,13 @@ use super::record::InputConvention;
 use super::timestamp::TimestampParser;
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 use crate::support::limits;
 
-/// Requests with more input than this (uncached + cache reads + cache writes) are long
-/// context on the models that price it.
-const LONG_CONTEXT_TOKENS: u64 = 200_000;
+/// Rows with more prompt tokens than this (uncached + cache reads + cache writes) and no
+/// `context_window` column are counted in a warning: the column is where long-context rows
+/// are marked, at the sources' own boundary (prices decide per model, in the cost engine).
+const LONG_CONTEXT_TOKENS: u64 = super::tokens::SOURCE_LONG_CONTEXT_TOKENS;
 
 /// How to read a CSV that is not in routewise's own layout.
 #[derive(Debug, Clone, Default)]
@@ -80,6 +81,7 @@ pub fn read_csv_with<R: Read>(
         {
             return acc
                 .error(
+                    Code::LimitLine,
                     long.line,
                     1,
                     None,
@@ -88,18 +90,23 @@ pub fn read_csv_with<R: Read>(
                         long.line, long.max
                     ),
                 )
-                .with_code("E-LIMIT-LINE")
                 .with_help("is this a usage CSV? see docs/limits.md");
         }
         let line = e.position().map_or(1, |p| p.line());
-        acc.error(line, 1, None, format!("cannot read the file: {e}"))
+        acc.error(
+            Code::UsageUnreadable,
+            line,
+            1,
+            None,
+            format!("cannot read the file: {e}"),
+        )
     };
     if !csv
         .read_byte_record(&mut record)
         .map_err(|e| io_error(&acc, e))?
     {
         return Err(acc
-            .error(1, 1, None, "the file is empty".to_owned())
+            .error(Code::UsageEmpty, 1, 1, None, "the file is empty".to_owned())
             .with_help(
                 "a usage CSV starts with a header row, such as \
                  `timestamp,model,input_tokens,output_tokens`",
@@ -110,7 +117,7 @@ pub fn read_csv_with<R: Read>(
         let renamed = options
             .map
             .apply(&record)
-            .map_err(|message| acc.error(header_line, 1, None, message))?;
+            .map_err(|message| acc.error(Code::UsageHeader, header_line, 1, None, message))?;
         let position = record.position().cloned();
         record = renamed;
         if let Some(position) = position {
@@ -124,7 +131,7 @@ pub fn read_csv_with<R: Read>(
         ));
     }
     let header = Header::parse(&record, |column, key, message| {
-        acc.error(header_line, column, key, message)
+        acc.error(Code::UsageHeader, header_line, column, key, message)
     })?;
     for note in &header.notes {
         acc.note(note.clone());
@@ -138,7 +145,13 @@ pub fn read_csv_with<R: Read>(
         match parse_row(&record, &header, &mut acc, &mut timestamps, convention) {
             Ok((slot, row, unmarked_long)) => {
                 if let Err(message) = acc.add(slot, &row, 1) {
-                    let diagnostic = acc.error(line_of(&record), 1, None, message.to_owned());
+                    let diagnostic = acc.error(
+                        Code::UsageOverflow,
+                        line_of(&record),
+                        1,
+                        None,
+                        message.to_owned(),
+                    );
                     acc.bad_row(diagnostic)?;
                 } else if unmarked_long {
                     unmarked_long_rows += 1;
@@ -190,6 +203,7 @@ impl Problem {
                 let value: String = value.trim().chars().take(40).collect();
                 let name = column.name();
                 acc.error(
+                    Code::UsageInvalidValue,
                     line,
                     character,
                     Some(name),
@@ -204,10 +218,17 @@ impl Problem {
                 } else {
                     "write 0 for none"
                 };
-                acc.error(line, character, Some(name), format!("`{name}` is empty"))
-                    .with_help(help)
+                acc.error(
+                    Code::UsageInvalidValue,
+                    line,
+                    character,
+                    Some(name),
+                    format!("`{name}` is empty"),
+                )
+                .with_help(help)
             }
             Problem::Width(found) => acc.error(
+                Code::UsageRowWidth,
                 line,
                 1,
                 None,
@@ -219,6 +240,7 @@ impl Problem {
             Problem::CacheSplit { all, one_hour } => {
                 let (character, _) = at(Column::CacheWrite1h);
                 acc.error(
+                    Code::UsageCacheSplit,
                     line,
                     character,
                     Some(Column::CacheWrite1h.name()),

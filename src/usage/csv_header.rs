@@ -221,7 +221,7 @@ mod tests {
         Header::parse(
             &ByteRecord::from(fields.to_vec()),
             |column, key, message| {
-                let mut d = Diagnostic::plain(message);
+                let mut d = Diagnostic::plain(crate::support::codes::Code::UsageHeader, message);
                 d.column = column;
                 d.key = key.map(str::to_owned);
                 d

@@ -240,7 +240,7 @@ mod tests {
     #[test]
     fn a_file_that_is_not_cur_is_refused_with_what_was_expected() {
         let e = read("timestamp,model,input_tokens\n1,2,3\n").unwrap_err();
-        assert_eq!(e.code, Some("E-BILL-HEADER"));
+        assert_eq!(e.code, crate::support::diagnostic::Code::BillHeader);
         let text = e.to_string();
         assert!(text.contains("line_item_usage_type"), "{text}");
         assert!(
@@ -258,7 +258,7 @@ mod tests {
         .unwrap_err();
         assert_eq!((e.line, e.column), (2, 50));
         assert_eq!(e.key.as_deref(), Some("line_item_unblended_cost"));
-        assert_eq!(e.code, Some("E-BILL-INVALID-VALUE"));
+        assert_eq!(e.code, crate::support::diagnostic::Code::BillInvalidValue);
         let skipped = read_cur(
             "line_item_usage_start_date,line_item_usage_type,line_item_usage_amount,line_item_unblended_cost\n2026-10-01,x,1,bad\n2026-10-01,y,1,2\n".as_bytes(),
             "cur.csv",

@@ -227,7 +227,7 @@ mod tests {
     #[test]
     fn a_file_that_is_not_focus_is_refused() {
         let e = read_focus("a,b\n1,2\n".as_bytes(), "f.csv", &[], false).unwrap_err();
-        assert_eq!(e.code, Some("E-BILL-HEADER"));
+        assert_eq!(e.code, crate::support::diagnostic::Code::BillHeader);
         assert!(e.to_string().contains("BilledCost"));
     }
 }

@@ -28,7 +28,7 @@ use super::litellm::{is_spend_log_header, read_litellm_csv, read_litellm_json};
 use super::otel::read_otel;
 use super::report_json::read_usage_report;
 use super::totals::UsageTotals;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 /// Bytes looked at to tell formats apart.
 const HEAD_BYTES: u64 = 64 * 1024;
@@ -109,15 +109,15 @@ pub fn read_usage<R: Read>(
     known_models: &[&str],
     options: &ReadOptions,
 ) -> Result<(UsageTotals, UsageFormat), Diagnostic> {
-    let whole = |message: String| {
-        let mut d = Diagnostic::plain(message);
+    let whole = |code: Code, message: String| {
+        let mut d = Diagnostic::plain(code, message);
         d.file = file_name.to_owned();
         d
     };
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let magic = reader
         .fill_buf()
-        .map_err(|e| whole(format!("cannot read the file: {e}")))?;
+        .map_err(|e| whole(Code::UsageUnreadable, format!("cannot read the file: {e}")))?;
     let gzip = magic.starts_with(&[0x1f, 0x8b]);
     let stream: Box<dyn Read> = if gzip {
         Box::new(MultiGzDecoder::new(reader))
@@ -130,7 +130,7 @@ pub fn read_usage<R: Read>(
         .take(HEAD_BYTES)
         .read_to_end(&mut head)
         .map_err(|e| {
-            let d = whole(format!("cannot read the file: {e}"));
+            let d = whole(Code::UsageUnreadable, format!("cannot read the file: {e}"));
             if gzip {
                 d.with_help("the gzip stream is damaged or cut short; fetch the file again")
             } else {
@@ -138,18 +138,20 @@ pub fn read_usage<R: Read>(
             }
         })?;
     if head.iter().all(u8::is_ascii_whitespace) {
-        return Err(whole("the file is empty".into()));
+        return Err(whole(Code::UsageEmpty, "the file is empty".into()));
     }
     let format = options.format.unwrap_or_else(|| UsageFormat::detect(&head));
     if options.format.is_none()
         && matches!(format, UsageFormat::Csv | UsageFormat::UsageReport)
         && let Some(bill) = super::bill::BillFormat::detect(&head)
     {
-        return Err(whole(format!(
-            "this is a bill ({}), not usage: it holds amounts, not the tokens replay prices",
-            bill.name()
-        ))
-        .with_code("E-USAGE-IS-A-BILL")
+        return Err(whole(
+            Code::UsageIsABill,
+            format!(
+                "this is a bill ({}), not usage: it holds amounts, not the tokens replay prices",
+                bill.name()
+            ),
+        )
         .with_help("give the usage it bills with --usage, and the bill with --reconcile"));
     }
     let is_json = head

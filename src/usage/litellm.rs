@@ -36,7 +36,7 @@ use super::routes::litellm_route;
 use super::timestamp::TimestampParser;
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 /// How LiteLLM counts input.
 pub const CONVENTION: InputConvention = InputConvention::IncludesCache;
@@ -258,13 +258,19 @@ pub fn read_litellm_csv<R: Read>(
     let line_of = |r: &ByteRecord| r.position().map_or(1, |p| p.line());
     let io_error = |acc: &Accumulator, e: ::csv::Error| {
         let line = e.position().map_or(1, |p| p.line());
-        acc.error(line, 1, None, format!("cannot read the file: {e}"))
+        acc.error(
+            Code::UsageUnreadable,
+            line,
+            1,
+            None,
+            format!("cannot read the file: {e}"),
+        )
     };
     if !csv
         .read_byte_record(&mut record)
         .map_err(|e| io_error(&acc, e))?
     {
-        return Err(acc.error(1, 1, None, "the file is empty".to_owned()));
+        return Err(acc.error(Code::UsageEmpty, 1, 1, None, "the file is empty".to_owned()));
     }
     let names: Vec<String> = record
         .iter()
@@ -282,6 +288,7 @@ pub fn read_litellm_csv<R: Read>(
     {
         return Err(acc
             .error(
+                Code::UsageHeader,
                 line_of(&record),
                 1,
                 Some(missing),
@@ -380,12 +387,19 @@ pub fn read_litellm_csv<R: Read>(
         match parsed {
             Ok(usage) => {
                 if let Err(message) = acc.add_record(&usage) {
-                    let diagnostic = acc.error(line, 1, None, message.to_owned());
+                    let diagnostic =
+                        acc.error(Code::UsageOverflow, line, 1, None, message.to_owned());
                     acc.bad_row(diagnostic)?;
                 }
             }
             Err(p) => {
-                let diagnostic = acc.error(p.line, p.column, p.field.as_deref(), p.message);
+                let diagnostic = acc.error(
+                    Code::UsageInvalidValue,
+                    p.line,
+                    p.column,
+                    p.field.as_deref(),
+                    p.message,
+                );
                 acc.bad_row(diagnostic)?;
             }
         }

@@ -25,7 +25,7 @@ use super::routes::litellm_route;
 use super::timestamp::parse_minute;
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 /// The pushed-down aggregate: `$1` and `$2` bound the `startTime` range (text, either may
 /// be null for an open end).
@@ -116,7 +116,7 @@ fn bound(flag: &str, value: Option<&str>) -> Result<Option<String>, Diagnostic> 
         value.to_owned()
     };
     parse_minute(text.as_bytes()).map_err(|why| {
-        Diagnostic::plain(format!("{flag} `{value}`: {why}"))
+        Diagnostic::plain(Code::ArgInvalidValue, format!("{flag} `{value}`: {why}"))
             .with_help("give a date (`2026-10-01`) or a timestamp (`2026-10-01 12:00:00`), in UTC")
     })?;
     Ok(Some(text.trim_end_matches('Z').replace('T', " ")))
@@ -131,9 +131,10 @@ pub fn read_litellm_db(
     skip_bad_rows: bool,
 ) -> Result<UsageTotals, Diagnostic> {
     let config = Config::from_str(url).map_err(|e| {
-        Diagnostic::plain(format!(
-            "--litellm-db is not a PostgreSQL connection URL: {e}"
-        ))
+        Diagnostic::plain(
+            Code::ArgInvalidValue,
+            format!("--litellm-db is not a PostgreSQL connection URL: {e}"),
+        )
         .with_help("for example postgres://user:password@localhost:5432/litellm")
     })?;
     let since = bound("--since", since)?;
@@ -159,7 +160,7 @@ pub fn read_litellm_db(
         masked(text)
     };
     let mut client = config.connect(NoTls).map_err(|e| {
-        Diagnostic::plain(format!(
+        Diagnostic::plain(Code::UsageDbUnreachable, format!(
             "cannot connect to PostgreSQL at {}: {}",
             hosts(&config),
             cause(e)
@@ -167,18 +168,21 @@ pub fn read_litellm_db(
         .with_help("check the host, port, user, password and database in --litellm-db, and that the server accepts connections from here")
     })?;
     let rows = client.query(QUERY, &[&since, &until]).map_err(|e| {
-        Diagnostic::plain(format!(
-            "reading \"LiteLLM_SpendLogs\" on {}: {}",
-            hosts(&config),
-            cause(e)
-        ))
+        Diagnostic::plain(
+            Code::UsageDbQuery,
+            format!(
+                "reading \"LiteLLM_SpendLogs\" on {}: {}",
+                hosts(&config),
+                cause(e)
+            ),
+        )
         .with_help("the database must hold LiteLLM's schema (the `LiteLLM_SpendLogs` table)")
     })?;
     let mut acc = Accumulator::new(&name, known_models, skip_bad_rows);
     let mut counts = Counts::default();
     let number = |text: &str, column: &str| -> Result<u64, Diagnostic> {
         text.parse::<u64>().map_err(|_| {
-            Diagnostic::plain(format!(
+            Diagnostic::plain(Code::UsageOverflow, format!(
                 "{name}: the sum of `{column}` ({text}) is not a token count that fits in 64 bits"
             ))
         })
@@ -191,19 +195,23 @@ pub fn read_litellm_db(
         let good: i64 = row.get("rows");
         let bad: i64 = row.get("bad_rows");
         let Ok(minute) = u64::try_from(minute) else {
-            let mut d = Diagnostic::plain(format!(
-                "{bad} rows of `{model}` have a startTime before 1970"
-            ));
+            let mut d = Diagnostic::plain(
+                Code::UsageInvalidValue,
+                format!("{bad} rows of `{model}` have a startTime before 1970"),
+            );
             d.file = name.clone();
             d.key = Some("startTime".to_owned());
             acc.bad_rows(d, (good + bad).unsigned_abs())?;
             continue;
         };
         if bad > 0 {
-            let mut d = Diagnostic::plain(format!(
-                "{bad} rows of `{model}` in the minute from {} have `prompt_tokens` smaller than the cache reads plus cache writes in `metadata.usage_object` it should include",
-                minute_text(minute)
-            ));
+            let mut d = Diagnostic::plain(
+                Code::UsageInvalidValue,
+                format!(
+                    "{bad} rows of `{model}` in the minute from {} have `prompt_tokens` smaller than the cache reads plus cache writes in `metadata.usage_object` it should include",
+                    minute_text(minute)
+                ),
+            );
             d.file = name.clone();
             d.key = Some("prompt_tokens".to_owned());
             acc.bad_rows(d, bad.unsigned_abs())?;
@@ -217,9 +225,10 @@ pub fn read_litellm_db(
         counts.without_usage_object += no_usage.unsigned_abs();
         let billed_usd = match spend {
             Some(text) => Some(Decimal::from_str(&text).map_err(|_| {
-                Diagnostic::plain(format!(
-                    "{name}: the sum of `spend` ({text}) is not an amount"
-                ))
+                Diagnostic::plain(
+                    Code::UsageInvalidValue,
+                    format!("{name}: the sum of `spend` ({text}) is not an amount"),
+                )
             })?),
             None => None,
         };
@@ -241,7 +250,7 @@ pub fn read_litellm_db(
             billed_rows: Some(spend_rows.unsigned_abs()),
         };
         if let Err(message) = acc.add_records(&record, good.unsigned_abs()) {
-            let mut d = Diagnostic::plain(message);
+            let mut d = Diagnostic::plain(Code::UsageOverflow, message);
             d.file = name.clone();
             acc.bad_row(d)?;
         }

@@ -6,7 +6,7 @@ use std::io::BufRead;
 use super::accumulate::Accumulator;
 use super::json_records::{FieldProblem, Record, SplitError, for_each_record};
 use super::record::UsageRecord;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 /// The help of a gzip file cut short.
 const TRUNCATED: &str = "the file ends before its data does (a truncated download or a gzip stream cut short); fetch it again";
@@ -23,14 +23,20 @@ pub fn read_records<R: BufRead>(
             Ok(usage) => {
                 for one in &usage {
                     if let Err(message) = acc.add_record(one) {
-                        let diagnostic =
-                            acc.error(record.line, record.column, None, message.to_owned());
+                        let diagnostic = acc.error(
+                            Code::UsageOverflow,
+                            record.line,
+                            record.column,
+                            None,
+                            message.to_owned(),
+                        );
                         acc.bad_row(diagnostic)?;
                     }
                 }
             }
             Err(problem) => {
                 let diagnostic = acc.error(
+                    Code::UsageInvalidValue,
                     problem.line,
                     problem.column,
                     problem.field.as_deref(),
@@ -47,13 +53,27 @@ pub fn read_records<R: BufRead>(
             line,
             column,
             message,
-        } => acc.error(line, column, None, message).with_help(
-            "a log file holds JSON objects: one per line, one after another, or in an array",
-        ),
+        } => acc
+            .error(Code::UsageNotAReport, line, column, None, message)
+            .with_help(
+                "a log file holds JSON objects: one per line, one after another, or in an array",
+            ),
         SplitError::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => acc
-            .error(0, 0, None, format!("cannot read the file: {e}"))
+            .error(
+                Code::UsageUnreadable,
+                0,
+                0,
+                None,
+                format!("cannot read the file: {e}"),
+            )
             .with_help(TRUNCATED),
-        SplitError::Io(e) => acc.error(0, 0, None, format!("cannot read the file: {e}")),
+        SplitError::Io(e) => acc.error(
+            Code::UsageUnreadable,
+            0,
+            0,
+            None,
+            format!("cannot read the file: {e}"),
+        ),
     })
 }
 

@@ -47,7 +47,7 @@ use super::line_limit::LineLimit;
 use super::model_cache::Slot;
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 use crate::support::limits;
 
 /// The `unknown_models` key of results without a model.
@@ -145,9 +145,16 @@ impl State<'_> {
         Some(path)
     }
 
-    fn error_here(&self, position: Position, field: Option<&str>, message: String) -> Diagnostic {
+    fn error_here(
+        &self,
+        code: Code,
+        position: Position,
+        field: Option<&str>,
+        message: String,
+    ) -> Diagnostic {
         let key = self.path(field);
         self.acc.error(
+            code,
             position.line,
             position.column.max(1),
             key.as_deref(),
@@ -177,19 +184,24 @@ impl State<'_> {
             .rsplit_once(" at line ")
             .map_or(text.as_str(), |(message, _)| message);
         let nothing_read = self.page == 0 && self.bucket.is_none();
-        let (message, help) = match error.classify() {
-            serde_json::error::Category::Eof if nothing_read && error.column() == 0 => {
-                ("the file is empty".to_owned(), USAGE_REPORT_HELP)
-            }
+        let (code, message, help) = match error.classify() {
+            serde_json::error::Category::Eof if nothing_read && error.column() == 0 => (
+                Code::UsageEmpty,
+                "the file is empty".to_owned(),
+                USAGE_REPORT_HELP,
+            ),
             serde_json::error::Category::Eof => (
+                Code::UsageNotAReport,
                 format!("the file ends early ({message})"),
                 "the file was cut off; download the usage report again",
             ),
             serde_json::error::Category::Io => (
+                Code::UsageUnreadable,
                 format!("cannot read the file: {message}"),
                 "check that the file is readable",
             ),
             _ => (
+                Code::UsageNotAReport,
                 format!("this is not valid usage-report JSON: {message}"),
                 USAGE_REPORT_HELP,
             ),
@@ -197,6 +209,7 @@ impl State<'_> {
         let key = self.path(None);
         self.acc
             .error(
+                code,
                 error.line().max(1) as u64,
                 error.column().max(1) as u64,
                 key.as_deref(),
@@ -327,7 +340,8 @@ impl<'de> Visitor<'de> for BucketSeed<'_, '_> {
                 } else {
                     message
                 };
-                let diagnostic = state.error_here(position, Some(field), message);
+                let diagnostic =
+                    state.error_here(Code::UsageInvalidBucket, position, Some(field), message);
                 return state.bad_rows(diagnostic, rows);
             }
         };
@@ -351,7 +365,12 @@ impl<'de> Visitor<'de> for BucketSeed<'_, '_> {
                 web_search_requests: sum.web_search_requests,
             };
             if let Err(message) = state.acc.add(slot, &row, sum.rows) {
-                let diagnostic = state.error_here(start_position, None, message.to_owned());
+                let diagnostic = state.error_here(
+                    Code::UsageOverflow,
+                    start_position,
+                    None,
+                    message.to_owned(),
+                );
                 state.bad_rows(diagnostic, sum.rows)?;
             }
         }
@@ -592,7 +611,12 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
             });
         }
         if let Some(bad) = bad {
-            let diagnostic = state.error_here(bad.position, Some(bad.field), bad.message);
+            let diagnostic = state.error_here(
+                Code::UsageInvalidValue,
+                bad.position,
+                Some(bad.field),
+                bad.message,
+            );
             return state.bad_row(diagnostic);
         }
         let slot = slot.unwrap_or_else(|| state.acc.models.slot(NO_MODEL.as_bytes()));
@@ -616,8 +640,12 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
                 Ok(())
             }
             None => {
-                let diagnostic =
-                    state.error_here(start, None, super::accumulate::OVERFLOW.to_owned());
+                let diagnostic = state.error_here(
+                    Code::UsageOverflow,
+                    start,
+                    None,
+                    super::accumulate::OVERFLOW.to_owned(),
+                );
                 state.bad_row(diagnostic)
             }
         }

@@ -44,6 +44,12 @@ impl TokenBreakdown {
     }
 }
 
+/// Where usage sources split long-context requests: Anthropic's usage report and console
+/// export mark each bucket `0-200k` or `200k-1M` (`context_window`). This is the sources'
+/// boundary, not a price: the cost engine compares it with each model's prompt-length
+/// tiers from the pricing tables, and says when a model's tier starts lower.
+pub const SOURCE_LONG_CONTEXT_TOKENS: u64 = 200_000;
+
 /// Which of a model's four disjoint breakdowns a row belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tier {

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::load::LoadProfile;
 use super::tokens::ModelUsage;
-use crate::support::diagnostic::Diagnostic;
+use crate::support::diagnostic::{Code, Diagnostic};
 
 /// The most skipped-row messages kept; the rest are only counted.
 pub const MAX_SKIPPED_MESSAGES: usize = 20;
@@ -95,7 +95,12 @@ impl UsageTotals {
     /// every count and sum. Notes are appended without repeats. Fails only if a sum would
     /// overflow `u64`.
     pub fn merge(&mut self, other: &UsageTotals) -> Result<(), Diagnostic> {
-        let overflow = || Diagnostic::plain("merged token totals do not fit in 64 bits");
+        let overflow = || {
+            Diagnostic::plain(
+                Code::UsageOverflow,
+                "merged token totals do not fit in 64 bits",
+            )
+        };
         let mut by_model = self.by_model.clone();
         for (model, usage) in &other.by_model {
             let sum = match by_model.get(model) {

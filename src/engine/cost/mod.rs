@@ -4,9 +4,12 @@
 //! - [`source`] finds where a model's price on a route comes from (and the regional
 //!   multiplier, applied in [`lines`] as its own "regional premium" line);
 //! - [`lines`] prices a breakdown, adding price-book discounts as negative lines;
-//! - [`provisioned`] sizes reserved capacity with on-demand spill-over.
+//! - [`provisioned`] sizes reserved capacity with on-demand spill-over, and [`plan`] buys it
+//!   over a horizon;
+//! - [`growth`] says how much of its declared volume each stream carries in each month.
 
 pub mod breakdown;
+pub mod growth;
 pub mod lines;
 pub mod plan;
 pub mod provisioned;
@@ -23,9 +26,11 @@ use crate::data::catalogue::Catalogue;
 use crate::data::inputs::Inputs;
 use crate::data::price_book::PriceBook;
 use crate::data::prices::Prices;
-use crate::model::pricing::ProvisionedRate;
+use crate::data::rate_card::RateCard;
+use crate::model::pricing::{ProvisionedRate, ServiceTier};
 use crate::model::route::{Capacity, Endpoint, Route};
-use crate::model::workload::Workload;
+use crate::model::workload::{Traffic, Workload};
+use crate::support::date::Date;
 use lines::{LineContext, fixed_line, price_breakdown};
 use provisioned::{Commitment, LoadShape, Sizing};
 
@@ -38,6 +43,10 @@ pub struct CostContext<'a> {
     pub catalogue: &'a Catalogue,
     pub prices: &'a Prices,
     pub book: Option<&'a PriceBook>,
+    /// The date whose prices apply (`--today`); `None`: each table's own `as_of` date.
+    pub on: Option<Date>,
+    /// Months after `on`: a projection's month m is priced m - 1 months later.
+    pub months_after: u32,
 }
 
 impl<'a> CostContext<'a> {
@@ -47,6 +56,8 @@ impl<'a> CostContext<'a> {
             catalogue: &inputs.catalogue,
             prices: &inputs.prices,
             book: inputs.price_book.as_ref(),
+            on: inputs.today,
+            months_after: 0,
         }
     }
 }
@@ -128,15 +139,23 @@ pub fn route_cost(
     scale: Decimal,
     ctx: CostContext,
 ) -> RouteCost {
-    route_cost_held(route, workload, scale, ctx, &[])
+    route_cost_held(
+        route,
+        workload,
+        &vec![scale; workload.traffic.len()],
+        ctx,
+        &[],
+    )
 }
 
-/// [`route_cost`] with the provisioned units each traffic entry holds this month under a
-/// horizon plan (by traffic index; entries missing or `None` are sized on their own).
+/// One month of a workload on a route, each traffic entry carrying its own share of its
+/// declared volume (`scales`, by traffic index; see [`growth`]), with the provisioned units
+/// each entry holds this month under a horizon plan (entries missing or `None` are sized on
+/// their own). An entry with a zero share has not started: it adds no line.
 pub fn route_cost_held(
     route: &Route,
     workload: &Workload,
-    scale: Decimal,
+    scales: &[Decimal],
     ctx: CostContext,
     held: &[Option<Vec<provisioned::HeldUnits>>],
 ) -> RouteCost {
@@ -149,26 +168,39 @@ pub fn route_cost_held(
     };
     for (index, spanned) in workload.traffic.iter().enumerate() {
         let traffic = &spanned.value;
+        let scale = scales.get(index).copied().unwrap_or(Decimal::ONE);
+        if scale.is_zero() && traffic.start() > 1 {
+            continue;
+        }
         let held = held.get(index).and_then(|h| h.as_deref());
         let result = Breakdown::from_traffic(traffic, scale)
             .ok_or_else(|| {
-                format!(
+                Unpriceable(format!(
                     "the amounts for `{}` are too large to compute exactly",
                     traffic.name
-                )
+                ))
             })
             .and_then(|breakdown| {
                 let load = |tokens: Decimal, minutes: Decimal| {
                     LoadShape::from_traffic(traffic, tokens, minutes, scale)
                 };
-                let usage = Usage {
-                    name: &traffic.name,
-                    model: &traffic.model.value,
-                    breakdown,
-                    load: Load::Monthly(&load),
-                    held,
-                };
-                price_usage(route, &usage, ctx, &mut cost.notes)
+                let mut items = Vec::new();
+                let mut sizing = None;
+                for (service, part) in service_parts(traffic, &breakdown) {
+                    let usage = Usage {
+                        name: &traffic.name,
+                        model: &traffic.model.value,
+                        breakdown: part,
+                        load: Load::Monthly(&load),
+                        held,
+                        service,
+                    };
+                    let (part_items, part_sizing) =
+                        price_usage(route, &usage, ctx, &mut cost.notes)?;
+                    items.extend(part_items);
+                    sizing = sizing.or(part_sizing);
+                }
+                Ok((items, sizing))
             });
         match result {
             Ok((items, sizing)) => {
@@ -178,7 +210,7 @@ pub fn route_cost_held(
             Err(reason) => cost.unserved.push(Unserved {
                 traffic: traffic.name.clone(),
                 model: traffic.model.value.clone(),
-                reason,
+                reason: reason.0,
             }),
         }
     }
@@ -201,6 +233,74 @@ pub fn route_cost_held(
     cost.notes.sort();
     cost.notes.dedup();
     cost
+}
+
+/// A traffic entry's parts by service tier: the standard part (all batch traffic and the
+/// interactive share no tier takes), then each flex or priority share of the interactive
+/// traffic. Without `service_tiers` the standard part is the whole entry.
+pub fn service_parts(
+    traffic: &Traffic,
+    breakdown: &Breakdown,
+) -> Vec<(Option<ServiceTier>, Breakdown)> {
+    if traffic.service_tiers.is_empty() {
+        return vec![(None, *breakdown)];
+    }
+    let taken: Decimal = traffic.service_tiers.values().map(|s| s.0).sum();
+    let mut parts = vec![(None, breakdown.with_interactive_share(Decimal::ONE - taken))];
+    for (tier, share) in &traffic.service_tiers {
+        if !share.0.is_zero() {
+            parts.push((Some(*tier), breakdown.interactive_scaled(share.0)));
+        }
+    }
+    parts
+}
+
+/// Where a dated price changes within a projection of `months` months on `route`: one note
+/// per model and change, naming the month and both prices.
+pub fn price_changes(
+    route: &Route,
+    workload: &Workload,
+    ctx: CostContext,
+    months: u32,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut models: Vec<&str> = workload
+        .traffic
+        .iter()
+        .map(|t| t.value.model.value.as_str())
+        .collect();
+    models.sort_unstable();
+    models.dedup();
+    for model in models {
+        let Ok(source) = price_source(route, model, ctx.catalogue, ctx.prices) else {
+            continue;
+        };
+        if source.price.periods.is_empty() {
+            continue;
+        }
+        let card = |m: u32| {
+            let on = lines::price_date(ctx.on, m, source.table);
+            (on, RateCard::of(source.price, on))
+        };
+        let (_, mut previous) = card(0);
+        for m in 1..months {
+            let (on, now) = card(m);
+            if now.base != previous.base {
+                let month = on.map(|d| d.year_month()).unwrap_or_default();
+                out.push(format!(
+                    "`{model}` on `{}` changes price in month {} ({month}): input {} -> {}, output {} -> {} USD per million tokens",
+                    source.table.table,
+                    m + 1,
+                    previous.base.input.normalize(),
+                    now.base.input.normalize(),
+                    previous.base.output.normalize(),
+                    now.base.output.normalize(),
+                ));
+            }
+            previous = now;
+        }
+    }
+    out
 }
 
 /// The sum of rounded line items, or `None` on overflow.
@@ -230,6 +330,8 @@ pub struct Usage<'a> {
     pub load: Load<'a>,
     /// Units held this month under a horizon plan; `None` sizes the month on its own.
     pub held: Option<&'a [provisioned::HeldUnits]>,
+    /// A flex or priority share, priced at that service tier's rates; `None`: standard.
+    pub service: Option<ServiceTier>,
 }
 
 /// Prices one model's traffic on a route: per token on demand, or sized provisioned
@@ -239,7 +341,7 @@ pub fn price_usage(
     usage: &Usage,
     ctx: CostContext,
     notes: &mut Vec<String>,
-) -> Result<(Vec<LineItem>, Option<Sizing>), String> {
+) -> Result<(Vec<LineItem>, Option<Sizing>), Unpriceable> {
     match route.capacity {
         Capacity::OnDemand => {
             let source = price_source(route, usage.model, ctx.catalogue, ctx.prices)?;
@@ -251,7 +353,16 @@ pub fn price_usage(
             )?;
             Ok((items, None))
         }
-        Capacity::Provisioned => provisioned_items(route, usage, ctx, notes),
+        Capacity::Provisioned => match usage.service {
+            Some(tier) => Err(Unpriceable(format!(
+                "`{}` sells reserved capacity, which has no {} service tier for the {} share of `{}`",
+                route.id,
+                tier.name(),
+                tier.name(),
+                usage.name
+            ))),
+            None => provisioned_items(route, usage, ctx, notes),
+        },
     }
 }
 
@@ -275,6 +386,9 @@ fn line_context<'a>(
             .book
             .map(|b| b.discounts_for(route, source.via, usage.model))
             .unwrap_or_default(),
+        on: ctx.on,
+        months_after: ctx.months_after,
+        service: usage.service,
     }
 }
 
@@ -284,7 +398,7 @@ fn spill_source<'a>(
     route: &Route,
     model: &str,
     ctx: CostContext<'a>,
-) -> Result<PriceSource<'a>, String> {
+) -> Result<PriceSource<'a>, Unpriceable> {
     let table_name = route.models_from.as_deref().unwrap_or(&route.pricing.table);
     let table = ctx
         .prices
@@ -337,7 +451,7 @@ fn provisioned_setup<'a>(
     usage: &Usage,
     ctx: CostContext<'a>,
     notes: &mut Vec<String>,
-) -> Result<Option<ProvisionedSetup<'a>>, String> {
+) -> Result<Option<ProvisionedSetup<'a>>, Unpriceable> {
     let model = usage.model;
     let interactive = usage.breakdown.interactive_scaled(Decimal::ONE);
     let tokens = interactive.interactive_tokens();
@@ -369,7 +483,8 @@ fn provisioned_setup<'a>(
         (None, None) => {
             return Err(format!(
                 "no capacity per unit for `{model}`: add tokens_per_minute_per_unit to the quote"
-            ));
+            )
+            .into());
         }
     };
     if capacity_assumed {
@@ -415,7 +530,7 @@ pub fn provisioned_demand<'a>(
     route: &Route,
     usage: &Usage,
     ctx: CostContext<'a>,
-) -> Result<Option<(plan::MonthDemand, &'a ProvisionedRate, Decimal)>, String> {
+) -> Result<Option<(plan::MonthDemand, &'a ProvisionedRate, Decimal)>, Unpriceable> {
     let mut scratch = Vec::new();
     Ok(
         provisioned_setup(route, usage, ctx, &mut scratch)?.map(|s| {
@@ -433,12 +548,13 @@ pub fn provisioned_demand<'a>(
 }
 
 /// The horizon plan of every traffic entry of `workload` on a provisioned `route`, month m
-/// carrying `factors[m - 1]` of the traffic; `None` for an entry with nothing to plan (batch
-/// only) or that cannot be priced (the month costs say why).
+/// carrying `streams[i].factors[m - 1]` of entry i; `None` for an entry with nothing to plan
+/// (batch only) or that cannot be priced (the month costs say why). Months before a stream
+/// starts ask for no capacity.
 pub fn plan_route(
     route: &Route,
     workload: &Workload,
-    factors: &[Decimal],
+    streams: &[growth::StreamGrowth],
     ctx: CostContext,
 ) -> Vec<Option<plan::HorizonPlan>> {
     if route.capacity != Capacity::Provisioned {
@@ -447,11 +563,17 @@ pub fn plan_route(
     workload
         .traffic
         .iter()
-        .map(|spanned| {
+        .zip(streams)
+        .map(|(spanned, stream)| {
             let traffic = &spanned.value;
-            let mut demands = Vec::with_capacity(factors.len());
+            let mut demands: Vec<Option<plan::MonthDemand>> =
+                Vec::with_capacity(stream.factors.len());
             let mut rate_capacity = None;
-            for factor in factors {
+            for factor in &stream.factors {
+                if factor.is_zero() {
+                    demands.push(None);
+                    continue;
+                }
                 let breakdown = Breakdown::from_traffic(traffic, *factor)?;
                 let load = |tokens: Decimal, minutes: Decimal| {
                     LoadShape::from_traffic(traffic, tokens, minutes, *factor)
@@ -462,12 +584,19 @@ pub fn plan_route(
                     breakdown,
                     load: Load::Monthly(&load),
                     held: None,
+                    service: None,
                 };
                 let (demand, rate, capacity) = provisioned_demand(route, &usage, ctx).ok()??;
                 rate_capacity = Some((rate, capacity));
-                demands.push(demand);
+                demands.push(Some(demand));
             }
             let (rate, capacity) = rate_capacity?;
+            // A month before the start holds the same billed hours and asks for nothing.
+            let hours = demands.iter().flatten().map(|d| d.hours).next()?;
+            let demands: Vec<plan::MonthDemand> = demands
+                .into_iter()
+                .map(|d| d.unwrap_or_else(|| plan::MonthDemand::idle(hours)))
+                .collect();
             plan::plan(&demands, rate, capacity).ok()
         })
         .collect()
@@ -478,12 +607,12 @@ fn provisioned_items(
     usage: &Usage,
     ctx: CostContext,
     notes: &mut Vec<String>,
-) -> Result<(Vec<LineItem>, Option<Sizing>), String> {
+) -> Result<(Vec<LineItem>, Option<Sizing>), Unpriceable> {
     let model = usage.model;
     let mut items = Vec::new();
     let batch = usage.breakdown.batch_only();
     let batch_items = |items: &mut Vec<LineItem>, notes: &mut Vec<String>| {
-        if batch.batch_input.is_zero() && batch.batch_output.is_zero() {
+        if batch.batch_is_zero() {
             return Ok(());
         }
         let source = spill_source(route, model, ctx)?;
@@ -493,7 +622,7 @@ fn provisioned_items(
             &line_context(route, usage, &source, ctx, " (batch, on demand)"),
             notes,
         )?);
-        Ok::<(), String>(())
+        Ok::<(), Unpriceable>(())
     };
     let Some(setup) = provisioned_setup(route, usage, ctx, notes)? else {
         batch_items(&mut items, notes)?;
@@ -606,4 +735,22 @@ fn provisioned_items(
         load: shape.description.clone(),
     };
     Ok((items, Some(sizing)))
+}
+
+/// Why a route cannot price some traffic. Not a failure of the run: the reason is shown to
+/// the user beside the route (an unserved line, an unpriceable model).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unpriceable(pub String);
+
+impl From<String> for Unpriceable {
+    fn from(reason: String) -> Self {
+        Unpriceable(reason)
+    }
+}
+
+impl From<&str> for Unpriceable {
+    fn from(reason: &str) -> Self {
+        Unpriceable(reason.to_owned())
+    }
 }

@@ -13,6 +13,7 @@
 //! term is held at a time, and a term must end within the horizon. Ties go to fewer units
 //! and shorter commitments.
 
+use crate::engine::cost::Unpriceable;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -28,6 +29,20 @@ pub struct MonthDemand {
     pub on_demand_usd: Decimal,
     /// Billed hours in the month.
     pub hours: Decimal,
+}
+
+impl MonthDemand {
+    /// A month with no traffic (before a stream starts).
+    pub fn idle(hours: Decimal) -> MonthDemand {
+        MonthDemand {
+            shape: LoadShape {
+                levels: Vec::new(),
+                description: "no traffic yet".into(),
+            },
+            on_demand_usd: Decimal::ZERO,
+            hours,
+        }
+    }
 }
 
 /// One month of a plan.
@@ -69,7 +84,7 @@ pub fn plan(
     demands: &[MonthDemand],
     rate: &ProvisionedRate,
     capacity_per_unit: Decimal,
-) -> Result<HorizonPlan, String> {
+) -> Result<HorizonPlan, Unpriceable> {
     if capacity_per_unit <= Decimal::ZERO {
         return Err("the capacity per unit must be more than zero tokens a minute".into());
     }

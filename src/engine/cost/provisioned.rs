@@ -7,6 +7,7 @@
 //! every commitment with a price, and keeps the cheapest (ties: fewer units, shorter
 //! commitment).
 
+use crate::engine::cost::Unpriceable;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -354,7 +355,7 @@ pub fn size(
     rate: &ProvisionedRate,
     capacity_per_unit: Decimal,
     hours: Decimal,
-) -> Result<(SizingOption, Vec<SizingOption>, Option<Decimal>), String> {
+) -> Result<(SizingOption, Vec<SizingOption>, Option<Decimal>), Unpriceable> {
     if capacity_per_unit <= Decimal::ZERO {
         return Err("the capacity per unit must be more than zero tokens a minute".into());
     }
@@ -368,7 +369,8 @@ pub fn size(
     if max_units > MAX_UNITS {
         return Err(format!(
             "the peak needs {needed} units, more than the {MAX_UNITS} routewise sizes"
-        ));
+        )
+        .into());
     }
     let all_on_demand = SizingOption {
         commitment: None,

@@ -2,6 +2,7 @@
 //! the first route behind it that prices the model; with the regional multiplier that
 //! applies there.
 
+use crate::engine::cost::Unpriceable;
 use rust_decimal::Decimal;
 
 use crate::data::catalogue::Catalogue;
@@ -33,7 +34,7 @@ pub fn price_source<'a>(
     model: &str,
     catalogue: &'a Catalogue,
     prices: &'a Prices,
-) -> Result<PriceSource<'a>, String> {
+) -> Result<PriceSource<'a>, Unpriceable> {
     let candidates: Vec<&Route> = if route.behind.is_empty() {
         vec![route]
     } else {
@@ -74,10 +75,11 @@ pub fn price_source<'a>(
         return Err(format!(
             "`{}` does not serve {family} models such as `{model}`",
             route.id
-        ));
+        )
+        .into());
     }
     if !route.behind.is_empty() {
-        return Err(format!("no route behind `{}` prices `{model}`", route.id));
+        return Err(format!("no route behind `{}` prices `{model}`", route.id).into());
     }
     let table_note = prices
         .table(&route.pricing.table)
@@ -87,5 +89,6 @@ pub fn price_source<'a>(
     Err(format!(
         "`{}` has no price for `{model}` on table `{}`{table_note}",
         route.id, route.pricing.table
-    ))
+    )
+    .into())
 }

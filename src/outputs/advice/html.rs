@@ -26,8 +26,8 @@ use crate::outputs::projection::html::{
 };
 use crate::outputs::projection::sweep::{Parameter, Sweep, SweepSpec, sweep};
 use crate::outputs::projection::{Projection, ProjectionOptions, project};
+use crate::outputs::render_error::RenderError;
 use crate::outputs::templates::Templates;
-use crate::support::diagnostic::Diagnostic;
 use crate::support::money::format_usd;
 
 /// Points of the cost-against-volume sweep.
@@ -82,8 +82,8 @@ pub fn render(
     report: &Report,
     inputs: &Inputs,
     templates: &Templates,
-) -> Result<String, Diagnostic> {
-    let failed = |e: String| Diagnostic::plain(format!("building the HTML report failed: {e}"));
+) -> Result<String, RenderError> {
+    let failed = RenderError::Engine;
     let viable_ids: Vec<String> = report
         .routes
         .iter()
@@ -122,7 +122,18 @@ pub fn render(
                     high: monthly as f64 * 100.0,
                     steps: SWEEP_STEPS,
                 };
-                Some(sweep(inputs, &spec, &viable_ids, Vec::new()).map_err(failed)?)
+                Some(
+                    sweep(
+                        inputs,
+                        &spec,
+                        &viable_ids,
+                        Vec::new(),
+                        workload
+                            .monthly_growth
+                            .map_or(rust_decimal::Decimal::ZERO, |g| g.0),
+                    )
+                    .map_err(failed)?,
+                )
             }
         }
         _ => None,

@@ -321,7 +321,11 @@ pub fn build(inputs: &Inputs, advice: &Advice) -> Report {
         routes,
         warnings,
         priced_workload: inputs.workload.is_some(),
-        assumptions: provenance::assumptions(inputs, &viable_ids),
+        assumptions: {
+            let mut a = provenance::assumptions(inputs, &viable_ids);
+            a.extend(later_streams(inputs));
+            a
+        },
         before_go_live,
         open_questions,
         price_book: inputs.price_book.as_ref().map(PriceBookReport::of),
@@ -329,6 +333,25 @@ pub fn build(inputs: &Inputs, advice: &Advice) -> Report {
         // Filled by the pipeline (`outputs::advice::advise`) from the answers file.
         record: RecordInfo::default(),
     }
+}
+
+/// The advice prices a month in which every stream runs at its declared volume; a stream
+/// that starts later is still priced, and the report says so.
+fn later_streams(inputs: &Inputs) -> Option<String> {
+    let later: Vec<String> = inputs
+        .workload
+        .as_ref()?
+        .traffic
+        .iter()
+        .filter(|t| t.value.start() > 1)
+        .map(|t| format!("`{}` (month {})", t.value.name, t.value.start()))
+        .collect();
+    (!later.is_empty()).then(|| {
+        format!(
+            "Monthly costs price every traffic stream at its declared volume, before growth, including streams that start later: {}; `routewise cost` projects the months.",
+            later.join(", ")
+        )
+    })
 }
 
 fn reason(f: &Firing) -> Reason {

@@ -2,6 +2,7 @@
 //! `routewise advise`) fails the build. Each gate is spelled on the command line as
 //! `--fail-on GATE` and printed back the same way.
 
+use crate::support::invalid::InvalidValue;
 use std::fmt;
 use std::str::FromStr;
 
@@ -38,9 +39,9 @@ pub const SPELLINGS: &str =
     "route-change, new-elimination, cost-increase=<N>% or cost-increase=<N>usd, stale-pricing";
 
 impl FromStr for Gate {
-    type Err = String;
+    type Err = InvalidValue;
 
-    fn from_str(text: &str) -> Result<Gate, String> {
+    fn from_str(text: &str) -> Result<Gate, InvalidValue> {
         let text = text.trim();
         match text {
             "route-change" => return Ok(Gate::RouteChange),
@@ -49,12 +50,12 @@ impl FromStr for Gate {
             _ => {}
         }
         let Some(limit) = text.strip_prefix("cost-increase=") else {
-            return Err(if text == "cost-increase" {
+            return Err(InvalidValue(if text == "cost-increase" {
                 "`cost-increase` needs a limit, such as cost-increase=10% or cost-increase=500usd"
                     .to_owned()
             } else {
                 format!("`{text}` is not a gate; gates are {SPELLINGS}")
-            });
+            }));
         };
         let (number, threshold): (&str, fn(Decimal) -> Threshold) = if let Some(n) =
             limit.strip_suffix('%')
@@ -65,7 +66,7 @@ impl FromStr for Gate {
         } else {
             return Err(format!(
                 "`{limit}` is not a cost limit; write a percentage such as 10% or an amount such as 500usd"
-            ));
+            ).into());
         };
         let value = Decimal::from_str(number.trim())
             .ok()
@@ -88,7 +89,7 @@ impl fmt::Display for Gate {
 }
 
 /// Parses a `--fail-on` value for clap.
-pub fn parse(text: &str) -> Result<Gate, String> {
+pub fn parse(text: &str) -> Result<Gate, InvalidValue> {
     text.parse()
 }
 
@@ -121,24 +122,28 @@ mod tests {
             "route-changed"
                 .parse::<Gate>()
                 .unwrap_err()
+                .0
                 .contains("gates are route-change")
         );
         assert!(
             "cost-increase"
                 .parse::<Gate>()
                 .unwrap_err()
+                .0
                 .contains("needs a limit")
         );
         assert!(
             "cost-increase=10"
                 .parse::<Gate>()
                 .unwrap_err()
+                .0
                 .contains("not a cost limit")
         );
         assert!(
             "cost-increase=-5%"
                 .parse::<Gate>()
                 .unwrap_err()
+                .0
                 .contains("zero or more")
         );
         assert!("cost-increase=ten%".parse::<Gate>().is_err());

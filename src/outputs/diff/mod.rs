@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::parse;
 use crate::outputs::diff::gates::{Gate, Threshold};
 use crate::support::date::Date;
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::support::money;
 
 /// The diff's own JSON schema version; keys are only ever added.
@@ -149,11 +149,14 @@ pub fn from_source(file: &SourceFile) -> Result<ReportView, Diagnostics> {
     check_names(file, &report)?;
     if report.schema_version > crate::outputs::advice::report::SCHEMA_VERSION {
         return Err(file
-            .error_whole(format!(
-                "the report has schema version {}, newer than the {} this routewise reads",
-                report.schema_version,
-                crate::outputs::advice::report::SCHEMA_VERSION
-            ))
+            .error_whole(
+                Code::ReportNewerSchema,
+                format!(
+                    "the report has schema version {}, newer than the {} this routewise reads",
+                    report.schema_version,
+                    crate::outputs::advice::report::SCHEMA_VERSION
+                ),
+            )
             .with_help("compare reports with the routewise version that wrote them, or a newer one")
             .into());
     }
@@ -179,11 +182,7 @@ fn check_names(file: &SourceFile, report: &ReportView) -> Result<(), Diagnostics
     });
     for (key, what, name) in routes.chain(tables) {
         if let Some(message) = crate::support::limits::name_too_long(what, name) {
-            problems.push(
-                file.error_whole(message)
-                    .with_code("E-LIMIT-NAME")
-                    .with_key(key),
-            );
+            problems.push(file.error_whole(Code::LimitName, message).with_key(key));
         }
     }
     problems.into_result(())
@@ -192,7 +191,7 @@ fn check_names(file: &SourceFile, report: &ReportView) -> Result<(), Diagnostics
 fn json<T: serde::de::DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
     if file.text.trim().is_empty() {
         return Err(file
-            .error_whole("the file is empty")
+            .error_whole(Code::FileEmpty, "the file is empty")
             .with_help("write the report with `routewise advise --format json`"));
     }
     let mut de = serde_json::Deserializer::from_str(&file.text);
@@ -205,7 +204,14 @@ fn json<T: serde::de::DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnost
             Some(i) => message[..i].to_owned(),
             None => message,
         };
+        let code = match inner.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                Code::ParseSyntax
+            }
+            _ => Code::ReportNotAReport,
+        };
         file.error_at_line(
+            code,
             inner.line().max(1) as u64,
             inner.column().max(1) as u64,
             key.as_deref(),
@@ -745,15 +751,18 @@ fn evaluate(
                 .as_ref()
                 .filter(|_| base.priced_workload && new.priced_workload)
             else {
-                return Err(Diagnostic::plain(format!(
-                    "the gate `{gate}` compares the recommended route's monthly cost, but {}",
-                    match (base.priced_workload, new.priced_workload) {
-                        (false, false) => "neither report prices a workload".to_owned(),
-                        (false, true) =>
-                            format!("the base report {} prices no workload", diff.base),
-                        _ => format!("the new report {} prices no workload", diff.new),
-                    }
-                ))
+                return Err(Diagnostic::plain(
+                    Code::GateNeedsCost,
+                    format!(
+                        "the gate `{gate}` compares the recommended route's monthly cost, but {}",
+                        match (base.priced_workload, new.priced_workload) {
+                            (false, false) => "neither report prices a workload".to_owned(),
+                            (false, true) =>
+                                format!("the base report {} prices no workload", diff.base),
+                            _ => format!("the new report {} prices no workload", diff.new),
+                        }
+                    ),
+                )
                 .with_help(
                     "make both reports with `routewise advise --workload FILE --format json`",
                 ));
@@ -763,6 +772,7 @@ fn evaluate(
         Gate::StalePricing => {
             let Some(age) = &diff.pricing_age else {
                 return Err(Diagnostic::plain(
+                    Code::GateNeedsAge,
                     "the gate `stale-pricing` needs an age limit: pass --max-pricing-age DAYS (with --today or SOURCE_DATE_EPOCH), or compare reports made with `advise --max-pricing-age`",
                 ));
             };

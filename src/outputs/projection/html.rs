@@ -12,8 +12,8 @@ use serde::Serialize;
 use crate::outputs::charts::{self, Bar, LineChart, Marker, Series};
 use crate::outputs::projection::Projection;
 use crate::outputs::projection::sweep::{Crossing, Sweep};
+use crate::outputs::render_error::RenderError;
 use crate::outputs::templates::Templates;
-use crate::support::diagnostic::Diagnostic;
 use crate::support::money::{format_count, format_usd};
 
 /// A projection as a months-by-routes table of formatted amounts.
@@ -46,7 +46,7 @@ pub fn render(
     projection: &Projection,
     swept: Option<&Sweep>,
     templates: &Templates,
-) -> Result<String, Diagnostic> {
+) -> Result<String, RenderError> {
     let names = |id: &str| {
         projection
             .routes

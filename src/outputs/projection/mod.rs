@@ -2,19 +2,23 @@
 //! month of the horizon, with traffic growing by a fixed monthly rate.
 //!
 //! Month m carries every token count times (1 + growth)^(m-1), computed in decimals to 28
-//! significant digits. Each month's lines are rounded once; a month's total is the sum of
+//! significant digits; a stream with its own `growth` or a later `start_month` follows its
+//! own factors (see [`cost::growth`]). Each month's lines are rounded once; a month's total is the sum of
 //! its printed lines and a route's total the sum of its printed month totals.
 
 pub mod html;
 pub mod render;
+pub mod surfaces;
 pub mod sweep;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
+use crate::engine::cost::growth::{self, StreamGrowth};
 use crate::engine::cost::{self, LineItem, Unserved, plan::HorizonPlan, provisioned::Sizing};
 use crate::engine::decide::{self, EliminatedRoute};
+use crate::engine::error::EngineError;
 use crate::engine::provenance::{self, PricingSource};
 use crate::outputs::advice::report::PriceBookReport;
 
@@ -22,7 +26,7 @@ use crate::outputs::advice::report::PriceBookReport;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Months projected when neither the workload nor `--months` says.
-pub const DEFAULT_HORIZON: u32 = 12;
+pub const DEFAULT_HORIZON: u32 = crate::model::workload::DEFAULT_HORIZON_MONTHS;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Projection {
@@ -30,6 +34,8 @@ pub struct Projection {
     pub horizon_months: u32,
     /// Monthly growth as a fraction (0.05 = 5% a month).
     pub monthly_growth: Decimal,
+    /// Each traffic stream's growth rate, start month and monthly factors.
+    pub streams: Vec<StreamGrowth>,
     pub routes: Vec<RouteProjection>,
     /// Routes left out because the answers eliminate them, with the codes that did.
     pub eliminated: Vec<EliminatedRoute>,
@@ -39,6 +45,12 @@ pub struct Projection {
     pub warnings: Vec<String>,
     pub price_book: Option<PriceBookReport>,
     pub pricing_sources: Vec<PricingSource>,
+    /// With `surfaces:` in the answers: each surface's own traffic on its own routes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub surfaces: Vec<surfaces::SurfaceProjection>,
+    /// With `surfaces:`: the recommended portfolio, month by month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portfolio: Option<surfaces::PortfolioProjection>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,7 +80,8 @@ pub struct TrafficPlan {
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthCost {
     pub month: u32,
-    /// (1 + growth)^(month - 1).
+    /// (1 + growth)^(month - 1) at the workload's rate; streams with their own growth or
+    /// start follow `streams[].factors`.
     pub growth_factor: Decimal,
     pub total_usd: Option<Decimal>,
     pub items: Vec<LineItem>,
@@ -88,11 +101,10 @@ pub struct ProjectionOptions {
 }
 
 /// Projects the workload of `inputs` over the horizon for each selected route.
-pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projection, String> {
-    let workload = inputs
-        .workload
-        .as_ref()
-        .ok_or_else(|| "a cost projection needs a workload".to_string())?;
+pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projection, EngineError> {
+    let workload = inputs.workload.as_ref().ok_or(EngineError::NoWorkload {
+        what: "a cost projection",
+    })?;
     let months = options
         .months
         .or(workload.horizon_months.map(|m| m.0))
@@ -106,6 +118,7 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
     let skip: Vec<String> = eliminated.iter().map(|e| e.id.clone()).collect();
 
     let factors = growth_factors(growth, months)?;
+    let streams = growth::streams(workload, growth, months)?;
     let mut routes = Vec::new();
     for located in &inputs.catalogue.routes {
         let route = &located.item;
@@ -123,7 +136,7 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
             notes: Vec::new(),
             plans: Vec::new(),
         };
-        let plans = cost::plan_route(route, workload, &factors, cost::CostContext::of(inputs));
+        let plans = cost::plan_route(route, workload, &streams, cost::CostContext::of(inputs));
         for (index, factor) in factors.iter().enumerate() {
             let held: Vec<_> = plans
                 .iter()
@@ -132,8 +145,11 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
             let month = cost::route_cost_held(
                 route,
                 workload,
-                *factor,
-                cost::CostContext::of(inputs),
+                &growth::month_factors(&streams, index as u32 + 1),
+                cost::CostContext {
+                    months_after: index as u32,
+                    ..cost::CostContext::of(inputs)
+                },
                 &held,
             );
             if index == 0 {
@@ -154,6 +170,12 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
                 sizing: month.sizing,
             });
         }
+        projection.notes.extend(cost::price_changes(
+            route,
+            workload,
+            cost::CostContext::of(inputs),
+            factors.len() as u32,
+        ));
         projection.notes.sort();
         projection.notes.dedup();
         projection.plans = plans
@@ -185,6 +207,12 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
         if months == 1 { "" } else { "s" },
         crate::support::money::percent(growth)
     ));
+    if streams.iter().any(|s| !s.is_default()) {
+        assumptions.extend(streams.iter().map(StreamGrowth::describe));
+        if options.growth.is_some() && streams.iter().any(|s| s.own_growth) {
+            assumptions.push("--growth replaces the workload's monthly_growth only: traffic entries with their own growth keep it.".into());
+        }
+    }
     if routes
         .iter()
         .any(|r| r.months.iter().any(|m| !m.sizing.is_empty()))
@@ -193,6 +221,7 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
         assumptions.push("Provisioned throughput is billed every hour whether used or not, HTTP 500 errors are charged, and a commitment locks the model version.".into());
         assumptions.push("Batch traffic does not use provisioned capacity: it is priced at on-demand batch rates.".into());
     }
+    let per_surface = surfaces::project_surfaces(inputs, options, months, &mut assumptions)?;
     provenance::add_route_notes(
         &mut assumptions,
         routes.iter().map(|r| (r.id.as_str(), r.notes.as_slice())),
@@ -201,6 +230,7 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
         schema_version: SCHEMA_VERSION,
         horizon_months: months,
         monthly_growth: growth.normalize(),
+        streams,
         pricing_sources: provenance::pricing_sources(inputs, &ids),
         routes,
         eliminated,
@@ -211,20 +241,25 @@ pub fn project(inputs: &Inputs, options: &ProjectionOptions) -> Result<Projectio
             .filter_map(|t| cost::provisioned::peak_below_average(&t.value))
             .collect(),
         price_book: inputs.price_book.as_ref().map(PriceBookReport::of),
+        surfaces: per_surface
+            .as_ref()
+            .map(|(s, _)| s.clone())
+            .unwrap_or_default(),
+        portfolio: per_surface.map(|(_, p)| p),
     })
 }
 
 /// (1 + growth)^(m-1) for m = 1..=months.
-fn growth_factors(growth: Decimal, months: u32) -> Result<Vec<Decimal>, String> {
+fn growth_factors(growth: Decimal, months: u32) -> Result<Vec<Decimal>, EngineError> {
     let mut factors = Vec::with_capacity(months as usize);
     let mut factor = Decimal::ONE;
     for _ in 0..months {
         factors.push(factor);
         factor = factor.checked_mul(Decimal::ONE + growth).ok_or_else(|| {
-            format!(
-                "growth of {} over {months} months is too large to compute",
-                crate::support::money::percent(growth)
-            )
+            EngineError::GrowthOverflow {
+                growth: crate::support::money::percent(growth),
+                months,
+            }
         })?;
     }
     Ok(factors)

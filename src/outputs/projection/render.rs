@@ -8,9 +8,9 @@ use rust_decimal::Decimal;
 use crate::engine::cost::round_cents;
 use crate::outputs::formats::CostFormat;
 use crate::outputs::projection::{Projection, RouteProjection, TrafficPlan};
+use crate::outputs::render_error::RenderError;
 use crate::outputs::templates::Templates;
 use crate::support::csv_text::csv_text;
-use crate::support::diagnostic::Diagnostic;
 use crate::support::money::percent;
 use crate::support::money::{format_count, format_usd};
 use crate::support::table::text_table;
@@ -19,7 +19,7 @@ pub fn render(
     projection: &Projection,
     format: CostFormat,
     templates: &Templates,
-) -> Result<String, Diagnostic> {
+) -> Result<String, RenderError> {
     match format {
         CostFormat::Json => json(projection),
         CostFormat::Csv => csv(projection),
@@ -39,17 +39,15 @@ pub fn render(
 }
 
 /// Pretty JSON with a final newline.
-pub fn json<T: serde::Serialize>(value: &T) -> Result<String, Diagnostic> {
-    serde_json::to_string_pretty(value)
-        .map(|s| s + "\n")
-        .map_err(|e| Diagnostic::plain(format!("serialising the output failed: {e}")))
+pub fn json<T: serde::Serialize>(value: &T) -> Result<String, RenderError> {
+    Ok(serde_json::to_string_pretty(value)? + "\n")
 }
 
 /// One row per route, month and line item (`kind` = `line`), then the rows that are not
 /// amounts, so that nothing the other formats say is dropped: `purchase` (a provisioned plan's
 /// purchases), `unpriceable` (traffic a route cannot price, with the reason), `eliminated`,
 /// `warning`, `assumption`, `price_book` and `pricing_source`. Their text is in `item`.
-fn csv(projection: &Projection) -> Result<String, Diagnostic> {
+fn csv(projection: &Projection) -> Result<String, RenderError> {
     let row = |kind: &str, route: &str, month: String, traffic: &str, model: &str, item: String| {
         vec![
             kind.to_string(),
@@ -82,6 +80,107 @@ fn csv(projection: &Projection) -> Result<String, Diagnostic> {
                 );
             }
         }
+    }
+    // With surfaces: each surface's own line items (the surface in the last column), then
+    // the portfolio's lines per month and its month totals.
+    let with_surface = !projection.surfaces.is_empty();
+    for s in &projection.surfaces {
+        for route in &s.routes {
+            for month in &route.months {
+                for item in &month.items {
+                    rows.push(
+                        [
+                            "surface_line".to_string(),
+                            route.id.clone(),
+                            month.month.to_string(),
+                            item.traffic.clone(),
+                            item.model.clone(),
+                            item.name.clone(),
+                        ]
+                        .into_iter()
+                        .chain(line_cells(item))
+                        .collect(),
+                    );
+                    if let Some(r) = rows.last_mut() {
+                        r.push(s.name.clone());
+                    }
+                }
+            }
+            for u in &route.unserved {
+                let mut r = row(
+                    "unpriceable",
+                    &route.id,
+                    String::new(),
+                    &u.traffic,
+                    &u.model,
+                    u.reason.clone(),
+                );
+                r.push(s.name.clone());
+                rows.push(r);
+            }
+        }
+        for e in &s.eliminated {
+            let mut r = row(
+                "eliminated",
+                &e.id,
+                String::new(),
+                "",
+                "",
+                format!("eliminated by {}", e.codes.join(", ")),
+            );
+            r.push(s.name.clone());
+            rows.push(r);
+        }
+    }
+    if let Some(portfolio) = &projection.portfolio {
+        for (i, month) in portfolio.months.iter().enumerate() {
+            for l in &portfolio.lines {
+                let amount = l.months.get(i).copied().flatten();
+                let mut r = row(
+                    "portfolio",
+                    &l.route,
+                    month.month.to_string(),
+                    "",
+                    "",
+                    match (l.kind, amount) {
+                        ("gateway", None) => {
+                            format!("gateway {}: running cost not set (excluded)", l.name)
+                        }
+                        _ => format!("{} {}", l.kind, l.name),
+                    },
+                );
+                r[8] = amount.map(|a| a.to_string()).unwrap_or_default();
+                r.push(if l.kind == "surface" {
+                    l.name.clone()
+                } else {
+                    String::new()
+                });
+                rows.push(r);
+            }
+            let mut r = row(
+                "portfolio_total",
+                "",
+                month.month.to_string(),
+                "",
+                "",
+                "portfolio month total".into(),
+            );
+            r[8] = month.total_usd.map(|a| a.to_string()).unwrap_or_default();
+            rows.push(r);
+        }
+        let mut r = row(
+            "portfolio_total",
+            "",
+            String::new(),
+            "",
+            "",
+            "portfolio total".into(),
+        );
+        r[8] = portfolio
+            .total_usd
+            .map(|a| a.to_string())
+            .unwrap_or_default();
+        rows.push(r);
     }
     for route in &projection.routes {
         for plan in &route.plans {
@@ -152,20 +251,24 @@ fn csv(projection: &Projection) -> Result<String, Diagnostic> {
             ),
         ));
     }
-    csv_text(
-        &[
-            "kind",
-            "route",
-            "month",
-            "traffic",
-            "model",
-            "item",
-            "tokens",
-            "usd_per_mtok",
-            "usd",
-        ],
-        rows,
-    )
+    let mut header = vec![
+        "kind",
+        "route",
+        "month",
+        "traffic",
+        "model",
+        "item",
+        "tokens",
+        "usd_per_mtok",
+        "usd",
+    ];
+    if with_surface {
+        header.push("surface");
+        for r in &mut rows {
+            r.resize(10, String::new());
+        }
+    }
+    csv_text(&header, rows).map_err(RenderError::from)
 }
 
 fn table(p: &Projection) -> String {
@@ -175,6 +278,26 @@ fn table(p: &Projection) -> String {
         if p.horizon_months == 1 { "" } else { "s" },
         percent(p.monthly_growth)
     );
+    let own: Vec<String> = p
+        .streams
+        .iter()
+        .filter(|s| !s.is_default())
+        .map(|s| {
+            format!(
+                "{} ({} a month from month {})",
+                s.traffic,
+                percent(s.monthly_growth),
+                s.start_month
+            )
+        })
+        .collect();
+    if !own.is_empty() {
+        out.truncate(out.len() - 1);
+        out.push_str(&format!(
+            "Streams with their own growth or start: {}\n\n",
+            own.join(", ")
+        ));
+    }
     let last = p.horizon_months;
     let mut header = vec!["route".to_string(), "month 1".to_string()];
     if last > 1 {
@@ -220,6 +343,7 @@ fn table(p: &Projection) -> String {
             out.push_str(&plan_text(r, plan));
         }
     }
+    out.push_str(&surfaces_table(p));
     if !p.warnings.is_empty() {
         out.push_str("\nWarnings:\n");
         for w in &p.warnings {
@@ -274,8 +398,8 @@ pub fn sweep_table(sweep: &crate::outputs::projection::sweep::Sweep) -> String {
             .collect();
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut out = format!(
-        "Monthly cost (month 1, USD) as {} varies\n\n",
-        sweep.parameter
+        "Monthly cost (month {}, USD) as {} varies\n\n",
+        sweep.month, sweep.parameter
     );
     out.push_str(&text_table(&header_refs, &rows));
     if !sweep.warnings.is_empty() {
@@ -308,14 +432,148 @@ pub fn sweep_table(sweep: &crate::outputs::projection::sweep::Sweep) -> String {
     out
 }
 
+/// Each surface's own routes, then the recommended portfolio line by line; empty without
+/// surfaces.
+fn surfaces_table(p: &Projection) -> String {
+    let Some(portfolio) = &p.portfolio else {
+        return String::new();
+    };
+    let last = p.horizon_months as usize;
+    let usd = |v: Option<Decimal>| v.map_or("-".to_string(), |t| format_usd(&t.to_string()));
+    let mut header = vec!["route".to_string(), "month 1".to_string()];
+    if last > 1 {
+        header.push(format!("month {last}"));
+    }
+    header.push(format!(
+        "total ({last} month{})",
+        if last == 1 { "" } else { "s" }
+    ));
+    let mut out = String::new();
+    for s in &p.surfaces {
+        out.push_str(&format!(
+            "\nSurface `{}` ({}): its own traffic on the routes its answers allow; portfolio route: {}\n",
+            s.name,
+            s.traffic.join(", "),
+            s.route.as_deref().unwrap_or("none")
+        ));
+        let rows: Vec<Vec<String>> = s
+            .routes
+            .iter()
+            .map(|r| {
+                let month = |i: usize| usd(r.months.get(i).and_then(|m| m.total_usd));
+                let mark = if s.route.as_deref() == Some(r.id.as_str()) {
+                    " *"
+                } else {
+                    ""
+                };
+                let mut row = vec![format!("{}{mark}", r.id), month(0)];
+                if last > 1 {
+                    row.push(month(last - 1));
+                }
+                row.push(
+                    r.total_usd
+                        .map_or("cannot price all traffic".to_string(), |t| {
+                            format_usd(&t.to_string())
+                        }),
+                );
+                row
+            })
+            .collect();
+        let refs: Vec<&str> = header.iter().map(String::as_str).collect();
+        out.push_str(&text_table(&refs, &rows));
+        for r in &s.routes {
+            for u in &r.unserved {
+                out.push_str(&format!(
+                    "{}: cannot price `{}` ({}): {}\n",
+                    r.id, u.traffic, u.model, u.reason
+                ));
+            }
+        }
+        if !s.eliminated.is_empty() {
+            out.push_str(&format!(
+                "Left out for `{}`: {}\n",
+                s.name,
+                s.eliminated
+                    .iter()
+                    .map(|e| format!("{} ({})", e.id, e.codes.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\nPortfolio ({}): each surface on its route, plus the gateway\n",
+        match portfolio.verdict {
+            crate::engine::portfolio::Verdict::Portfolio => "the surfaces' own choices",
+            crate::engine::portfolio::Verdict::SingleRoute => "one route for every surface",
+            crate::engine::portfolio::Verdict::NoRoute => "some surface has no viable route",
+        }
+    ));
+    let mut header = vec![
+        "line".to_string(),
+        "route".to_string(),
+        "month 1".to_string(),
+    ];
+    if last > 1 {
+        header.push(format!("month {last}"));
+    }
+    header.push(format!(
+        "total ({last} month{})",
+        if last == 1 { "" } else { "s" }
+    ));
+    let mut rows: Vec<Vec<String>> = portfolio
+        .lines
+        .iter()
+        .map(|l| {
+            let mut row = vec![
+                format!("{} {}", l.kind, l.name),
+                l.route.clone(),
+                usd(l.months.first().copied().flatten()),
+            ];
+            if last > 1 {
+                row.push(usd(l.months.get(last - 1).copied().flatten()));
+            }
+            row.push(match (l.kind, l.total_usd) {
+                ("gateway", None) => "not set (excluded)".into(),
+                (_, t) => usd(t),
+            });
+            row
+        })
+        .collect();
+    let mut total = vec![
+        "portfolio total".to_string(),
+        String::new(),
+        usd(portfolio.months.first().and_then(|m| m.total_usd)),
+    ];
+    if last > 1 {
+        total.push(usd(portfolio
+            .months
+            .get(last - 1)
+            .and_then(|m| m.total_usd)));
+    }
+    total.push(usd(portfolio.total_usd));
+    rows.push(total);
+    let refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    out.push_str(&text_table(&refs, &rows));
+    out
+}
+
 /// One traffic entry's purchase plan: what to buy, month by month what it costs (the
 /// month's printed lines for that traffic, so the total is the sum of the months), and when
 /// it pays off.
 fn plan_text(route: &RouteProjection, plan: &TrafficPlan) -> String {
-    let first = route
+    // The stream's first month with traffic (month 1 unless it starts later).
+    let (first_month, first) = route
         .months
-        .first()
-        .and_then(|m| m.sizing.iter().find(|s| s.traffic == plan.traffic));
+        .iter()
+        .find_map(|m| {
+            m.sizing
+                .iter()
+                .find(|s| s.traffic == plan.traffic)
+                .map(|s| (m.month, s))
+        })
+        .unzip();
+    let first_month = first_month.unwrap_or(1);
     let mut out = format!(
         "\nProvisioned purchase plan, {} / {} ({}){}:\n",
         route.id,
@@ -323,7 +581,7 @@ fn plan_text(route: &RouteProjection, plan: &TrafficPlan) -> String {
         plan.model,
         first
             .map(|s| format!(
-                ": peak {} tokens/min in month 1; {} tokens/min per unit{}",
+                ": peak {} tokens/min in month {first_month}; {} tokens/min per unit{}",
                 format_count(&s.peak_tokens_per_minute.to_string()),
                 format_count(&s.capacity_per_unit.to_string()),
                 if s.capacity_assumed { " (assumed)" } else { "" }
@@ -394,7 +652,7 @@ fn plan_text(route: &RouteProjection, plan: &TrafficPlan) -> String {
     if let Some(s) = first {
         for be in &s.break_even {
             out.push_str(&format!(
-                "  break-even of one unit in month 1, {}: {}\n",
+                "  break-even of one unit in month {first_month}, {}: {}\n",
                 be.commitment.label(),
                 match be.tokens_per_month {
                     Some(t) => format!(

@@ -4,12 +4,17 @@
 //!
 //! The parameter is set on every traffic entry; with several entries each takes the value.
 //! Token ranges are stepped geometrically (they span orders of magnitude), shares linearly.
+//!
+//! When some stream starts after month 1, the sweep prices the first month in which every
+//! stream runs instead, each stream carrying its own growth up to that month.
 
+use crate::support::invalid::InvalidValue;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
 use crate::engine::cost::{self};
+use crate::engine::error::EngineError;
 use crate::model::number::{Share, TokenCount};
 use crate::model::workload::Workload;
 
@@ -55,7 +60,7 @@ pub struct SweepSpec {
 
 impl SweepSpec {
     /// Parses `PARAM=LO..HI` (numbers may be written 1e6).
-    pub fn parse(text: &str, steps: u32) -> Result<SweepSpec, String> {
+    pub fn parse(text: &str, steps: u32) -> Result<SweepSpec, InvalidValue> {
         let names: Vec<&str> = Parameter::ALL.iter().map(|(n, _)| *n).collect();
         let (name, range) = text.split_once('=').ok_or_else(|| {
             format!("`{text}` is not PARAM=LO..HI, such as input_tokens_per_month=1e6..1e10")
@@ -73,29 +78,27 @@ impl SweepSpec {
         let (low, high) = range
             .split_once("..")
             .ok_or_else(|| format!("`{range}` is not a range LO..HI"))?;
-        let number = |s: &str| -> Result<f64, String> {
+        let number = |s: &str| -> Result<f64, InvalidValue> {
             s.trim()
                 .parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| format!("`{s}` is not a non-negative number"))
+                .ok_or_else(|| InvalidValue(format!("`{s}` is not a non-negative number")))
         };
         let (low, high) = (number(low)?, number(high)?);
         if low >= high {
-            return Err(format!(
-                "the range {low}..{high} is empty; write LO..HI with LO < HI"
-            ));
+            return Err(
+                format!("the range {low}..{high} is empty; write LO..HI with LO < HI").into(),
+            );
         }
         if parameter.is_share() && high > 1.0 {
-            return Err(format!(
-                "`{name}` is a share from 0 to 1; {high} is out of range"
-            ));
+            return Err(format!("`{name}` is a share from 0 to 1; {high} is out of range").into());
         }
         if !parameter.is_share() && high > TokenCount::MAX as f64 {
-            return Err(format!("{high} is beyond the 10^15 token limit"));
+            return Err(format!("{high} is beyond the 10^15 token limit").into());
         }
         if !(2..=1000).contains(&steps) {
-            return Err(format!("{steps} steps is out of range; use 2 to 1000"));
+            return Err(format!("{steps} steps is out of range; use 2 to 1000").into());
         }
         Ok(SweepSpec {
             parameter,
@@ -131,6 +134,8 @@ impl SweepSpec {
 #[derive(Debug, Clone, Serialize)]
 pub struct Sweep {
     pub parameter: String,
+    /// The month priced: 1, or the first month in which every stream runs.
+    pub month: u32,
     pub values: Vec<Decimal>,
     pub routes: Vec<SweepRoute>,
     pub crossings: Vec<Crossing>,
@@ -164,12 +169,26 @@ pub fn sweep(
     inputs: &Inputs,
     spec: &SweepSpec,
     route_ids: &[String],
-    assumptions: Vec<String>,
-) -> Result<Sweep, String> {
+    mut assumptions: Vec<String>,
+    growth: Decimal,
+) -> Result<Sweep, EngineError> {
     let workload = inputs
         .workload
         .as_ref()
-        .ok_or_else(|| "a sweep needs a workload".to_string())?;
+        .ok_or(EngineError::NoWorkload { what: "a sweep" })?;
+    let month = workload
+        .traffic
+        .iter()
+        .map(|t| t.value.start())
+        .max()
+        .unwrap_or(1);
+    let streams = cost::growth::streams(workload, growth, month)?;
+    let factors = cost::growth::month_factors(&streams, month);
+    if month > 1 {
+        assumptions.push(format!(
+            "The sweep prices month {month}, the first month in which every traffic stream runs (the latest start_month), each stream at its own growth up to then."
+        ));
+    }
     let values = spec.values();
     let mut routes: Vec<SweepRoute> = route_ids
         .iter()
@@ -191,7 +210,8 @@ pub fn sweep(
             let Some(r) = inputs.catalogue.route(&route.id) else {
                 continue;
             };
-            let cost = cost::route_cost(r, &varied, Decimal::ONE, cost::CostContext::of(inputs));
+            let cost =
+                cost::route_cost_held(r, &varied, &factors, cost::CostContext::of(inputs), &[]);
             route.monthly_usd.push(cost.monthly_usd);
         }
     }
@@ -216,6 +236,7 @@ pub fn sweep(
     Ok(Sweep {
         warnings,
         parameter: spec.name.clone(),
+        month,
         values,
         routes,
         crossings,
@@ -308,7 +329,7 @@ fn crossings(values: &[Decimal], routes: &[SweepRoute]) -> Vec<Crossing> {
 
 /// The sweep as CSV: one row per value and route (`kind` = `cost`), then `warning` and
 /// `assumption` rows with their text in `note`.
-pub fn to_csv(sweep: &Sweep) -> Result<String, String> {
+pub fn to_csv(sweep: &Sweep) -> Result<String, crate::support::csv_text::CsvError> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (i, value) in sweep.values.iter().enumerate() {
         for route in &sweep.routes {
@@ -344,7 +365,6 @@ pub fn to_csv(sweep: &Sweep) -> Result<String, String> {
         ],
         rows,
     )
-    .map_err(|d| d.message)
 }
 
 #[cfg(test)]
@@ -369,16 +389,19 @@ mod tests {
         assert!(
             SweepSpec::parse("cache_hit_rate=0..2", 5)
                 .unwrap_err()
+                .0
                 .contains("share")
         );
         assert!(
             SweepSpec::parse("colour=1..2", 5)
                 .unwrap_err()
+                .0
                 .contains("cannot be swept")
         );
         assert!(
             SweepSpec::parse("batch_share=0.5..0.1", 5)
                 .unwrap_err()
+                .0
                 .contains("empty")
         );
         let shares: Vec<String> = SweepSpec::parse("batch_share=0..1", 3)

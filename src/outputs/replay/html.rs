@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::outputs::charts::{self, Stack};
 use crate::outputs::projection::html::usd_text;
+use crate::outputs::render_error::RenderError;
 use crate::outputs::replay::Replay;
 use crate::outputs::templates::Templates;
-use crate::support::diagnostic::Diagnostic;
 use crate::support::money::format_usd;
 
 /// The routes-by-models table of formatted amounts.
@@ -27,7 +27,7 @@ struct CostRow {
 }
 
 /// Renders the `replay` page.
-pub fn render(replay: &Replay, templates: &Templates) -> Result<String, Diagnostic> {
+pub fn render(replay: &Replay, templates: &Templates) -> Result<String, RenderError> {
     let models: Vec<String> = replay
         .observed
         .models

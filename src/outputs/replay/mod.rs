@@ -16,14 +16,17 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
+use crate::data::rule_set::RuleEvalError;
+use crate::engine::cost::breakdown::Band;
 use crate::engine::cost::provisioned::{LoadShape, Sizing};
 use crate::engine::cost::{self, Breakdown, LineItem, Load, Usage};
 use crate::engine::decide::{self, EliminatedRoute};
 use crate::engine::provenance::{self, PricingSource};
 use crate::model::route::Capacity;
 use crate::outputs::advice::report::PriceBookReport;
-use crate::support::diagnostic::{Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostics, SourceFile};
 use crate::usage::format::ReadOptions;
+use crate::usage::tokens::SOURCE_LONG_CONTEXT_TOKENS;
 use crate::usage::{self, ModelUsage, UsageTotals};
 
 /// The replay's JSON schema version; keys are only ever added.
@@ -156,28 +159,32 @@ pub fn read(
     options: &ReadOptions,
 ) -> Result<(UsageTotals, &'static str), Diagnostics> {
     let name = path.display().to_string();
-    let whole =
-        |message: String| Diagnostics::from(SourceFile::new(name.clone(), "").error_whole(message));
+    let whole = |code: Code, message: String| {
+        Diagnostics::from(SourceFile::new(name.clone(), "").error_whole(code, message))
+    };
     let metadata = std::fs::metadata(path).map_err(|e| {
-        whole(match e.kind() {
-            std::io::ErrorKind::NotFound => "cannot read the file: no such file".to_string(),
-            _ => format!("cannot read the file: {e}"),
-        })
+        whole(
+            Code::FileRead,
+            match e.kind() {
+                std::io::ErrorKind::NotFound => "cannot read the file: no such file".to_string(),
+                _ => format!("cannot read the file: {e}"),
+            },
+        )
     })?;
     if !metadata.is_dir() {
-        let file =
-            std::fs::File::open(path).map_err(|e| whole(format!("cannot read the file: {e}")))?;
+        let file = std::fs::File::open(path)
+            .map_err(|e| whole(Code::FileRead, format!("cannot read the file: {e}")))?;
         let (totals, format) = usage::format::read_usage(file, &name, known_models, options)?;
         return Ok((totals, format.name()));
     }
     let mut files = Vec::new();
     let mut other = Vec::new();
     walk(path, &mut files, &mut other)
-        .map_err(|e| whole(format!("cannot read the directory: {e}")))?;
+        .map_err(|e| whole(Code::DataDir, format!("cannot read the directory: {e}")))?;
     files.sort();
     other.sort();
     if files.is_empty() {
-        return Err(whole(
+        return Err(whole(Code::DataDirEmpty,
             "the directory holds no log files (`.json`, `.jsonl`, `.json.gz`, `.jsonl.gz`, `.csv`, `.csv.gz`)".into(),
         ));
     }
@@ -188,7 +195,7 @@ pub fn read(
         let opened = std::fs::File::open(file).map_err(|e| {
             Diagnostics::from(
                 SourceFile::new(file_name.clone(), "")
-                    .error_whole(format!("cannot read the file: {e}")),
+                    .error_whole(Code::FileRead, format!("cannot read the file: {e}")),
             )
         })?;
         let (one, format) = usage::format::read_usage(opened, &file_name, known_models, options)?;
@@ -251,42 +258,43 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, other: &mut Vec<PathBuf>) -> std::
 }
 
 /// The token categories of one model's replayed usage, as the cost engine prices them.
-/// Cache tokens of batch and long-context requests are priced at the standard cache rates,
-/// and batch long-context tokens at the batch rates (both said in the notes when present).
+/// Long-context rows are those the source marks above its own boundary
+/// ([`crate::usage::tokens::SOURCE_LONG_CONTEXT_TOKENS`]); the engine prices them at the
+/// model's tier for that prompt size, in every category. Cache tokens of batch requests are
+/// priced at the cache rates of their length (said in the notes when present).
 pub fn breakdown(usage: &ModelUsage, notes: &mut Vec<String>, model: &str) -> Breakdown {
     let d = |v: u64| Decimal::from(v);
     let s = &usage.standard;
     let l = &usage.long_context;
     let b = &usage.batch;
     let bl = &usage.batch_long_context;
-    let other_cache = [l, b, bl]
+    let batch_cache = [b, bl]
         .iter()
         .map(|t| t.cache_read + t.cache_write_5m + t.cache_write_1h)
         .sum::<u64>();
-    if other_cache > 0 {
+    if batch_cache > 0 {
         notes.push(format!(
-            "`{model}`: cache tokens of batch and long-context requests are priced at the standard cache rates"
+            "`{model}`: cache tokens of batch requests are priced at the interactive cache rates"
         ));
-    }
-    if !bl.is_zero() {
-        notes.push(format!("`{model}`: batch requests above 200K tokens are priced at batch rates without the long-context tier"));
     }
     Breakdown {
         input: d(s.input),
-        cache_read: d(s.cache_read) + d(l.cache_read) + d(b.cache_read) + d(bl.cache_read),
-        cache_write_5m: d(s.cache_write_5m)
-            + d(l.cache_write_5m)
-            + d(b.cache_write_5m)
-            + d(bl.cache_write_5m),
-        cache_write_1h: d(s.cache_write_1h)
-            + d(l.cache_write_1h)
-            + d(b.cache_write_1h)
-            + d(bl.cache_write_1h),
+        cache_read: d(s.cache_read) + d(b.cache_read),
+        cache_write_5m: d(s.cache_write_5m) + d(b.cache_write_5m),
+        cache_write_1h: d(s.cache_write_1h) + d(b.cache_write_1h),
         output: d(s.output),
-        long_input: d(l.input),
-        long_output: d(l.output),
-        batch_input: d(b.input) + d(bl.input),
-        batch_output: d(b.output) + d(bl.output),
+        long: Band {
+            input: d(l.input),
+            cache_read: d(l.cache_read) + d(bl.cache_read),
+            cache_write_5m: d(l.cache_write_5m) + d(bl.cache_write_5m),
+            cache_write_1h: d(l.cache_write_1h) + d(bl.cache_write_1h),
+            output: d(l.output),
+        },
+        long_above: Some(SOURCE_LONG_CONTEXT_TOKENS),
+        batch_input: d(b.input),
+        batch_output: d(b.output),
+        batch_long_input: d(bl.input),
+        batch_long_output: d(bl.output),
         web_searches: d(usage.web_search_requests),
     }
 }
@@ -298,7 +306,7 @@ pub fn replay(
     file: &str,
     format: &'static str,
     options: &ReplayOptions,
-) -> Result<Replay, String> {
+) -> Result<Replay, RuleEvalError> {
     let eliminated = decide::eliminated_routes(inputs, options.skip_eliminated)?;
     let skip: Vec<String> = eliminated.iter().map(|e| e.id.clone()).collect();
     let observed_hours = Decimal::from(totals.load.minutes().max(1)) / Decimal::from(60);
@@ -358,6 +366,7 @@ pub fn replay(
                 breakdown,
                 load: Load::Observed(shape, observed_hours),
                 held: None,
+                service: None,
             };
             match cost::price_usage(route, &usage, cost::CostContext::of(inputs), &mut out.notes) {
                 Ok((items, sizing)) => {
@@ -372,7 +381,7 @@ pub fn replay(
                 Err(reason) => out.by_model.push(ModelCost {
                     model: model.clone(),
                     usd: None,
-                    reason: Some(reason),
+                    reason: Some(reason.0),
                 }),
             }
         }
@@ -389,7 +398,7 @@ pub fn replay(
     let models: Vec<String> = totals.by_model.keys().cloned().collect();
     let mut assumptions = provenance::assumptions_for(inputs, &ids, &models);
     assumptions.retain(|a| {
-        !a.starts_with("Cache hits and writes apply") && !a.starts_with("Long-context rates apply")
+        !a.starts_with("Cache hits and writes apply") && !a.starts_with("Prompt-length tiers apply")
     });
     assumptions.push("Replayed tokens are priced as read: input_tokens are uncached input; cache reads and writes are priced at their own rates.".into());
     assumptions.push("Each line item is rounded once to the cent (half away from zero); totals are sums of the rounded lines.".into());
@@ -409,6 +418,18 @@ pub fn replay(
         assumptions.push(format!(
             "Provisioned capacity is sized for the observed period ({} hours) from each model's per-minute load; it is billed every hour whether used or not, HTTP 500 errors are charged, and a commitment locks the model version.",
             observed_hours.round_dp(2).normalize()
+        ));
+    }
+    if !inputs.answers.surfaces.is_empty() {
+        let names: Vec<&str> = inputs
+            .answers
+            .surfaces
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assumptions.push(format!(
+            "The answers name surfaces ({}), but usage rows carry no surface: replay prices all usage together under the shared answers and does not split it per surface. For per-surface costs and the portfolio total, describe each surface's traffic in a workload (`surface:` on each entry) and run `routewise cost --answers ... --workload ...`.",
+            names.join(", ")
         ));
     }
     assumptions.extend(totals.notes.iter().cloned());
@@ -490,6 +511,7 @@ fn observed_routes(
                     hours,
                 ),
                 held: None,
+                service: None,
             };
             match cost::price_usage(route, &usage, cost::CostContext::of(inputs), &mut notes) {
                 Ok((lines, _)) => items.extend(lines),

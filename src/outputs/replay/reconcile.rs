@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::data::inputs::Inputs;
 use crate::engine::cost::provisioned::LoadShape;
 use crate::engine::cost::{self, Load, Usage};
-use crate::support::diagnostic::{Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostics, SourceFile};
 use crate::usage::bill::{Bill, BillFormat, BillScope, TokenType, read_bill};
 use crate::usage::{ModelUsage, TokenBreakdown, UsageTotals};
 
@@ -110,7 +110,9 @@ pub fn read_bills(
 ) -> Result<(Bill, &'static str), Diagnostics> {
     let name = path.display().to_string();
     let whole = |file: &str, message: String| {
-        Diagnostics::from(SourceFile::new(file.to_owned(), "").error_whole(message))
+        Diagnostics::from(
+            SourceFile::new(file.to_owned(), "").error_whole(Code::BillUnreadable, message),
+        )
     };
     let metadata = std::fs::metadata(path).map_err(|e| {
         whole(
@@ -311,8 +313,10 @@ fn list_price(
             Decimal::ONE,
         ),
         held: None,
+        service: None,
     };
-    let (items, _) = cost::price_usage(route, &usage, cost::CostContext::of(inputs), &mut notes)?;
+    let (items, _) = cost::price_usage(route, &usage, cost::CostContext::of(inputs), &mut notes)
+        .map_err(|u| u.0)?;
     Ok(items.iter().map(|i| i.usd_exact).sum())
 }
 

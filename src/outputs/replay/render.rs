@@ -6,11 +6,11 @@ use rust_decimal::Decimal;
 
 use crate::outputs::formats::CostFormat;
 use crate::outputs::projection::render::json;
+use crate::outputs::render_error::RenderError;
 use crate::outputs::replay::Replay;
 use crate::outputs::replay::reconcile::{ReconcileRow, Reconciliation};
 use crate::outputs::templates::Templates;
 use crate::support::csv_text::csv_text;
-use crate::support::diagnostic::Diagnostic;
 use crate::support::money::percent;
 use crate::support::money::{format_count, format_usd};
 use crate::support::table::text_table;
@@ -19,7 +19,7 @@ pub fn render(
     replay: &Replay,
     format: CostFormat,
     templates: &Templates,
-) -> Result<String, Diagnostic> {
+) -> Result<String, RenderError> {
     match format {
         CostFormat::Json => json(replay),
         CostFormat::Csv => csv(replay),
@@ -42,7 +42,7 @@ pub fn render(
 /// billed amount and their difference per route the log names) and
 /// `observed_route_elsewhere` (that traffic on each replayed route), `skipped_row`, `eliminated`,
 /// `assumption`, `price_book` and `pricing_source`. Their text is in `item`.
-fn csv(replay: &Replay) -> Result<String, Diagnostic> {
+fn csv(replay: &Replay) -> Result<String, RenderError> {
     let row = |kind: &str, route: &str, model: &str, item: String| {
         vec![
             kind.to_string(),
@@ -233,6 +233,7 @@ fn csv(replay: &Replay) -> Result<String, Diagnostic> {
         ],
         rows,
     )
+    .map_err(RenderError::from)
 }
 
 /// One row per observed route: list price there, billed, the difference and the cheapest

@@ -3,6 +3,7 @@
 //! (its `why` and `source`), and an example taken from the first test case that asserts
 //! it, run for real so the example's message is the one a report would print.
 
+use crate::support::invalid::InvalidValue;
 use std::fmt::Write;
 
 use crate::data::inputs::Inputs;
@@ -38,7 +39,7 @@ pub fn list(inputs: &Inputs) -> String {
 }
 
 /// Finds a rule by code (any case) or by name.
-pub fn find<'a>(inputs: &'a Inputs, wanted: &str) -> Result<&'a CompiledRule, String> {
+pub fn find<'a>(inputs: &'a Inputs, wanted: &str) -> Result<&'a CompiledRule, InvalidValue> {
     let wanted = wanted.trim();
     inputs
         .rules
@@ -53,10 +54,14 @@ pub fn find<'a>(inputs: &'a Inputs, wanted: &str) -> Result<&'a CompiledRule, St
                 .map(|r| r.rule.code.as_str())
                 .collect();
             names.extend(inputs.rules.rules.iter().map(|r| r.rule.name.as_str()));
-            match closest(&wanted.to_uppercase(), &names).or_else(|| closest(wanted, &names)) {
-                Some(best) => format!("did you mean `{best}`? `routewise rules` lists every rule"),
-                None => "`routewise rules` lists every rule".to_owned(),
-            }
+            InvalidValue(
+                match closest(&wanted.to_uppercase(), &names).or_else(|| closest(wanted, &names)) {
+                    Some(best) => {
+                        format!("did you mean `{best}`? `routewise rules` lists every rule")
+                    }
+                    None => "`routewise rules` lists every rule".to_owned(),
+                },
+            )
         })
 }
 

@@ -36,11 +36,12 @@ use serde_saphyr::Spanned;
 use crate::data::inputs::{Inputs, check_workload, normalise_models};
 use crate::data::parse;
 use crate::engine::decide::Status;
+use crate::engine::error::CaseError;
 use crate::model::answers::{Answers, RawAnswers};
 use crate::model::rule::Effect;
 use crate::model::workload::Workload;
 use crate::outputs::advice::report::Report;
-use crate::support::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::support::suggest::closest;
 
 /// A rule test file.
@@ -256,10 +257,10 @@ pub fn test_files(
             let before = files.len();
             collect(path, &mut files, &mut problems);
             if files.len() == before {
-                problems.push(Diagnostic::plain(format!(
-                    "{} holds no .yaml or .yml test files",
-                    path.display()
-                )));
+                problems.push(Diagnostic::plain(
+                    Code::TestNoFiles,
+                    format!("{} holds no .yaml or .yml test files", path.display()),
+                ));
             }
         } else {
             match parse::read_file(path) {
@@ -287,23 +288,23 @@ fn collect(dir: &Path, files: &mut Vec<SourceFile>, problems: &mut Diagnostics) 
     let mut stack = vec![(dir.to_path_buf(), Vec::new())];
     while let Some((dir, above)) = stack.pop() {
         let Ok(real) = std::fs::canonicalize(&dir) else {
-            problems.push(
-                Diagnostic::plain(format!(
+            problems.push(Diagnostic::plain(
+                Code::DataSymlink,
+                format!(
                     "cannot read the directory {}: a symbolic link that dangles or loops",
                     dir.display()
-                ))
-                .with_code("E-DATA-SYMLINK"),
-            );
+                ),
+            ));
             continue;
         };
         if above.contains(&real) {
-            problems.push(
-                Diagnostic::plain(format!(
+            problems.push(Diagnostic::plain(
+                Code::DataSymlink,
+                format!(
                     "{} is a symbolic link to a directory above it (a loop)",
                     dir.display()
-                ))
-                .with_code("E-DATA-SYMLINK"),
-            );
+                ),
+            ));
             continue;
         }
         if !visited.insert(real.clone()) {
@@ -319,24 +320,24 @@ fn collect(dir: &Path, files: &mut Vec<SourceFile>, problems: &mut Diagnostics) 
                         Ok(meta) if meta.is_dir() => stack.push((path, below.clone())),
                         Ok(_) if is_yaml(&path) => paths.push(path),
                         Ok(_) => {}
-                        Err(_) if is_link => problems.push(
-                            Diagnostic::plain(format!(
+                        Err(_) if is_link => problems.push(Diagnostic::plain(
+                            Code::DataSymlink,
+                            format!(
                                 "{} is a symbolic link that dangles or loops",
                                 path.display()
-                            ))
-                            .with_code("E-DATA-SYMLINK"),
-                        ),
-                        Err(e) => problems.push(Diagnostic::plain(format!(
-                            "cannot read {}: {e}",
-                            path.display()
-                        ))),
+                            ),
+                        )),
+                        Err(e) => problems.push(Diagnostic::plain(
+                            Code::FileRead,
+                            format!("cannot read {}: {e}", path.display()),
+                        )),
                     }
                 }
             }
-            Err(e) => problems.push(Diagnostic::plain(format!(
-                "cannot read the directory {}: {e}",
-                dir.display()
-            ))),
+            Err(e) => problems.push(Diagnostic::plain(
+                Code::DataDir,
+                format!("cannot read the directory {}: {e}", dir.display()),
+            )),
         }
     }
     paths.sort();
@@ -362,7 +363,10 @@ pub fn read_cases(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<ReadyCase
         };
         let mut found = Diagnostics::default();
         if parsed.cases.is_empty() {
-            found.push(file.error_whole("the file has no test cases under `cases:`"));
+            found.push(file.error_whole(
+                Code::TestNoCases,
+                "the file has no test cases under `cases:`",
+            ));
         }
         let mut names: Vec<(String, u64)> = Vec::new();
         for (i, spanned) in parsed.cases.into_iter().enumerate() {
@@ -373,6 +377,7 @@ pub fn read_cases(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<ReadyCase
             let at = |s: &Spanned<String>, message: String| {
                 let key = format!("{prefix}.name");
                 file.error_at_line(
+                    Code::TestCaseName,
                     s.referenced.line(),
                     s.referenced.column(),
                     Some(&key),
@@ -470,6 +475,7 @@ fn check_expect(
             };
             problems.push(
                 file.error_at_line(
+                    Code::TestUnknownRoute,
                     id.referenced.line(),
                     id.referenced.column(),
                     Some(&key),
@@ -487,8 +493,9 @@ fn check_expect(
                 .iter()
                 .find(|r| r.rule.code == code.value);
             let key = format!("{prefix}.{key}");
-            let at = |message: String| {
+            let at = |code_: Code, message: String| {
                 file.error_at_line(
+                    code_,
                     code.referenced.line(),
                     code.referenced.column(),
                     Some(&key),
@@ -505,19 +512,26 @@ fn check_expect(
                         .map(|r| r.rule.code.as_str())
                         .collect();
                     problems.push(
-                        at(format!("unknown rule code `{}`", code.value)).with_help(format!(
+                        at(
+                            Code::TestUnknownRule,
+                            format!("unknown rule code `{}`", code.value),
+                        )
+                        .with_help(format!(
                             "{} rules: {}",
                             adjective(effect),
                             codes.join(", ")
                         )),
                     );
                 }
-                Some(r) if r.rule.effect != effect => problems.push(at(format!(
-                    "`{}` is {}, but this list takes {} rules",
-                    code.value,
-                    kind(r.rule.effect),
-                    adjective(effect)
-                ))),
+                Some(r) if r.rule.effect != effect => problems.push(at(
+                    Code::TestWrongEffect,
+                    format!(
+                        "`{}` is {}, but this list takes {} rules",
+                        code.value,
+                        kind(r.rule.effect),
+                        adjective(effect)
+                    ),
+                )),
                 Some(_) => {}
             }
         };
@@ -563,6 +577,7 @@ fn check_expect(
     if empty {
         problems.push(
             file.error_at_line(
+                Code::TestExpectsNothing,
                 line,
                 1,
                 Some(&format!("{prefix}.expect")),
@@ -576,14 +591,17 @@ fn check_expect(
 }
 
 /// Runs every case over the loaded rules and prices.
-pub fn run(cases: Vec<ReadyCase>, inputs: &mut Inputs) -> Result<TestRun, String> {
+pub fn run(cases: Vec<ReadyCase>, inputs: &mut Inputs) -> Result<TestRun, CaseError> {
     let mut results = Vec::new();
     let mut exercised = BTreeSet::new();
     for case in cases {
         inputs.set_case(case.answers, case.workload);
         let unassigned = inputs.assign_case_traffic();
-        let report = crate::outputs::advice::advise(inputs)
-            .map_err(|e| format!("{}:{}: {e}", case.file, case.line))?;
+        let report = crate::outputs::advice::advise(inputs).map_err(|e| CaseError {
+            file: case.file.clone(),
+            line: case.line,
+            source: e,
+        })?;
         let mut failures = check(&case.expect, &report, &mut exercised);
         failures.extend(unassigned);
         results.push(CaseResult {
