@@ -76,7 +76,7 @@ pub struct LineContext<'a> {
 
 /// `100K` for 100000, the number itself when it is not whole thousands.
 pub fn tokens_label(n: u64) -> String {
-    if n >= 1000 && n % 1000 == 0 {
+    if n >= 1000 && n.is_multiple_of(1000) {
         format!("{}K", n / 1000)
     } else {
         n.to_string()
