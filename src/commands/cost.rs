@@ -1,10 +1,10 @@
 //! `routewise cost`: the month-by-month projection per route, or a sensitivity sweep.
 
-use crate::cli::{CostArgs, CostFormat};
+use crate::cli::CostArgs;
 use crate::commands::{AppError, check_routes, input_paths, load_with_templates, write_output};
 use crate::model::workload::Growth;
 use crate::outputs::projection::render as render_projection;
-use crate::outputs::projection::sweep::{SweepSpec, sweep, to_csv};
+use crate::outputs::projection::sweep::{SweepSpec, sweep};
 use crate::outputs::projection::{ProjectionOptions, project};
 use crate::support::diagnostic::{Code, Diagnostic};
 
@@ -69,16 +69,8 @@ pub fn run(args: CostArgs) -> Result<String, AppError> {
                 projection.monthly_growth,
             )
             .map_err(AppError::failure)?;
-            match args.format {
-                CostFormat::Csv => to_csv(&result).map_err(AppError::failure)?,
-                CostFormat::Json => render_projection::json(&result)?,
-                CostFormat::Table | CostFormat::Markdown => render_projection::sweep_table(&result),
-                CostFormat::Html => crate::outputs::projection::html::render(
-                    &projection,
-                    Some(&result),
-                    &templates,
-                )?,
-            }
+            render_projection::render_sweep(&projection, &result, args.format, &templates)
+                .map_err(crate::commands::render_error)?
         }
         None => render_projection::render(&projection, args.format, &templates)
             .map_err(crate::commands::render_error)?,

@@ -26,7 +26,7 @@ use crate::data::parse;
 use crate::data::prices::Prices;
 use crate::model::number::{Amount, TokenCount};
 use crate::model::pricing::ProvisionedRate;
-use crate::model::route::{Capacity, Route};
+use crate::model::route::{Billing, Capacity, Platform, Route};
 use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 
 /// The price book file.
@@ -141,11 +141,6 @@ pub struct PriceBook {
     discounts: Vec<Discount>,
     pub applied: Vec<Applied>,
 }
-
-/// The invoices a discount can name.
-const PROVIDERS: &[&str] = &["anthropic", "aws", "gcp", "google", "azure"];
-/// The operators a discount can name.
-const PLATFORMS: &[&str] = &["anthropic", "aws", "gcp", "google", "azure"];
 
 /// The entries of a price book that parsed, each with its index in the file.
 #[derive(Default)]
@@ -282,9 +277,11 @@ impl PriceBook {
             let i = *i;
             let d = entry.get_ref();
             let key = |field: &str| format!("discount[{i}].{field}");
+            let invoicers: Vec<&str> = Billing::INVOICERS.iter().map(|b| b.as_str()).collect();
+            let operators: Vec<&str> = Platform::OPERATORS.iter().map(|p| p.as_str()).collect();
             check_name(
                 &d.provider,
-                PROVIDERS,
+                &invoicers,
                 "provider",
                 &key("provider"),
                 &file,
@@ -292,7 +289,7 @@ impl PriceBook {
             );
             check_name(
                 &d.platform,
-                PLATFORMS,
+                &operators,
                 "platform",
                 &key("platform"),
                 &file,
@@ -529,14 +526,8 @@ impl PriceBook {
         via: &Route,
         model: &str,
     ) -> Vec<(&Discount, Decimal)> {
-        let billing = serde_json::to_value(via.billing)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let platform = serde_json::to_value(via.platform)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let billing = via.billing.as_str();
+        let platform = via.platform.as_str();
         self.discounts
             .iter()
             .filter(|d| d.provider.as_ref().is_none_or(|p| *p.get_ref() == billing))

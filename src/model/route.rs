@@ -132,6 +132,30 @@ pub enum Platform {
     Gateway,
 }
 
+impl Platform {
+    /// The operators that run a model themselves, as a price-book discount names them
+    /// (`gateway` is not one: a gateway passes its routes' prices through).
+    pub const OPERATORS: &'static [Platform] = &[
+        Platform::Anthropic,
+        Platform::Aws,
+        Platform::Gcp,
+        Platform::Google,
+        Platform::Azure,
+    ];
+
+    /// The name as written in route data and price books.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Anthropic => "anthropic",
+            Platform::Aws => "aws",
+            Platform::Gcp => "gcp",
+            Platform::Google => "google",
+            Platform::Azure => "azure",
+            Platform::Gateway => "gateway",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Billing {
@@ -144,6 +168,31 @@ pub enum Billing {
     None,
     /// Depends on the routes behind a gateway and on who runs it.
     Varies,
+}
+
+impl Billing {
+    /// The parties that send an invoice, as a price-book discount names them (`none` and
+    /// `varies` send none of their own).
+    pub const INVOICERS: &'static [Billing] = &[
+        Billing::Anthropic,
+        Billing::Aws,
+        Billing::Gcp,
+        Billing::Google,
+        Billing::Azure,
+    ];
+
+    /// The name as written in route data and price books.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Billing::Anthropic => "anthropic",
+            Billing::Aws => "aws",
+            Billing::Gcp => "gcp",
+            Billing::Google => "google",
+            Billing::Azure => "azure",
+            Billing::None => "none",
+            Billing::Varies => "varies",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -245,3 +294,37 @@ pub const CLAIMS: &[&str] = &[
     "features",
     "feature_lag",
 ];
+
+#[cfg(test)]
+mod names {
+    use super::{Billing, Platform};
+
+    /// `as_str` must write what serde reads, or a price-book discount would never match.
+    #[test]
+    fn names_are_the_serde_names() {
+        let serde_name = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+        for p in [
+            Platform::Anthropic,
+            Platform::Aws,
+            Platform::Gcp,
+            Platform::Google,
+            Platform::Azure,
+            Platform::Gateway,
+        ] {
+            assert_eq!(p.as_str(), serde_name(serde_json::to_value(p).unwrap()));
+        }
+        for b in [
+            Billing::Anthropic,
+            Billing::Aws,
+            Billing::Gcp,
+            Billing::Google,
+            Billing::Azure,
+            Billing::None,
+            Billing::Varies,
+        ] {
+            assert_eq!(b.as_str(), serde_name(serde_json::to_value(b).unwrap()));
+        }
+        assert!(!Platform::OPERATORS.contains(&Platform::Gateway));
+        assert!(!Billing::INVOICERS.contains(&Billing::Varies));
+    }
+}

@@ -39,6 +39,24 @@ pub fn render(
 }
 
 /// Pretty JSON with a final newline.
+/// Renders a sensitivity sweep in `format`; the HTML page charts it beside the projection
+/// it was swept from.
+pub fn render_sweep(
+    projection: &Projection,
+    swept: &crate::outputs::projection::sweep::Sweep,
+    format: CostFormat,
+    templates: &Templates,
+) -> Result<String, RenderError> {
+    match format {
+        CostFormat::Csv => Ok(crate::outputs::projection::sweep::to_csv(swept)?),
+        CostFormat::Json => json(swept),
+        CostFormat::Table | CostFormat::Markdown => Ok(sweep_table(swept)),
+        CostFormat::Html => {
+            crate::outputs::projection::html::render(projection, Some(swept), templates)
+        }
+    }
+}
+
 pub fn json<T: serde::Serialize>(value: &T) -> Result<String, RenderError> {
     Ok(serde_json::to_string_pretty(value)? + "\n")
 }
