@@ -31,3 +31,20 @@ pub fn source(name: &str, data: &[u8]) -> Option<SourceFile> {
 pub fn render(problems: &impl std::fmt::Display) {
     let _ = problems.to_string();
 }
+
+/// The inputs of the `aws-enterprise-eu` example (answers, workload, price book), loaded
+/// once: a realistic context for rendering templates and evaluating rules.
+pub fn inputs_with_workload() -> &'static routewise::data::inputs::Inputs {
+    use routewise::data::inputs::{InputPaths, Inputs};
+    static INPUTS: OnceLock<Inputs> = OnceLock::new();
+    INPUTS.get_or_init(|| {
+        let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/aws-enterprise-eu");
+        let paths = InputPaths {
+            answers: Some(example.join("answers.yaml")),
+            workload: Some(example.join("workload.yaml")),
+            price_book: Some(example.join("price-book.toml")),
+            ..InputPaths::default()
+        };
+        Inputs::load(&paths).expect("the example inputs load")
+    })
+}

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use minijinja::{Environment, UndefinedBehavior, Value};
 
-use crate::data::load::{DataKind, Layer, data_files};
+use crate::data::load::{DataFile, DataKind, Layer, data_files};
 use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::support::limits;
 
@@ -27,6 +27,12 @@ pub struct Templates {
 
 impl Templates {
     pub fn load(user_dir: Option<&Path>) -> Result<Templates, Diagnostics> {
+        Templates::from_files(data_files(DataKind::Templates, user_dir)?)
+    }
+
+    /// The templates from files already read (embedded and the user's), as `load` reads
+    /// them from a directory; the fuzz target feeds a user's template through it.
+    pub fn from_files(data: Vec<DataFile>) -> Result<Templates, Diagnostics> {
         let mut env = Environment::new();
         crate::outputs::filters::register(&mut env);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -46,7 +52,7 @@ impl Templates {
         let mut embedded: BTreeMap<String, String> = BTreeMap::new();
         let mut files = BTreeMap::new();
         let mut user = Vec::new();
-        for file in data_files(DataKind::Templates, user_dir)? {
+        for file in data {
             files.insert(file.file_name.clone(), file.source.clone());
             if file.layer == Layer::Embedded {
                 embedded.insert(file.file_name, file.source.text);

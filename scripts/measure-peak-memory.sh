@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Peak memory and wall time of routewise on the largest legitimate inputs: a 1 GB usage CSV
+# replayed, and a rules directory of 10,000 rules validated and decided. Prints one line per
+# run with GNU time's maximum resident set size; the figures in BENCHMARKS.md come from it.
+#
+# Usage: scripts/measure-peak-memory.sh [BINARY]   (default: target/release/routewise)
+# Needs python3 and GNU time (/usr/bin/time). Writes about 1.1 GB under a scratch directory
+# it removes on exit.
+set -euo pipefail
+
+bin=${1:-target/release/routewise}
+here=$(cd "$(dirname "$0")" && pwd)
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+measure() {
+  local label=$1
+  shift
+  /usr/bin/time -f "%e %M" -o "$scratch/time" "$@" > /dev/null
+  read -r wall rss < "$scratch/time"
+  printf '%-58s wall %6s s   peak RSS %7.1f MB\n' "$label" "$wall" "$(echo "$rss / 1024" | bc -l)"
+}
+
+# A month of 1M rows, then the same rows 13 more times (out of time order): 14M rows, ~1 GB.
+python3 "$here/gen_usage_csv.py" --rows 1000000 --output "$scratch/month.csv"
+{
+  cat "$scratch/month.csv"
+  for _ in $(seq 13); do tail -n +2 "$scratch/month.csv"; done
+} > "$scratch/usage-1g.csv"
+rm "$scratch/month.csv"
+size=$(stat -c %s "$scratch/usage-1g.csv")
+rows=$(($(wc -l < "$scratch/usage-1g.csv") - 1))
+measure "replay, $rows rows, $((size / 1000000)) MB, table" \
+  "$bin" replay --usage "$scratch/usage-1g.csv"
+measure "replay, $rows rows, $((size / 1000000)) MB, json" \
+  "$bin" replay --usage "$scratch/usage-1g.csv" --format json
+rm "$scratch/usage-1g.csv"
+
+# 10,000 rules in 20 files of 500: warnings over every route, each with a condition over the
+# answers and the route and a message template, so every rule compiles and is evaluated.
+mkdir "$scratch/rules"
+python3 - "$scratch/rules" <<'PY'
+import sys, pathlib
+out = pathlib.Path(sys.argv[1])
+for f in range(20):
+    lines = ["rules:"]
+    for i in range(500):
+        n = f * 500 + i
+        lines += [
+            f"  - code: TEAM{n:05d}",
+            f"    name: team-rule-{n}",
+            "    effect: warn",
+            f"    when: answers.residency != \"none\" and route.id | length > {n % 7}",
+            f"    message: team rule {n} applies to {{{{ route.id }}}}",
+            "    why: A generated rule for measuring how routewise scales with a team's rules.",
+            "    source: scripts/measure-peak-memory.sh",
+        ]
+    (out / f"team-{f:02d}.yaml").write_text("\n".join(lines) + "\n")
+PY
+measure "validate --rules (10,000 rules)" "$bin" validate --rules "$scratch/rules"
+measure "advise --rules (10,000 rules), markdown" "$bin" advise --rules "$scratch/rules"
+measure "advise --rules (10,000 rules), json" "$bin" advise --rules "$scratch/rules" --format json
