@@ -1,5 +1,4 @@
-//! The one registry of diagnostic codes: every [`Diagnostic`](super::diagnostic::Diagnostic)
-//! carries one, so a user (or a script) can look a problem up in `docs/diagnostics.md` and
+//! The one registry of diagnostic codes: every diagnostic carries one, so a user (or a script) can look a problem up in `docs/diagnostics.md` and
 //! the wording of a message can change without breaking anyone who matches on it.
 //!
 //! A code, once published, keeps its meaning; retire a code rather than reuse it. To add

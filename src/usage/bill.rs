@@ -19,17 +19,12 @@
 //! | `anthropic-cost` | JSON with `cost_type`, `token_type` or `list_amount` |
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Cursor, Read};
 
-use flate2::read::MultiGzDecoder;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::totals::MAX_SKIPPED_MESSAGES;
-use crate::support::diagnostic::{Code, Diagnostic};
-
-/// How much of a stream is looked at to tell bill formats apart.
-const HEAD_BYTES: u64 = 64 * 1024;
+use crate::support::diagnostic::Diagnostic;
 
 /// A bill format, as `--bill-format` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -368,61 +363,6 @@ pub fn tokens_per_unit(unit: &str) -> Option<Decimal> {
         digits.parse().ok()?
     };
     Some(number * Decimal::from(factor))
-}
-
-/// Reads one bill stream (gzip or not) in `format`, or the format told from its content.
-pub fn read_bill<R: Read>(
-    reader: R,
-    file_name: &str,
-    known_models: &[&str],
-    format: Option<BillFormat>,
-    skip_bad_rows: bool,
-) -> Result<(Bill, BillFormat), Diagnostic> {
-    let whole = |message: String| {
-        let mut d = Diagnostic::plain(Code::BillUnreadable, message);
-        d.file = file_name.to_owned();
-        d
-    };
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
-    let magic = reader
-        .fill_buf()
-        .map_err(|e| whole(format!("cannot read the bill: {e}")))?;
-    let gzip = magic.starts_with(&[0x1f, 0x8b]);
-    let mut stream: Box<dyn Read> = if gzip {
-        Box::new(MultiGzDecoder::new(reader))
-    } else {
-        Box::new(reader)
-    };
-    let mut head = Vec::new();
-    (&mut stream)
-        .take(HEAD_BYTES)
-        .read_to_end(&mut head)
-        .map_err(|e| whole(format!("cannot read the bill: {e}")))?;
-    if head.iter().all(u8::is_ascii_whitespace) {
-        let mut d = whole("the bill is empty".into());
-        d.code = Code::BillEmpty;
-        return Err(d);
-    }
-    let format = match format.or_else(|| BillFormat::detect(&head)) {
-        Some(format) => format,
-        None => {
-            return Err(whole(
-                "this is not a bill routewise reads: expected an AWS CUR 2.0 CSV (columns line_item_usage_type, line_item_usage_amount, line_item_unblended_cost, pricing_unit), a FOCUS CSV (BilledCost, ChargePeriodStart, ConsumedQuantity, ConsumedUnit), or Anthropic's cost report JSON".into(),
-            )
-            .with_help("name the format with --bill-format if the columns are there"));
-        }
-    };
-    let stream = BufReader::with_capacity(1 << 16, Cursor::new(head).chain(stream));
-    let bill = match format {
-        BillFormat::Cur => super::cur::read_cur(stream, file_name, known_models, skip_bad_rows),
-        BillFormat::Focus => {
-            super::focus::read_focus(stream, file_name, known_models, skip_bad_rows)
-        }
-        BillFormat::AnthropicCost => {
-            super::cost_report::read_cost_report(stream, file_name, known_models, skip_bad_rows)
-        }
-    }?;
-    Ok((bill, format))
 }
 
 #[cfg(test)]

@@ -25,7 +25,8 @@ use crate::data::inputs::Inputs;
 use crate::engine::cost::provisioned::LoadShape;
 use crate::engine::cost::{self, Load, Usage};
 use crate::support::diagnostic::{Code, Diagnostics, SourceFile};
-use crate::usage::bill::{Bill, BillFormat, BillScope, TokenType, read_bill};
+use crate::usage::bill::{Bill, BillFormat, BillScope, TokenType};
+use crate::usage::bill_reader::read_bill;
 use crate::usage::{ModelUsage, TokenBreakdown, UsageTotals};
 
 /// What every output says about a reconciliation.
