@@ -169,3 +169,17 @@ pub fn examples() -> Vec<String> {
     names.sort();
     names
 }
+
+/// The examples that decide one route for the whole workload (no `surfaces:` in their
+/// answers), for tests of the single-route report.
+pub fn single_route_examples() -> Vec<String> {
+    examples()
+        .into_iter()
+        .filter(|name| {
+            let answers =
+                std::fs::read_to_string(root().join("examples").join(name).join("answers.yaml"))
+                    .expect("answers.yaml");
+            !answers.lines().any(|l| l.starts_with("surfaces:"))
+        })
+        .collect()
+}
