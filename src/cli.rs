@@ -172,7 +172,7 @@ pub enum QuestionsFormat {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// A rule code such as RW001, or a rule name such as residency-geography.
+    /// A rule code such as RW001 or a team's ACME1007 (any case), or a rule name such as residency-geography.
     #[arg(value_name = "CODE")]
     pub code: Option<String>,
     #[command(flatten)]

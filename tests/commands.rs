@@ -82,11 +82,12 @@ fn validate_accepts_the_embedded_data_and_the_examples() {
         ])
         .run();
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
-    assert!(
-        outcome.stdout.starts_with("ok: 20 questions, 17 routes"),
-        "{}",
-        outcome.stdout
+    let counts = format!(
+        "ok: {} questions, {} routes",
+        common::embedded_count("questions"),
+        common::embedded_count("routes")
     );
+    assert!(outcome.stdout.starts_with(&counts), "{}", outcome.stdout);
 }
 
 #[test]
@@ -221,7 +222,10 @@ fn a_user_template_replaces_the_report() {
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
     assert_eq!(
         outcome.stdout,
-        "Pick vertex-global (17 routes considered)\n"
+        format!(
+            "Pick vertex-global ({} routes considered)\n",
+            common::embedded_count("routes")
+        )
     );
 }
 

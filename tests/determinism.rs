@@ -6,18 +6,11 @@ mod common;
 
 use common::{Run, root};
 
-const EXAMPLES: &[&str] = &[
-    "solo-prototype",
-    "aws-enterprise-eu",
-    "gcp-hipaa",
-    "voice-and-analytics",
-];
-
 /// Runs `args` in a fresh scratch directory holding the examples; `variant` changes the
 /// environment in ways that must not matter.
 fn run(args: &[&str], variant: usize, files: &[(&str, &str)]) -> common::Outcome {
     let mut run = Run::new();
-    for name in EXAMPLES {
+    for name in &common::examples() {
         for file in ["answers.yaml", "workload.yaml"] {
             let text = std::fs::read_to_string(root().join("examples").join(name).join(file))
                 .expect("example file");
@@ -55,7 +48,7 @@ fn twice(args: &[&str], files: &[(&str, &str)]) -> String {
 
 #[test]
 fn advise_is_byte_identical_in_every_format() {
-    for name in EXAMPLES {
+    for name in &common::examples() {
         let answers = format!("{name}/answers.yaml");
         let workload = format!("{name}/workload.yaml");
         for format in ["markdown", "json", "madr"] {

@@ -62,7 +62,7 @@ fn every_rule_is_shown_in_code_order() {
 
 #[test]
 fn explanations_agree_with_the_decision() {
-    for example in ["solo-prototype", "aws-enterprise-eu", "gcp-hipaa"] {
+    for example in &common::single_route_examples() {
         let dir = root().join("examples").join(example);
         let report = Run::new()
             .args(&[

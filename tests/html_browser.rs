@@ -137,7 +137,7 @@ fn advise(example: &str, format: &str, extra: &[&str]) -> String {
 #[test]
 fn the_example_reports_render_with_charts_headings_and_the_json_totals() {
     let Some(browser) = chromium() else { return };
-    for example in ["aws-enterprise-eu", "gcp-hipaa", "solo-prototype"] {
+    for example in &common::single_route_examples() {
         let html = advise(example, "html", &[]);
         let json: serde_json::Value = serde_json::from_str(&advise(example, "json", &[])).unwrap();
         let dir = tempfile::tempdir().unwrap();

@@ -27,8 +27,7 @@ fn the_shipped_cases_pass_and_exercise_every_rule() {
         .and_then(|n| n.parse().ok())
         .expect("a count");
     assert!(passed >= 25, "at least 25 shipped cases, found {passed}");
-    let rules = std::fs::read_to_string(root().join("rules/rules.yaml")).expect("rules");
-    let codes = rules.matches("- code: RW").count();
+    let codes = common::embedded_count("rules");
     assert_eq!(
         lines[1],
         format!("rule coverage: {codes} of {codes} rule codes exercised (100.0%)")
@@ -235,7 +234,27 @@ fn coverage_lists_the_rules_no_case_exercised() {
         outcome.code, 0,
         "--coverage alone reports, it does not fail"
     );
-    assert!(outcome.stdout.contains("rule coverage: 1 of 39 rule codes exercised (2.5%)\nnot exercised by any case:\n  RW001 residency-geography\n"), "{}", outcome.stdout);
+    // The count and the share follow the data: one exercised rule of every embedded rule.
+    let codes = common::embedded_count("rules");
+    let prefix = format!("rule coverage: 1 of {codes} rule codes exercised (");
+    let shown = outcome
+        .stdout
+        .split(&prefix)
+        .nth(1)
+        .and_then(|rest| rest.split("%)\n").next())
+        .unwrap_or_else(|| panic!("no coverage line: {}", outcome.stdout))
+        .to_owned();
+    let share: f64 = shown.parse().expect("a percentage");
+    // The share is shown cut to one decimal, never rounded up.
+    let exact = 100.0 / codes as f64;
+    assert!(share <= exact && exact - share < 0.1, "{shown}% of {codes}");
+    assert!(
+        outcome.stdout.contains(&format!(
+            "{shown}%)\nnot exercised by any case:\n  RW001 residency-geography\n"
+        )),
+        "{}",
+        outcome.stdout
+    );
     assert!(!outcome.stdout.contains("  RW009 "), "RW009 was exercised");
 
     let below = Run::new()
@@ -244,15 +263,17 @@ fn coverage_lists_the_rules_no_case_exercised() {
         .run();
     assert_eq!(below.code, 1);
     assert!(
-        below
-            .stderr
-            .contains("rule coverage 2.5% is below --min-coverage 50%"),
+        below.stderr.contains(&format!(
+            "rule coverage {shown}% is below --min-coverage 50%"
+        )),
         "{}",
         below.stderr
     );
+    // A minimum at the share, rounded down, is met.
+    let floor = format!("{:.1}", (1000.0 / codes as f64).floor() / 10.0);
     let met = Run::new()
         .file("passing.yaml", PASSING)
-        .args(&["test", "passing.yaml", "--min-coverage", "2.5"])
+        .args(&["test", "passing.yaml", "--min-coverage", &floor])
         .run();
     assert_eq!(met.code, 0, "{}", met.stderr);
 }
@@ -274,10 +295,11 @@ fn a_rules_directory_brings_its_own_rules_and_cases() {
         ])
         .run();
     assert_eq!(outcome.code, 0, "{}{}", outcome.stdout, outcome.stderr);
+    let codes = common::embedded_count("rules") + 1;
     assert!(
-        outcome
-            .stdout
-            .contains("rule coverage: 40 of 40 rule codes exercised (100.0%)"),
+        outcome.stdout.contains(&format!(
+            "rule coverage: {codes} of {codes} rule codes exercised (100.0%)"
+        )),
         "{}",
         outcome.stdout
     );

@@ -1,7 +1,7 @@
 //! The merged and validated contents of the rules directories: questions, routes with
 //! their sources, and the rules (not yet compiled).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -210,6 +210,9 @@ impl Catalogue {
             ..Catalogue::default()
         };
         let mut questions: Vec<Located<Question>> = Vec::new();
+        // Each section's ids and where they are in its list (see `merge`).
+        let mut indexes: [HashMap<String, usize>; 5] = Default::default();
+        let [question_ids, route_ids, gateway_ids, adoption_ids, rule_ids] = &mut indexes;
         // Each source key with the file and layer that defined it.
         let mut sources: BTreeMap<String, (Source, Arc<SourceFile>, Layer)> = BTreeMap::new();
         let parsed_files = parse::all_in_parallel(&files, |file| {
@@ -232,7 +235,13 @@ impl Catalogue {
             let source = Arc::new(file.source.clone());
             for (index, q) in parsed.questions.into_iter().enumerate() {
                 let located = locate(q, &source, file.layer, (Section::Questions, index));
-                merge(&mut questions, located, |q| q.id.clone(), &mut problems);
+                merge(
+                    &mut questions,
+                    question_ids,
+                    located,
+                    |q| q.id.clone(),
+                    &mut problems,
+                );
             }
             for (key, text) in parsed.sources {
                 merge_source(&mut sources, key, text, &source, file.layer, &mut problems);
@@ -241,6 +250,7 @@ impl Catalogue {
                 let located = locate(r, &source, file.layer, (Section::Routes, index));
                 merge(
                     &mut catalogue.routes,
+                    route_ids,
                     located,
                     |r| r.id.clone(),
                     &mut problems,
@@ -253,6 +263,7 @@ impl Catalogue {
                 let located = locate(g, &source, file.layer, (Section::Gateways, index));
                 merge(
                     &mut catalogue.gateways,
+                    gateway_ids,
                     located,
                     |g| g.id.clone(),
                     &mut problems,
@@ -262,6 +273,7 @@ impl Catalogue {
                 let located = locate(a, &source, file.layer, (Section::Adoption, index));
                 merge(
                     &mut catalogue.adoption,
+                    adoption_ids,
                     located,
                     |a| a.route.clone(),
                     &mut problems,
@@ -271,11 +283,16 @@ impl Catalogue {
                 let located = locate(r, &source, file.layer, (Section::Rules, index));
                 merge(
                     &mut catalogue.rules,
+                    rule_ids,
                     located,
-                    |r| r.code.clone(),
+                    |r| r.code.to_string(),
                     &mut problems,
                 );
             }
+        }
+        // Checked before any rule is compiled, which is where a rule's memory goes.
+        if let Some(d) = too_many_rules(&catalogue.rules, crate::support::limits::MAX_RULES) {
+            problems.push(d);
         }
         for (key, (source, file, _)) in sources {
             catalogue.source_files.insert(key.clone(), file);
@@ -542,17 +559,37 @@ fn cached_json(file_name: &str) -> Option<RulesDirFile> {
     crate::data::load::embedded_json(crate::data::load::EMBEDDED_RULES_JSON, file_name)
 }
 
+/// The error of a catalogue with more than `max` rules, pointing at the first rule beyond.
+fn too_many_rules(rules: &[Located<Rule>], max: usize) -> Option<Diagnostic> {
+    let beyond = rules.get(max)?;
+    Some(
+        beyond
+            .error(
+                Code::LimitRuleCount,
+                Some("code"),
+                format!(
+                    "{} rules: a catalogue holds at most {max} rules (see docs/limits.md); this is the first beyond it",
+                    rules.len()
+                ),
+            )
+            .with_help("split the rules between teams, or merge rules that share a condition"),
+    )
+}
+
 /// Adds an item, replacing one of a lower layer with the same id; two of the same layer
-/// with the same id are an error.
+/// with the same id are an error. `index` maps each id to its place in `items`, so a merge
+/// is one lookup: comparing every new item with every earlier one made a team's 10,000
+/// rules cost 50 million comparisons.
 fn merge<T>(
     items: &mut Vec<Located<T>>,
+    index: &mut HashMap<String, usize>,
     item: Located<T>,
     id: impl Fn(&T) -> String,
     problems: &mut Diagnostics,
 ) {
     let key = id(&item.item);
-    match items.iter().position(|existing| id(&existing.item) == key) {
-        Some(i) if items[i].layer == item.layer => {
+    match index.get(&key) {
+        Some(&i) if items[i].layer == item.layer => {
             let first = &items[i];
             problems.push(
                 item.error(
@@ -568,8 +605,11 @@ fn merge<T>(
                 )),
             );
         }
-        Some(i) => items[i] = item,
-        None => items.push(item),
+        Some(&i) => items[i] = item,
+        None => {
+            index.insert(key, items.len());
+            items.push(item);
+        }
     }
 }
 
@@ -928,6 +968,25 @@ fn validate_route(located: &Located<Route>, catalogue: &Catalogue, problems: &mu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_catalogue_beyond_the_rule_limit_points_at_the_first_rule_too_many() {
+        let rules = Catalogue::load(None).expect("embedded").rules;
+        assert!(too_many_rules(&rules, rules.len()).is_none());
+        let d = too_many_rules(&rules, rules.len() - 1).expect("one too many");
+        assert_eq!(d.code, Code::LimitRuleCount);
+        assert_eq!(d.key.as_deref(), Some("code"));
+        assert!(
+            d.message.starts_with(&format!(
+                "{} rules: a catalogue holds at most {} rules",
+                rules.len(),
+                rules.len() - 1
+            )),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.line, rules[rules.len() - 1].line());
+    }
 
     #[test]
     fn items_are_found_by_their_parsed_span() {

@@ -10,6 +10,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use crate::data::catalogue::{Catalogue, Located};
 use crate::model::route::Route;
 use crate::model::rule::{Effect, Rule};
+use crate::model::rule_code;
 use crate::support::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::support::limits;
 
@@ -186,7 +187,7 @@ impl RuleSet {
             .and_then(|t| t.render(context))
             .map_err(|e| RuleEvalError::new(rule, "rendering the message", e))?;
         Ok(Some(Firing {
-            code: code.clone(),
+            code: code.to_string(),
             name: rule.rule.name.clone(),
             effect: rule.rule.effect,
             weight: rule.rule.weight.unwrap_or(0),
@@ -225,7 +226,7 @@ impl RuleEvalError {
         };
         Self {
             code: evaluation_code(&error),
-            rule: rule.rule.code.clone(),
+            rule: rule.rule.code.to_string(),
             at: rule.at.clone(),
             what,
             error,
@@ -307,24 +308,40 @@ fn unknown_variable(
     }
 }
 
-/// Checks the code, effect and weight agree.
+/// Checks the code is well formed, its effect digit agrees with the effect, and only score
+/// rules have a weight. Code errors point at the code's value (`model::rule_code`).
 fn check_shape(located: &Located<Rule>, problems: &mut Diagnostics) {
     let rule = &located.item;
-    let prefix = rule.effect.code_prefix();
-    let digits = rule.code.get(2..).unwrap_or_default();
-    if !rule.code.starts_with(prefix)
-        || rule.code.len() != 5
-        || !digits.chars().all(|c| c.is_ascii_digit())
-    {
-        problems.push(located.error(
-            Code::RuleCodeMismatch,
-            Some("code"),
-            format!(
-                "rule code `{}` does not match its effect: {} rules are numbered {prefix}xx",
-                rule.code,
-                rule.effect.name()
-            ),
-        ));
+    match rule.code.parse() {
+        Err(problem) => problems.push(
+            located
+                .error_at(
+                    Code::RuleCodeForm,
+                    &rule.code.0,
+                    "code",
+                    format!("rule code `{}` {problem}", rule.code),
+                )
+                .with_help(rule_code::FORM),
+        ),
+        Ok(parts) if parts.effect_digit != rule.effect.code_digit() => problems.push(
+            located
+                .error_at(
+                    Code::RuleCodeMismatch,
+                    &rule.code.0,
+                    "code",
+                    format!(
+                        "rule code `{}` does not match its effect: {} rules are numbered {}{}xx",
+                        rule.code,
+                        rule.effect.name(),
+                        parts.prefix,
+                        rule.effect.code_digit()
+                    ),
+                )
+                .with_help(
+                    "the digit after the prefix tells the effect: 0 eliminates, 1 scores, 2 warns",
+                ),
+        ),
+        Ok(_) => {}
     }
     match (rule.effect, rule.weight) {
         (Effect::Score, None) => problems.push(located.error(

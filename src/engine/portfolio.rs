@@ -416,7 +416,7 @@ pub fn gateway_blocks(
         .filter(|r| r.rule.effect == crate::model::rule::Effect::Eliminate)
     {
         if inputs.rules.evaluate(rule, &ctx)?.is_some() {
-            codes.push(rule.rule.code.clone());
+            codes.push(rule.rule.code.to_string());
         }
     }
     Ok(codes)

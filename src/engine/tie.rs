@@ -98,7 +98,7 @@ pub fn tie_breaker(inputs: &Inputs, a: &str, b: &str) -> Option<TieBreaker> {
                 return Some(TieBreaker {
                     question: question.id.clone(),
                     answer,
-                    code: rule.rule.code.clone(),
+                    code: rule.rule.code.to_string(),
                     rule: rule.rule.name.clone(),
                     against: against.to_owned(),
                     effect: rule.rule.effect,

@@ -58,13 +58,13 @@ pub fn unmet(inputs: &Inputs, decision: &Decision, route_id: &str) -> Vec<Unmet>
         }) else {
             continue;
         };
-        if chosen.scores.iter().any(|f| f.code == rule.code) {
+        if chosen.scores.iter().any(|f| rule.code == f.code) {
             continue;
         }
         let earners: Vec<&str> = decision
             .outcomes
             .iter()
-            .filter(|o| o.scores.iter().any(|f| f.code == rule.code))
+            .filter(|o| o.scores.iter().any(|f| rule.code == f.code))
             .map(|o| o.route_id.as_str())
             .collect();
         let Some(first) = earners.first() else {
@@ -92,7 +92,7 @@ pub fn unmet(inputs: &Inputs, decision: &Decision, route_id: &str) -> Vec<Unmet>
         out.push(Unmet {
             question: question.clone(),
             route: route_id.to_owned(),
-            rule: rule.code.clone(),
+            rule: rule.code.to_string(),
             why: format!(
                 "`{route_id}` does not earn `{}` {} (+{}); {earned_by}. {}",
                 rule.code,

@@ -13,5 +13,6 @@ pub mod pricing;
 pub mod question;
 pub mod route;
 pub mod rule;
+pub mod rule_code;
 pub mod source;
 pub mod workload;

@@ -5,12 +5,16 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use crate::model::rule_code::RuleCode;
+
 /// One rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
-    /// Stable code: `RW0xx` eliminates, `RW1xx` scores, `RW2xx` warns.
-    pub code: String,
+    /// Stable code: a prefix (`RW` for the embedded rules, a team's own of 2 to 8 upper-case
+    /// letters), the effect digit (0 eliminates, 1 scores, 2 warns) and 2 to 5 digits:
+    /// `RW001`, `ACME1007` (see `model::rule_code`).
+    pub code: RuleCode,
     /// Short kebab-case name, such as `residency-geography`.
     pub name: String,
     pub effect: Effect,
@@ -52,12 +56,12 @@ impl Effect {
         }
     }
 
-    /// The code prefix every rule of this effect must carry.
-    pub fn code_prefix(self) -> &'static str {
+    /// The digit after the prefix of every code of this effect: `RW0xx`, `ACME1xxx`.
+    pub fn code_digit(self) -> char {
         match self {
-            Effect::Eliminate => "RW0",
-            Effect::Score => "RW1",
-            Effect::Warn => "RW2",
+            Effect::Eliminate => '0',
+            Effect::Score => '1',
+            Effect::Warn => '2',
         }
     }
 }

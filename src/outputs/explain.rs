@@ -106,7 +106,7 @@ pub fn explain(inputs: &Inputs, route_id: &str) -> Result<Explanation, EngineErr
             }
         };
         steps.push(Step {
-            code: rule.code.clone(),
+            code: rule.code.to_string(),
             rule: rule.name.clone(),
             effect: rule.effect,
             weight: rule.weight,

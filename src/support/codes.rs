@@ -70,6 +70,8 @@ codes! {
         "the file is 20971520 bytes long; routewise reads files of at most 10485760 bytes";
     LimitLine = "E-LIMIT-LINE", "A usage-file line is longer than its limit.",
         "line 1 is longer than 1048576 bytes, the limit for a usage CSV row";
+    LimitRuleCount = "E-LIMIT-RULE-COUNT", "The rules directories hold more than 50,000 rules.",
+        "60000 rules: a catalogue holds at most 50000 rules (see docs/limits.md); this is the first beyond it";
     LimitName = "E-LIMIT-NAME", "A name or id is longer than 200 characters.",
         "the traffic name is 1000000 characters long; names are at most 200";
     LimitRuleFuel = "E-LIMIT-RULE-FUEL", "A rule ran out of fuel (a loop that would not end).",
@@ -200,7 +202,9 @@ codes! {
         "rule RW090: `answers.clould` refers to an unknown question `clould`";
     RuleMessageSyntax = "E-RULE-MESSAGE-SYNTAX", "A rule's message template does not parse.",
         "rule RW090: the message template does not parse: …";
-    RuleCodeMismatch = "E-RULE-CODE-MISMATCH", "A rule's code does not match its effect (RW0xx eliminate, RW1xx score, RW2xx warn).",
+    RuleCodeForm = "E-RULE-CODE-FORM", "A rule's code is not a prefix of 2 to 8 upper-case letters, an effect digit and 2 to 5 digits (RW001, ACME1007).",
+        "rule code `acme012` has lower-case letters in its prefix `acme`: prefixes are upper case";
+    RuleCodeMismatch = "E-RULE-CODE-MISMATCH", "A rule's effect digit (the one after the prefix) does not match its effect: 0 eliminate, 1 score, 2 warn.",
         "rule code `RW190` does not match its effect: eliminate rules are numbered RW0xx";
     RuleWeight = "E-RULE-WEIGHT", "A score rule without a weight, or another rule with one.",
         "score rule RW150 needs a weight";

@@ -18,6 +18,12 @@ pub const MAX_USAGE_JSON_LINE_BYTES: usize = 64 * 1024 * 1024;
 /// in characters: names are printed in every table and repeated in JSON output.
 pub const MAX_NAME_CHARS: usize = 200;
 
+/// The most rules a catalogue may hold, embedded and the team's together. Each rule is two
+/// compiled templates of about 20 KB (minijinja reserves room for 256 instructions per
+/// template), so 50,000 rules bound the compiled rules near 1 GB; a team's largest real
+/// directory is far below it, and 10,000 rules load in a few seconds.
+pub const MAX_RULES: usize = 50_000;
+
 /// Instructions one rule condition or message may run per evaluation (minijinja fuel).
 /// Every embedded rule runs within it in every rule test case.
 pub const RULE_FUEL: u64 = 100_000;

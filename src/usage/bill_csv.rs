@@ -5,6 +5,7 @@
 use std::io::Read;
 
 use ::csv::{ByteRecord, ReaderBuilder};
+use rust_decimal::Decimal;
 
 use super::bill::{Bill, parse_amount};
 use super::csv::character_column;
@@ -156,7 +157,7 @@ impl<R: Read> BillCsv<R> {
     }
 
     /// An amount in wanted column `i`: a bad line when it is empty or not a number.
-    pub fn amount(&self, i: usize) -> Result<rust_decimal::Decimal, Diagnostic> {
+    pub fn amount(&self, i: usize) -> Result<Decimal, Diagnostic> {
         let text = self.text(i);
         parse_amount(&text).ok_or_else(|| {
             self.bad(
@@ -195,18 +196,39 @@ pub fn month_of(text: &str) -> Option<String> {
     (ok && (1..=12).contains(&month)).then(|| text[..7].to_owned())
 }
 
-/// Adds an outcome of one line to the bill: an overflow is a bad line.
-pub fn added<R: Read>(
-    bill: &mut Bill,
-    csv: &BillCsv<R>,
-    column: usize,
-    result: Result<(), &'static str>,
-    skip: bool,
-) -> Result<(), Diagnostic> {
-    match result {
-        Ok(()) => Ok(()),
-        Err(message) => bill.bad_row(csv.bad(column, message.to_owned()), skip),
+/// What a format's reader says about one line: attributed, or listed as unattributed
+/// (`Ok(Ok(()))`); an amount that overflowed the bill (`Ok(Err(why))`); or a bad value
+/// (`Err`). Either failure is a bad line, skipped or fatal as the user asked.
+pub type LineOutcome = Result<Result<(), &'static str>, Diagnostic>;
+
+/// The line loop the CSV bill readers share: each line's amount (wanted column `cost`) and
+/// month (wanted column `month`) are read, then `attribute` attributes the line to the bill
+/// or lists it as unattributed. A bad line stops the read, or is counted and skipped when
+/// `skip_bad_rows`.
+pub fn read_lines<R: Read>(
+    mut csv: BillCsv<R>,
+    mut bill: Bill,
+    cost: usize,
+    month: usize,
+    skip_bad_rows: bool,
+    mut attribute: impl FnMut(&BillCsv<R>, &mut Bill, &str, Decimal) -> LineOutcome,
+) -> Result<Bill, Diagnostic> {
+    while csv.next()? {
+        let (amount, line_month) = match (csv.amount(cost), csv.month(month)) {
+            (Ok(amount), Ok(line_month)) => (amount, line_month),
+            (Err(d), _) | (_, Err(d)) => {
+                bill.bad_row(d, skip_bad_rows)?;
+                continue;
+            }
+        };
+        match attribute(&csv, &mut bill, &line_month, amount) {
+            Ok(Ok(())) => {}
+            // An overflow: a bad line at its amount.
+            Ok(Err(message)) => bill.bad_row(csv.bad(cost, message.to_owned()), skip_bad_rows)?,
+            Err(d) => bill.bad_row(d, skip_bad_rows)?,
+        }
     }
+    Ok(bill)
 }
 
 #[cfg(test)]

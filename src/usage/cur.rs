@@ -19,7 +19,7 @@
 use std::io::Read;
 
 use super::bill::{Bill, BillKey, tokens_per_unit};
-use super::bill_csv::{BillCsv, Wanted, added};
+use super::bill_csv::{BillCsv, LineOutcome, Wanted, read_lines};
 use super::usage_type::{parse_usage_type, usage_type_model};
 use crate::support::diagnostic::Diagnostic;
 
@@ -85,29 +85,21 @@ pub fn read_cur<R: Read>(
     known_models: &[&str],
     skip_bad_rows: bool,
 ) -> Result<Bill, Diagnostic> {
-    let mut csv = BillCsv::open(reader, file_name, COLUMNS, "an AWS CUR 2.0 export")?;
+    let csv = BillCsv::open(reader, file_name, COLUMNS, "an AWS CUR 2.0 export")?;
     let mut bill = Bill::default();
     if !csv.has(UNIT) {
         bill.note(format!(
             "{file_name} has no pricing_unit column: token quantities are not compared, only amounts."
         ));
     }
-    while csv.next()? {
-        let (cost, month) = match (csv.amount(COST), csv.month(START)) {
-            (Ok(cost), Ok(month)) => (cost, month),
-            (Err(d), _) | (_, Err(d)) => {
-                bill.bad_row(d, skip_bad_rows)?;
-                continue;
-            }
-        };
-        let usage_type = csv.text(USAGE_TYPE);
-        let result = attribute_line(&csv, &mut bill, known_models, &usage_type, &month, cost);
-        match result {
-            Ok(outcome) => added(&mut bill, &csv, COST, outcome, skip_bad_rows)?,
-            Err(d) => bill.bad_row(d, skip_bad_rows)?,
-        }
-    }
-    Ok(bill)
+    read_lines(
+        csv,
+        bill,
+        COST,
+        START,
+        skip_bad_rows,
+        |csv, bill, month, cost| attribute_line(csv, bill, known_models, month, cost),
+    )
 }
 
 /// Attributes one line, or lists it as unattributed with its reason.
@@ -115,10 +107,11 @@ fn attribute_line<R: Read>(
     csv: &BillCsv<R>,
     bill: &mut Bill,
     known_models: &[&str],
-    usage_type: &str,
     month: &str,
     cost: rust_decimal::Decimal,
-) -> Result<Result<(), &'static str>, Diagnostic> {
+) -> LineOutcome {
+    let usage_type = csv.text(USAGE_TYPE);
+    let usage_type = usage_type.as_str();
     let line_type = csv.text(LINE_TYPE);
     if csv.has(LINE_TYPE) && !line_type.eq_ignore_ascii_case("Usage") {
         let item = format!("{line_type} {usage_type}").trim().to_owned();

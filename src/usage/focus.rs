@@ -17,7 +17,7 @@
 use std::io::Read;
 
 use super::bill::{Bill, BillKey, tokens_per_unit};
-use super::bill_csv::{BillCsv, Wanted, added};
+use super::bill_csv::{BillCsv, LineOutcome, Wanted, read_lines};
 use super::cur::BEDROCK_PRODUCTS;
 use super::usage_type::{parse_usage_type, usage_type_model};
 use crate::support::diagnostic::Diagnostic;
@@ -72,31 +72,25 @@ pub fn read_focus<R: Read>(
     known_models: &[&str],
     skip_bad_rows: bool,
 ) -> Result<Bill, Diagnostic> {
-    let mut csv = BillCsv::open(reader, file_name, COLUMNS, "a FOCUS export")?;
-    let mut bill = Bill::default();
-    while csv.next()? {
-        let (cost, month) = match (csv.amount(COST), csv.month(START)) {
-            (Ok(cost), Ok(month)) => (cost, month),
-            (Err(d), _) | (_, Err(d)) => {
-                bill.bad_row(d, skip_bad_rows)?;
-                continue;
-            }
-        };
-        match attribute_line(&csv, &mut bill, known_models, &month, cost) {
-            Ok(outcome) => added(&mut bill, &csv, COST, outcome, skip_bad_rows)?,
-            Err(d) => bill.bad_row(d, skip_bad_rows)?,
-        }
-    }
-    Ok(bill)
+    let csv = BillCsv::open(reader, file_name, COLUMNS, "a FOCUS export")?;
+    read_lines(
+        csv,
+        Bill::default(),
+        COST,
+        START,
+        skip_bad_rows,
+        |csv, bill, month, cost| attribute_line(csv, bill, known_models, month, cost),
+    )
 }
 
+/// Attributes one line, or lists it as unattributed with its reason.
 fn attribute_line<R: Read>(
     csv: &BillCsv<R>,
     bill: &mut Bill,
     known_models: &[&str],
     month: &str,
     cost: rust_decimal::Decimal,
-) -> Result<Result<(), &'static str>, Diagnostic> {
+) -> LineOutcome {
     let service = csv.text(SERVICE);
     let provider = csv.text(PROVIDER);
     let usage_type = [USAGE_TYPE, METER, DESCRIPTION]

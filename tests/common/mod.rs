@@ -131,3 +131,55 @@ pub fn ci_doc_files() -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// How many items the embedded data holds in one section (`questions`, `routes`, `rules`)
+/// across every `rules/*.yaml`, so tests derive counts from the data and adding a route or a
+/// rule touches data only.
+pub fn embedded_count(section: &str) -> usize {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("rules"))
+        .expect("rules/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).expect("readable");
+            let value: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+            value[section].as_array().map_or(0, Vec::len)
+        })
+        .sum()
+}
+
+/// The example directories that hold an `answers.yaml` and a `workload.yaml`, sorted, so
+/// tests that run every example pick up a new one without a list to keep.
+pub fn examples() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join("answers.yaml").is_file() && p.join("workload.yaml").is_file())
+        .map(|p| {
+            p.file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// The examples that decide one route for the whole workload (no `surfaces:` in their
+/// answers), for tests of the single-route report.
+pub fn single_route_examples() -> Vec<String> {
+    examples()
+        .into_iter()
+        .filter(|name| {
+            let answers =
+                std::fs::read_to_string(root().join("examples").join(name).join("answers.yaml"))
+                    .expect("answers.yaml");
+            !answers.lines().any(|l| l.starts_with("surfaces:"))
+        })
+        .collect()
+}

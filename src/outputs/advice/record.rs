@@ -7,6 +7,7 @@ use crate::data::inputs::Inputs;
 use crate::engine::decide::Status;
 use crate::model::answers::Answers;
 use crate::model::question::Question;
+use crate::model::rule_code;
 use crate::outputs::advice::report::{Report, Warning};
 use crate::support::date::Date;
 
@@ -93,7 +94,9 @@ pub fn apply(report: &mut Report, run: &RunOptions) {
             ),
         });
     }
-    report.warnings.sort_by(|a, b| a.code.cmp(&b.code));
+    report
+        .warnings
+        .sort_by(|a, b| rule_code::order(&a.code, &b.code));
     report.record.pricing_age = Some(PricingAge {
         today: today.to_string(),
         max_days,

@@ -1,6 +1,7 @@
 //! The report model: the one thing every renderer sees. Versioned; keys are only ever added.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -17,6 +18,7 @@ pub use crate::engine::provenance::PricingSource;
 use crate::engine::unmet::{self, Unmet};
 use crate::model::answers::Answer;
 use crate::model::decision::DecisionMeta;
+use crate::model::rule_code;
 
 /// The JSON report's schema version; raised only when a key changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -269,26 +271,29 @@ pub fn build(inputs: &Inputs, advice: &Advice) -> Report {
             message: f.message.clone(),
         })
         .collect();
+    // Each route warning's code and message, and its place in `warnings`: one lookup per
+    // firing, where a search of the list made a team's 10,000 warn rules quadratic.
+    let mut route_warnings: HashMap<(&str, &str), usize> = HashMap::new();
     for outcome in decision
         .outcomes
         .iter()
         .filter(|o| o.status != Status::Eliminated)
     {
         for f in &outcome.warnings {
-            match warnings
-                .iter_mut()
-                .find(|w| w.code == f.code && w.message == f.message && !w.routes.is_empty())
-            {
-                Some(w) => w.routes.push(outcome.route_id.clone()),
-                None => warnings.push(Warning {
-                    code: f.code.clone(),
-                    routes: vec![outcome.route_id.clone()],
-                    message: f.message.clone(),
-                }),
+            match route_warnings.entry((f.code.as_str(), f.message.as_str())) {
+                Entry::Occupied(at) => warnings[*at.get()].routes.push(outcome.route_id.clone()),
+                Entry::Vacant(slot) => {
+                    slot.insert(warnings.len());
+                    warnings.push(Warning {
+                        code: f.code.clone(),
+                        routes: vec![outcome.route_id.clone()],
+                        message: f.message.clone(),
+                    });
+                }
             }
         }
     }
-    warnings.sort_by(|a, b| a.code.cmp(&b.code));
+    warnings.sort_by(|a, b| rule_code::order(&a.code, &b.code));
 
     let viable_ids: Vec<String> = routes
         .iter()
@@ -495,7 +500,7 @@ fn blocking_constraints(decision: &Decision) -> Vec<BlockingConstraint> {
             .len()
             .cmp(&a.sole_blocker_of.len())
             .then(b.routes.len().cmp(&a.routes.len()))
-            .then(a.code.cmp(&b.code))
+            .then(rule_code::order(&a.code, &b.code))
     });
     out
 }

@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::data::parse;
+use crate::model::rule_code;
 use crate::outputs::diff::gates::{Gate, Threshold};
 use crate::support::date::Date;
 use crate::support::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
@@ -447,8 +448,8 @@ pub fn compare(
     };
     let (base_codes, new_codes) = (codes(base), codes(new));
     let warnings = WarningChanges {
-        added: new_codes.difference(&base_codes).cloned().collect(),
-        removed: base_codes.difference(&new_codes).cloned().collect(),
+        added: in_code_order(new_codes.difference(&base_codes)),
+        removed: in_code_order(base_codes.difference(&new_codes)),
     };
 
     let mut pricing_tables = Vec::new();
@@ -530,13 +531,20 @@ fn recommended_cost(report: &ReportView) -> Option<Decimal> {
         .monthly_usd
 }
 
+/// Rule codes in the order of every listing (`RW002` before `RW0010`; see `model::rule_code`).
+fn in_code_order<'a>(codes: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    let mut codes: Vec<String> = codes.into_iter().cloned().collect();
+    codes.sort_by(|a, b| rule_code::order(a, b));
+    codes
+}
+
 fn reason_codes(route: &RouteView) -> BTreeSet<String> {
     route.reasons.iter().map(|r| r.code.clone()).collect()
 }
 
 fn eliminating_codes(route: Option<&RouteView>) -> Vec<String> {
     match route {
-        Some(r) if !r.status.viable() => reason_codes(r).into_iter().collect(),
+        Some(r) if !r.status.viable() => in_code_order(&reason_codes(r)),
         _ => Vec::new(),
     }
 }
@@ -573,8 +581,8 @@ fn route_change(base: Option<&RouteView>, new: Option<&RouteView>) -> Option<Rou
         new_score: score(new),
         eliminated_by: eliminating_codes(new),
         was_eliminated_by: eliminating_codes(base),
-        codes_added: new_codes.difference(&base_codes).cloned().collect(),
-        codes_removed: base_codes.difference(&new_codes).cloned().collect(),
+        codes_added: in_code_order(new_codes.difference(&base_codes)),
+        codes_removed: in_code_order(base_codes.difference(&new_codes)),
         cost: cost_change,
         summary: String::new(),
     };

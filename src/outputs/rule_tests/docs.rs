@@ -23,7 +23,7 @@ pub fn list(inputs: &Inputs) -> String {
         .iter()
         .map(|r| {
             vec![
-                r.rule.code.clone(),
+                r.rule.code.to_string(),
                 r.rule.effect.name().to_owned(),
                 r.rule
                     .weight

@@ -485,56 +485,54 @@ fn check_expect(
             );
         }
     };
-    let check_code =
-        |code: &Spanned<String>, key: &str, effect: Effect, problems: &mut Diagnostics| {
-            let rule = inputs
-                .rules
-                .rules
-                .iter()
-                .find(|r| r.rule.code == code.value);
-            let key = format!("{prefix}.{key}");
-            let at = |code_: Code, message: String| {
-                file.error_at_line(
-                    code_,
-                    code.referenced.line(),
-                    code.referenced.column(),
-                    Some(&key),
-                    message,
-                )
-            };
-            match rule {
-                None => {
-                    let codes: Vec<&str> = inputs
-                        .rules
-                        .rules
-                        .iter()
-                        .filter(|r| r.rule.effect == effect)
-                        .map(|r| r.rule.code.as_str())
-                        .collect();
-                    problems.push(
-                        at(
-                            Code::TestUnknownRule,
-                            format!("unknown rule code `{}`", code.value),
-                        )
-                        .with_help(format!(
-                            "{} rules: {}",
-                            adjective(effect),
-                            codes.join(", ")
-                        )),
-                    );
-                }
-                Some(r) if r.rule.effect != effect => problems.push(at(
-                    Code::TestWrongEffect,
-                    format!(
-                        "`{}` is {}, but this list takes {} rules",
-                        code.value,
-                        kind(r.rule.effect),
-                        adjective(effect)
-                    ),
-                )),
-                Some(_) => {}
-            }
+    let check_code = |code: &Spanned<String>,
+                      key: &str,
+                      effect: Effect,
+                      problems: &mut Diagnostics| {
+        let rule = inputs
+            .rules
+            .rules
+            .iter()
+            .find(|r| r.rule.code == code.value);
+        let key = format!("{prefix}.{key}");
+        let at = |code_: Code, message: String| {
+            file.error_at_line(
+                code_,
+                code.referenced.line(),
+                code.referenced.column(),
+                Some(&key),
+                message,
+            )
         };
+        match rule {
+            None => {
+                let codes: Vec<&str> = inputs
+                    .rules
+                    .rules
+                    .iter()
+                    .filter(|r| r.rule.effect == effect)
+                    .map(|r| r.rule.code.as_str())
+                    .collect();
+                problems.push(
+                    at(
+                        Code::TestUnknownRule,
+                        format!("unknown rule code `{}`", code.value),
+                    )
+                    .with_help(unknown_code_help(&code.value, effect, &codes)),
+                );
+            }
+            Some(r) if r.rule.effect != effect => problems.push(at(
+                Code::TestWrongEffect,
+                format!(
+                    "`{}` is {}, but this list takes {} rules",
+                    code.value,
+                    kind(r.rule.effect),
+                    adjective(effect)
+                ),
+            )),
+            Some(_) => {}
+        }
+    };
     if let Some(Some(id)) = &expect.recommended {
         check_route(id, "expect.recommended", problems);
     }
@@ -616,13 +614,31 @@ pub fn run(cases: Vec<ReadyCase>, inputs: &mut Inputs) -> Result<TestRun, CaseEr
         .rules
         .rules
         .iter()
-        .map(|r| (r.rule.code.clone(), r.rule.name.clone()))
+        .map(|r| (r.rule.code.to_string(), r.rule.name.clone()))
         .collect();
     Ok(TestRun {
         cases: results,
         rules,
         exercised,
     })
+}
+
+/// What to say about an unknown code: the closest one of the right effect, and the codes
+/// themselves when there are few enough to read (a team may have thousands).
+fn unknown_code_help(wanted: &str, effect: Effect, codes: &[&str]) -> String {
+    const LISTED: usize = 40;
+    if codes.len() <= LISTED {
+        format!("{} rules: {}", adjective(effect), codes.join(", "))
+    } else {
+        let guess = crate::support::suggest::closest(&wanted.to_uppercase(), codes)
+            .map(|best| format!("did you mean `{best}`? "))
+            .unwrap_or_default();
+        format!(
+            "{guess}there are {} {} rules; `routewise rules` lists them",
+            codes.len(),
+            adjective(effect)
+        )
+    }
 }
 
 /// Checks one case's expectations against its report; records the codes that held.
