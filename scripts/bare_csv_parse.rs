@@ -24,7 +24,8 @@ fn main() -> ExitCode {
     };
     let number = |field: &[u8]| {
         field.iter().fold(0u64, |n, b| {
-            n.wrapping_mul(10).wrapping_add(u64::from(b.wrapping_sub(b'0')))
+            n.wrapping_mul(10)
+                .wrapping_add(u64::from(b.wrapping_sub(b'0')))
         })
     };
     let mut record = csv::ByteRecord::new();
