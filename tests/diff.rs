@@ -512,7 +512,8 @@ fn a_surface_changing_route_trips_route_change() {
     let answers = example("voice-and-analytics", "answers.yaml");
     let workload = example("voice-and-analytics", "workload.yaml");
     let base = report(&answers, Some(&workload), &[]);
-    // The voice surface no longer needs EU residency: it moves to the direct API.
+    // The voice surface no longer needs EU residency: it moves from Bedrock's EU profile to
+    // the direct API.
     let moved = answers.replace(
         "  - name: voice\n",
         "  - name: voice\n    residency: none\n",
@@ -523,14 +524,14 @@ fn a_surface_changing_route_trips_route_change() {
     assert!(
         outcome
             .stdout
-            .contains("surface voice: vertex-regional → anthropic-api (changed)"),
+            .contains("surface voice: bedrock-geo → anthropic-api (changed)"),
         "{}",
         outcome.stdout
     );
     assert!(
         outcome
             .stdout
-            .contains("surface `voice`: `vertex-regional` → `anthropic-api`"),
+            .contains("surface `voice`: `bedrock-geo` → `anthropic-api`"),
         "{}",
         outcome.stdout
     );

@@ -140,6 +140,10 @@ fn the_example_reports_render_with_charts_headings_and_the_json_totals() {
     for example in &common::single_route_examples() {
         let html = advise(example, "html", &[]);
         let json: serde_json::Value = serde_json::from_str(&advise(example, "json", &[])).unwrap();
+        // An example without a route (gcp-hipaa, with the sourced facts) has none to chart.
+        if json["recommendation"]["route"].is_null() {
+            continue;
+        }
         let dir = tempfile::tempdir().unwrap();
         let (dom, messages) = rendered(&browser, &html, dir.path());
         assert!(

@@ -60,7 +60,12 @@ fn records_follow_the_madr_section_order() {
             "\n## Decision Drivers\n",
             "\n## Considered Options\n",
             "\n## Decision Outcome\n",
-            "\nChosen option: \"",
+            // A record without a route says so where the chosen option would be.
+            if text.contains("\nNo option is chosen") {
+                "\nNo option is chosen"
+            } else {
+                "\nChosen option: \""
+            },
             "\n### Consequences\n",
             "\n### Confirmation\n",
             "\n## Pros and Cons of the Options\n",

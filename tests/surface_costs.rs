@@ -45,7 +45,7 @@ fn run(format: &str, rules: Option<&str>) -> common::Outcome {
 
 #[test]
 fn each_surface_is_priced_on_its_own_route_and_the_portfolio_adds_up() {
-    let p = run("json", None).json();
+    let p = run("json", Some(&hipaa_confirmed_routes())).json();
     let surfaces = p["surfaces"].as_array().expect("surfaces");
     assert_eq!(surfaces.len(), 2);
     assert_eq!(surfaces[0]["traffic"], serde_json::json!(["voice-turns"]));
@@ -109,21 +109,21 @@ fn each_surface_is_priced_on_its_own_route_and_the_portfolio_adds_up() {
 
 #[test]
 fn every_format_carries_the_surfaces_and_the_portfolio_total() {
-    let table = run("table", None).stdout;
+    let table = run("table", Some(&hipaa_confirmed_routes())).stdout;
     assert!(
         table.contains("Surface `analytics` (notebook-analysis, report-drafting)")
             && table
                 .contains("portfolio total                         $859.72  $859.72  $2,579.16"),
         "{table}"
     );
-    let markdown = run("markdown", None).stdout;
+    let markdown = run("markdown", Some(&hipaa_confirmed_routes())).stdout;
     assert!(
         markdown.contains("### Surface `voice`")
             && markdown
                 .contains("| **portfolio total** | | **$859.72** | **$859.72** | **$2,579.16** |"),
         "{markdown}"
     );
-    let csv = run("csv", None).stdout;
+    let csv = run("csv", Some(&hipaa_confirmed_routes())).stdout;
     assert!(
         csv.starts_with("kind,route,month,traffic,model,item,tokens,usd_per_mtok,usd,surface\n"),
         "{csv}"
@@ -161,6 +161,13 @@ fn every_format_carries_the_surfaces_and_the_portfolio_total() {
 /// The shipped routes with Vertex's single-region HIPAA value scoped: one model (used only
 /// by the analytics surface) outside it.
 fn hipaa_scoped_routes() -> String {
+    vertex_regional_hipaa(
+        "\n        - { state: no, models: [claude-sonnet-4-5], note: \"this model is outside the BAA on this route\", source: vertex-security }\n        - { state: yes, source: vertex-security }",
+    )
+}
+
+/// The shipped routes with Vertex's single-region HIPAA value replaced by `value`.
+fn vertex_regional_hipaa(value: &str) -> String {
     let routes = std::fs::read_to_string(root().join("rules/routes.yaml")).expect("routes");
     let start = routes
         .find("  - id: vertex-regional")
@@ -170,10 +177,18 @@ fn hipaa_scoped_routes() -> String {
             .find("      hipaa: *vertex-framework")
             .expect("hipaa");
     format!(
-        "{}      hipaa:\n        - {{ state: no, models: [claude-sonnet-4-5], note: \"this model is outside the BAA on this route\", source: vertex-security }}\n        - *vertex-framework{}",
+        "{}      hipaa:{value}{}",
         &routes[..at],
         &routes[at + "      hipaa: *vertex-framework".len()..]
     )
+}
+
+/// The shipped routes as if Google Cloud had confirmed HIPAA for every model on the
+/// single-region endpoint (the shipped value is `unknown` for Claude, which leaves the
+/// example's analytics surface without a route): the portfolio arithmetic needs a route
+/// on both surfaces.
+fn hipaa_confirmed_routes() -> String {
+    vertex_regional_hipaa(" { state: yes, source: vertex-security }")
 }
 
 #[test]

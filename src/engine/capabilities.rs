@@ -24,6 +24,10 @@ use crate::model::route::{ITEM_CAPABILITIES, Platform, Route, SINGLE_CAPABILITIE
 pub struct Scope<'a> {
     pub models: &'a [String],
     pub features: &'a [String],
+    /// Without a workload: the answered model families, each with the route's models of
+    /// that family. Every family must be covered by one of its own models, so a value
+    /// limited to Gemini models does not meet a need for Claude.
+    pub families: &'a [(String, Vec<String>)],
 }
 
 /// A capability's value for one scope.
@@ -102,11 +106,15 @@ fn pick<'a>(
     capability: &'a Capability,
     model: Option<&str>,
     feature: Option<&str>,
+    family: Option<&[String]>,
 ) -> Option<&'a CapabilityValue> {
     let mut candidates = capability
         .values()
         .filter(|v| features_match(v, feature))
-        .filter(|v| model.is_none_or(|m| models_match(v, m)));
+        .filter(|v| model.is_none_or(|m| models_match(v, m)))
+        .filter(|v| {
+            family.is_none_or(|f| v.models.is_empty() || v.models.iter().any(|m| f.contains(m)))
+        });
     match model {
         Some(_) => candidates.next(),
         // Some model may get each value up to the first that holds for every model.
@@ -133,10 +141,22 @@ pub fn effective(
     ask: &str,
     scope: Scope<'_>,
 ) -> Effective {
-    let models: Vec<Option<&str>> = if scope.models.is_empty() {
-        vec![None]
+    // (model, family): a known model; or, without a workload, each answered family (its
+    // name and the route's models of it); or any model.
+    let models: Vec<(Option<&str>, Option<&[String]>)> = if !scope.models.is_empty() {
+        scope
+            .models
+            .iter()
+            .map(|m| (Some(m.as_str()), None))
+            .collect()
+    } else if !scope.families.is_empty() {
+        scope
+            .families
+            .iter()
+            .map(|(name, ids)| (Some(name.as_str()), Some(ids.as_slice())))
+            .collect()
     } else {
-        scope.models.iter().map(|m| Some(m.as_str())).collect()
+        vec![(None, None)]
     };
     let features: Vec<Option<&str>> = std::iter::once(None)
         .chain(scope.features.iter().map(|f| Some(f.as_str())))
@@ -144,14 +164,28 @@ pub fn effective(
     // When some value is scoped by model, the model decides, so it is named.
     let by_model = capability.values().any(|v| !v.models.is_empty());
     let mut worst: Option<Effective> = None;
-    for model in &models {
+    for &(named, family) in &models {
+        // A family is not a model id: its values are picked as for an unknown model, among
+        // those that hold for some model of the family.
+        let model = if family.is_some() { None } else { named };
         for feature in &features {
-            let value = pick(capability, *model, *feature);
+            let value = pick(capability, model, *feature, family);
+            // A family is named only when it changed the value: when its models get another
+            // value than some model would without a workload.
+            let named = match family {
+                Some(_) => named.filter(|_| {
+                    !matches!(
+                        (value, pick(capability, None, *feature, None)),
+                        (Some(a), Some(b)) if std::ptr::eq(a, b)
+                    )
+                }),
+                None => named,
+            };
             let candidate = match value {
                 Some(v) => Effective {
                     state: v.state(),
                     condition: v.condition.clone(),
-                    model: by_model.then(|| model.map(str::to_owned)).flatten(),
+                    model: by_model.then(|| named.map(str::to_owned)).flatten(),
                     feature: (!v.features.is_empty())
                         .then(|| feature.map(str::to_owned))
                         .flatten(),
@@ -170,7 +204,7 @@ pub fn effective(
                 None => Effective {
                     state: State::No,
                     condition: None,
-                    model: model.map(str::to_owned),
+                    model: named.map(str::to_owned),
                     feature: feature.map(str::to_owned),
                     note: None,
                     source: default_source.to_owned(),
@@ -432,6 +466,7 @@ mod tests {
             Scope {
                 models: &models,
                 features: &[],
+                ..Scope::default()
             },
         );
         assert_eq!(
@@ -446,6 +481,7 @@ mod tests {
             Scope {
                 models: &models,
                 features: &[],
+                ..Scope::default()
             },
         );
         assert_eq!(e.state, State::No);
@@ -469,9 +505,46 @@ mod tests {
             Scope {
                 models: &models,
                 features: &[],
+                ..Scope::default()
             },
         );
         assert_eq!((e.state, e.model.as_deref()), (State::No, Some("sonnet")));
+    }
+
+    #[test]
+    fn without_a_workload_each_answered_family_must_be_covered_by_its_own_models() {
+        let hipaa = cap(
+            r#"[{"state":"yes","models":["gemini-x"]},{"state":"unknown","note":"no source","ask":"Google Cloud"}]"#,
+        );
+        let families = vec![
+            ("claude".to_owned(), strings(&["claude-y"])),
+            ("gemini".to_owned(), strings(&["gemini-x"])),
+        ];
+        let e = effective(
+            &hipaa,
+            "s",
+            "Google Cloud",
+            Scope {
+                families: &families,
+                ..Scope::default()
+            },
+        );
+        assert_eq!(
+            (e.state, e.model.as_deref()),
+            (State::Unknown, Some("claude"))
+        );
+        let gemini = &families[1..];
+        let e = effective(
+            &hipaa,
+            "s",
+            "Google Cloud",
+            Scope {
+                families: gemini,
+                ..Scope::default()
+            },
+        );
+        assert_eq!(e.state, State::Yes);
+        assert_eq!(e.condition_text().as_deref(), Some("only for gemini-x"));
     }
 
     #[test]
@@ -489,6 +562,7 @@ mod tests {
             Scope {
                 models: &[],
                 features: &features,
+                ..Scope::default()
             },
         );
         assert_eq!(
@@ -508,6 +582,7 @@ mod tests {
             Scope {
                 models: &models,
                 features: &[],
+                ..Scope::default()
             },
         );
         assert_eq!(e.state, State::No);

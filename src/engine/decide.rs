@@ -78,6 +78,8 @@ struct Contexts {
     models: Vec<String>,
     /// The features the answers need.
     features: Vec<String>,
+    /// The model families the answers require.
+    families: Vec<String>,
 }
 
 /// What conditions see as `route`, and the capabilities it was built from.
@@ -99,11 +101,16 @@ impl Contexts {
             Some(Answer::List(items)) => items.clone(),
             _ => Vec::new(),
         };
+        let families = match inputs.answers.values.get("model_families") {
+            Some(Answer::List(items)) => items.clone(),
+            _ => Vec::new(),
+        };
         Contexts {
             answers: Value::from(minijinja::value::Serde(&inputs.answers.values)),
             workload: workload_value(inputs),
             models,
             features,
+            families,
         }
     }
 
@@ -118,9 +125,26 @@ impl Contexts {
             .filter(|m| served.contains(m))
             .cloned()
             .collect();
+        // Without a workload, the answered families stand in for its models.
+        let families: Vec<(String, Vec<String>)> = if self.models.is_empty() {
+            self.families
+                .iter()
+                .map(|f| {
+                    let ids = served
+                        .iter()
+                        .filter(|m| inputs.prices.family_of(m) == Some(f.as_str()))
+                        .cloned()
+                        .collect();
+                    (f.clone(), ids)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let scope = Scope {
             models: &models,
             features: &self.features,
+            families: &families,
         };
         let capabilities = RouteCapabilities::of(&inputs.catalogue, route, scope);
         let mut json = match serde_json::to_value(route) {
