@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::load::LoadProfile;
+use super::gathered_load::GatheredLoad;
 use super::model_cache::{ModelCache, Slot};
 use super::record::UsageRecord;
 use super::tokens::{ModelUsage, Tier, TokenBreakdown};
@@ -375,53 +375,5 @@ impl<'k> Accumulator<'k> {
             load_by_model,
             notes: self.notes,
         }
-    }
-}
-
-/// Minutes gathered densely before they reach the load profile.
-const WINDOW_MINUTES: usize = 1440;
-
-/// A load profile with a dense window of one-minute totals in front of it. Time-sorted rows
-/// land in the window (an array add); the window reaches the profile's map once, when rows
-/// move past it, touching it only where the level changes. Rows before the window, and
-/// bucket rows, go to the profile directly. Memory is the fixed window plus the profile.
-#[derive(Debug, Clone, Default)]
-struct GatheredLoad {
-    profile: LoadProfile,
-    base: u64,
-    window: Vec<u64>,
-}
-
-impl GatheredLoad {
-    #[inline]
-    fn add(&mut self, minute: u64, minutes: u64, tokens: u64) {
-        if minutes > 1 {
-            self.profile.add(minute, minutes, tokens);
-            return;
-        }
-        match minute.checked_sub(self.base) {
-            Some(offset) if offset < self.window.len() as u64 => {
-                // Cannot overflow: every token here is also in the checked `all_tokens`.
-                let slot = &mut self.window[offset as usize];
-                *slot = slot.saturating_add(tokens);
-            }
-            Some(_) => {
-                self.flush();
-                self.base = minute;
-                self.window.resize(WINDOW_MINUTES, 0);
-                self.window[0] = tokens;
-            }
-            None => self.profile.add(minute, 1, tokens),
-        }
-    }
-
-    fn flush(&mut self) {
-        self.profile.add_minutes(self.base, &self.window);
-        self.window.fill(0);
-    }
-
-    fn finish(&mut self) -> LoadProfile {
-        self.flush();
-        std::mem::take(&mut self.profile)
     }
 }

@@ -5,8 +5,9 @@
 //! daily bucket costs the same as a one-minute row. Keys are minutes, so memory is bounded
 //! by the time span (and by the number of rows), never by the size of the file. Changes
 //! that arrive in time order (runs of minutes from a time-sorted file) are appended to a
-//! compact log (about five bytes a minute, see `change_log.rs`); the rest go to a
-//! map; readers see the two merged.
+//! compact log (about five bytes a minute, see `change_log.rs`); the rest are collected
+//! unsorted and, in batches, sorted into a second compact log (`late_changes.rs`), so a
+//! row out of order costs an append, not a tree insert; readers see the logs merged.
 //!
 //! Attribution: a row or result for one request or one minute counts in its minute. A
 //! coarser bucket (an hourly or daily usage-report bucket, a CSV row with `bucket_width`)
@@ -15,9 +16,8 @@
 //! a lower bound of the real peak. [`LoadProfile::widest_bucket_minutes`] says how coarse
 //! the data was, so a report can say so.
 
-use std::collections::BTreeMap;
-
 use super::change_log::ChangeLog;
+use super::late_changes::{LateChanges, merged};
 
 /// Per-minute token totals (input + output + cache reads + cache writes), keyed by minutes
 /// since the Unix epoch.
@@ -26,7 +26,7 @@ pub struct LoadProfile {
     /// Changes of the per-minute rate that arrived in time order, compactly.
     runs: ChangeLog,
     /// Changes of the per-minute rate that arrived out of time order.
-    changes: BTreeMap<u64, i128>,
+    late: LateChanges,
     first: Option<u64>,
     /// One past the last minute with load.
     end: u64,
@@ -46,12 +46,15 @@ impl LoadProfile {
         let end = start.saturating_add(minutes);
         let minutes = end - start;
         let (each, remainder) = (tokens / minutes, tokens % minutes);
-        self.change(start, i128::from(each));
-        self.change(end, -i128::from(each));
+        // In time order, so a time-sorted file's buckets append to the runs.
+        let in_order = self.runs.last_minute().is_none_or(|last| last <= start);
         if remainder > 0 {
-            self.change(start, 1);
-            self.change(start + remainder, -1);
+            self.record(in_order, start, i128::from(each) + 1);
+            self.record(in_order, start + remainder, -1);
+        } else {
+            self.record(in_order, start, i128::from(each));
         }
+        self.record(in_order, end, -i128::from(each));
         self.first = Some(self.first.map_or(start, |f| f.min(start)));
         self.end = self.end.max(end);
         self.total += u128::from(tokens);
@@ -95,39 +98,13 @@ impl LoadProfile {
         }
     }
 
-    /// Every non-zero change, in time order: the runs and the map merged.
+    /// Every non-zero change, in time order: the runs and the late changes merged.
     fn all_changes(&self) -> impl Iterator<Item = (u64, i128)> + '_ {
-        let mut runs = self.runs.iter().peekable();
-        let mut map = self.changes.iter().map(|(k, d)| (*k, *d)).peekable();
-        std::iter::from_fn(move || {
-            loop {
-                let next = match (runs.peek(), map.peek()) {
-                    (None, None) => return None,
-                    (Some(_), None) => runs.next(),
-                    (None, Some(_)) => map.next(),
-                    (Some(a), Some(b)) if a.0 < b.0 => runs.next(),
-                    (Some(a), Some(b)) if a.0 > b.0 => map.next(),
-                    (Some(_), Some(_)) => {
-                        let (minute, a) = runs.next()?;
-                        let (_, b) = map.next()?;
-                        Some((minute, a + b))
-                    }
-                };
-                if let Some((minute, delta)) = next
-                    && delta != 0
-                {
-                    return Some((minute, delta));
-                }
-            }
-        })
+        merged(self.runs.iter(), self.late.iter())
     }
 
     fn change(&mut self, minute: u64, delta: i128) {
-        let entry = self.changes.entry(minute).or_insert(0);
-        *entry += delta;
-        if *entry == 0 {
-            self.changes.remove(&minute);
-        }
+        self.late.push(minute, delta);
     }
 
     /// Adds another profile (from another file of the same period, say).
@@ -284,7 +261,7 @@ mod tests {
         day.add(1440, 1440, 1440);
         assert_eq!(day.peak_tokens_per_minute(), 1);
         assert_eq!(day.minutes(), 1440);
-        assert!(day.changes.len() <= 2);
+        assert!(day.late.is_empty() && day.runs.iter().count() <= 2);
     }
 
     #[test]
@@ -323,14 +300,14 @@ mod tests {
         let mut end_of_time = LoadProfile::default();
         end_of_time.add_minutes(u64::MAX - 2, &[1, 2, 3, 4]);
         assert_eq!(end_of_time.per_minute().collect::<Vec<_>>(), [1, 2]);
-        // A later run is appended; an earlier one goes to the map; both read the same.
+        // A later run is appended; an earlier one goes to the late changes; both read the same.
         bulk.add_minutes(106, &[2, 2]);
         bulk.add_minutes(90, &[3]);
         each.add(106, 1, 2);
         each.add(107, 1, 2);
         each.add(90, 1, 3);
         assert_eq!(bulk, each);
-        assert!(bulk.runs.last_minute().is_some() && !bulk.changes.is_empty());
+        assert!(bulk.runs.last_minute().is_some() && !bulk.late.is_empty());
         assert_eq!(bulk.peak_tokens_per_minute(), 7);
     }
 
