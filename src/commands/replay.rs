@@ -131,6 +131,17 @@ fn read_options(args: &ReplayArgs) -> Result<ReadOptions, AppError> {
         UsageFormatArg::Litellm => Some(UsageFormat::Litellm),
         UsageFormatArg::Otel => Some(UsageFormat::Otel),
         UsageFormatArg::AnthropicAnalytics => Some(UsageFormat::AnthropicAnalytics),
+        UsageFormatArg::VertexRequestLog => Some(UsageFormat::VertexRequestLog),
+        UsageFormatArg::Openrouter => Some(UsageFormat::Openrouter),
+    };
+    let sampling_rate = match &args.sampling_rate {
+        Some(text) => Some(text.parse().map_err(|message: String| {
+            AppError::Input(
+                Diagnostic::plain(Code::ArgInvalidValue, format!("--sampling-rate: {message}"))
+                    .into(),
+            )
+        })?),
+        None => None,
     };
     Ok(ReadOptions {
         format,
@@ -139,5 +150,6 @@ fn read_options(args: &ReplayArgs) -> Result<ReadOptions, AppError> {
             map,
             input_includes_cache: args.input_includes_cache,
         },
+        sampling_rate,
     })
 }

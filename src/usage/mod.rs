@@ -77,15 +77,18 @@ mod log_reader;
 mod model_cache;
 pub mod model_id;
 mod number;
+pub mod openrouter;
 pub mod otel;
 pub mod record;
 pub mod report_json;
 pub mod routes;
+pub mod sampling;
 pub mod sql;
 pub mod timestamp;
 pub mod tokens;
 pub mod totals;
 pub mod usage_type;
+pub mod vertex_log;
 
 pub use self::csv::{CsvOptions, read_csv, read_csv_with};
 pub use self::load::LoadProfile;
