@@ -29,6 +29,7 @@ use super::csv::{CsvOptions, read_csv_with};
 use super::litellm::{is_spend_log_header, read_litellm_csv, read_litellm_json};
 use super::openrouter::read_openrouter;
 use super::otel::read_otel;
+use super::progress::{Progress, Tap};
 use super::report_json::read_usage_report;
 use super::sampling::SamplingRate;
 use super::totals::UsageTotals;
@@ -119,6 +120,8 @@ pub struct ReadOptions {
     pub csv: CsvOptions,
     /// `--sampling-rate`: the share of requests a sampled log (Vertex) holds.
     pub sampling_rate: Option<SamplingRate>,
+    /// Shown each chunk of raw bytes read (a progress bar); never changes the result.
+    pub progress: Option<Progress>,
 }
 
 /// Reads one usage stream (a file's bytes, gzip or not) with the right reader.
@@ -132,6 +135,10 @@ pub fn read_usage<R: Read>(
         let mut d = Diagnostic::plain(code, message);
         d.file = file_name.to_owned();
         d
+    };
+    let reader = Tap {
+        inner: reader,
+        hook: options.progress.clone(),
     };
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let magic = reader

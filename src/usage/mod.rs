@@ -79,6 +79,7 @@ pub mod model_id;
 mod number;
 pub mod openrouter;
 pub mod otel;
+pub mod progress;
 pub mod record;
 pub mod report_json;
 pub mod routes;
