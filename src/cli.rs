@@ -502,7 +502,7 @@ pub struct ReplayArgs {
     pub input_includes_cache: bool,
     /// The share of requests a sampled log holds (Vertex request-response logging's
     /// `sampling_rate`, such as 0.1): token totals are scaled by 1/RATE.
-    #[arg(long, value_name = "RATE")]
+    #[arg(long, value_name = "RATE", conflicts_with = "litellm_db")]
     pub sampling_rate: Option<String>,
     /// Questionnaire answers: routes they eliminate are left out.
     #[arg(long, value_name = "FILE")]
