@@ -500,6 +500,10 @@ pub struct ReplayArgs {
     /// The CSV's input column includes cache reads and writes (OpenAI-style); subtract them.
     #[arg(long)]
     pub input_includes_cache: bool,
+    /// The share of requests a sampled log holds (Vertex request-response logging's
+    /// `sampling_rate`, such as 0.1): token totals are scaled by 1/RATE.
+    #[arg(long, value_name = "RATE", conflicts_with = "litellm_db")]
+    pub sampling_rate: Option<String>,
     /// Questionnaire answers: routes they eliminate are left out.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
@@ -576,6 +580,11 @@ pub enum UsageFormatArg {
     Otel,
     /// Anthropic's usage and cost analytics API, `/v1/organizations/analytics/usage` (JSON).
     AnthropicAnalytics,
+    /// Vertex AI request-response logging rows exported from BigQuery (JSON lines); needs
+    /// --sampling-rate.
+    VertexRequestLog,
+    /// OpenRouter activity rows or generation records (JSON).
+    Openrouter,
 }
 
 /// Bill formats `routewise replay --reconcile` reads.

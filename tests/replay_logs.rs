@@ -342,3 +342,253 @@ fn a_named_format_overrides_detection() {
         outcome.stderr
     );
 }
+
+#[test]
+fn vertex_request_logs_scale_by_the_sampling_rate() {
+    // Sampled at 0.1, so every logged count is multiplied by 10, exactly.
+    // Row 1, Gemini 2.5 Pro on the global endpoint: promptTokenCount 30K INCLUDES 20K
+    // cached, so 10K uncached; output = 4K candidates + 6K thoughts = 10K. Scaled: 100K
+    // input, 200K cache reads, 100K output. On Vertex global: 0.1M × 1.25 = 0.125 → 0.13,
+    // 0.2M × 0.125 = 0.025 → 0.03 (each line rounded once, half away from zero),
+    // 0.1M × 10 = 1.00: 1.16.
+    // Row 2, Claude Sonnet 4.5 in us-east5 (Anthropic-style usage: input EXCLUDES cache):
+    // 5K input, 80K cache reads, 20K cache writes, 2K output. Scaled: 50K, 800K, 200K, 20K.
+    // On the Anthropic API: 0.05M × 3 = 0.15, 0.8M × 0.30 = 0.24, 0.2M × 3.75 = 0.75,
+    // 0.02M × 15 = 0.30: 1.44.
+    // Row 3: an unknown model, counted and listed. Row 4: no usage (a failed request).
+    let usage = fixture("vertex_request_log.jsonl");
+    let r = replay_json(&["--usage", &usage, "--sampling-rate", "0.1"]);
+    assert_eq!(r["format"], "vertex_request_log");
+    assert_eq!(r["rows"], 3);
+    let direct = common::route(&r, "anthropic-api");
+    assert_eq!(model_usd(direct, "claude-sonnet-4-5"), "1.44");
+    assert_eq!(item_tokens(direct, "claude-sonnet-4-5", "input"), 50_000);
+    assert_eq!(
+        item_tokens(direct, "claude-sonnet-4-5", "cache reads"),
+        800_000
+    );
+    let global = common::route(&r, "vertex-global");
+    assert_eq!(model_usd(global, "gemini-2.5-pro"), "1.16");
+    assert_eq!(item_tokens(global, "gemini-2.5-pro", "input"), 100_000);
+    assert_eq!(
+        item_tokens(global, "gemini-2.5-pro", "cache reads"),
+        200_000
+    );
+    // Every logged token once, times 10: Gemini (30K prompt + 10K output) × 10; Claude
+    // (5K + 80K + 20K + 2K) × 10. Cached tokens are neither counted twice nor dropped.
+    assert_eq!(model_tokens(&r, "gemini-2.5-pro"), 400_000);
+    assert_eq!(model_tokens(&r, "claude-sonnet-4-5"), 1_070_000);
+    // us-east5 (Claude) and europe-west4 (the unknown model) are regional.
+    assert_eq!(observed(&r, "vertex-regional")["rows"], 2);
+    assert!(
+        r["unknown_models"].to_string().contains("acme-chat-7"),
+        "{}",
+        r["unknown_models"]
+    );
+    let assumptions = r["assumptions"].to_string();
+    assert!(
+        assumptions.contains(
+            "sampled at rate 0.1: every token count is multiplied by 10 (1/0.1), exactly"
+        ),
+        "{assumptions}"
+    );
+    assert!(
+        assumptions.contains("1 Vertex log rows have no usage"),
+        "{assumptions}"
+    );
+    // The sampling assumption is in every output format, CSV included.
+    for format in ["table", "csv", "markdown"] {
+        let outcome = Run::new()
+            .args(&[
+                "replay",
+                "--usage",
+                &usage,
+                "--sampling-rate",
+                "0.1",
+                "--format",
+                format,
+            ])
+            .run();
+        assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+        assert!(
+            outcome.stdout.contains("sampled at rate 0.1"),
+            "{format}: {}",
+            outcome.stdout
+        );
+    }
+}
+
+#[test]
+fn a_sampling_rate_that_is_not_a_whole_multiple_rounds_once_and_says_so() {
+    // At 0.3 the multiplier is 10/3: Gemini's 10K uncached input becomes 33,333.3… → 33,333,
+    // its 20K cache reads 66,666.6… → 66,667 and its 10K output 33,333.
+    let r = replay_json(&[
+        "--usage",
+        &fixture("vertex_request_log.jsonl"),
+        "--sampling-rate",
+        "0.3",
+    ]);
+    let global = common::route(&r, "vertex-global");
+    assert_eq!(item_tokens(global, "gemini-2.5-pro", "input"), 33_333);
+    assert_eq!(item_tokens(global, "gemini-2.5-pro", "cache reads"), 66_667);
+    assert!(
+        r["assumptions"]
+            .to_string()
+            .contains("multiplied by 10/3 (1/0.3) and rounded to the nearest token")
+    );
+}
+
+#[test]
+fn a_vertex_log_without_a_sampling_rate_is_refused() {
+    let outcome = Run::new()
+        .args(&["replay", "--usage", &fixture("vertex_request_log.jsonl")])
+        .run();
+    assert_eq!(outcome.code, 2, "{}", outcome.stdout);
+    let stderr = outcome.stderr.replace(
+        &fixture("vertex_request_log.jsonl"),
+        "vertex_request_log.jsonl",
+    );
+    insta::assert_snapshot!("replay_vertex_no_sampling_rate", stderr);
+    let outcome = Run::new()
+        .args(&[
+            "replay",
+            "--usage",
+            &fixture("otel_spans.jsonl"),
+            "--sampling-rate",
+            "0.5",
+        ])
+        .run();
+    assert_eq!(outcome.code, 2);
+    assert!(
+        outcome.stderr.contains("E-USAGE-SAMPLING-RATE"),
+        "{}",
+        outcome.stderr
+    );
+    let outcome = Run::new()
+        .args(&[
+            "replay",
+            "--usage",
+            &fixture("vertex_request_log.jsonl"),
+            "--sampling-rate",
+            "2",
+        ])
+        .run();
+    assert_eq!(outcome.code, 2);
+    assert!(
+        outcome.stderr.contains("not a sampling rate"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn a_bad_vertex_row_names_its_line_and_field() {
+    let good = std::fs::read_to_string(fixture("vertex_request_log.jsonl")).unwrap();
+    let first = good.lines().next().unwrap();
+    let bad = format!(
+        "{first}\n{}\n",
+        first.replace(
+            "\"candidatesTokenCount\":4000",
+            "\"candidatesTokenCount\":-4"
+        )
+    );
+    let outcome = Run::new()
+        .file("vertex.jsonl", &bad)
+        .args(&["replay", "--usage", "vertex.jsonl", "--sampling-rate", "1"])
+        .run();
+    assert_eq!(outcome.code, 2, "{}", outcome.stdout);
+    insta::assert_snapshot!("replay_vertex_bad_record", outcome.stderr);
+}
+
+#[test]
+fn openrouter_activity_rows_carry_the_route_and_the_charge() {
+    // Daily rows; prompt tokens include cache reads, which the activity export does not
+    // split, so every prompt token is priced as uncached input (said in the notes).
+    // Anthropic: Sonnet 1M input × 3 + 0.1M output × 15 = 4.50 at list; 4.60 billed.
+    // Google AI Studio: Gemini 2.5 Pro 0.4M × 1.25 + 0.05M × 10 = 1.00; 1.00 billed.
+    // Amazon Bedrock (profile unknown): Sonnet 0.1M × 3 + 0.01M × 15 = 0.45 on the API.
+    // OpenAI: an unknown model on an unknown provider, counted and listed, not dropped.
+    // Rows are requests: 10 + 4 + 2 + 5 = 21.
+    let r = replay_json(&["--usage", &fixture("openrouter_activity.json")]);
+    assert_eq!(r["format"], "openrouter");
+    assert_eq!(r["rows"], 21);
+    let direct = common::route(&r, "anthropic-api");
+    assert_eq!(model_usd(direct, "claude-sonnet-4-5"), "4.95");
+    let anthropic = observed(&r, "anthropic-api");
+    assert_eq!(
+        (
+            &anthropic["list_usd"],
+            &anthropic["billed_usd"],
+            &anthropic["difference_usd"]
+        ),
+        (&json!("4.50"), &json!("4.60"), &json!("0.10"))
+    );
+    let studio = observed(&r, "gemini-api-paid");
+    assert_eq!(
+        (&studio["list_usd"], &studio["billed_usd"]),
+        (&json!("1.00"), &json!("1.00"))
+    );
+    let openai = observed(&r, "(openrouter provider `OpenAI`: not a catalogue route)");
+    assert_eq!(openai["rows"], 5);
+    assert!(r["unknown_models"].to_string().contains("openai/gpt-4.1"));
+    observed(
+        &r,
+        "(bedrock via OpenRouter: inference profile not in the log)",
+    );
+    assert_eq!(model_tokens(&r, "claude-sonnet-4-5"), 1_210_000);
+}
+
+#[test]
+fn openrouter_generations_subtract_the_cache_their_prompt_includes() {
+    // Sonnet via Anthropic: native prompt 1.1M INCLUDES 1M cached: 0.1M × 3 = 0.30,
+    // 1M × 0.30 = 0.30, 20K output × 15 = 0.30: 0.90, billed 0.90.
+    // Gemini via Google Vertex: 200K prompt including 100K cached, 10K output: on the
+    // Gemini API 0.1M × 1.25 = 0.125 + 0.1M × 0.125 = 0.0125 + 0.01M × 10 = 0.10: 0.2375.
+    let r = replay_json(&["--usage", &fixture("openrouter_generations.jsonl")]);
+    assert_eq!(r["format"], "openrouter");
+    assert_eq!(r["rows"], 2);
+    let direct = common::route(&r, "anthropic-api");
+    assert_eq!(model_usd(direct, "claude-sonnet-4-5"), "0.90");
+    assert_eq!(item_tokens(direct, "claude-sonnet-4-5", "input"), 100_000);
+    assert_eq!(
+        item_tokens(direct, "claude-sonnet-4-5", "cache reads"),
+        1_000_000
+    );
+    // Every token once: 1.1M prompt + 20K completion; 200K + 10K.
+    assert_eq!(model_tokens(&r, "claude-sonnet-4-5"), 1_120_000);
+    assert_eq!(model_tokens(&r, "gemini-2.5-pro"), 210_000);
+    let anthropic = observed(&r, "anthropic-api");
+    assert_eq!(
+        (&anthropic["list_usd"], &anthropic["billed_usd"]),
+        (&json!("0.90"), &json!("0.90"))
+    );
+}
+
+#[test]
+fn a_bad_openrouter_row_names_its_record_and_field() {
+    let doc = "{\"data\":[\n{\"date\":\"2026-10-01\",\"model\":\"google/gemini-2.5-pro\",\"provider_name\":\"Google AI Studio\",\"requests\":1,\"prompt_tokens\":10,\"completion_tokens\":\"ten\"}\n]}\n";
+    let outcome = Run::new()
+        .file("activity.json", doc)
+        .args(&["replay", "--usage", "activity.json"])
+        .run();
+    assert_eq!(outcome.code, 2, "{}", outcome.stdout);
+    insta::assert_snapshot!("replay_openrouter_bad_record", outcome.stderr);
+}
+
+#[test]
+fn the_new_readers_replay_tables_are_stable() {
+    for (name, extra) in [
+        ("vertex_request_log.jsonl", &["--sampling-rate", "0.1"][..]),
+        ("openrouter_activity.json", &[][..]),
+    ] {
+        let mut args = vec!["replay", "--usage"];
+        let path = fixture(name);
+        args.push(&path);
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--route", "anthropic-api", "--route", "vertex-global"]);
+        let outcome = Run::new().args(&args).run();
+        assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+        let text = outcome.stdout.replace(&path, name);
+        insta::assert_snapshot!(format!("replay_table_{name}"), text);
+    }
+}

@@ -1,5 +1,11 @@
 //! `routewise replay`: real usage priced on every route.
 
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
 use crate::cli::{BillFormatArg, ReplayArgs, SqlDialectArg, SqlSourceArg, UsageFormatArg};
 use crate::commands::{AppError, check_routes, input_paths, load_with_templates, write_output};
 use crate::outputs;
@@ -10,6 +16,7 @@ use crate::usage::bill::BillFormat;
 use crate::usage::column_map::ColumnMap;
 use crate::usage::format::{ReadOptions, UsageFormat};
 use crate::usage::litellm_db::{display_name, read_litellm_db};
+use crate::usage::progress::Progress;
 use crate::usage::sql::{self, Dialect, Source};
 
 pub fn run(args: ReplayArgs) -> Result<String, AppError> {
@@ -48,7 +55,14 @@ pub fn run(args: ReplayArgs) -> Result<String, AppError> {
             (totals, "litellm_db", display_name(url))
         }
         (None, Some(path)) => {
-            let (totals, format) = outputs::replay::read(path, &known, &read_options)?;
+            let mut read_options = read_options;
+            let bar = progress_bar(path);
+            read_options.progress = bar.as_ref().map(|(_, hook)| hook.clone());
+            let read = outputs::replay::read(path, &known, &read_options);
+            if let Some((bar, _)) = bar {
+                bar.finish_and_clear();
+            }
+            let (totals, format) = read?;
             (totals, format, path.display().to_string())
         }
         (None, None) => {
@@ -97,6 +111,43 @@ pub fn run(args: ReplayArgs) -> Result<String, AppError> {
     write_output(text, args.output.as_deref())
 }
 
+/// Inputs smaller than this read too fast for a progress bar to help.
+const PROGRESS_MIN_BYTES: u64 = 4 << 20;
+
+/// A progress bar on stderr (bytes, lines, time left) for one large file, when stderr is a
+/// terminal; `None` otherwise, so piped runs write nothing extra. Lines are counted in the
+/// raw bytes, so a gzip file shows bytes only.
+fn progress_bar(path: &std::path::Path) -> Option<(ProgressBar, Progress)> {
+    let size = std::fs::metadata(path).ok().filter(|m| m.is_file())?.len();
+    if size < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "reading {bytes}/{total_bytes} {msg}, {bytes_per_sec}, about {eta} left",
+    )
+    .ok()?;
+    bar.set_style(style);
+    bar.tick();
+    let lines = Arc::new(AtomicU64::new(0));
+    // 0: not yet seen, 1: plain text (lines counted), 2: gzip (bytes only).
+    let kind = Arc::new(AtomicU8::new(0));
+    let shown = bar.clone();
+    let hook = Progress(Arc::new(move |chunk: &[u8]| {
+        if kind.load(Ordering::Relaxed) == 0 && !chunk.is_empty() {
+            let gzip = chunk.starts_with(&[0x1f, 0x8b]);
+            kind.store(if gzip { 2 } else { 1 }, Ordering::Relaxed);
+        }
+        if kind.load(Ordering::Relaxed) == 1 {
+            let n = chunk.iter().filter(|b| **b == b'\n').count() as u64;
+            let total = lines.fetch_add(n, Ordering::Relaxed) + n;
+            shown.set_message(format!("({total} lines)"));
+        }
+        shown.inc(chunk.len() as u64);
+    }));
+    Some((bar, hook))
+}
+
 /// `--reconcile-threshold` as a fraction: `1` (percent) is 0.01.
 fn threshold(text: &str) -> Result<rust_decimal::Decimal, AppError> {
     text.trim()
@@ -131,6 +182,17 @@ fn read_options(args: &ReplayArgs) -> Result<ReadOptions, AppError> {
         UsageFormatArg::Litellm => Some(UsageFormat::Litellm),
         UsageFormatArg::Otel => Some(UsageFormat::Otel),
         UsageFormatArg::AnthropicAnalytics => Some(UsageFormat::AnthropicAnalytics),
+        UsageFormatArg::VertexRequestLog => Some(UsageFormat::VertexRequestLog),
+        UsageFormatArg::Openrouter => Some(UsageFormat::Openrouter),
+    };
+    let sampling_rate = match &args.sampling_rate {
+        Some(text) => Some(text.parse().map_err(|message: String| {
+            AppError::Input(
+                Diagnostic::plain(Code::ArgInvalidValue, format!("--sampling-rate: {message}"))
+                    .into(),
+            )
+        })?),
+        None => None,
     };
     Ok(ReadOptions {
         format,
@@ -139,5 +201,7 @@ fn read_options(args: &ReplayArgs) -> Result<ReadOptions, AppError> {
             map,
             input_includes_cache: args.input_includes_cache,
         },
+        sampling_rate,
+        progress: None,
     })
 }

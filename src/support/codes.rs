@@ -316,6 +316,8 @@ codes! {
         "reading \"LiteLLM_SpendLogs\" on localhost:5432/litellm: relation does not exist";
     UsageInvalidBucket = "E-USAGE-INVALID-BUCKET", "A usage-report bucket without a valid time range.",
         "the bucket has no starting_at";
+    UsageSamplingRate = "E-USAGE-SAMPLING-RATE", "A sampled log without --sampling-rate, or --sampling-rate on a log that is not sampled.",
+        "Vertex request-response logging is sampled, and its rows do not say at what rate";
 
     // Price lists compared by `routewise prices check`.
     PriceFeedUnknown = "E-PRICE-FEED-UNKNOWN", "A file given to `prices check` is not a price list routewise knows.",

@@ -6,6 +6,8 @@
 //! | format | told by |
 //! | --- | --- |
 //! | `otel` | JSON with `resourceSpans` or `startTimeUnixNano` |
+//! | `vertex-request-log` | JSON with `full_response` or `logging_time` |
+//! | `openrouter` | JSON with `provider_name` and `prompt_tokens`, `tokens_prompt` or `native_tokens_prompt` |
 //! | `bedrock` | JSON with `modelId` or `schemaType` |
 //! | `litellm` | JSON with `request_id` and `spend` or `call_type`; a CSV header with `request_id`, `startTime`, `prompt_tokens` and `spend` |
 //! | `anthropic-analytics` | JSON with `uncached_input_tokens` and no `results` (rows, not buckets) |
@@ -25,9 +27,13 @@ use flate2::read::MultiGzDecoder;
 use super::bedrock::read_bedrock;
 use super::csv::{CsvOptions, read_csv_with};
 use super::litellm::{is_spend_log_header, read_litellm_csv, read_litellm_json};
+use super::openrouter::read_openrouter;
 use super::otel::read_otel;
+use super::progress::{Progress, Tap};
 use super::report_json::read_usage_report;
+use super::sampling::SamplingRate;
 use super::totals::UsageTotals;
+use super::vertex_log::read_vertex_log;
 use crate::support::diagnostic::{Code, Diagnostic};
 
 /// Bytes looked at to tell formats apart.
@@ -48,6 +54,10 @@ pub enum UsageFormat {
     Otel,
     /// Anthropic's usage and cost analytics API, usage side (JSON).
     AnthropicAnalytics,
+    /// Vertex AI request-response logging rows (BigQuery JSON export), sampled.
+    VertexRequestLog,
+    /// OpenRouter activity rows and generation records (JSON).
+    Openrouter,
 }
 
 impl UsageFormat {
@@ -60,6 +70,8 @@ impl UsageFormat {
             UsageFormat::Litellm => "litellm",
             UsageFormat::Otel => "otel",
             UsageFormat::AnthropicAnalytics => "anthropic_analytics",
+            UsageFormat::VertexRequestLog => "vertex_request_log",
+            UsageFormat::Openrouter => "openrouter",
         }
     }
 
@@ -71,6 +83,12 @@ impl UsageFormat {
         if body.starts_with('{') || body.starts_with('[') {
             if has("resourceSpans") || has("startTimeUnixNano") {
                 UsageFormat::Otel
+            } else if has("full_response") || has("logging_time") {
+                UsageFormat::VertexRequestLog
+            } else if has("provider_name")
+                && (has("prompt_tokens") || has("tokens_prompt") || has("native_tokens_prompt"))
+            {
+                UsageFormat::Openrouter
             } else if has("modelId") || has("schemaType") {
                 UsageFormat::Bedrock
             } else if has("request_id") && (has("spend") || has("call_type")) {
@@ -100,6 +118,10 @@ pub struct ReadOptions {
     pub skip_bad_rows: bool,
     /// Column map and input convention for CSV input.
     pub csv: CsvOptions,
+    /// `--sampling-rate`: the share of requests a sampled log (Vertex) holds.
+    pub sampling_rate: Option<SamplingRate>,
+    /// Shown each chunk of raw bytes read (a progress bar); never changes the result.
+    pub progress: Option<Progress>,
 }
 
 /// Reads one usage stream (a file's bytes, gzip or not) with the right reader.
@@ -113,6 +135,10 @@ pub fn read_usage<R: Read>(
         let mut d = Diagnostic::plain(code, message);
         d.file = file_name.to_owned();
         d
+    };
+    let reader = Tap {
+        inner: reader,
+        hook: options.progress.clone(),
     };
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let magic = reader
@@ -154,6 +180,15 @@ pub fn read_usage<R: Read>(
         )
         .with_help("give the usage it bills with --usage, and the bill with --reconcile"));
     }
+    if options.sampling_rate.is_some() && format != UsageFormat::VertexRequestLog {
+        return Err(whole(
+            Code::UsageSamplingRate,
+            format!(
+                "--sampling-rate applies to sampled logs (Vertex request-response logging), not to {}",
+                format.name()
+            ),
+        ));
+    }
     let is_json = head
         .iter()
         .find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
@@ -170,6 +205,17 @@ pub fn read_usage<R: Read>(
         UsageFormat::AnthropicAnalytics => {
             super::analytics::read_analytics(stream, file_name, known_models, skip)
         }
+        UsageFormat::VertexRequestLog => {
+            let rate = options.sampling_rate.ok_or_else(|| {
+                whole(
+                    Code::UsageSamplingRate,
+                    "Vertex request-response logging is sampled, and its rows do not say at what rate".into(),
+                )
+                .with_help("pass --sampling-rate with the logging config's sampling_rate (1 if every request was logged)")
+            })?;
+            read_vertex_log(stream, file_name, known_models, skip, rate)
+        }
+        UsageFormat::Openrouter => read_openrouter(stream, file_name, known_models, skip),
     }?;
     Ok((totals, format))
 }
@@ -202,6 +248,14 @@ mod tests {
             UsageFormat::Litellm
         );
         assert_eq!(detect("{\"resourceSpans\":[]}"), UsageFormat::Otel);
+        assert_eq!(
+            detect("{\"logging_time\":\"x\",\"full_response\":{}}"),
+            UsageFormat::VertexRequestLog
+        );
+        assert_eq!(
+            detect("{\"data\":[{\"provider_name\":\"Anthropic\",\"prompt_tokens\":1}]}"),
+            UsageFormat::Openrouter
+        );
     }
 
     #[test]

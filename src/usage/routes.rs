@@ -11,6 +11,8 @@
 //!   profile ARN hides both model and route.
 //! - LiteLLM `custom_llm_provider`, with the model (Bedrock) or `api_base` (Vertex location).
 //! - OpenTelemetry `gen_ai.provider.name` (or the older `gen_ai.system`), with the model.
+//! - Vertex request-response logging: the `locations/<location>` of the row's resource path.
+//! - OpenRouter `provider_name` (the upstream that served the call).
 
 /// GovCloud profiles: a route the catalogue has no prices for.
 pub const GOVCLOUD: &str = "(bedrock GovCloud profile: not in the catalogue)";
@@ -69,6 +71,41 @@ pub fn otel_route(provider: &str, model: &str) -> Option<String> {
         "gcp.gemini" => "gemini-api-paid".to_owned(),
         "azure.ai.inference" => "azure-foundry".to_owned(),
         other => format!("(gen_ai provider `{other}`: not a catalogue route)"),
+    })
+}
+
+/// The route of a Vertex resource path (`projects/p/locations/us-east5/…`): `global` is the
+/// global endpoint, `us`/`eu` the multi-region ones, any other location a single region.
+pub fn vertex_location_route(resource: &str) -> Option<String> {
+    let resource = resource.trim().to_ascii_lowercase();
+    let (_, rest) = resource.split_once("locations/")?;
+    let location = rest.split('/').next().unwrap_or_default();
+    Some(
+        match location {
+            "" => return None,
+            "global" => "vertex-global",
+            "us" | "eu" => "vertex-multi-region",
+            _ => "vertex-regional",
+        }
+        .to_owned(),
+    )
+}
+
+/// OpenRouter's Bedrock provider: the inference profile (in-region, geographic, global) is
+/// not in the export.
+pub const OPENROUTER_BEDROCK: &str = "(bedrock via OpenRouter: inference profile not in the log)";
+
+/// The route of an OpenRouter `provider_name`.
+pub fn openrouter_route(provider: &str) -> Option<String> {
+    let provider = provider.trim();
+    Some(match provider.to_ascii_lowercase().as_str() {
+        "" => return None,
+        "anthropic" => "anthropic-api".to_owned(),
+        "amazon bedrock" => OPENROUTER_BEDROCK.to_owned(),
+        "google vertex" => VERTEX_UNKNOWN.to_owned(),
+        "google ai studio" => "gemini-api-paid".to_owned(),
+        "azure" => "azure-foundry".to_owned(),
+        _ => format!("(openrouter provider `{provider}`: not a catalogue route)"),
     })
 }
 
@@ -181,5 +218,35 @@ mod tests {
             Some("gemini-api-paid")
         );
         assert_eq!(otel_route(" ", "x"), None);
+        assert_eq!(
+            openrouter_route("Google AI Studio").as_deref(),
+            Some("gemini-api-paid")
+        );
+        assert_eq!(
+            openrouter_route("Anthropic").as_deref(),
+            Some("anthropic-api")
+        );
+        assert_eq!(
+            openrouter_route("Amazon Bedrock").as_deref(),
+            Some(OPENROUTER_BEDROCK)
+        );
+        assert_eq!(
+            openrouter_route("Together").as_deref(),
+            Some("(openrouter provider `Together`: not a catalogue route)")
+        );
+        assert_eq!(
+            vertex_location_route("projects/p/locations/global/publishers/google/models/x")
+                .as_deref(),
+            Some("vertex-global")
+        );
+        assert_eq!(
+            vertex_location_route("projects/p/locations/us-east5/endpoints/1").as_deref(),
+            Some("vertex-regional")
+        );
+        assert_eq!(
+            vertex_location_route("projects/p/locations/eu/x").as_deref(),
+            Some("vertex-multi-region")
+        );
+        assert_eq!(vertex_location_route("publishers/google/models/x"), None);
     }
 }

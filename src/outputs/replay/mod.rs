@@ -409,7 +409,7 @@ pub fn replay(
         ));
     }
     if !observed_routes.is_empty() {
-        assumptions.push("Observed routes come from the log (Bedrock `modelId` prefixes, LiteLLM `custom_llm_provider`, OpenTelemetry `gen_ai.provider.name`); each one's traffic is priced at on-demand list prices on every route, and provisioned capacity is not sized per observed route.".into());
+        assumptions.push("Observed routes come from the log (Bedrock `modelId` prefixes, LiteLLM `custom_llm_provider`, OpenTelemetry `gen_ai.provider.name`, a Vertex log's location, OpenRouter `provider_name`); each one's traffic is priced at on-demand list prices on every route, and provisioned capacity is not sized per observed route.".into());
         if observed_routes.iter().any(|o| o.billed_usd.is_some()) {
             assumptions.push("The billed amount is the sum of the amounts the log carries, rounded once to the cent; billed - list compares it with the list price of the same rows.".into());
         }
