@@ -34,18 +34,24 @@ fn model_usd<'a>(route: &'a Value, model: &str) -> &'a Value {
         .map_or(&Value::Null, |m| &m["usd"])
 }
 
-/// The tokens of one line item (`input`, `cache reads`…) of a model on a route.
+/// The tokens of one category (`input`, `cache reads`…) of a model on a route: its line
+/// item, or the long-prompt line of that category when the log's requests were above 200K.
 fn item_tokens(route: &Value, model: &str, item: &str) -> u64 {
-    route["items"]
+    let long = format!("{item} (long prompts");
+    let lines: Vec<u64> = route["items"]
         .as_array()
-        .and_then(|items| {
-            items
-                .iter()
-                .find(|i| i["model"] == model && i["name"] == item)
+        .into_iter()
+        .flatten()
+        .filter(|i| {
+            i["model"] == model
+                && i["name"]
+                    .as_str()
+                    .is_some_and(|n| n == item || n.starts_with(&long))
         })
-        .and_then(|i| i["tokens"].as_str())
-        .and_then(|t| t.parse().ok())
-        .unwrap_or_else(|| panic!("no `{item}` line for {model}"))
+        .filter_map(|i| i["tokens"].as_str()?.parse().ok())
+        .collect();
+    assert!(!lines.is_empty(), "no `{item}` line for {model}");
+    lines.iter().sum()
 }
 
 fn observed<'a>(r: &'a Value, route: &str) -> &'a Value {
@@ -591,4 +597,14 @@ fn the_new_readers_replay_tables_are_stable() {
         let text = outcome.stdout.replace(&path, name);
         insta::assert_snapshot!(format!("replay_table_{name}"), text);
     }
+}
+
+#[test]
+fn a_logged_request_above_200k_is_priced_at_the_long_prompt_tier() {
+    // The OTel fixture's Sonnet span is one request of 1.1M prompt tokens (0.1M uncached +
+    // 1M cache reads) and 20K output. Vertex prices Sonnet 4.5 prompts above 200K at
+    // 6 / 0.60 / 22.50 per million: 0.60 + 0.60 + 0.45 = 1.65 (base rates would give 0.90).
+    let r = replay_json(&["--usage", &fixture("otel_spans.jsonl")]);
+    let vertex = common::route(&r, "vertex-global");
+    assert_eq!(model_usd(vertex, "claude-sonnet-4-5"), "1.65");
 }

@@ -172,19 +172,20 @@ fn convert(
     let uncached = CONVENTION
         .uncached(input_tokens, cache_read, cache_write)
         .map_err(|why| field_problem(record, "input.inputTokenCount", why))?;
+    let tokens = TokenBreakdown {
+        input: uncached,
+        output: output_tokens,
+        cache_read,
+        cache_write_5m: five_minute,
+        cache_write_1h: one_hour,
+    };
     let usage = UsageRecord {
         minute,
         bucket_minutes: 1,
         model,
         route,
-        tier: Tier::Standard,
-        tokens: TokenBreakdown {
-            input: uncached,
-            output: output_tokens,
-            cache_read,
-            cache_write_5m: five_minute,
-            cache_write_1h: one_hour,
-        },
+        tier: Tier::of_request(false, &tokens),
+        tokens,
         web_search_requests: 0,
         billed_usd: None,
         billed_rows: None,
@@ -208,7 +209,8 @@ mod tests {
             r#"{"schemaType":"ModelInvocationLog","timestamp":"2026-10-01T00:00:00Z","modelId":"us.anthropic.claude-haiku-4-5-20251001-v1:0","input":{"inputTokenCount":1,"cacheReadInputTokenCount":238604,"cacheWriteInputTokenCount":1314},"output":{"outputTokenCount":38}}"#,
         )
         .unwrap();
-        let haiku = &totals.by_model["claude-haiku-4-5"].standard;
+        // A prompt of 1 + 238,604 + 1,314 = 239,919 tokens: one request above 200K.
+        let haiku = &totals.by_model["claude-haiku-4-5"].long_context;
         assert_eq!(
             (haiku.input, haiku.cache_read, haiku.cache_write_5m),
             (1, 238_604, 1314)

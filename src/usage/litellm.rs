@@ -102,19 +102,20 @@ fn convert(
         .uncached(row.prompt_tokens, cache_read, cache_write)
         .map_err(|why| problem("prompt_tokens", why))?;
     let route = litellm_route(&row.provider, &row.model, &row.api_base);
+    let tokens = TokenBreakdown {
+        input,
+        output: row.completion_tokens,
+        cache_read,
+        cache_write_5m: five_minute,
+        cache_write_1h: one_hour,
+    };
     Ok(UsageRecord {
         minute,
         bucket_minutes: 1,
         model: row.model,
         route,
-        tier: Tier::Standard,
-        tokens: TokenBreakdown {
-            input,
-            output: row.completion_tokens,
-            cache_read,
-            cache_write_5m: five_minute,
-            cache_write_1h: one_hour,
-        },
+        tier: Tier::of_request(false, &tokens),
+        tokens,
         web_search_requests: 0,
         billed_usd: row.spend,
         billed_rows: None,

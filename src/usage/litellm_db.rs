@@ -50,10 +50,11 @@ pub const QUERY: &str = r#"WITH spend AS (
          COALESCE((u -> 'cache_creation_token_details' ->> 'ephemeral_1h_input_tokens')::bigint, 0) AS cache_write_1h
   FROM spend
 ), checked AS (
-  SELECT *, (prompt < cache_read + cache_write OR cache_write < cache_write_1h) AS bad FROM split
+  SELECT *, (prompt < cache_read + cache_write OR cache_write < cache_write_1h) AS bad,
+         (prompt > 200000) AS long_context FROM split
 )
 SELECT (extract(epoch FROM date_trunc('minute', t)) / 60)::bigint AS minute,
-       model, provider, api_base,
+       model, provider, api_base, long_context,
        count(*) FILTER (WHERE NOT bad)::bigint AS rows,
        COALESCE(sum(prompt - cache_read - cache_write) FILTER (WHERE NOT bad), 0)::text AS input,
        COALESCE(sum(completion) FILTER (WHERE NOT bad), 0)::text AS output,
@@ -65,8 +66,8 @@ SELECT (extract(epoch FROM date_trunc('minute', t)) / 60)::bigint AS minute,
        count(*) FILTER (WHERE no_usage AND NOT bad)::bigint AS no_usage_rows,
        count(*) FILTER (WHERE bad)::bigint AS bad_rows
 FROM checked
-GROUP BY 1, 2, 3, 4
-ORDER BY 1, 2, 3, 4"#;
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5"#;
 
 /// Where the spend logs are, as printed: the URL without its password.
 pub fn display_name(url: &str) -> String {
@@ -192,6 +193,9 @@ pub fn read_litellm_db(
         let model: String = row.get("model");
         let provider: String = row.get("provider");
         let api_base: String = row.get("api_base");
+        // LiteLLM's `prompt_tokens` is the whole prompt, cache included: above the sources'
+        // 200K boundary the request is long-context (see `Tier::of_request`).
+        let long_context: bool = row.get("long_context");
         let good: i64 = row.get("rows");
         let bad: i64 = row.get("bad_rows");
         let Ok(minute) = u64::try_from(minute) else {
@@ -237,7 +241,7 @@ pub fn read_litellm_db(
             bucket_minutes: 1,
             route: litellm_route(&provider, &model, &api_base),
             model,
-            tier: Tier::Standard,
+            tier: Tier::new(false, long_context),
             tokens: TokenBreakdown {
                 input: number(row.get("input"), "prompt_tokens")?,
                 output: number(row.get("output"), "completion_tokens")?,
@@ -276,6 +280,15 @@ fn minute_text(minute: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_query_marks_long_prompts_at_the_sources_boundary() {
+        let mark = format!(
+            "(prompt > {}) AS long_context",
+            crate::usage::tokens::SOURCE_LONG_CONTEXT_TOKENS
+        );
+        assert!(super::QUERY.contains(&mark), "{mark}");
+    }
+
     use super::*;
 
     #[test]

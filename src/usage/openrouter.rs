@@ -33,7 +33,7 @@ use super::log_reader::{field_problem, read_records};
 use super::record::{InputConvention, UsageRecord};
 use super::routes::openrouter_route;
 use super::timestamp::TimestampParser;
-use super::tokens::{Tier, TokenBreakdown};
+use super::tokens::{SOURCE_LONG_CONTEXT_TOKENS, Tier, TokenBreakdown};
 use super::totals::UsageTotals;
 use crate::support::diagnostic::Diagnostic;
 
@@ -216,7 +216,12 @@ fn convert(
             bucket_minutes,
             model,
             route,
-            tier: Tier::Standard,
+            // A generation is one request, so its prompt says whether it was long; a daily
+            // activity row sums many and cannot.
+            tier: Tier::new(
+                false,
+                bucket_minutes == 1 && prompt > SOURCE_LONG_CONTEXT_TOKENS,
+            ),
             tokens: TokenBreakdown {
                 input,
                 output,

@@ -170,19 +170,20 @@ fn span_usage(
     let uncached = CONVENTION
         .uncached(input.unwrap_or(0), cache_read, cache_write)
         .map_err(|why| field_problem(record, &at("attributes.gen_ai.usage.input_tokens"), why))?;
+    let tokens = TokenBreakdown {
+        input: uncached,
+        output: output.unwrap_or(0),
+        cache_read,
+        cache_write_5m: cache_write,
+        cache_write_1h: 0,
+    };
     Ok(Some(UsageRecord {
         minute: nanos / NANOS_PER_MINUTE,
         bucket_minutes: 1,
         route: otel_route(provider, &model),
         model,
-        tier: Tier::Standard,
-        tokens: TokenBreakdown {
-            input: uncached,
-            output: output.unwrap_or(0),
-            cache_read,
-            cache_write_5m: cache_write,
-            cache_write_1h: 0,
-        },
+        tier: Tier::of_request(false, &tokens),
+        tokens,
         web_search_requests: 0,
         billed_usd: None,
         billed_rows: None,

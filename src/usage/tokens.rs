@@ -72,6 +72,18 @@ impl Tier {
             (true, true) => Tier::BatchLongContext,
         }
     }
+
+    /// The tier of one request, from its own prompt (uncached input, cache reads and cache
+    /// writes): above the sources' 200K boundary it is long-context. A per-request log knows
+    /// each prompt's size, so no request above it is priced at the base rate.
+    pub fn of_request(batch: bool, tokens: &TokenBreakdown) -> Tier {
+        let prompt = tokens
+            .input
+            .saturating_add(tokens.cache_read)
+            .saturating_add(tokens.cache_write_5m)
+            .saturating_add(tokens.cache_write_1h);
+        Tier::new(batch, prompt > SOURCE_LONG_CONTEXT_TOKENS)
+    }
 }
 
 /// Everything read for one catalogue model. The four breakdowns are disjoint: a row lands in
@@ -164,6 +176,28 @@ impl ModelUsage {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_request_is_long_context_only_above_the_sources_boundary() {
+        let prompt = |input, cache_read| TokenBreakdown {
+            input,
+            cache_read,
+            output: 1_000_000,
+            ..TokenBreakdown::default()
+        };
+        assert_eq!(
+            Tier::of_request(false, &prompt(150_000, 50_000)),
+            Tier::Standard
+        );
+        assert_eq!(
+            Tier::of_request(false, &prompt(150_000, 50_001)),
+            Tier::LongContext
+        );
+        assert_eq!(
+            Tier::of_request(true, &prompt(200_001, 0)),
+            Tier::BatchLongContext
+        );
+    }
+
     use super::*;
 
     fn tokens(n: u64) -> TokenBreakdown {
