@@ -372,7 +372,7 @@ mod tests {
         assert_eq!(got[0].0, r#"{"a": "}{[\"]", "b": {"c": [1, {"d": "\\"}]}}"#);
         assert_eq!((got[0].1, got[0].2, got[0].3), (base(1, 0), false, false));
         assert_eq!(got[1].0, r#"{"e": "x"}"#);
-        assert_eq!((got[1].1, got[1].2), (base(1, 47), true));
+        assert_eq!((got[1].1, got[1].2), (base(1, 46), true));
     }
 
     #[test]
@@ -399,7 +399,7 @@ mod tests {
         let big = format!("{{}}\n  [{}]", "1,".repeat(100));
         assert_eq!(pages(&big, 50).unwrap_err(), "too large at 2:2");
         let long = pages(&"7".repeat(100), 50).unwrap();
-        assert!(long[0].0.len() > 50 && long[0].0.len() < 100, "{long:?}");
+        assert!(long.len() == 1 && long[0].0.len() > 50, "{long:?}");
         assert_eq!(pages(" \n ", 10).unwrap(), []);
     }
 
