@@ -72,6 +72,8 @@ codes! {
         "line 1 is longer than 1048576 bytes, the limit for a usage CSV row";
     LimitRuleCount = "E-LIMIT-RULE-COUNT", "The rules directories hold more than 50,000 rules.",
         "60000 rules: a catalogue holds at most 50000 rules (see docs/limits.md); this is the first beyond it";
+    LimitJsonPage = "E-LIMIT-JSON-PAGE", "A usage-report JSON page (one top-level value) is larger than 64 MiB.",
+        "page 1 of the usage report (one top-level JSON value) is larger than 64 MiB; routewise holds one page at a time";
     LimitName = "E-LIMIT-NAME", "A name or id is longer than 200 characters.",
         "the traffic name is 1000000 characters long; names are at most 200";
     LimitRuleFuel = "E-LIMIT-RULE-FUEL", "A rule ran out of fuel (a loop that would not end).",

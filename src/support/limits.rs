@@ -10,9 +10,10 @@ pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 /// a kilobyte; `/dev/zero` is one endless line.
 pub const MAX_USAGE_LINE_BYTES: usize = 1024 * 1024;
 
-/// The longest line of a usage-report JSON file, in bytes: pages are usually pretty-printed,
-/// but a page written on one line (`jq -c`) must still read.
-pub const MAX_USAGE_JSON_LINE_BYTES: usize = 64 * 1024 * 1024;
+/// The largest page (one top-level JSON value) of a usage-report JSON file, in bytes: the
+/// reader holds one page at a time. An API page holds at most 1,440 buckets (1-minute
+/// width): with 9 models that is about 5 MB on one line, 12 MB pretty-printed.
+pub const MAX_USAGE_JSON_PAGE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The longest name or id (route, rule, question, traffic entry, pricing table, model),
 /// in characters: names are printed in every table and repeated in JSON output.

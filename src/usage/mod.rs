@@ -67,6 +67,7 @@ pub mod cur;
 pub mod focus;
 pub mod format;
 mod gathered_load;
+mod json_pages;
 mod json_records;
 mod json_values;
 mod late_changes;

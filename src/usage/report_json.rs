@@ -34,7 +34,7 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::rc::Rc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -42,8 +42,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use super::json_values::{CountSeed, Key, KeySeed, ObjectSeed, SeenKeys, StrSeed, TimeSeed};
 
 use super::accumulate::{Accumulator, Row};
+use super::json_pages::{Base, Page, PageError, Pages};
 use super::line_counter::{LineCounter, Position};
-use super::line_limit::LineLimit;
 use super::model_cache::Slot;
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
@@ -65,58 +65,336 @@ pub fn read_usage_report<R: Read>(
     known_models: &[&str],
     skip_bad_rows: bool,
 ) -> Result<UsageTotals, Diagnostic> {
-    let limited = LineLimit::new(reader, limits::MAX_USAGE_JSON_LINE_BYTES);
-    let (counter, position) = LineCounter::new(BufReader::with_capacity(1 << 16, limited));
-    let mut json = serde_json::Deserializer::from_reader(counter);
-    let mut state = State {
-        acc: Accumulator::new(file_name, known_models, skip_bad_rows),
-        position,
-        page: 0,
-        bucket: None,
-        result: None,
-        pending: HashMap::new(),
-        has_more: false,
-        tiers: Vec::new(),
-        stop: None,
-    };
+    read_pages(
+        reader,
+        file_name,
+        known_models,
+        skip_bad_rows,
+        limits::MAX_USAGE_JSON_PAGE_BYTES,
+        true,
+    )
+}
+
+/// The reader. A plain page (see [`Page::plain`]) is parsed from its slice, and positions
+/// come from where its keys lie in it. Any other page, and a page that turns out broken, is
+/// parsed through an `io::Read` counting lines and columns byte by byte: slow, but exact
+/// for escaped keys, empty objects and broken JSON. `fast` off parses every page that way
+/// (the tests compare both).
+fn read_pages<R: Read>(
+    reader: R,
+    file_name: &str,
+    known_models: &[&str],
+    skip_bad_rows: bool,
+    max_page: usize,
+    fast: bool,
+) -> Result<UsageTotals, Diagnostic> {
+    let mut pages = Pages::new(reader, max_page);
+    let mut core = Core::new(Accumulator::new(file_name, known_models, skip_bad_rows));
     loop {
-        if let Err(error) = PageSeed(&mut state).deserialize(&mut json) {
-            return Err(state.fail(error));
+        let page = match pages.next_page(core.page == 0) {
+            Ok(Some(page)) => page,
+            Ok(None) => break,
+            Err(PageError::Io { error: e, base }) => {
+                return Err(core
+                    .acc
+                    .error(
+                        Code::UsageUnreadable,
+                        base.line,
+                        base.column + 1,
+                        None,
+                        format!("cannot read the file: {e}"),
+                    )
+                    .with_help("check that the file is readable"));
+            }
+            Err(PageError::TooLarge { base, max }) => {
+                return Err(core
+                    .acc
+                    .error(
+                        Code::LimitJsonPage,
+                        base.line,
+                        base.column + 1,
+                        None,
+                        format!(
+                            "page {} of the usage report (one top-level JSON value) is larger \
+                             than {} MiB; routewise holds one page at a time",
+                            core.page + 1,
+                            max >> 20
+                        ),
+                    )
+                    .with_help(
+                        "fetch the report in smaller pages (the API's limit parameter) and \
+                         append them one after another",
+                    ));
+            }
+        };
+        let unfinished = page.unfinished;
+        if fast && page.plain && !unfinished {
+            let mut state = State::new(core, Positions::slice(&page));
+            let parsed = PageSeed(&mut state)
+                .deserialize(&mut serde_json::Deserializer::from_slice(page.bytes));
+            if parsed.is_err() {
+                if let Some(stop) = state.stop.take() {
+                    return Err(stop);
+                }
+                // Parse the page again, counting lines, for the error's exact position.
+                let mut exact = Core::new(Accumulator::new(file_name, known_models, skip_bad_rows));
+                exact.page = state.core.page;
+                return Err(read_counted(exact, &page).err().unwrap_or_else(|| {
+                    state.core.acc.error(
+                        Code::UsageNotAReport,
+                        page.base.line,
+                        page.base.column + 1,
+                        None,
+                        "this is not valid usage-report JSON".to_owned(),
+                    )
+                }));
+            }
+            core = state.core;
+        } else {
+            core = read_counted(core, &page)?;
         }
-        state.page += 1;
-        if json.end().is_ok() {
+        core.page += 1;
+        if unfinished {
             break;
         }
     }
-    if state.has_more {
-        state.acc.note(
+    Ok(finish(core))
+}
+
+/// The totals, with the notes that wait for the end of the file.
+fn finish(core: Core<'_>) -> UsageTotals {
+    let mut acc = core.acc;
+    if core.has_more {
+        acc.note(
             "the last page of the usage report says has_more: later pages are not in this \
              file; append them (the next_page token fetches the next one)"
                 .to_owned(),
         );
     }
-    for (tier, rows) in std::mem::take(&mut state.tiers) {
+    for (tier, rows) in core.tiers {
         if rows > 0 {
-            state.acc.note(format!(
+            acc.note(format!(
                 "{rows} results in service tier `{tier}` are counted as standard traffic"
             ));
         }
     }
-    Ok(state.acc.finish())
+    acc.finish()
 }
 
-/// Everything the visitors share.
-struct State<'k> {
+/// Parses one page counting lines and columns.
+fn read_counted<'k>(core: Core<'k>, page: &Page<'_>) -> Result<Core<'k>, Diagnostic> {
+    let (counter, at) = LineCounter::new(page.bytes);
+    let mut state = State::new(
+        core,
+        Positions::Counted {
+            at,
+            base: page.base,
+        },
+    );
+    let mut json = serde_json::Deserializer::from_reader(counter);
+    if let Err(error) = PageSeed(&mut state).deserialize(&mut json) {
+        return Err(state.fail(error));
+    }
+    Ok(state.core)
+}
+
+/// Everything the visitors share that lasts from page to page.
+struct Core<'k> {
     acc: Accumulator<'k>,
-    position: Rc<Cell<Position>>,
     page: usize,
-    bucket: Option<usize>,
-    result: Option<usize>,
     /// The current bucket's results, summed per model and tier.
     pending: HashMap<(Slot, Tier), Pending>,
     has_more: bool,
     /// Non-standard service tiers seen, with the rows accepted in each.
     tiers: Vec<(String, u64)>,
+}
+
+impl<'k> Core<'k> {
+    fn new(acc: Accumulator<'k>) -> Self {
+        Self {
+            acc,
+            page: 0,
+            pending: HashMap::new(),
+            has_more: false,
+            tiers: Vec::new(),
+        }
+    }
+}
+
+/// Where something is in the page being read, resolved to a line and column only when a
+/// diagnostic needs one.
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    /// A line and column counted from the page's start.
+    At(Position),
+    /// A byte offset in the page, when it is parsed from its slice.
+    Offset(usize),
+}
+
+/// How positions are found in the page being read.
+enum Positions<'p> {
+    Counted {
+        at: Rc<Cell<Position>>,
+        base: Base,
+    },
+    Slice {
+        bytes: &'p [u8],
+        base: Base,
+        /// The last offset resolved, its line (from the page's start) and the offset its
+        /// line starts at: resolving goes on from there.
+        last: Cell<(usize, u64, usize)>,
+    },
+}
+
+impl<'p> Positions<'p> {
+    fn slice(page: &Page<'p>) -> Self {
+        Positions::Slice {
+            bytes: page.bytes,
+            base: page.base,
+            last: Cell::new((0, 1, 0)),
+        }
+    }
+
+    /// Where the parser is now, when that is known without a key.
+    fn here(&self) -> Option<Mark> {
+        match self {
+            Positions::Counted { at, .. } => Some(Mark::At(at.get())),
+            Positions::Slice { .. } => None,
+        }
+    }
+
+    /// Where the key just read ends (its closing quote).
+    fn after_key(&self, key: &Placed) -> Mark {
+        match self {
+            Positions::Counted { at, .. } => Mark::At(at.get()),
+            Positions::Slice { bytes, .. } => {
+                Mark::Offset(key.offset(bytes).map_or(0, |(start, len)| start + len))
+            }
+        }
+    }
+
+    /// Where the object whose first key is `key` opens (its `{`).
+    fn before_key(&self, key: &Placed) -> Mark {
+        let Positions::Slice { bytes, .. } = self else {
+            return self.after_key(key);
+        };
+        let Some((start, _)) = key.offset(bytes) else {
+            return Mark::Offset(0);
+        };
+        // `start` is the key's first byte; before it its quote, whitespace and the `{`.
+        let open = bytes[..start.saturating_sub(1)]
+            .iter()
+            .rposition(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(0);
+        Mark::Offset(open)
+    }
+
+    /// The file's line and column of a mark.
+    fn resolve(&self, mark: Mark) -> (u64, u64) {
+        let (base, line, column) = match (self, mark) {
+            (Positions::Counted { base, .. }, Mark::At(p)) => (*base, p.line, p.column),
+            (Positions::Slice { bytes, base, last }, Mark::Offset(o)) => {
+                let (line, column) = locate(bytes, last, o);
+                (*base, line, column)
+            }
+            (Positions::Counted { base, .. } | Positions::Slice { base, .. }, _) => (*base, 1, 0),
+        };
+        to_file(base, line, column)
+    }
+
+    fn base(&self) -> Base {
+        match self {
+            Positions::Counted { base, .. } | Positions::Slice { base, .. } => *base,
+        }
+    }
+}
+
+/// A line and column counted from a page's start, as a line and column of the file.
+fn to_file(base: Base, line: u64, column: u64) -> (u64, u64) {
+    if line <= 1 {
+        (base.line, base.column + column)
+    } else {
+        (base.line + line - 1, column)
+    }
+}
+
+/// The 1-based line and column of the byte at `offset`, going on from the last offset
+/// resolved (marks mostly come in order, so a page is counted about once).
+fn locate(bytes: &[u8], last: &Cell<(usize, u64, usize)>, offset: usize) -> (u64, u64) {
+    let offset = offset.min(bytes.len());
+    let (from, mut line, mut line_start) = last.get();
+    if offset >= from {
+        for (i, &b) in bytes[from..offset].iter().enumerate() {
+            if b == b'\n' {
+                line += 1;
+                line_start = from + i + 1;
+            }
+        }
+    } else if offset < line_start {
+        line -= bytes[offset..line_start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        line_start = bytes[..offset]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+    }
+    last.set((offset, line, line_start));
+    (line, (offset - line_start + 1) as u64)
+}
+
+/// A key, and where it lies in the page when the parser lent it from there.
+struct Placed {
+    key: Key,
+    /// The address of its first byte and its length.
+    at: Option<(usize, usize)>,
+}
+
+impl Placed {
+    /// The key's first byte and length as an offset in `bytes`, when it lies there.
+    fn offset(&self, bytes: &[u8]) -> Option<(usize, usize)> {
+        let (address, len) = self.at?;
+        let start = address.checked_sub(bytes.as_ptr() as usize)?;
+        (start + len <= bytes.len()).then_some((start, len))
+    }
+}
+
+/// A key with its place: [`KeySeed`], plus the address of a key borrowed from the input.
+struct PlacedKeySeed;
+
+impl<'de> DeserializeSeed<'de> for PlacedKeySeed {
+    type Value = Placed;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Placed, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PlacedKeySeed {
+    type Value = Placed;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Placed, E> {
+        Ok(Placed {
+            key: KeySeed.visit_str(key)?,
+            at: Some((key.as_ptr() as usize, key.len())),
+        })
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Placed, E> {
+        Ok(Placed {
+            key: KeySeed.visit_str(key)?,
+            at: None,
+        })
+    }
+}
+
+/// Everything the visitors share while reading one page.
+struct State<'k, 'p> {
+    core: Core<'k>,
+    positions: Positions<'p>,
+    bucket: Option<usize>,
+    result: Option<usize>,
     /// The diagnostic that stopped reading from inside a visitor.
     stop: Option<Diagnostic>,
 }
@@ -128,15 +406,25 @@ struct Pending {
     web_search_requests: u64,
 }
 
-impl State<'_> {
+impl<'k, 'p> State<'k, 'p> {
+    fn new(core: Core<'k>, positions: Positions<'p>) -> Self {
+        Self {
+            core,
+            positions,
+            bucket: None,
+            result: None,
+            stop: None,
+        }
+    }
+
     fn path(&self, field: Option<&str>) -> Option<String> {
         let mut path = match (self.bucket, self.result) {
             (Some(b), Some(r)) => format!("data[{b}].results[{r}]"),
             (Some(b), None) => format!("data[{b}]"),
             _ => return field.map(str::to_owned),
         };
-        if self.page > 0 {
-            path = format!("page {}: {path}", self.page + 1);
+        if self.core.page > 0 {
+            path = format!("page {}: {path}", self.core.page + 1);
         }
         if let Some(field) = field {
             path.push('.');
@@ -148,24 +436,21 @@ impl State<'_> {
     fn error_here(
         &self,
         code: Code,
-        position: Position,
+        position: Mark,
         field: Option<&str>,
         message: String,
     ) -> Diagnostic {
         let key = self.path(field);
-        self.acc.error(
-            code,
-            position.line,
-            position.column.max(1),
-            key.as_deref(),
-            message,
-        )
+        let (line, column) = self.positions.resolve(position);
+        self.core
+            .acc
+            .error(code, line, column.max(1), key.as_deref(), message)
     }
 
     /// Reports a bad row; if reading must stop, keeps the diagnostic and returns the error
     /// that unwinds the visitors.
     fn bad_rows<E: de::Error>(&mut self, diagnostic: Diagnostic, count: u64) -> Result<(), E> {
-        match self.acc.bad_rows(diagnostic, count) {
+        match self.core.acc.bad_rows(diagnostic, count) {
             Ok(()) => Ok(()),
             Err(stop) => {
                 self.stop = Some(stop);
@@ -183,9 +468,14 @@ impl State<'_> {
         let message = text
             .rsplit_once(" at line ")
             .map_or(text.as_str(), |(message, _)| message);
-        let nothing_read = self.page == 0 && self.bucket.is_none();
+        let (line, column) = to_file(
+            self.positions.base(),
+            error.line() as u64,
+            error.column() as u64,
+        );
+        let nothing_read = self.core.page == 0 && self.bucket.is_none();
         let (code, message, help) = match error.classify() {
-            serde_json::error::Category::Eof if nothing_read && error.column() == 0 => (
+            serde_json::error::Category::Eof if nothing_read && column == 0 => (
                 Code::UsageEmpty,
                 "the file is empty".to_owned(),
                 USAGE_REPORT_HELP,
@@ -207,14 +497,9 @@ impl State<'_> {
             ),
         };
         let key = self.path(None);
-        self.acc
-            .error(
-                code,
-                error.line().max(1) as u64,
-                error.column().max(1) as u64,
-                key.as_deref(),
-                message,
-            )
+        self.core
+            .acc
+            .error(code, line.max(1), column.max(1), key.as_deref(), message)
             .with_help(help)
     }
 }
@@ -223,16 +508,16 @@ const USAGE_REPORT_HELP: &str = "expected the JSON of the Admin API messages usa
      {\"data\": [{\"starting_at\": …, \"ending_at\": …, \"results\": [ … ]}], \"has_more\": …}";
 
 /// One page: `{ "data": […], "has_more": …, "next_page": … }`.
-struct PageSeed<'s, 'k>(&'s mut State<'k>);
+struct PageSeed<'s, 'k, 'p>(&'s mut State<'k, 'p>);
 
-impl<'de> DeserializeSeed<'de> for PageSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for PageSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for PageSeed<'_, '_> {
+impl<'de> Visitor<'de> for PageSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a usage report page (an object with a `data` array)")
@@ -249,7 +534,9 @@ impl<'de> Visitor<'de> for PageSeed<'_, '_> {
                     map.next_value_seed(BucketsSeed(&mut *state))?;
                     state.bucket = None;
                 }
-                "has_more" => state.has_more = map.next_value::<Option<bool>>()?.unwrap_or(false),
+                "has_more" => {
+                    state.core.has_more = map.next_value::<Option<bool>>()?.unwrap_or(false)
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -265,16 +552,16 @@ impl<'de> Visitor<'de> for PageSeed<'_, '_> {
 }
 
 /// `data`: the buckets.
-struct BucketsSeed<'s, 'k>(&'s mut State<'k>);
+struct BucketsSeed<'s, 'k, 'p>(&'s mut State<'k, 'p>);
 
-impl<'de> DeserializeSeed<'de> for BucketsSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for BucketsSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for BucketsSeed<'_, '_> {
+impl<'de> Visitor<'de> for BucketsSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of time buckets")
@@ -294,31 +581,34 @@ impl<'de> Visitor<'de> for BucketsSeed<'_, '_> {
 }
 
 /// One time bucket: its times and its results.
-struct BucketSeed<'s, 'k>(&'s mut State<'k>);
+struct BucketSeed<'s, 'k, 'p>(&'s mut State<'k, 'p>);
 
-impl<'de> DeserializeSeed<'de> for BucketSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for BucketSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for BucketSeed<'_, '_> {
+impl<'de> Visitor<'de> for BucketSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a time bucket (an object with starting_at, ending_at and results)")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let state = self.0;
-        state.pending.clear();
-        let start_position = state.position.get();
+        state.core.pending.clear();
+        let mut start_position = state.positions.here();
         let mut start = None;
         let mut end = None;
         let mut seen = SeenKeys::default();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            seen.check(&key)?;
-            let position = state.position.get();
-            match key.as_str() {
+        while let Some(placed) = map.next_key_seed(PlacedKeySeed)? {
+            seen.check(&placed.key)?;
+            let position = state.positions.after_key(&placed);
+            if start_position.is_none() {
+                start_position = Some(state.positions.before_key(&placed));
+            }
+            match placed.key.as_str() {
                 "starting_at" => start = Some((map.next_value_seed(TimeSeed)?, position)),
                 "ending_at" => end = Some((map.next_value_seed(TimeSeed)?, position)),
                 "results" => {
@@ -330,7 +620,8 @@ impl<'de> Visitor<'de> for BucketSeed<'_, '_> {
                 }
             }
         }
-        let rows: u64 = state.pending.values().map(|p| p.rows).sum();
+        let start_position = start_position.unwrap_or(Mark::Offset(0));
+        let rows: u64 = state.core.pending.values().map(|p| p.rows).sum();
         let (minute, minutes) = match bucket_time(start, end) {
             Ok(time) => time,
             Err((position, field, message)) => {
@@ -346,14 +637,14 @@ impl<'de> Visitor<'de> for BucketSeed<'_, '_> {
             }
         };
         if minutes > 1 {
-            state.acc.note(format!(
+            state.core.acc.note(format!(
                 "the usage report's buckets are {} wide: each bucket's tokens are spread \
                  evenly over its minutes, so the peak tokens per minute is a lower bound \
                  (use bucket_width=1m for the real peak)",
                 width_name(minutes)
             ));
         }
-        let mut pending: Vec<_> = state.pending.drain().collect();
+        let mut pending: Vec<_> = state.core.pending.drain().collect();
         // A fixed order makes the load profile and any overflow report reproducible.
         pending.sort_unstable_by_key(|((slot, tier), _)| (slot_order(*slot), *tier as u8));
         for ((slot, tier), sum) in pending {
@@ -364,7 +655,7 @@ impl<'de> Visitor<'de> for BucketSeed<'_, '_> {
                 tokens: sum.tokens,
                 web_search_requests: sum.web_search_requests,
             };
-            if let Err(message) = state.acc.add(slot, &row, sum.rows) {
+            if let Err(message) = state.core.acc.add(slot, &row, sum.rows) {
                 let diagnostic = state.error_here(
                     Code::UsageOverflow,
                     start_position,
@@ -393,13 +684,13 @@ fn width_name(minutes: u64) -> String {
     }
 }
 
-type TimeField = Option<(Result<u64, String>, Position)>;
+type TimeField = Option<(Result<u64, String>, Mark)>;
 
 /// The bucket's first minute and its width in minutes, or where and why not.
 fn bucket_time(
     start: TimeField,
     end: TimeField,
-) -> Result<(u64, u64), (Option<Position>, &'static str, String)> {
+) -> Result<(u64, u64), (Option<Mark>, &'static str, String)> {
     let (start, start_at) = start.ok_or((
         None,
         "starting_at",
@@ -425,16 +716,16 @@ fn bucket_time(
 }
 
 /// `results`: the bucket's result objects (`null` is no results).
-struct ResultsSeed<'s, 'k>(&'s mut State<'k>);
+struct ResultsSeed<'s, 'k, 'p>(&'s mut State<'k, 'p>);
 
-impl<'de> DeserializeSeed<'de> for ResultsSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for ResultsSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for ResultsSeed<'_, '_> {
+impl<'de> Visitor<'de> for ResultsSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of usage results")
@@ -458,28 +749,28 @@ impl<'de> Visitor<'de> for ResultsSeed<'_, '_> {
 /// A value of a result that could not be used, and why.
 struct Bad {
     field: &'static str,
-    position: Position,
+    position: Mark,
     message: String,
 }
 
 /// One result object: a row.
-struct ResultSeed<'s, 'k>(&'s mut State<'k>);
+struct ResultSeed<'s, 'k, 'p>(&'s mut State<'k, 'p>);
 
-impl<'de> DeserializeSeed<'de> for ResultSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for ResultSeed<'_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
+impl<'de> Visitor<'de> for ResultSeed<'_, '_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a usage result object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let state = self.0;
-        let start = state.position.get();
+        let mut start = state.positions.here();
         let mut slot = None;
         let mut batch = false;
         let mut long_context = false;
@@ -490,9 +781,16 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
         let mut saw_output = false;
         let mut bad: Option<Bad> = None;
         let mut seen = SeenKeys::default();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
+        while let Some(Placed { key, at }) = map.next_key_seed(PlacedKeySeed)? {
             seen.check(&key)?;
-            let position = state.position.get();
+            let placed = Placed {
+                key: Key::Other,
+                at,
+            };
+            let position = state.positions.after_key(&placed);
+            if start.is_none() {
+                start = Some(state.positions.before_key(&placed));
+            }
             let mut problem = |field: &'static str, message: String| {
                 if bad.is_none() {
                     bad = Some(Bad {
@@ -504,14 +802,14 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
             };
             match key {
                 Key::Known("model") => {
-                    let models = &mut state.acc.models;
+                    let models = &mut state.core.acc.models;
                     match map.next_value_seed(StrSeed(|text: &str| models.slot(text.as_bytes())))? {
                         Ok(found) => slot = found,
                         Err(why) => problem("model", format!("`model` {why}")),
                     }
                 }
                 Key::Known("service_tier") => {
-                    let tiers = &mut state.tiers;
+                    let tiers = &mut state.core.tiers;
                     let tier = map.next_value_seed(StrSeed(|text: &str| match text {
                         "standard" => ServiceTier::Standard,
                         "batch" => ServiceTier::Batch,
@@ -566,7 +864,7 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
                             tokens.cache_write_5m = counted.values[0];
                             tokens.cache_write_1h = counted.values[1];
                             if let Some(name) = counted.unread {
-                                state.acc.note(format!(
+                                state.core.acc.note(format!(
                                     "key `cache_creation.{name}` of the usage report's results is not read"
                                 ));
                             }
@@ -579,7 +877,7 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
                         Ok(counted) => {
                             web_search_requests = counted.values[0];
                             if let Some(name) = counted.unread {
-                                state.acc.note(format!(
+                                state.core.acc.note(format!(
                                     "key `server_tool_use.{name}` of the usage report's results is not read"
                                 ));
                             }
@@ -589,7 +887,7 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
                 }
                 Key::OtherCount(name) => {
                     map.next_value::<IgnoredAny>()?;
-                    state.acc.note(format!(
+                    state.core.acc.note(format!(
                         "key `{name}` of the usage report's results is not read"
                     ));
                 }
@@ -598,6 +896,7 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
                 }
             }
         }
+        let start = start.unwrap_or(Mark::Offset(0));
         if bad.is_none() && !(saw_input && saw_output) {
             let missing = if saw_input {
                 "output_tokens"
@@ -619,9 +918,9 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
             );
             return state.bad_row(diagnostic);
         }
-        let slot = slot.unwrap_or_else(|| state.acc.models.slot(NO_MODEL.as_bytes()));
+        let slot = slot.unwrap_or_else(|| state.core.acc.models.slot(NO_MODEL.as_bytes()));
         let tier = Tier::new(batch, long_context);
-        let entry = state.pending.entry((slot, tier)).or_default();
+        let entry = state.core.pending.entry((slot, tier)).or_default();
         let sum = (|| {
             Some(Pending {
                 rows: entry.rows.checked_add(1)?,
@@ -633,7 +932,7 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
             Some(sum) => {
                 *entry = sum;
                 if let Some(i) = tier_index
-                    && let Some((_, rows)) = state.tiers.get_mut(i)
+                    && let Some((_, rows)) = state.core.tiers.get_mut(i)
                 {
                     *rows += 1;
                 }
@@ -652,7 +951,7 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_> {
     }
 }
 
-impl State<'_> {
+impl State<'_, '_> {
     fn bad_row<E: de::Error>(&mut self, diagnostic: Diagnostic) -> Result<(), E> {
         self.bad_rows(diagnostic, 1)
     }
@@ -685,7 +984,36 @@ mod tests {
     const KNOWN: &[&str] = &["claude-haiku-4-5", "claude-opus-4-6", "claude-sonnet-4-5"];
 
     fn read(text: &str, skip: bool) -> Result<UsageTotals, Diagnostic> {
-        read_usage_report(text.as_bytes(), "report.json", KNOWN, skip)
+        let fast = read_usage_report(text.as_bytes(), "report.json", KNOWN, skip);
+        // Every test also checks that the fast path agrees with counting every byte.
+        assert_eq!(fast, counted(text, skip, usize::MAX), "{text}");
+        fast
+    }
+
+    /// Every page parsed through the byte-counting reader.
+    fn counted(text: &str, skip: bool, max: usize) -> Result<UsageTotals, Diagnostic> {
+        read_pages(text.as_bytes(), "report.json", KNOWN, skip, max, false)
+    }
+
+    /// The reader before pages were split: serde_json over an `io::Read` of the whole
+    /// file, counting every byte. Split pages must give exactly what it gives.
+    fn whole_stream(text: &str, skip: bool) -> Result<UsageTotals, Diagnostic> {
+        let mut core = Core::new(Accumulator::new("report.json", KNOWN, skip));
+        let (counter, at) = LineCounter::new(text.as_bytes());
+        let mut json = serde_json::Deserializer::from_reader(counter);
+        let base = Base { line: 1, column: 0 };
+        loop {
+            let at = Rc::clone(&at);
+            let mut state = State::new(core, Positions::Counted { at, base });
+            if let Err(error) = PageSeed(&mut state).deserialize(&mut json) {
+                return Err(state.fail(error));
+            }
+            core = state.core;
+            core.page += 1;
+            if json.end().is_ok() {
+                return Ok(finish(core));
+            }
+        }
     }
 
     const PAGE: &str = r#"{
@@ -933,5 +1261,170 @@ mod tests {
             totals.notes,
             ["key `cache_creation_5m_input_tokens` of the usage report's results is not read"]
         );
+    }
+
+    #[test]
+    fn a_page_over_the_limit_is_refused_at_its_start() {
+        let bigger = PAGE.replace("\"has_more\": false", "\"has_more\": false, \"pad\": \"x\"");
+        let text = format!("{PAGE}\n  {bigger}");
+        let d = counted(&text, true, PAGE.len()).unwrap_err();
+        assert_eq!(d.code, Code::LimitJsonPage);
+        assert_eq!((d.line, d.column), (PAGE.lines().count() as u64 + 1, 3));
+        assert!(
+            d.message.starts_with("page 2 of the usage report"),
+            "{}",
+            d.message
+        );
+        assert_eq!(
+            read_pages(
+                text.as_bytes(),
+                "report.json",
+                KNOWN,
+                true,
+                PAGE.len(),
+                true
+            ),
+            Err(d)
+        );
+    }
+
+    #[test]
+    fn escaped_keys_and_empty_objects_keep_exact_positions() {
+        let text = PAGE
+            .replace("\"output_tokens\": 600", "\"output_\\u0074okens\": -600")
+            .replace("\"server_tool_use\": null", "\"server_tool_use\": {}");
+        let d = read(&text, false).unwrap_err();
+        assert_eq!((d.line, d.column), (25, 30));
+        assert_eq!(whole_stream(&text, false), Err(d));
+        let empty = r#"{"data": [{"starting_at": "2026-10-01T00:00:00Z", "ending_at": "2026-10-01T00:01:00Z", "results": [ {} ]}]}"#;
+        let d = read(empty, false).unwrap_err();
+        assert_eq!(
+            (d.line, d.column, d.message.as_str()),
+            (1, 101, "the result has no `uncached_input_tokens`")
+        );
+    }
+
+    mod agree {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// One result: model, tier, counts, and a twist (a bad value, an escape, an empty
+        /// object, an unknown key).
+        fn result() -> impl Strategy<Value = String> {
+            (0usize..4, 0usize..3, 0u64..1000, 0u64..1000, 0usize..9).prop_map(
+                |(model, tier, input, output, twist)| {
+                    let model = ["claude-haiku-4-5", "claude-opus-4-6", "mystery-1", "claude-sonnet-4-5"][model];
+                    let tier = ["standard", "batch", "priority"][tier];
+                    let extra = match twist {
+                        0 => r#", "output_tokens": 3"#,
+                        1 => r#", "server_tool_use": {}"#,
+                        2 => r#", "cache_read_input_tokens": -1"#,
+                        3 => r#", "note": "a \"quoted\" {brace}""#,
+                        4 => r#", "cache_creation": {"ephemeral_5m_input_tokens": 4, "ephemeral_1h_input_tokens": 1}"#,
+                        5 => r#", "new_thing_tokens": 2"#,
+                        _ => "",
+                    };
+                    let model_key = if twist == 6 { "mod\\u0065l" } else { "model" };
+                    format!(
+                        r#"{{"{model_key}": "{model}", "service_tier": "{tier}", "uncached_input_tokens": {input}, "output_tokens": {output}{extra}}}"#
+                    )
+                },
+            )
+        }
+
+        fn bucket() -> impl Strategy<Value = String> {
+            (0u64..3000, 0usize..3, prop::collection::vec(result(), 0..4)).prop_map(
+                |(minute, width, results)| {
+                    let width = [1, 60, 0][width];
+                    let at = |m: u64| {
+                        format!(
+                            "2026-10-{:02}T{:02}:{:02}:00Z",
+                            1 + m / 1440,
+                            m / 60 % 24,
+                            m % 60
+                        )
+                    };
+                    format!(
+                        r#"{{"starting_at": "{}", "ending_at": "{}", "results": [{}]}}"#,
+                        at(minute),
+                        at(minute + width),
+                        results.join(", ")
+                    )
+                },
+            )
+        }
+
+        fn page() -> impl Strategy<Value = String> {
+            (prop::collection::vec(bucket(), 0..4), any::<bool>()).prop_map(|(buckets, more)| {
+                format!(
+                    r#"{{"data": [{}], "has_more": {more}}}"#,
+                    buckets.join(", ")
+                )
+            })
+        }
+
+        /// JSON text laid out differently: pretty-printed or not.
+        fn lay_out(page: &str, pretty: bool) -> String {
+            let value: serde_json::Value = serde_json::from_str(page).unwrap();
+            if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                serde_json::to_string(&value).unwrap()
+            }
+        }
+
+        fn gap() -> impl Strategy<Value = String> {
+            prop::collection::vec(prop::sample::select(vec![" ", "\n", "\t", "\r\n"]), 0..4)
+                .prop_map(|parts| parts.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(96))]
+
+            /// Pages split by any whitespace and laid out any way give the same totals
+            /// (bad rows aside: their positions move with the layout).
+            #[test]
+            fn any_whitespace_between_and_inside_pages_gives_the_same_totals(
+                pages in prop::collection::vec((page(), any::<bool>(), gap()), 1..4),
+                lead in gap(),
+            ) {
+                let compact: String = pages.iter().map(|(p, _, _)| lay_out(p, false) + "\n").collect();
+                let mut spaced = lead;
+                for (p, pretty, gap) in &pages {
+                    spaced.push_str(&lay_out(p, *pretty));
+                    spaced.push_str(if gap.is_empty() { " " } else { gap });
+                }
+                let strip = |t: Result<UsageTotals, Diagnostic>| t.map(|mut t| { t.skipped.clear(); t }).map_err(|d| d.message);
+                prop_assert_eq!(strip(read(&compact, true)), strip(read(&spaced, true)));
+            }
+
+            /// The pages, cut short or with a byte changed anywhere, read exactly as the
+            /// reader over the whole stream read them: same totals, same diagnostics.
+            #[test]
+            fn split_pages_read_as_the_whole_stream_did(
+                pages in prop::collection::vec((page(), any::<bool>(), gap()), 1..3),
+                cut in any::<prop::sample::Index>(),
+                change in any::<prop::sample::Index>(),
+                byte in prop::sample::select(b"{}[]\",:\\ \n0a-".to_vec()),
+                how in 0usize..3,
+                skip in any::<bool>(),
+            ) {
+                let mut text = String::new();
+                for (p, pretty, gap) in &pages {
+                    text.push_str(&if *pretty { lay_out(p, true) } else { p.clone() });
+                    text.push_str(gap);
+                }
+                let mut bytes = text.into_bytes();
+                match how {
+                    0 => bytes.truncate(cut.index(bytes.len() + 1)),
+                    1 => { let i = change.index(bytes.len()); bytes[i] = byte; }
+                    _ => {}
+                }
+                let text = String::from_utf8(bytes).unwrap();
+                let fast = read_usage_report(text.as_bytes(), "report.json", KNOWN, skip);
+                prop_assert_eq!(&fast, &whole_stream(&text, skip), "{}", text);
+                prop_assert_eq!(&fast, &counted(&text, skip, usize::MAX), "{}", text);
+            }
+        }
     }
 }
