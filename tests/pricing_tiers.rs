@@ -202,6 +202,20 @@ fn a_service_tier_the_table_lacks_makes_the_route_unpriceable_not_standard() {
         "{}",
         priced.stdout
     );
+    // The flex rates come from a secondary source: the CSV says so among its assumptions,
+    // and says nothing of the priority rates, which this workload does not use.
+    assert!(
+        priced.stdout.contains(
+            "The flex price of `gemini-2.5-flash` in table `gemini-api` comes from a secondary source"
+        ),
+        "{}",
+        priced.stdout
+    );
+    assert!(
+        !priced.stdout.contains("The priority price"),
+        "{}",
+        priced.stdout
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::data::inputs::Inputs;
+use crate::model::pricing::ServiceTier;
 use crate::model::route::Route;
 
 /// One pricing table as cited in an output.
@@ -114,9 +115,31 @@ pub fn assumptions_for(inputs: &Inputs, route_ids: &[String], models: &[String])
                     price.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
                 ));
             }
+            for (tier, rates) in &price.service_tiers {
+                if rates.secondary && service_tier_used(inputs, model, *tier) {
+                    out.push(format!(
+                        "The {} price of `{model}` in table `{name}` comes from a secondary source{}; re-check it.",
+                        tier.name(),
+                        rates.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+                    ));
+                }
+            }
         }
     }
     out
+}
+
+/// True when the workload sends `model` traffic at `tier`: only then is that price used.
+fn service_tier_used(inputs: &Inputs, model: &str, tier: ServiceTier) -> bool {
+    inputs.workload.as_ref().is_some_and(|w| {
+        w.traffic.iter().any(|t| {
+            t.value.model.value == model
+                && t.value
+                    .service_tiers
+                    .get(&tier)
+                    .is_some_and(|s| !s.0.is_zero())
+        })
+    })
 }
 
 /// Adds each route's notes to `assumptions`, prefixed with the route id, once each.
