@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 
 use crate::data::price_feed::{FeedPrice, PriceFeed};
 use crate::engine::price_drift::{feed_key, maps_table};
-use crate::model::number::Amount;
-use crate::model::pricing::{ModelPrice, PricingTable};
+use crate::model::number::{Amount, TokenCount};
+use crate::model::pricing::{ModelPrice, PricingTable, PromptTier};
 use crate::support::date::Date;
 
 /// What an import did, for the command's summary.
@@ -42,7 +42,7 @@ pub fn import_table(
     );
     out.as_of = as_of.to_string();
     out.note = Some(format!(
-        "Imported by `routewise prices import` from {origin}. Prompt-length tiers, dated periods and service tiers are not in the list's base prices and are dropped for imported models; models the list lacks keep routewise's price (their notes say so).{}",
+        "Imported by `routewise prices import` from {origin}. Prompt-length tiers come from the list where it gives every category the base price has; dated periods and service tiers are not in the list and are dropped for imported models; models the list lacks keep routewise's price (their notes say so).{}",
         table
             .note
             .as_ref()
@@ -75,6 +75,41 @@ pub fn import_table(
             continue;
         };
         let ours = |v: Decimal| Amount((v / factor).normalize());
+        let categories = |p: &FeedPrice| {
+            [
+                p.cache_write_5m.is_some(),
+                p.cache_write_1h.is_some(),
+                p.cache_read.is_some(),
+            ]
+        };
+        // A tier must price every category the base price has (the loader refuses it
+        // otherwise); a tier the list gives only in part is left out, and the note says so.
+        let (whole, partial): (Vec<_>, Vec<_>) = entry.tiers.iter().partition(|(_, t)| {
+            t.input.is_some() && t.output.is_some() && categories(t) == categories(entry)
+        });
+        let tiers: Vec<PromptTier> = whole
+            .into_iter()
+            .map(|(above, t)| PromptTier {
+                above_input_tokens: TokenCount(*above),
+                input: t.input.map(ours),
+                output: t.output.map(ours),
+                cache_write_5m: t.cache_write_5m.map(ours),
+                cache_write_1h: t.cache_write_1h.map(ours),
+                cache_read: t.cache_read.map(ours),
+            })
+            .collect();
+        let left_out = if partial.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; the list's tiers above {} tokens lack a category the base price has and are left out",
+                partial
+                    .iter()
+                    .map(|(above, _)| above.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
         *price = ModelPrice {
             family: price.family.clone(),
             input: ours(input),
@@ -84,12 +119,12 @@ pub fn import_table(
             cache_read: entry.cache_read.map(ours),
             batch_discount: price.batch_discount,
             regional_premium: price.regional_premium,
-            tiers: Vec::new(),
+            tiers,
             periods: Vec::new(),
             service_tiers: Default::default(),
             secondary: true,
             note: Some(format!(
-                "imported from `{key}` in {origin}{}",
+                "imported from `{key}` in {origin}{}{left_out}",
                 if factor == Decimal::ONE {
                     String::new()
                 } else {
@@ -154,6 +189,60 @@ output = 15
                 .as_deref()
                 .unwrap()
                 .contains("not in feed.json")
+        );
+    }
+
+    #[test]
+    fn a_listed_prompt_length_tier_is_imported_when_it_prices_every_category() {
+        let feed = PriceFeed::parse(&SourceFile::new(
+            "feed.json",
+            r#"{"claude-sonnet-4-5": {"litellm_provider": "anthropic", "input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05, "cache_read_input_token_cost": 3e-07, "input_cost_per_token_above_200k_tokens": 6e-06, "output_cost_per_token_above_200k_tokens": 2.25e-05, "cache_read_input_token_cost_above_200k_tokens": 6e-07},
+                "claude-haiku-4-5": {"litellm_provider": "anthropic", "input_cost_per_token": 1e-06, "output_cost_per_token": 5e-06, "cache_read_input_token_cost": 1e-07, "input_cost_per_token_above_200k_tokens": 2e-06, "output_cost_per_token_above_200k_tokens": 1e-05}}"#,
+        ))
+        .expect("a LiteLLM list");
+        let table: PricingTable = toml::from_str(
+            r#"
+table = "anthropic"
+provider = "Anthropic"
+source = "https://example.test/pricing"
+as_of = "2026-11-22"
+[models.claude-sonnet-4-5]
+family = "claude"
+input = 3
+output = 15
+cache_read = 0.30
+[models.claude-haiku-4-5]
+family = "claude"
+input = 1
+output = 5
+cache_read = 0.10
+"#,
+        )
+        .expect("a table");
+        let (out, _) = import_table(
+            &table,
+            &feed,
+            "feed.json",
+            Date::parse("2026-11-29").unwrap(),
+        )
+        .expect("imports");
+        let sonnet = &out.models["claude-sonnet-4-5"];
+        assert_eq!(sonnet.tiers.len(), 1);
+        assert_eq!(sonnet.tiers[0].above_input_tokens.0, 200_000);
+        assert_eq!(sonnet.tiers[0].input.map(|a| a.0), Some(Decimal::new(6, 0)));
+        assert_eq!(
+            sonnet.tiers[0].cache_read.map(|a| a.0),
+            Some(Decimal::new(6, 1))
+        );
+        // Haiku's listed tier has no cache-read price: left out, and said.
+        let haiku = &out.models["claude-haiku-4-5"];
+        assert!(haiku.tiers.is_empty());
+        assert!(
+            haiku
+                .note
+                .as_deref()
+                .unwrap()
+                .contains("tiers above 200000 tokens lack a category")
         );
     }
 }
