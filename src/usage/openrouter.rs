@@ -33,7 +33,7 @@ use super::log_reader::{field_problem, read_records};
 use super::record::{InputConvention, UsageRecord};
 use super::routes::openrouter_route;
 use super::timestamp::TimestampParser;
-use super::tokens::{SOURCE_LONG_CONTEXT_TOKENS, Tier, TokenBreakdown};
+use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
 use crate::support::diagnostic::Diagnostic;
 
@@ -210,6 +210,13 @@ fn convert(
     let input = CONVENTION
         .uncached(prompt, cached, 0)
         .map_err(|why| problem(input_key, why))?;
+    let tokens = TokenBreakdown {
+        input,
+        output,
+        cache_read: cached,
+        cache_write_5m: 0,
+        cache_write_1h: 0,
+    };
     Ok((
         UsageRecord {
             minute,
@@ -218,17 +225,12 @@ fn convert(
             route,
             // A generation is one request, so its prompt says whether it was long; a daily
             // activity row sums many and cannot.
-            tier: Tier::new(
-                false,
-                bucket_minutes == 1 && prompt > SOURCE_LONG_CONTEXT_TOKENS,
-            ),
-            tokens: TokenBreakdown {
-                input,
-                output,
-                cache_read: cached,
-                cache_write_5m: 0,
-                cache_write_1h: 0,
+            tier: if daily {
+                Tier::Standard
+            } else {
+                Tier::of_request(false, &tokens)
             },
+            tokens,
             web_search_requests: 0,
             billed_usd: billed,
             billed_rows: None,

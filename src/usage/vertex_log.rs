@@ -38,7 +38,7 @@ use super::record::{InputConvention, UsageRecord};
 use super::routes::{VERTEX_UNKNOWN, vertex_location_route};
 use super::sampling::{SamplingRate, Scaler};
 use super::timestamp::TimestampParser;
-use super::tokens::{SOURCE_LONG_CONTEXT_TOKENS, Tier, TokenBreakdown};
+use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
 use crate::support::diagnostic::Diagnostic;
 
@@ -174,7 +174,7 @@ fn convert(
         counts.without_usage += 1;
         return Ok(None);
     };
-    let (tokens, prompt) = if let Some(meta) = response.get("usageMetadata") {
+    let tokens = if let Some(meta) = response.get("usageMetadata") {
         let path = "full_response.usageMetadata";
         let prompt = count(record, meta, path, "promptTokenCount")?.ok_or_else(|| {
             field_problem(
@@ -200,14 +200,13 @@ fn convert(
             counts.provisioned += 1;
         }
         counts.gemini += 1;
-        let tokens = TokenBreakdown {
+        TokenBreakdown {
             input,
             output,
             cache_read: cached,
             cache_write_5m: 0,
             cache_write_1h: 0,
-        };
-        (tokens, prompt)
+        }
     } else if let Some(usage) = response.get("usage") {
         let path = "full_response.usage";
         let input = count(record, usage, path, "input_tokens")?.ok_or_else(|| {
@@ -241,15 +240,13 @@ fn convert(
         let input = CLAUDE_CONVENTION
             .uncached(input, cache_read, cache_write)
             .map_err(|why| field_problem(record, &format!("{path}.input_tokens"), why))?;
-        let prompt = input.saturating_add(cache_read).saturating_add(cache_write);
-        let tokens = TokenBreakdown {
+        TokenBreakdown {
             input,
             output,
             cache_read,
             cache_write_5m: five_minute,
             cache_write_1h: one_hour,
-        };
-        (tokens, prompt)
+        }
     } else {
         counts.without_usage += 1;
         return Ok(None);
@@ -297,7 +294,7 @@ fn convert(
         bucket_minutes: 1,
         model,
         route: Some(route),
-        tier: Tier::new(false, prompt > SOURCE_LONG_CONTEXT_TOKENS),
+        tier: Tier::of_request(false, &tokens),
         tokens,
         web_search_requests: 0,
         billed_usd: None,
