@@ -541,5 +541,5 @@ fn a_surface_changing_route_trips_route_change() {
         &["--fail-on", "route-change", "--format", "json"],
     );
     assert_eq!(same.code, 0);
-    assert_eq!(json(&same)["surfaces"][1]["surface"], "analytics");
+    assert_eq!(json(&same)["surfaces"][1]["surface"], "analytics/claude");
 }

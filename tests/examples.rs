@@ -169,17 +169,42 @@ fn surfaces_are_decided_one_by_one_and_composed() {
         .as_array()
         .expect("portfolio surfaces");
     let names: Vec<&str> = surfaces.iter().filter_map(|s| s["name"].as_str()).collect();
-    assert_eq!(names, ["voice", "analytics"]);
-    // voice (Claude Haiku, EU, HIPAA, IAM) lands on Bedrock's EU profile; analytics (Claude
-    // and Gemini on one route) has none: HIPAA for Claude on Vertex AI has no public source.
-    assert_eq!(surfaces[0]["route"], "bedrock-geo");
-    assert_eq!(surfaces[1]["route"], serde_json::Value::Null);
-    assert_eq!(portfolio["verdict"], "no_route");
-    assert_eq!(portfolio["monthly_usd"], serde_json::Value::Null);
-    // ...and says what to ask, per surface: the only thing between vertex-regional and a
-    // recommendation for analytics.
-    let per_surface = report["surfaces"].as_array().expect("surfaces");
-    let asked: Vec<(&str, &str)> = per_surface[1]["open_questions"]
+    assert_eq!(names, ["voice", "analytics/claude", "analytics/gemini"]);
+    // voice (Claude Haiku, EU, HIPAA, IAM) lands on Bedrock's EU profile. No route serves
+    // analytics' Claude and Gemini together (HIPAA for Claude on Vertex AI has no public
+    // source), so each family is decided on its own: Claude on Bedrock's EU profile, Gemini
+    // on a Vertex AI EU region, with the gateway in front of both.
+    let routes: Vec<&str> = surfaces
+        .iter()
+        .filter_map(|s| s["route"].as_str())
+        .collect();
+    assert_eq!(routes, ["bedrock-geo", "bedrock-geo", "vertex-regional"]);
+    assert_eq!(surfaces[1]["split_of"], "analytics");
+    assert_eq!(surfaces[1]["family"], "claude");
+    assert_eq!(surfaces[2]["family"], "gemini");
+    assert!(surfaces[0].get("split_of").is_none());
+    assert_eq!(portfolio["verdict"], "portfolio");
+    // The total is the three parts plus the gateway, to the cent.
+    let usd = |v: &serde_json::Value| -> rust_decimal::Decimal {
+        v.as_str()
+            .expect("decimal string")
+            .parse()
+            .expect("decimal")
+    };
+    let parts: rust_decimal::Decimal = surfaces.iter().map(|s| usd(&s["monthly_usd"])).sum();
+    assert_eq!(
+        usd(&portfolio["monthly_usd"]),
+        parts + usd(&portfolio["gateway"]["monthly_usd"])
+    );
+    // ...and the report says what keeps one route from serving analytics whole, and what to
+    // ask: the only thing between vertex-regional and serving both families.
+    let split = &portfolio["splits"][0];
+    assert_eq!(split["surface"], "analytics");
+    assert_eq!(
+        split["parts"],
+        serde_json::json!(["analytics/claude", "analytics/gemini"])
+    );
+    let asked: Vec<(&str, &str)> = split["open_questions"]
         .as_array()
         .expect("open questions")
         .iter()
@@ -192,6 +217,13 @@ fn surfaces_are_decided_one_by_one_and_composed() {
             "compliance with hipaa for claude-sonnet-4-5: no public source says it does: ask Google Cloud"
         )]
     );
+    let blocking: Vec<&str> = split["blocking_constraints"]
+        .as_array()
+        .expect("blocking constraints")
+        .iter()
+        .filter_map(|b| b["code"].as_str())
+        .collect();
+    assert!(blocking.contains(&"RW003"), "{blocking:?}");
     // voice asked for latency and newest features, and runs on GCP: left unmet, and said.
     // It also asked for several providers behind one interface: the gateway meets that.
     let unmet: Vec<&str> = surfaces[0]["unmet"]
@@ -201,31 +233,51 @@ fn surfaces_are_decided_one_by_one_and_composed() {
         .filter_map(|u| u["question"].as_str())
         .collect();
     assert_eq!(unmet, ["latency_critical", "newest_features", "cloud"]);
-    // The gateway is a product composed with the surfaces' route, allowed where it stands.
+    // The gateway is a product composed with each part's route, allowed on every part: its
+    // Claude traffic meets HIPAA on Bedrock, its Gemini traffic on Vertex AI.
     assert_eq!(portfolio["gateway"]["id"], "litellm-proxy");
     assert_eq!(
         portfolio["gateway"]["behind"],
-        serde_json::json!(["bedrock-geo"])
+        serde_json::json!(["bedrock-geo", "vertex-regional"])
     );
     assert_eq!(portfolio["gateway"]["eliminated_on"], serde_json::json!([]));
     // How to switch: one guide per route, then the gateway's with its LiteLLM config.
     let adoption = report["adoption"].as_array().expect("adoption");
-    assert_eq!(adoption[0]["route"], "bedrock-geo");
-    assert!(adoption[1]["litellm_config"].is_string());
+    let guides: Vec<&str> = adoption
+        .iter()
+        .filter_map(|g| g["route"].as_str())
+        .collect();
+    assert_eq!(guides, ["bedrock-geo", "vertex-regional", "litellm-proxy"]);
+    // Gemini on Vertex AI takes Google's SDK, and Claude Code has no part in it.
+    assert!(
+        adoption[1]["python"]
+            .as_str()
+            .is_some_and(|p| p.contains("genai.Client(vertexai=True")),
+        "{}",
+        adoption[1]["python"]
+    );
+    assert_eq!(adoption[1]["claude_code"], serde_json::json!([]));
+    let config = adoption[2]["litellm_config"].as_str().expect("config");
+    assert!(
+        config.contains("bedrock/eu.anthropic.claude-sonnet-4-5"),
+        "{config}"
+    );
+    assert!(config.contains("vertex_ai/gemini-2.5-pro"), "{config}");
     // Each surface carries today's report shape, for its own traffic only.
+    let per_surface = report["surfaces"].as_array().expect("surfaces");
     assert_eq!(
         per_surface[0]["traffic"],
         serde_json::json!(["voice-turns"])
     );
     assert_eq!(
         per_surface[1]["traffic"],
-        serde_json::json!(["notebook-analysis", "report-drafting"])
+        serde_json::json!(["report-drafting"])
     );
-    assert!(
-        per_surface[1]["routes"]
-            .as_array()
-            .is_some_and(|r| !r.is_empty())
+    assert_eq!(
+        per_surface[2]["traffic"],
+        serde_json::json!(["notebook-analysis"])
     );
+    assert_eq!(per_surface[2]["split_of"], "analytics");
 }
 
 #[test]
@@ -280,4 +332,48 @@ fn without_surfaces_the_json_has_no_portfolio_keys() {
     assert!(report.get("portfolio").is_none());
     assert!(report.get("surfaces").is_none());
     assert!(report["unmet"].is_array());
+}
+
+#[test]
+fn a_surface_is_split_by_family_only_when_every_family_has_a_route() {
+    let answers = "zero_data_retention: true\nsurfaces:\n  - name: analytics\n    model_families: [claude, gemini]\n";
+    let workload = |claude: &str| {
+        format!(
+            "traffic:\n  - {{ name: agent, model: {claude}, input_tokens_per_month: 1000000, output_tokens_per_month: 100000 }}\n  - {{ name: notebooks, model: gemini-2.5-pro, input_tokens_per_month: 1000000, output_tokens_per_month: 100000 }}\n"
+        )
+    };
+    let advise = |claude: &str| {
+        let outcome = Run::new()
+            .file("answers.yaml", answers)
+            .file("workload.yaml", &workload(claude))
+            .args(&[
+                "advise",
+                "--answers",
+                "answers.yaml",
+                "--workload",
+                "workload.yaml",
+                "--format",
+                "json",
+            ])
+            .run();
+        assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+        outcome.json()["portfolio"].clone()
+    };
+    // Claude Fable 5.1 needs 30-day retention on every route: no route for the Claude
+    // family, so splitting would not help; the surface stays whole, with no route.
+    let none = advise("claude-fable-5-1");
+    assert_eq!(none["verdict"], "no_route");
+    assert!(none.get("splits").is_none(), "{none}");
+    let names: Vec<&str> = none["surfaces"]
+        .as_array()
+        .expect("surfaces")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names, ["analytics"]);
+    // With Sonnet 4.5 one route serves both families: no split either.
+    let one = advise("claude-sonnet-4-5");
+    assert!(one.get("splits").is_none(), "{one}");
+    assert_eq!(one["surfaces"][0]["name"], "analytics");
+    assert!(one["surfaces"][0]["route"].is_string(), "{one}");
 }

@@ -440,4 +440,25 @@ fn the_portfolio_page_renders_each_surfaces_decision_the_gateway_and_the_unmet_n
     for behind in gateway["behind"].as_array().unwrap() {
         assert!(dom.contains(behind.as_str().unwrap()), "{behind}");
     }
+    // A surface split by model family says why, with what blocks it whole and what to ask.
+    let splits = portfolio["splits"].as_array().unwrap();
+    assert!(!splits.is_empty(), "the example splits analytics");
+    for split in splits {
+        let name = split["surface"].as_str().unwrap();
+        let start = dom
+            .find(&format!("<div class=\"split\" data-split=\"{name}\">"))
+            .unwrap_or_else(|| panic!("no split block for {name}"));
+        let block = &dom[start..start + dom[start..].find("</div>").unwrap()];
+        for b in split["blocking_constraints"].as_array().unwrap() {
+            let code = b["code"].as_str().unwrap();
+            assert!(block.contains(&format!("<code>{code}</code>")), "{code}");
+        }
+        for q in split["open_questions"].as_array().unwrap() {
+            let route = q["route"].as_str().unwrap();
+            assert!(
+                block.contains(&format!("open question, <code>{route}</code>")),
+                "{route} in {block}"
+            );
+        }
+    }
 }

@@ -211,24 +211,29 @@ fn a_model_outside_hipaa_on_a_route_eliminates_it_for_the_surface_that_uses_it()
         .run();
     assert_eq!(outcome.code, 0, "{}", outcome.stderr);
     let report = outcome.json();
-    let on = |surface: &str| {
+    let on = |routes: &serde_json::Value| {
+        routes
+            .as_array()
+            .and_then(|routes| routes.iter().find(|r| r["id"] == "vertex-regional"))
+            .cloned()
+            .expect("vertex-regional")
+    };
+    let surface = |name: &str| {
         report["surfaces"]
             .as_array()
             .expect("surfaces")
             .iter()
-            .find(|s| s["name"] == surface)
-            .and_then(|s| {
-                s["routes"]
-                    .as_array()?
-                    .iter()
-                    .find(|r| r["id"] == "vertex-regional")
-                    .cloned()
-            })
-            .expect("vertex-regional on the surface")
+            .find(|s| s["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no surface {name}"))
     };
     // Voice runs only Haiku: still covered.
-    assert_ne!(on("voice")["status"], "eliminated");
-    let analytics = on("analytics");
+    assert_ne!(on(&surface("voice")["routes"])["status"], "eliminated");
+    // Analytics as a whole (Sonnet and Gemini on one route) loses vertex-regional, with the
+    // rule, the fact and its source...
+    let split = &report["portfolio"]["splits"][0];
+    assert_eq!(split["surface"], "analytics");
+    let analytics = on(&split["routes"]);
     assert_eq!(analytics["status"], "eliminated");
     assert_eq!(analytics["reasons"][0]["code"], "RW003");
     assert_eq!(analytics["reasons"][0]["rule"], "compliance-coverage");
@@ -246,16 +251,26 @@ fn a_model_outside_hipaa_on_a_route_eliminates_it_for_the_surface_that_uses_it()
             .is_some_and(|u| u.starts_with("https://")),
         "{fact}"
     );
-    assert_eq!(report["portfolio"]["verdict"], "no_route");
-    // The cost projection prints no portfolio total it cannot back.
-    let p = run("json", Some(&hipaa_scoped_routes())).json();
-    assert!(p["portfolio"]["total_usd"].is_null(), "{}", p["portfolio"]);
-    assert_eq!(p["surfaces"][1]["route"], serde_json::Value::Null);
-    let table = run("table", Some(&hipaa_scoped_routes())).stdout;
-    assert!(
-        table.contains("surface analytics      (no route)"),
-        "{table}"
+    // ...so each family is decided on its own: Gemini keeps vertex-regional, where its
+    // coverage holds, and Sonnet moves to a route that covers it.
+    assert_ne!(
+        on(&surface("analytics/gemini")["routes"])["status"],
+        "eliminated"
     );
+    assert_eq!(
+        on(&surface("analytics/claude")["routes"])["status"],
+        "eliminated"
+    );
+    assert_eq!(report["portfolio"]["verdict"], "portfolio");
+    // The cost projection follows the split: a part per family, each with its route.
+    let p = run("json", Some(&hipaa_scoped_routes())).json();
+    assert!(
+        p["portfolio"]["total_usd"].is_string(),
+        "{}",
+        p["portfolio"]
+    );
+    assert_eq!(p["surfaces"][1]["name"], "analytics/claude");
+    assert_eq!(p["surfaces"][2]["route"], "vertex-regional");
 }
 
 #[test]

@@ -17,12 +17,26 @@ use crate::model::answers::Answer;
 use crate::model::compose;
 use crate::model::route::{Platform, Route};
 
-/// One surface: its own inputs (answers and traffic) and its own decision.
+/// One surface: its own inputs (answers and traffic) and its own decision. When no route
+/// serves a surface's model families together, each family becomes a part of its own.
 #[derive(Debug, Clone)]
 pub struct SurfaceAdvice {
     pub name: String,
     pub inputs: Inputs,
     pub advice: Advice,
+    /// The position of the answers' surface this decides.
+    pub origin: usize,
+    /// The model family this part carries when its surface is split by family.
+    pub family: Option<String>,
+}
+
+/// A surface that no single route serves, decided again one model family at a time.
+#[derive(Debug, Clone)]
+pub struct FamilySplit {
+    /// The surface decided whole: why no single route serves it.
+    pub whole: SurfaceAdvice,
+    /// The parts' names, in family order (each is a surface of the portfolio).
+    pub parts: Vec<String>,
 }
 
 /// A set of routes, one per surface, with a gateway in front when needed.
@@ -41,6 +55,12 @@ pub struct PlanSurface {
     pub route: Option<String>,
     pub monthly_usd: Option<Decimal>,
     pub unmet: Vec<Unmet>,
+    /// The answers' surface this part belongs to, when that surface is split by family.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split_of: Option<String>,
+    /// The model family this part carries, when its surface is split by family.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -80,7 +100,10 @@ pub enum Verdict {
 /// The whole portfolio decision.
 #[derive(Debug, Clone)]
 pub struct Portfolio {
+    /// The decided surfaces, a split surface replaced by its family parts.
     pub surfaces: Vec<SurfaceAdvice>,
+    /// The surfaces split by model family, in surface order.
+    pub splits: Vec<FamilySplit>,
     /// The surfaces' own choices, with a gateway when needed.
     pub portfolio: Plan,
     /// The best route viable on every surface (highest total score, then lowest total cost,
@@ -96,13 +119,29 @@ pub struct Portfolio {
 /// Decides every surface, then composes and compares.
 pub fn advise(inputs: &Inputs) -> Result<Portfolio, EngineError> {
     let mut surfaces = Vec::new();
-    for (name, surface_inputs) in inputs.surface_inputs() {
-        let advice = advice::advise(&surface_inputs)?;
-        surfaces.push(SurfaceAdvice {
-            name,
-            inputs: surface_inputs,
+    let mut splits = Vec::new();
+    let all = inputs.surface_inputs();
+    let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+    for (origin, (name, surface_inputs)) in all.iter().enumerate() {
+        let advice = advice::advise(surface_inputs)?;
+        let whole = SurfaceAdvice {
+            name: name.clone(),
+            inputs: surface_inputs.clone(),
             advice,
-        });
+            origin,
+            family: None,
+        };
+        if whole.advice.decision.recommended().is_none()
+            && let Some(parts) = split_by_family(&whole, &names)?
+        {
+            splits.push(FamilySplit {
+                parts: parts.iter().map(|p| p.name.clone()).collect(),
+                whole,
+            });
+            surfaces.extend(parts);
+        } else {
+            surfaces.push(whole);
+        }
     }
     let gateway_cost = inputs
         .workload
@@ -123,10 +162,12 @@ pub fn advise(inputs: &Inputs) -> Result<Portfolio, EngineError> {
                         .map(|r| unmet::unmet(&s.inputs, &s.advice.decision, r))
                         .unwrap_or_default(),
                     route,
+                    split_of: s.family.as_ref().map(|_| names[s.origin].to_owned()),
+                    family: s.family.clone(),
                 }
             })
             .collect();
-        with_gateway(picks, &surfaces, &products, gateway_cost, inputs)
+        with_gateway(picks, &surfaces, &splits, &products, gateway_cost, inputs)
     };
 
     let portfolio =
@@ -141,15 +182,96 @@ pub fn advise(inputs: &Inputs) -> Result<Portfolio, EngineError> {
         .map(|_| compose(&|s: &SurfaceAdvice| cheapest(s)))
         .filter(|p| p.surfaces.iter().all(|s| s.route.is_some()));
 
-    let (verdict, summary) = verdict(&surfaces, &portfolio, single.as_ref(), single_id.as_deref());
+    let (verdict, mut summary) =
+        verdict(&surfaces, &portfolio, single.as_ref(), single_id.as_deref());
+    for split in &splits {
+        let parts: Vec<String> = portfolio
+            .surfaces
+            .iter()
+            .filter(|p| split.parts.contains(&p.name))
+            .map(|p| {
+                format!(
+                    "{} on `{}`",
+                    p.family.as_deref().unwrap_or_default(),
+                    p.route.as_deref().unwrap_or("no route")
+                )
+            })
+            .collect();
+        summary = format!(
+            "No route serves every model family of `{}` within its hard constraints, so each family is decided on its own: {}. {summary}",
+            split.whole.name,
+            parts.join(", ")
+        );
+    }
     Ok(Portfolio {
         surfaces,
+        splits,
         portfolio,
         single,
         cheapest_split,
         verdict,
         summary,
     })
+}
+
+/// The model families a surface needs: its answer, else those of its traffic.
+fn families(surface: &SurfaceAdvice) -> Vec<String> {
+    let answered = surface.inputs.answers.list("model_families");
+    if !answered.is_empty() {
+        return answered.to_vec();
+    }
+    surface
+        .inputs
+        .workload
+        .as_ref()
+        .map(|w| crate::data::inputs::workload_families(w, &surface.inputs.prices))
+        .unwrap_or_default()
+}
+
+/// The surface decided one model family at a time, each with that family's traffic: `None`
+/// when it needs a single family, when some family has no route either, or when a part's
+/// name would clash with another surface's.
+fn split_by_family(
+    whole: &SurfaceAdvice,
+    names: &[&str],
+) -> Result<Option<Vec<SurfaceAdvice>>, EngineError> {
+    let families = families(whole);
+    if families.len() < 2 {
+        return Ok(None);
+    }
+    let mut parts = Vec::new();
+    for family in families {
+        let name = format!("{}/{family}", whole.name);
+        if names.contains(&name.as_str()) {
+            return Ok(None);
+        }
+        let mut inputs = whole.inputs.clone();
+        inputs
+            .answers
+            .values
+            .insert("model_families".into(), Answer::List(vec![family.clone()]));
+        if !inputs.answers.given.iter().any(|g| g == "model_families") {
+            inputs.answers.given.push("model_families".into());
+        }
+        if let Some(workload) = inputs.workload.as_mut() {
+            let prices = &whole.inputs.prices;
+            workload
+                .traffic
+                .retain(|t| prices.family_of(&t.value.model.value) == Some(family.as_str()));
+        }
+        let advice = advice::advise(&inputs)?;
+        if advice.decision.recommended().is_none() {
+            return Ok(None);
+        }
+        parts.push(SurfaceAdvice {
+            name,
+            inputs,
+            advice,
+            origin: whole.origin,
+            family: Some(family),
+        });
+    }
+    Ok(Some(parts))
 }
 
 fn cost_of(surface: &SurfaceAdvice, route: &str) -> Option<Decimal> {
@@ -221,6 +343,7 @@ fn best_single(surfaces: &[SurfaceAdvice], inputs: &Inputs) -> Option<String> {
 fn with_gateway(
     picks: Vec<PlanSurface>,
     surfaces: &[SurfaceAdvice],
+    splits: &[FamilySplit],
     products: &[&Route],
     gateway_cost: Option<Decimal>,
     inputs: &Inputs,
@@ -245,7 +368,24 @@ fn with_gateway(
             .is_some_and(|r| r.platform == Platform::Gateway)
     };
     behind.retain(|r| !gateway_route(r));
-    let because = if behind.len() > 1 {
+    let split: Vec<String> = splits
+        .iter()
+        .filter(|split| {
+            let routes: Vec<&str> = picks
+                .iter()
+                .filter(|p| split.parts.contains(&p.name))
+                .filter_map(|p| p.route.as_deref())
+                .collect();
+            routes.iter().any(|r| *r != routes[0])
+        })
+        .map(|split| format!("`{}`", split.whole.name))
+        .collect();
+    let because = if !split.is_empty() {
+        Some(format!(
+            "{} sends each model family to a different route, and one endpoint in front keeps that split out of the application",
+            split.join(", ")
+        ))
+    } else if behind.len() > 1 {
         Some(format!(
             "the surfaces use {} different routes",
             behind.len()

@@ -148,12 +148,40 @@ pub fn guide_with(
             ModelId { model: m.clone(), id }
         })
         .collect();
-    let first = ids
-        .iter()
-        .find_map(|m| m.id.clone())
-        .unwrap_or_else(|| "<model id>".into());
-    let ctx =
-        context! { model_id => first, region => region.clone(), endpoint => endpoint.clone() };
+    // One client per model family: a Gemini model on Vertex takes Google's SDK, a Claude
+    // model Anthropic's. Claude Code's environment names a Claude model when there is one.
+    let family = |m: &str| inputs.prices.family_of(m).unwrap_or_default().to_owned();
+    let mut per_family: Vec<(String, String)> = Vec::new();
+    for m in &ids {
+        if let Some(id) = &m.id
+            && !per_family.iter().any(|(f, _)| *f == family(&m.model))
+        {
+            per_family.push((family(&m.model), id.clone()));
+        }
+    }
+    if per_family.is_empty() {
+        let fallback = models.first().map(|m| family(m)).unwrap_or_default();
+        per_family.push((fallback, "<model id>".into()));
+    }
+    let ctx_of = |(family, id): &(String, String)| {
+        context! { model_id => id, family => family, region => region.clone(), endpoint => endpoint.clone() }
+    };
+    let each = |template: &str| -> Result<String, String> {
+        let parts: Vec<String> = per_family
+            .iter()
+            .map(|p| render(&env, template, &ctx_of(p)))
+            .collect::<Result<_, _>>()?;
+        Ok(parts.join("\n"))
+    };
+    // Claude Code runs Claude models only: a route carrying none gets no environment.
+    let no_claude =
+        (!models.is_empty() && models.iter().all(|m| family(m) != "claude")).then_some(());
+    let ctx = ctx_of(
+        per_family
+            .iter()
+            .find(|(f, _)| f == "claude")
+            .unwrap_or(&per_family[0]),
+    );
     let features = answers.list("features");
     let litellm_config = (!behind.is_empty()).then(|| litellm_config(behind));
     Ok(AdoptionGuide {
@@ -163,11 +191,12 @@ pub fn guide_with(
         region: region.clone(),
         auth: guide.auth.clone(),
         models: ids,
-        python: render(&env, &guide.python, &ctx)?,
-        typescript: render(&env, &guide.typescript, &ctx)?,
+        python: each(&guide.python)?,
+        typescript: each(&guide.typescript)?,
         claude_code: guide
             .claude_code
             .iter()
+            .filter(|_| no_claude.is_none())
             .map(|line| render(&env, line, &ctx))
             .collect::<Result<_, _>>()?,
         breaks: guide

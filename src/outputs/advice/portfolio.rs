@@ -18,7 +18,7 @@ use crate::outputs::adoption::{self, AdoptionGuide};
 use crate::outputs::advice::record::RecordInfo;
 use crate::outputs::advice::report::{self, Recommendation, Report};
 
-pub use crate::outputs::advice::report::{PlanOption, PortfolioReport, SurfaceReport};
+pub use crate::outputs::advice::report::{PlanOption, PortfolioReport, SplitReport, SurfaceReport};
 
 /// Builds the whole report of a portfolio decision.
 pub fn build(inputs: &Inputs, portfolio: &Portfolio) -> Report {
@@ -44,11 +44,13 @@ pub fn build(inputs: &Inputs, portfolio: &Portfolio) -> Report {
         summary: portfolio.summary.clone(),
         tie_breaker: None,
     };
-    top.unmet = recommended
-        .surfaces
-        .iter()
-        .flat_map(|s| s.unmet.iter().cloned())
-        .collect();
+    // A need left unmet the same way on several surfaces is listed once, naming them all.
+    top.unmet = Vec::new();
+    for u in recommended.surfaces.iter().flat_map(|s| &s.unmet) {
+        if !top.unmet.contains(u) {
+            top.unmet.push(u.clone());
+        }
+    }
     let mut options = vec![PlanOption {
         kind: "portfolio",
         label: "each surface's own route".into(),
@@ -81,20 +83,40 @@ pub fn build(inputs: &Inputs, portfolio: &Portfolio) -> Report {
         summary: portfolio.summary.clone(),
         recommended,
         options,
+        splits: portfolio
+            .splits
+            .iter()
+            .map(|split| {
+                let whole = report::build(&split.whole.inputs, &split.whole.advice);
+                SplitReport {
+                    surface: split.whole.name.clone(),
+                    parts: split.parts.clone(),
+                    blocking_constraints: whole.blocking_constraints.clone(),
+                    open_questions: whole.open_questions.clone(),
+                    routes: whole.routes.clone(),
+                    whole: Box::new(whole),
+                }
+            })
+            .collect(),
     });
     top.surfaces = Some(
         portfolio
             .surfaces
             .iter()
-            .enumerate()
-            .map(|(i, s)| SurfaceReport {
+            .map(|s| SurfaceReport {
                 name: s.name.clone(),
                 overrides: inputs
                     .answers
                     .surfaces
-                    .get(i)
+                    .get(s.origin)
                     .map(|a| a.overrides.clone())
                     .unwrap_or_default(),
+                split_of: s
+                    .family
+                    .as_ref()
+                    .and_then(|_| inputs.answers.surfaces.get(s.origin))
+                    .map(|a| a.name.clone()),
+                family: s.family.clone(),
                 traffic: s
                     .inputs
                     .workload

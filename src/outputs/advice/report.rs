@@ -559,6 +559,26 @@ pub struct PortfolioReport {
     pub recommended: Plan,
     /// Side by side: the surfaces' own choices, the best single route, the cheapest split.
     pub options: Vec<PlanOption>,
+    /// The surfaces no single route serves, decided one model family at a time.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub splits: Vec<SplitReport>,
+}
+
+/// A surface split by model family: what keeps one route from serving it whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct SplitReport {
+    pub surface: String,
+    /// The parts, each a surface of the portfolio (`surface/family`).
+    pub parts: Vec<String>,
+    /// The whole surface's blocking constraints.
+    pub blocking_constraints: Vec<BlockingConstraint>,
+    /// The whole surface's open questions: a vendor's yes could let one route serve it.
+    pub open_questions: Vec<OpenQuestion>,
+    /// The whole surface's routes, each eliminated with its reasons and evidence.
+    pub routes: Vec<RouteReport>,
+    /// The whole surface's own report, for `routewise test` cases that name the surface.
+    #[serde(skip)]
+    pub whole: Box<Report>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -578,6 +598,12 @@ pub struct SurfaceReport {
     pub overrides: Vec<String>,
     /// The traffic entries this surface carries.
     pub traffic: Vec<String>,
+    /// The answers' surface this part belongs to, when that surface is split by family.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split_of: Option<String>,
+    /// The model family this part carries, when its surface is split by family.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
     #[serde(flatten)]
     pub report: Report,
 }

@@ -645,14 +645,23 @@ fn unknown_code_help(wanted: &str, effect: Effect, codes: &[&str]) -> String {
 fn check(expect: &Expect, report: &Report, exercised: &mut BTreeSet<String>) -> Vec<String> {
     let mut failures = Vec::new();
     for (name, sub) in &expect.surfaces.0 {
+        // A surface split by model family is still checked whole under its own name.
+        let split = report
+            .portfolio
+            .iter()
+            .flat_map(|p| &p.splits)
+            .find(|s| s.surface == name.value)
+            .map(|s| s.whole.as_ref());
         match report
             .surfaces
             .iter()
             .flatten()
             .find(|s| s.name == name.value)
+            .map(|s| &s.report)
+            .or(split)
         {
             Some(surface) => failures.extend(
-                check(sub, &surface.report, exercised)
+                check(sub, surface, exercised)
                     .into_iter()
                     .map(|f| format!("surface `{}`: {f}", name.value)),
             ),
