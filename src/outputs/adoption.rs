@@ -166,8 +166,14 @@ pub fn guide_with(
     let ctx_of = |(family, id): &(String, String)| {
         context! { model_id => id, family => family, region => region.clone(), endpoint => endpoint.clone() }
     };
+    // A template that does not branch on the family is rendered once, for the first model.
     let each = |template: &str| -> Result<String, String> {
-        let parts: Vec<String> = per_family
+        let families = if template.contains("family") {
+            &per_family[..]
+        } else {
+            &per_family[..1]
+        };
+        let parts: Vec<String> = families
             .iter()
             .map(|p| render(&env, template, &ctx_of(p)))
             .collect::<Result<_, _>>()?;
