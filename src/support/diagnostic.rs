@@ -177,7 +177,15 @@ impl fmt::Display for Diagnostic {
             self.code,
             clip(&self.message, MAX_MESSAGE_CHARS)
         )?;
-        if !self.file.is_empty() {
+        if !self.file.is_empty() && self.line == 0 {
+            // A problem with the file as a whole (what it is, not one of its lines): it
+            // points at the start of the file and says so.
+            write!(f, "  --> {}:1:1 (the whole file)", self.file)?;
+            if let Some(key) = &self.key {
+                write!(f, " (key `{key}`)")?;
+            }
+            writeln!(f)?;
+        } else if !self.file.is_empty() {
             write!(f, "  --> {}:{}:{}", self.file, self.line, self.column)?;
             if let Some(key) = &self.key {
                 write!(f, " (key `{key}`)")?;
@@ -286,5 +294,17 @@ mod tests {
         assert!(text.contains("2 | clod: gcp"), "{text}");
         assert!(text.contains("  | ^"), "{text}");
         assert!(text.contains("help: did you mean `cloud`?"), "{text}");
+    }
+
+    #[test]
+    fn a_problem_with_the_whole_file_points_at_its_start_and_says_so() {
+        let mut d = Diagnostic::plain(Code::FileRead, "this is a bill, not usage");
+        d.file = "cur.csv".into();
+        let text = d.to_string();
+        assert!(
+            text.contains("--> cur.csv:1:1 (the whole file)\n"),
+            "{text}"
+        );
+        assert!(!text.contains(":0:0"), "{text}");
     }
 }
