@@ -1,6 +1,8 @@
 //! `routewise replay --litellm-db`: a real PostgreSQL server holding LiteLLM's
 //! `LiteLLM_SpendLogs` table, read through the pushed-down aggregate, must price exactly
-//! like the CSV export of the same rows, to the cent.
+//! like the CSV export of the same rows, to the cent. The SQL of `--emit-sql postgres`, for
+//! LiteLLM's table and for Bedrock records in a `jsonb` table, must price like the direct
+//! replay. The rows include prompts above the 200K long-context mark and two either side of it.
 //!
 //! The server: `ROUTEWISE_TEST_POSTGRES_URL` when set (a role allowed to create
 //! databases), else a throwaway cluster this test starts with the local `initdb` and
@@ -265,7 +267,8 @@ struct Row {
 }
 
 /// Deterministic rows over three days (the first and last outside the replayed range),
-/// mixing routes, cache reads and writes, and rows without a usage object.
+/// mixing routes, cache reads and writes, rows without a usage object, and prompts above
+/// the 200K long-context mark, with two requests right at it.
 fn rows() -> Vec<Row> {
     let models = [
         ("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "bedrock"),
@@ -281,12 +284,17 @@ fn rows() -> Vec<Row> {
         state ^= state << 17;
         state % n
     };
-    (0..3000)
+    let mut rows: Vec<Row> = (0..3000)
         .map(|id| {
             let (model, provider) = models[next(models.len() as u64) as usize];
             let cache_read = if next(3) == 0 { 0 } else { next(50_000) };
             let cache_write = if next(4) == 0 { next(20_000) } else { 0 };
-            let uncached = next(30_000);
+            // One request in eight is a long prompt, most of them above 200K tokens.
+            let uncached = if next(8) == 0 {
+                120_000 + next(150_000)
+            } else {
+                next(30_000)
+            };
             let prompt = uncached + cache_read + cache_write;
             let metadata = match next(10) {
                 0 => "{}".to_owned(),
@@ -314,7 +322,25 @@ fn rows() -> Vec<Row> {
                 metadata,
             }
         })
-        .collect()
+        .collect();
+    // In the replayed day, one minute, one model: a prompt of exactly 200,000 tokens
+    // (standard) and one of 200,001 (long-context). LiteLLM's `prompt_tokens` includes the
+    // cache reads, so adding them again would put the first one above the mark too.
+    for (id, prompt) in [(3000, 200_000u64), (3001, 200_001)] {
+        rows.push(Row {
+            id,
+            start: format!("2026-10-02 12:00:{:02}.000", id - 2990),
+            model: "claude-sonnet-4-5-20250929",
+            provider: "anthropic",
+            prompt,
+            completion: 1000,
+            spend: "1.000000".to_owned(),
+            metadata: format!(
+                r#"{{"usage_object":{{"prompt_tokens":{prompt},"cache_read_input_tokens":150000,"cache_creation_input_tokens":0}}}}"#
+            ),
+        });
+    }
+    rows
 }
 
 fn csv_field(text: &str) -> String {
@@ -459,18 +485,7 @@ fn the_emitted_postgres_sql_prices_like_the_export() {
         ])
         .run();
     assert_eq!(sql.code, 0, "{}", sql.stderr);
-    let rows = client
-        .query(sql.stdout.as_str(), &[])
-        .expect("the emitted SQL runs");
-    let mut usage = String::from(
-        "timestamp,model,input_tokens,output_tokens,cache_read_input_tokens,cache_creation_input_tokens,cache_creation_1h_input_tokens,bucket_width\n",
-    );
-    for row in &rows {
-        let mut fields: Vec<String> = vec![row.get(0), row.get(1)];
-        fields.extend((2..7).map(|i| row.get::<_, i64>(i).to_string()));
-        fields.push(row.get(7));
-        writeln!(usage, "{}", fields.join(",")).unwrap();
-    }
+    let usage = usage_csv(&mut client, &sql.stdout);
     let direct = Run::new()
         .file("spend.csv", &all)
         .args(&["replay", "--usage", "spend.csv", "--format", "json"])
@@ -484,4 +499,141 @@ fn the_emitted_postgres_sql_prices_like_the_export() {
     let (direct, via_sql) = (direct.json(), via_sql.json());
     assert_eq!(direct["routes"], via_sql["routes"]);
     assert!(common::route(&direct, "anthropic-api")["total_usd"] != "0.00");
+    assert_has_long_prompts(&direct);
+}
+
+/// The replay priced long-context lines, so the comparison covered them.
+fn assert_has_long_prompts(replay: &serde_json::Value) {
+    let items = common::route(replay, "anthropic-api")["items"].clone();
+    assert!(
+        items.as_array().unwrap().iter().any(|i| i["name"]
+            .as_str()
+            .is_some_and(|n| n.contains("long prompts"))),
+        "no long-context lines: {items}"
+    );
+}
+
+/// Runs emitted SQL and writes its rows as the usage CSV (its nine columns, in order).
+fn usage_csv(client: &mut Client, sql: &str) -> String {
+    let rows = client.query(sql, &[]).expect("the emitted SQL runs");
+    let mut usage = String::from(
+        "timestamp,model,input_tokens,output_tokens,cache_read_input_tokens,cache_creation_input_tokens,cache_creation_1h_input_tokens,context_window,bucket_width\n",
+    );
+    for row in &rows {
+        let mut fields: Vec<String> = vec![row.get(0), row.get(1)];
+        fields.extend((2..7).map(|i| row.get::<_, i64>(i).to_string()));
+        fields.push(row.get(7));
+        fields.push(row.get(8));
+        writeln!(usage, "{}", fields.join(",")).unwrap();
+    }
+    usage
+}
+
+/// Generated Bedrock invocation records over two hours, a sixth of them long prompts
+/// (input plus cache above 200K tokens), one failed invocation in fifty, and two requests
+/// of one minute either side of the mark: 100,000 input with 100,000 or 100,001 cache reads.
+fn bedrock_records() -> Vec<String> {
+    let models = [
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "anthropic.claude-sonnet-4-5-20250929-v1:0",
+    ];
+    let mut state: u64 = 0x1234_5678_9abc_def1;
+    let mut next = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    let mut records: Vec<String> = (0..1500u64)
+        .map(|i| {
+            let model = models[next(models.len() as u64) as usize];
+            let time = format!("2026-10-01T{:02}:{:02}:{:02}Z", i / 750, next(60), next(60));
+            if next(50) == 0 {
+                return format!(
+                    r#"{{"timestamp":"{time}","requestId":"b{i}","modelId":"{model}","errorCode":"ThrottlingException"}}"#
+                );
+            }
+            let input = if next(6) == 0 {
+                120_000 + next(150_000)
+            } else {
+                next(20_000)
+            };
+            format!(
+                r#"{{"timestamp":"{time}","requestId":"b{i}","modelId":"{model}","input":{{"inputTokenCount":{input},"cacheReadInputTokenCount":{},"cacheWriteInputTokenCount":{}}},"output":{{"outputTokenCount":{}}}}}"#,
+                next(2) * next(60_000),
+                next(4) / 3 * next(10_000),
+                next(3_000)
+            )
+        })
+        .collect();
+    for (i, cache_read) in [100_000u64, 100_001].iter().enumerate() {
+        records.push(format!(
+            r#"{{"timestamp":"2026-10-01T05:00:1{i}Z","requestId":"mark-{i}","modelId":"us.anthropic.claude-sonnet-4-5-20250929-v1:0","input":{{"inputTokenCount":100000,"cacheReadInputTokenCount":{cache_read},"cacheWriteInputTokenCount":0}},"output":{{"outputTokenCount":1000}}}}"#
+        ));
+    }
+    records
+}
+
+#[test]
+fn the_emitted_postgres_sql_for_bedrock_logs_prices_like_the_logs() {
+    let Some(server) = server() else { return };
+    let mut client = Client::connect(&server.url, NoTls).expect("connect to the test database");
+    let records = bedrock_records();
+    client
+        .batch_execute("CREATE TABLE bedrock_invocation_logs (record jsonb NOT NULL)")
+        .expect("create the log table");
+    for chunk in records.chunks(500) {
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|r| format!("('{}'::jsonb)", r.replace('\'', "''")))
+            .collect();
+        client
+            .batch_execute(&format!(
+                "INSERT INTO bedrock_invocation_logs (record) VALUES {}",
+                values.join(",")
+            ))
+            .expect("load the records");
+    }
+    let sql = Run::new()
+        .args(&[
+            "replay",
+            "--emit-sql",
+            "postgres",
+            "--source",
+            "bedrock-invocation",
+        ])
+        .run();
+    assert_eq!(sql.code, 0, "{}", sql.stderr);
+    let usage = usage_csv(&mut client, &sql.stdout);
+    // The two requests either side of the mark: one row each, in their own window.
+    let mark: Vec<&str> = usage
+        .lines()
+        .filter(|l| l.starts_with("2026-10-01T05:00:00Z,us.anthropic.claude-sonnet-4-5"))
+        .collect();
+    assert_eq!(
+        mark,
+        [
+            "2026-10-01T05:00:00Z,us.anthropic.claude-sonnet-4-5-20250929-v1:0,100000,1000,100000,0,0,0-200k,1m",
+            "2026-10-01T05:00:00Z,us.anthropic.claude-sonnet-4-5-20250929-v1:0,100000,1000,100001,0,0,200k-1M,1m",
+        ]
+    );
+    let direct = Run::new()
+        .file("logs.jsonl", &(records.join("\n") + "\n"))
+        .args(&["replay", "--usage", "logs.jsonl", "--format", "json"])
+        .run();
+    let via_sql = Run::new()
+        .file("usage.csv", &usage)
+        .args(&["replay", "--usage", "usage.csv", "--format", "json"])
+        .run();
+    assert_eq!(direct.code, 0, "{}", direct.stderr);
+    assert_eq!(via_sql.code, 0, "{}", via_sql.stderr);
+    let (direct, via_sql) = (direct.json(), via_sql.json());
+    assert_eq!(direct["format"], "bedrock");
+    assert_eq!(direct["routes"], via_sql["routes"]);
+    assert_eq!(
+        direct["observed"]["peak_tokens_per_minute"],
+        via_sql["observed"]["peak_tokens_per_minute"]
+    );
+    assert_has_long_prompts(&direct);
 }

@@ -1,6 +1,8 @@
 //! `routewise replay --emit-sql duckdb`: the SQL run on a real DuckDB (the Python `duckdb`
 //! package) over generated Bedrock invocation logs and a LiteLLM spend-log export, its
-//! result replayed, must price exactly like replaying the logs directly, to the cent.
+//! result replayed, must price exactly like replaying the logs directly, to the cent. The
+//! logs include prompts above 200K tokens (long-context, decided per request) and two
+//! requests either side of the mark.
 //!
 //! Skipped (saying why) where `python3 -c "import duckdb"` fails, unless
 //! `ROUTEWISE_REQUIRE_DUCKDB=1` (set by `.ci/run`, which installs it), where it fails.
@@ -108,6 +110,128 @@ fn assert_same_prices(direct: &Value, via_sql: &Value) {
     assert_eq!(per_model(direct), per_model(via_sql));
     let total = common::route(direct, "anthropic-api")["total_usd"].clone();
     assert!(total.as_str().is_some_and(|t| t != "0.00"), "{total}");
+    // The logs hold long prompts, so the comparison covers the long-context lines.
+    let long_lines = common::route(direct, "anthropic-api")["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["name"]
+                .as_str()
+                .is_some_and(|n| n.contains("long prompts"))
+        })
+        .count();
+    assert!(long_lines > 0, "no long-context lines in the direct replay");
+}
+
+/// Reads a CSV DuckDB wrote into (header, rows).
+fn read_csv(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|line| {
+            header
+                .iter()
+                .zip(line.split(','))
+                .map(|(h, v)| ((*h).to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Two requests of one model in one minute, with prompts of 200,000 and 200,001 tokens:
+/// the SQL puts them in two rows, `0-200k` and `200k-1M`, each with its own uncached input.
+fn assert_split_at_the_mark(dir: &Path, input_short: &str, input_long: &str) {
+    let rows = read_csv(&dir.join("usage.csv"));
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["context_window"], "0-200k");
+    assert_eq!(rows[0]["input_tokens"], input_short);
+    assert_eq!(rows[1]["context_window"], "200k-1M");
+    assert_eq!(rows[1]["input_tokens"], input_long);
+    for row in &rows {
+        assert_eq!(row["timestamp"], "2026-10-02T12:00:00Z");
+        assert_eq!(row["bucket_width"], "1m");
+    }
+}
+
+/// Bedrock records for the two requests either side of the 200K mark. Bedrock's
+/// `inputTokenCount` excludes the cache, so the prompts are input plus cache reads:
+/// 100,000 + 100,000 and 100,000 + 100,001.
+fn bedrock_boundary_records() -> String {
+    [100_000u64, 100_001]
+        .iter()
+        .enumerate()
+        .map(|(i, cache_read)| {
+            format!(
+                r#"{{"schemaType":"ModelInvocationLog","timestamp":"2026-10-02T12:00:1{i}Z","requestId":"mark-{i}","modelId":"us.anthropic.claude-sonnet-4-5-20250929-v1:0","input":{{"inputTokenCount":100000,"cacheReadInputTokenCount":{cache_read},"cacheWriteInputTokenCount":0}},"output":{{"outputTokenCount":1000}}}}"#
+            ) + "\n"
+        })
+        .collect()
+}
+
+/// LiteLLM rows for the two requests either side of the 200K mark. `prompt_tokens`
+/// includes the 150,000 cache reads: counting them again would make both prompts long.
+fn litellm_boundary_rows() -> String {
+    [200_000u64, 200_001]
+        .iter()
+        .enumerate()
+        .map(|(i, prompt)| {
+            format!(
+                "mark-{i},acompletion,1.0,{prompt},1000,2026-10-02 12:00:1{i}.000,claude-sonnet-4-5-20250929,anthropic,\"{{\"\"usage_object\"\":{{\"\"cache_read_input_tokens\"\":150000}}}}\"\n"
+            )
+        })
+        .collect()
+}
+
+const LITELLM_HEADER: &str = "request_id,call_type,spend,prompt_tokens,completion_tokens,startTime,model,custom_llm_provider,metadata\n";
+
+#[test]
+fn bedrock_requests_either_side_of_200k_land_in_two_context_windows() {
+    if !duckdb_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mark.json"), bedrock_boundary_records()).unwrap();
+    let sql = emit(&[
+        "--emit-sql",
+        "duckdb",
+        "--source",
+        "bedrock-invocation",
+        "--sql-from",
+        "'mark.json'",
+    ]);
+    run_duckdb(dir.path(), &sql, "usage.csv");
+    assert_split_at_the_mark(dir.path(), "100000", "100000");
+    let rows = read_csv(&dir.path().join("usage.csv"));
+    assert_eq!(rows[0]["cache_read_input_tokens"], "100000");
+    assert_eq!(rows[1]["cache_read_input_tokens"], "100001");
+    let direct = routewise_json(dir.path(), &["replay", "--usage", "mark.json"]);
+    let via_sql = routewise_json(dir.path(), &["replay", "--usage", "usage.csv"]);
+    assert_eq!(direct["routes"], via_sql["routes"]);
+}
+
+#[test]
+fn litellm_requests_either_side_of_200k_land_in_two_context_windows() {
+    if !duckdb_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let csv = format!("{LITELLM_HEADER}{}", litellm_boundary_rows());
+    std::fs::write(dir.path().join("spend.csv"), csv).unwrap();
+    let sql = emit(&[
+        "--emit-sql",
+        "duckdb",
+        "--source",
+        "litellm-spendlogs",
+        "--sql-from",
+        "read_csv('spend.csv', header = true, all_varchar = true)",
+    ]);
+    run_duckdb(dir.path(), &sql, "usage.csv");
+    assert_split_at_the_mark(dir.path(), "50000", "50001");
+    let direct = routewise_json(dir.path(), &["replay", "--usage", "spend.csv"]);
+    let via_sql = routewise_json(dir.path(), &["replay", "--usage", "usage.csv"]);
+    assert_eq!(direct["routes"], via_sql["routes"]);
 }
 
 #[test]
@@ -142,7 +266,12 @@ fn bedrock_logs_through_duckdb_price_like_the_logs() {
                 format!(
                     r#"{{"schemaType":"ModelInvocationLog","timestamp":"2026-10-01T{hour:02}:{minute:02}:{:02}Z","requestId":"{hour}-{i}","modelId":"{model}","input":{{"inputTokenCount":{},"cacheReadInputTokenCount":{},"cacheWriteInputTokenCount":{}}},"output":{{"outputTokenCount":{}}}}}"#,
                     next(60),
-                    next(20_000),
+                    // One request in eight has a long prompt, most above 200K tokens.
+                    if next(8) == 0 {
+                        100_000 + next(150_000)
+                    } else {
+                        next(20_000)
+                    },
                     next(3) * next(40_000),
                     next(4) / 3 * next(10_000),
                     next(3_000)
@@ -160,6 +289,11 @@ fn bedrock_logs_through_duckdb_price_like_the_logs() {
             std::fs::write(hour_dir.join("part.json"), lines).unwrap();
         }
     }
+    let mark_dir = dir
+        .path()
+        .join("AWSLogs/123456789012/BedrockModelInvocationLogs/us-east-1/2026/10/02/12");
+    std::fs::create_dir_all(&mark_dir).unwrap();
+    std::fs::write(mark_dir.join("mark.json"), bedrock_boundary_records()).unwrap();
     let sql = emit(&[
         "--emit-sql",
         "duckdb",
@@ -186,14 +320,18 @@ fn a_litellm_export_through_duckdb_prices_like_the_export() {
         ("claude-sonnet-4-5-20250929", "anthropic"),
     ];
     let mut next = generator();
-    let mut csv = String::from(
-        "request_id,call_type,spend,prompt_tokens,completion_tokens,startTime,model,custom_llm_provider,metadata\n",
-    );
+    let mut csv = String::from(LITELLM_HEADER);
     for id in 0..2000u64 {
         let (model, provider) = models[next(3) as usize];
         let cache_read = next(2) * next(50_000);
         let cache_write = next(4) / 3 * next(20_000);
-        let prompt = next(30_000) + cache_read + cache_write;
+        // One request in eight has a long prompt, most above 200K tokens.
+        let uncached = if next(8) == 0 {
+            150_000 + next(100_000)
+        } else {
+            next(30_000)
+        };
+        let prompt = uncached + cache_read + cache_write;
         let metadata = if next(8) == 0 {
             "{}".to_owned()
         } else {
@@ -215,6 +353,7 @@ fn a_litellm_export_through_duckdb_prices_like_the_export() {
         )
         .unwrap();
     }
+    csv.push_str(&litellm_boundary_rows());
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("spend.csv"), csv).unwrap();
     let sql = emit(&[

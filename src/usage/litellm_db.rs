@@ -23,12 +23,13 @@ use super::litellm::{Counts, finish};
 use super::record::UsageRecord;
 use super::routes::litellm_route;
 use super::timestamp::parse_minute;
-use super::tokens::{Tier, TokenBreakdown};
+use super::tokens::{SOURCE_LONG_CONTEXT_TOKENS, Tier, TokenBreakdown};
 use super::totals::UsageTotals;
 use crate::support::diagnostic::{Code, Diagnostic};
 
 /// The pushed-down aggregate: `$1` and `$2` bound the `startTime` range (text, either may
-/// be null for an open end).
+/// be null for an open end); `$3` is the sources' long-context boundary
+/// ([`SOURCE_LONG_CONTEXT_TOKENS`]), passed in so the number is written once.
 pub const QUERY: &str = r#"WITH spend AS (
   SELECT "startTime" AS t,
          COALESCE(model, '') AS model,
@@ -51,7 +52,7 @@ pub const QUERY: &str = r#"WITH spend AS (
   FROM spend
 ), checked AS (
   SELECT *, (prompt < cache_read + cache_write OR cache_write < cache_write_1h) AS bad,
-         (prompt > 200000) AS long_context FROM split
+         (prompt > $3::bigint) AS long_context FROM split
 )
 SELECT (extract(epoch FROM date_trunc('minute', t)) / 60)::bigint AS minute,
        model, provider, api_base, long_context,
@@ -168,17 +169,20 @@ pub fn read_litellm_db(
         ))
         .with_help("check the host, port, user, password and database in --litellm-db, and that the server accepts connections from here")
     })?;
-    let rows = client.query(QUERY, &[&since, &until]).map_err(|e| {
-        Diagnostic::plain(
-            Code::UsageDbQuery,
-            format!(
-                "reading \"LiteLLM_SpendLogs\" on {}: {}",
-                hosts(&config),
-                cause(e)
-            ),
-        )
-        .with_help("the database must hold LiteLLM's schema (the `LiteLLM_SpendLogs` table)")
-    })?;
+    let long_context_mark = i64::try_from(SOURCE_LONG_CONTEXT_TOKENS).unwrap_or(i64::MAX);
+    let rows = client
+        .query(QUERY, &[&since, &until, &long_context_mark])
+        .map_err(|e| {
+            Diagnostic::plain(
+                Code::UsageDbQuery,
+                format!(
+                    "reading \"LiteLLM_SpendLogs\" on {}: {}",
+                    hosts(&config),
+                    cause(e)
+                ),
+            )
+            .with_help("the database must hold LiteLLM's schema (the `LiteLLM_SpendLogs` table)")
+        })?;
     let mut acc = Accumulator::new(&name, known_models, skip_bad_rows);
     let mut counts = Counts::default();
     let number = |text: &str, column: &str| -> Result<u64, Diagnostic> {
@@ -281,12 +285,12 @@ fn minute_text(minute: u64) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_query_marks_long_prompts_at_the_sources_boundary() {
-        let mark = format!(
-            "(prompt > {}) AS long_context",
-            crate::usage::tokens::SOURCE_LONG_CONTEXT_TOKENS
-        );
-        assert!(super::QUERY.contains(&mark), "{mark}");
+    fn the_query_marks_long_prompts_at_the_boundary_it_is_given() {
+        // The boundary is the third parameter, bound to SOURCE_LONG_CONTEXT_TOKENS; no
+        // copy of the number is written into the query.
+        assert!(super::QUERY.contains("(prompt > $3::bigint) AS long_context"));
+        let mark = crate::usage::tokens::SOURCE_LONG_CONTEXT_TOKENS.to_string();
+        assert!(!super::QUERY.contains(&mark));
     }
 
     use super::*;
