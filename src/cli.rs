@@ -516,7 +516,7 @@ pub struct ReplayArgs {
     /// Count and report bad rows instead of stopping at the first.
     #[arg(long)]
     pub skip_bad_rows: bool,
-    /// A bill to reconcile the replay against: an AWS CUR 2.0 or FOCUS CSV export (or a
+    /// A bill to reconcile the replay against: an AWS CUR 2.0 or FOCUS export, CSV or Parquet (or a
     /// directory of them, latest snapshot per billing period), or Anthropic's cost report
     /// JSON. Compared per month, model and token type (see docs/reconcile.md).
     #[arg(long, value_name = "FILE|DIR")]

@@ -1,6 +1,7 @@
 //! What the CSV bill readers (CUR 2.0 and FOCUS) share: the header resolved to the columns
 //! a format needs (refused, with what was expected and what is there, when one is missing),
-//! and each line's fields with the file, line and character column of a bad one.
+//! and each line's fields with the file, line and character column of a bad one. The same
+//! exports as Parquet come through here too ([`super::bill_parquet`]), as rows of text.
 
 use std::io::Read;
 
@@ -8,6 +9,7 @@ use ::csv::{ByteRecord, ReaderBuilder};
 use rust_decimal::Decimal;
 
 use super::bill::{Bill, parse_amount};
+use super::bill_parquet::{ParquetBill, ParquetRows};
 use super::csv::character_column;
 use crate::support::diagnostic::{Code, Diagnostic};
 
@@ -18,11 +20,32 @@ pub struct Wanted {
     pub required: bool,
 }
 
+/// Where a bill's lines come from.
+pub enum BillSource<R: Read> {
+    /// A CSV stream (un-gzipped).
+    Csv(R),
+    /// A Parquet file, opened.
+    Parquet(ParquetBill),
+}
+
+/// A source with its header read.
+enum Opened<R: Read> {
+    Csv(::csv::Reader<R>),
+    Parquet(ParquetBill),
+}
+
+/// A source being read line by line.
+enum Lines<R: Read> {
+    Csv(::csv::Reader<R>),
+    /// The rows, and each wanted column's 1-based position in the file.
+    Parquet(ParquetRows, Vec<u64>),
+}
+
 /// A CSV bill, its header resolved.
 pub struct BillCsv<R: Read> {
     file: String,
-    csv: ::csv::Reader<R>,
-    /// For each wanted column, its index in the header.
+    lines: Lines<R>,
+    /// For each wanted column, its index in the record.
     index: Vec<Option<usize>>,
     names: Vec<&'static str>,
     pub record: ByteRecord,
@@ -31,17 +54,11 @@ pub struct BillCsv<R: Read> {
 impl<R: Read> BillCsv<R> {
     /// Reads the header; `format` names the format in the error of a header that is not it.
     pub fn open(
-        reader: R,
+        source: BillSource<R>,
         file: &str,
         wanted: &[Wanted],
         format: &str,
     ) -> Result<Self, Diagnostic> {
-        let mut csv = ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(reader);
-        let mut record = ByteRecord::new();
         let error = |line: u64, message: String, code: Code| {
             let mut d = Diagnostic::plain(code, message);
             d.file = file.to_owned();
@@ -49,26 +66,38 @@ impl<R: Read> BillCsv<R> {
             d.column = 1;
             d
         };
-        let read = csv.read_byte_record(&mut record).map_err(|e| {
-            let line = e.position().map_or(1, |p| p.line());
-            error(
-                line,
-                format!("cannot read the bill: {e}"),
-                Code::BillUnreadable,
-            )
-        })?;
-        if !read {
-            return Err(error(1, "the bill is empty".into(), Code::BillEmpty));
-        }
-        let present: Vec<String> = record
-            .iter()
-            .map(|f| {
-                String::from_utf8_lossy(f)
-                    .trim()
-                    .trim_start_matches('\u{feff}')
-                    .to_owned()
-            })
-            .collect();
+        let mut record = ByteRecord::new();
+        let (present, opened) = match source {
+            BillSource::Csv(reader) => {
+                let mut csv = ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .buffer_capacity(1 << 16)
+                    .from_reader(reader);
+                let read = csv.read_byte_record(&mut record).map_err(|e| {
+                    let line = e.position().map_or(1, |p| p.line());
+                    error(
+                        line,
+                        format!("cannot read the bill: {e}"),
+                        Code::BillUnreadable,
+                    )
+                })?;
+                if !read {
+                    return Err(error(1, "the bill is empty".into(), Code::BillEmpty));
+                }
+                let present: Vec<String> = record
+                    .iter()
+                    .map(|f| {
+                        String::from_utf8_lossy(f)
+                            .trim()
+                            .trim_start_matches('\u{feff}')
+                            .to_owned()
+                    })
+                    .collect();
+                (present, Opened::Csv(csv))
+            }
+            BillSource::Parquet(bill) => (bill.names().to_vec(), Opened::Parquet(bill)),
+        };
         let index: Vec<Option<usize>> = wanted
             .iter()
             .map(|w| {
@@ -110,9 +139,29 @@ impl<R: Read> BillCsv<R> {
                 "export the bill with these columns, or name the right format with --bill-format",
             ));
         }
+        let (lines, index) = match opened {
+            Opened::Csv(csv) => (Lines::Csv(csv), index),
+            Opened::Parquet(bill) => {
+                // Only the wanted columns are decoded; field `i` of a record is the `i`th
+                // present one.
+                let in_file: Vec<usize> = index.iter().flatten().copied().collect();
+                let columns = in_file.iter().map(|&c| c as u64 + 1).collect();
+                let mut next = 0;
+                let index = index
+                    .iter()
+                    .map(|i| {
+                        i.map(|_| {
+                            next += 1;
+                            next - 1
+                        })
+                    })
+                    .collect();
+                (Lines::Parquet(bill.rows(&in_file)?, columns), index)
+            }
+        };
         Ok(Self {
             file: file.to_owned(),
-            csv,
+            lines,
             index,
             names: wanted.iter().map(|w| w.names[0]).collect(),
             record,
@@ -121,7 +170,11 @@ impl<R: Read> BillCsv<R> {
 
     /// Reads the next line into `self.record`; `false` at the end.
     pub fn next(&mut self) -> Result<bool, Diagnostic> {
-        self.csv.read_byte_record(&mut self.record).map_err(|e| {
+        let csv = match &mut self.lines {
+            Lines::Csv(csv) => csv,
+            Lines::Parquet(rows, _) => return rows.next(&mut self.record),
+        };
+        csv.read_byte_record(&mut self.record).map_err(|e| {
             let line = e.position().map_or(1, |p| p.line());
             let mut d =
                 Diagnostic::plain(Code::BillUnreadable, format!("cannot read the bill: {e}"))
@@ -151,7 +204,10 @@ impl<R: Read> BillCsv<R> {
         let mut d = Diagnostic::plain(Code::BillInvalidValue, message);
         d.file = self.file.clone();
         d.line = self.record.position().map_or(1, |p| p.line());
-        d.column = self.index[i].map_or(1, |at| character_column(&self.record, at));
+        d.column = self.index[i].map_or(1, |at| match &self.lines {
+            Lines::Csv(_) => character_column(&self.record, at),
+            Lines::Parquet(_, columns) => columns[at],
+        });
         d.key = Some(self.names[i].to_owned());
         d
     }

@@ -19,7 +19,7 @@
 use std::io::Read;
 
 use super::bill::{Bill, BillKey, tokens_per_unit};
-use super::bill_csv::{BillCsv, LineOutcome, Wanted, read_lines};
+use super::bill_csv::{BillCsv, BillSource, LineOutcome, Wanted, read_lines};
 use super::usage_type::{parse_usage_type, usage_type_model};
 use crate::support::diagnostic::Diagnostic;
 
@@ -78,14 +78,14 @@ pub const BEDROCK_PRODUCTS: &[&str] = &[
     "AmazonBedrockFoundationModels",
 ];
 
-/// Reads a CUR 2.0 CSV export.
+/// Reads a CUR 2.0 export (CSV, or Parquet through [`super::bill_parquet`]).
 pub fn read_cur<R: Read>(
-    reader: R,
+    source: BillSource<R>,
     file_name: &str,
     known_models: &[&str],
     skip_bad_rows: bool,
 ) -> Result<Bill, Diagnostic> {
-    let csv = BillCsv::open(reader, file_name, COLUMNS, "an AWS CUR 2.0 export")?;
+    let csv = BillCsv::open(source, file_name, COLUMNS, "an AWS CUR 2.0 export")?;
     let mut bill = Bill::default();
     if !csv.has(UNIT) {
         bill.note(format!(
@@ -193,7 +193,7 @@ mod tests {
     const KNOWN: &[&str] = &["claude-sonnet-4-6", "claude-opus-4-6"];
 
     fn read(text: &str) -> Result<Bill, Diagnostic> {
-        read_cur(text.as_bytes(), "cur.csv", KNOWN, false)
+        read_cur(BillSource::Csv(text.as_bytes()), "cur.csv", KNOWN, false)
     }
 
     #[test]
@@ -253,7 +253,7 @@ mod tests {
         assert_eq!(e.key.as_deref(), Some("line_item_unblended_cost"));
         assert_eq!(e.code, crate::support::diagnostic::Code::BillInvalidValue);
         let skipped = read_cur(
-            "line_item_usage_start_date,line_item_usage_type,line_item_usage_amount,line_item_unblended_cost\n2026-10-01,x,1,bad\n2026-10-01,y,1,2\n".as_bytes(),
+            BillSource::Csv("line_item_usage_start_date,line_item_usage_type,line_item_usage_amount,line_item_unblended_cost\n2026-10-01,x,1,bad\n2026-10-01,y,1,2\n".as_bytes()),
             "cur.csv",
             KNOWN,
             true,

@@ -17,7 +17,7 @@
 use std::io::Read;
 
 use super::bill::{Bill, BillKey, tokens_per_unit};
-use super::bill_csv::{BillCsv, LineOutcome, Wanted, read_lines};
+use super::bill_csv::{BillCsv, BillSource, LineOutcome, Wanted, read_lines};
 use super::cur::BEDROCK_PRODUCTS;
 use super::usage_type::{parse_usage_type, usage_type_model};
 use crate::support::diagnostic::Diagnostic;
@@ -65,14 +65,14 @@ const COLUMNS: &[Wanted] = &[
     optional(&["BillingCurrency"]),
 ];
 
-/// Reads a FOCUS CSV export.
+/// Reads a FOCUS export (CSV, or Parquet through [`super::bill_parquet`]).
 pub fn read_focus<R: Read>(
-    reader: R,
+    source: BillSource<R>,
     file_name: &str,
     known_models: &[&str],
     skip_bad_rows: bool,
 ) -> Result<Bill, Diagnostic> {
-    let csv = BillCsv::open(reader, file_name, COLUMNS, "a FOCUS export")?;
+    let csv = BillCsv::open(source, file_name, COLUMNS, "a FOCUS export")?;
     read_lines(
         csv,
         Bill::default(),
@@ -205,7 +205,13 @@ mod tests {
             3.00,2026-10-01T00:00:00Z,Usage,AWS,Amazon Bedrock,USE1-Claude4.6Sonnet-input-tokens-cross-region-global,1000,1K Tokens,USD\n\
             5.00,2026-10-01T00:00:00Z,Tax,AWS,Amazon Bedrock,,,,USD\n\
             9.50,2026-10-01T00:00:00Z,Usage,Google Cloud,Vertex AI,,1000,count,USD\n";
-        let bill = read_focus(text.as_bytes(), "focus.csv", &["claude-sonnet-4-6"], false).unwrap();
+        let bill = read_focus(
+            BillSource::Csv(text.as_bytes()),
+            "focus.csv",
+            &["claude-sonnet-4-6"],
+            false,
+        )
+        .unwrap();
         assert_eq!(bill.lines, 4);
         let global = &bill.attributed[&BillKey {
             month: "2026-10".into(),
@@ -220,7 +226,13 @@ mod tests {
 
     #[test]
     fn a_file_that_is_not_focus_is_refused() {
-        let e = read_focus("a,b\n1,2\n".as_bytes(), "f.csv", &[], false).unwrap_err();
+        let e = read_focus(
+            BillSource::Csv("a,b\n1,2\n".as_bytes()),
+            "f.csv",
+            &[],
+            false,
+        )
+        .unwrap_err();
         assert_eq!(e.code, crate::support::diagnostic::Code::BillHeader);
         assert!(e.to_string().contains("BilledCost"));
     }

@@ -57,6 +57,7 @@ pub mod analytics;
 pub mod bedrock;
 pub mod bill;
 mod bill_csv;
+pub mod bill_parquet;
 pub mod bill_reader;
 mod change_log;
 pub mod column_map;

@@ -144,13 +144,18 @@ pub fn read_bills(
     let mut other = Vec::new();
     super::walk(path, &mut files, &mut other)
         .map_err(|e| whole(&name, format!("cannot read the directory: {e}")))?;
+    // Bills are also exported as Parquet.
+    files.extend(other.into_iter().filter(|p| {
+        p.to_string_lossy()
+            .to_ascii_lowercase()
+            .ends_with(".parquet")
+    }));
     files.sort();
-    other.sort();
     let (files, dropped) = latest_snapshots(path, files);
     if files.is_empty() {
         return Err(whole(
             &name,
-            "the directory holds no bill files (`.csv`, `.csv.gz`, `.json`)".to_owned(),
+            "the directory holds no bill files (`.csv`, `.csv.gz`, `.parquet`, `.json`)".to_owned(),
         ));
     }
     let mut bill = Bill::default();
@@ -169,19 +174,6 @@ pub fn read_bills(
     for (period, kept, count) in dropped {
         bill.note(format!(
             "billing period {period}: {count} files of earlier snapshots were not read; exports are full snapshots, so only the latest ({kept}, the snapshot folder whose name sorts last) is counted."
-        ));
-    }
-    let parquet = other
-        .iter()
-        .filter(|p| {
-            p.to_string_lossy()
-                .to_ascii_lowercase()
-                .ends_with(".parquet")
-        })
-        .count();
-    if parquet > 0 {
-        bill.note(format!(
-            "{parquet} Parquet files were not read: export the bill as CSV, or convert each with DuckDB (COPY (SELECT * FROM 'file.parquet') TO 'file.csv' (HEADER))."
         ));
     }
     let format = match formats.as_slice() {
