@@ -38,8 +38,9 @@ pub struct ParquetBill {
 pub struct ParquetRows {
     file: String,
     rows: RowIter<'static>,
-    /// For each projected column, its index among the asked ones.
-    order: Vec<usize>,
+    /// For each asked column, its index in the projection.
+    asked: Vec<usize>,
+    /// The current row's values, in projection order.
     fields: Vec<String>,
     line: u64,
 }
@@ -88,13 +89,13 @@ impl ParquetBill {
             .root_schema()
             .clone();
         let all = root.get_fields();
-        // The projection keeps file order; `order` maps it back to the asked order.
+        // The projection keeps file order; `asked` maps each asked column into it.
         let mut in_file: Vec<usize> = wanted.to_vec();
         in_file.sort_unstable();
         in_file.dedup();
-        let order = in_file
+        let asked = wanted
             .iter()
-            .map(|c| wanted.iter().position(|w| w == c).unwrap_or(0))
+            .map(|c| in_file.binary_search(c).unwrap_or(0))
             .collect();
         let projection = Type::group_type_builder(root.name())
             .with_fields(in_file.iter().map(|&c| Arc::clone(&all[c])).collect())
@@ -107,8 +108,8 @@ impl ParquetBill {
         Ok(ParquetRows {
             file,
             rows,
-            order,
-            fields: vec![String::new(); wanted.len()],
+            asked,
+            fields: vec![String::new(); in_file.len()],
             line: 1,
         })
     }
@@ -127,15 +128,12 @@ impl ParquetRows {
             d.column = 1;
             d
         })?;
-        for text in &mut self.fields {
-            text.clear();
-        }
-        for ((_, field), &at) in row.get_column_iter().zip(&self.order) {
-            self.fields[at] = text(field);
+        for (slot, (_, field)) in self.fields.iter_mut().zip(row.get_column_iter()) {
+            *slot = text(field);
         }
         record.clear();
-        for text in &self.fields {
-            record.push_field(text.as_bytes());
+        for &at in &self.asked {
+            record.push_field(self.fields[at].as_bytes());
         }
         let mut position = Position::new();
         position.set_line(self.line).set_record(self.line - 1);
