@@ -1,8 +1,8 @@
 //! `routewise replay`: real usage priced on every route.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -11,13 +11,13 @@ use crate::commands::{AppError, check_routes, input_paths, load_with_templates, 
 use crate::outputs;
 use crate::outputs::replay::reconcile;
 use crate::support::diagnostic::{Code, Diagnostic};
-use crate::usage::CsvOptions;
 use crate::usage::bill::BillFormat;
 use crate::usage::column_map::ColumnMap;
 use crate::usage::format::{ReadOptions, UsageFormat};
 use crate::usage::litellm_db::{display_name, read_litellm_db};
 use crate::usage::progress::Progress;
 use crate::usage::sql::{self, Dialect, Source};
+use crate::usage::{Chunking, CsvOptions};
 
 pub fn run(args: ReplayArgs) -> Result<String, AppError> {
     if let (Some(dialect), Some(source)) = (args.emit_sql, args.source) {
@@ -130,15 +130,17 @@ fn progress_bar(path: &std::path::Path) -> Option<(ProgressBar, Progress)> {
     bar.set_style(style);
     bar.tick();
     let lines = Arc::new(AtomicU64::new(0));
-    // 0: not yet seen, 1: plain text (lines counted), 2: gzip (bytes only).
-    let kind = Arc::new(AtomicU8::new(0));
+    // Told from the file's first bytes, not from the first chunk the hook sees: a large
+    // CSV is read in pieces on several threads, and any of them may read first.
+    let gzip = std::fs::File::open(path)
+        .and_then(|mut file| {
+            let mut magic = [0u8; 2];
+            file.read_exact(&mut magic).map(|()| magic == [0x1f, 0x8b])
+        })
+        .unwrap_or(false);
     let shown = bar.clone();
     let hook = Progress(Arc::new(move |chunk: &[u8]| {
-        if kind.load(Ordering::Relaxed) == 0 && !chunk.is_empty() {
-            let gzip = chunk.starts_with(&[0x1f, 0x8b]);
-            kind.store(if gzip { 2 } else { 1 }, Ordering::Relaxed);
-        }
-        if kind.load(Ordering::Relaxed) == 1 {
+        if !gzip {
             let n = chunk.iter().filter(|b| **b == b'\n').count() as u64;
             let total = lines.fetch_add(n, Ordering::Relaxed) + n;
             shown.set_message(format!("({total} lines)"));
@@ -203,5 +205,33 @@ fn read_options(args: &ReplayArgs) -> Result<ReadOptions, AppError> {
         },
         sampling_rate,
         progress: None,
+        chunking: chunking(),
     })
+}
+
+/// Each piece of a file read in parallel is at least this large: a smaller file reads in
+/// one go faster than threads start.
+const MIN_PIECE_BYTES: u64 = 16 << 20;
+
+/// The environment variable that sets how many pieces every usage CSV is read in, whatever
+/// its size (`1`: in one go). For tests, which compare the two readings on small files; not
+/// a user setting.
+pub const PIECES_VARIABLE: &str = "ROUTEWISE_TEST_READ_PIECES";
+
+/// A large usage CSV is read in one piece per core, up to four.
+fn chunking() -> Chunking {
+    if let Some(pieces) = std::env::var(PIECES_VARIABLE)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return Chunking {
+            max_pieces: pieces,
+            min_piece_bytes: 1,
+        };
+    }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    Chunking {
+        max_pieces: cores.min(4),
+        min_piece_bytes: MIN_PIECE_BYTES,
+    }
 }

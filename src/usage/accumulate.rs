@@ -31,6 +31,13 @@ pub struct Row {
     pub web_search_requests: u64,
 }
 
+/// Two pieces' totals that cannot be added to give one reading's: a row refused for
+/// overflow (which depends on every row before it), sums that overflow when added, observed
+/// routes, or a piece that alone reached the bound on unknown model names. The caller reads
+/// the file in one go instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unmergeable;
+
 pub struct Accumulator<'k> {
     file: String,
     skip_bad_rows: bool,
@@ -55,6 +62,9 @@ pub struct Accumulator<'k> {
     route_now: Option<usize>,
     /// Bucket rows that run past the end of the month they start in.
     month_crossing_rows: u64,
+    /// A row was refused because the sums would overflow: the only refusal that depends on
+    /// the rows before it, so a piece of a file read alone may not refuse the same rows.
+    overflowed: bool,
 }
 
 /// One calendar month's sums on one observed route (or none), by model slot.
@@ -97,6 +107,7 @@ impl<'k> Accumulator<'k> {
             current_month: 0,
             route_now: None,
             month_crossing_rows: 0,
+            overflowed: false,
         }
     }
 
@@ -213,6 +224,15 @@ impl<'k> Accumulator<'k> {
     /// caller reports [`OVERFLOW`].
     #[inline]
     pub fn add(&mut self, slot: Slot, row: &Row, count: u64) -> Result<(), &'static str> {
+        let added = self.try_add(slot, row, count);
+        if added.is_err() {
+            self.overflowed = true;
+        }
+        added
+    }
+
+    #[inline]
+    fn try_add(&mut self, slot: Slot, row: &Row, count: u64) -> Result<(), &'static str> {
         let tokens = row.tokens.total().ok_or(OVERFLOW)?;
         let all_tokens = self.all_tokens.checked_add(tokens).ok_or(OVERFLOW)?;
         let rows = self.rows.checked_add(count).ok_or(OVERFLOW)?;
@@ -247,6 +267,92 @@ impl<'k> Accumulator<'k> {
         self.all_tokens = all_tokens;
         self.rows = rows;
         self.load.add(row.minute, row.bucket_minutes, tokens);
+        Ok(())
+    }
+
+    /// True when a row was refused because the sums would overflow.
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
+    }
+
+    /// Moves the line of every kept skipped-row diagnostic down by `lines`: the rows of a
+    /// piece of a file were numbered from the piece's start.
+    pub fn shift_lines(&mut self, lines: u64) {
+        for diagnostic in &mut self.skipped {
+            diagnostic.line = diagnostic.line.saturating_add(lines);
+        }
+    }
+
+    /// Adds the rows of the piece of the file that follows the one `self` read, so that the
+    /// result is what reading both pieces in one go gives; see [`Unmergeable`] for when it
+    /// cannot be. On an error `self` is left part-merged and must be dropped.
+    pub fn merge(&mut self, other: Accumulator<'k>) -> Result<(), Unmergeable> {
+        // Unknown names were numbered in order of first appearance, and past the bound the
+        // rest were counted together: replaying the later piece's names in its order after
+        // the earlier piece's gives the numbering (and the bound) of one reading, unless the
+        // later piece already reached the bound on its own.
+        if self.overflowed
+            || other.overflowed
+            || !self.routes.is_empty()
+            || !other.routes.is_empty()
+            || other.models.unknown_names().len() >= super::model_cache::MAX_MODEL_NAMES
+        {
+            return Err(Unmergeable);
+        }
+        let slots: Vec<usize> = other
+            .models
+            .unknown_names()
+            .iter()
+            .map(|name| self.models.unknown_index(name))
+            .collect();
+        for (&slot, &rows) in slots.iter().zip(&other.unknown_rows) {
+            if self.unknown_rows.len() <= slot {
+                self.unknown_rows.resize(slot + 1, 0);
+            }
+            self.unknown_rows[slot] = self.unknown_rows[slot]
+                .checked_add(rows)
+                .ok_or(Unmergeable)?;
+        }
+        for (mine, theirs) in self.usage.iter_mut().zip(&other.usage) {
+            *mine = mine.checked_add(theirs).ok_or(Unmergeable)?;
+        }
+        for month in other.months {
+            let index = match self
+                .months
+                .iter()
+                .position(|m| m.start == month.start && m.route == month.route)
+            {
+                Some(i) => i,
+                None => {
+                    self.months.push(MonthSums {
+                        usage: vec![ModelUsage::default(); self.usage.len()],
+                        ..month.clone()
+                    });
+                    self.months.len() - 1
+                }
+            };
+            for (mine, theirs) in self.months[index].usage.iter_mut().zip(&month.usage) {
+                *mine = mine.checked_add(theirs).ok_or(Unmergeable)?;
+            }
+        }
+        self.rows = self.rows.checked_add(other.rows).ok_or(Unmergeable)?;
+        self.all_tokens = self
+            .all_tokens
+            .checked_add(other.all_tokens)
+            .ok_or(Unmergeable)?;
+        self.skipped_rows = self.skipped_rows.saturating_add(other.skipped_rows);
+        let room = MAX_SKIPPED_MESSAGES.saturating_sub(self.skipped.len());
+        self.skipped.extend(other.skipped.into_iter().take(room));
+        self.month_crossing_rows = self
+            .month_crossing_rows
+            .saturating_add(other.month_crossing_rows);
+        self.load.merge(other.load);
+        for (mine, theirs) in self.load_by_model.iter_mut().zip(other.load_by_model) {
+            mine.merge(theirs);
+        }
+        for note in other.notes {
+            self.note(note);
+        }
         Ok(())
     }
 

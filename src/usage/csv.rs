@@ -60,50 +60,95 @@ pub fn read_csv_with<R: Read>(
     skip_bad_rows: bool,
     options: &CsvOptions,
 ) -> Result<UsageTotals, Diagnostic> {
-    let convention = if options.input_includes_cache {
-        InputConvention::IncludesCache
-    } else {
-        InputConvention::ExcludesCache
-    };
     let mut acc = Accumulator::new(file_name, known_models, skip_bad_rows);
-    let mut csv = ReaderBuilder::new()
+    let mut csv = csv_reader(reader);
+    let header = read_header(&mut csv, &mut acc, options)?;
+    let unmarked = read_rows(&mut csv, &header, &mut acc, convention(options), || true)
+        .map_err(Halt::into_diagnostic)?;
+    Ok(finish(acc, unmarked))
+}
+
+/// The reader stack every usage CSV is parsed through.
+pub(super) type CsvReader<R> = ::csv::Reader<LineLimit<CrlfToLf<R>>>;
+
+pub(super) fn csv_reader<R: Read>(reader: R) -> CsvReader<R> {
+    ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
         .from_reader(LineLimit::new(
             CrlfToLf::new(reader),
             limits::MAX_USAGE_LINE_BYTES,
-        ));
-    let mut record = ByteRecord::new();
-    let io_error = |acc: &Accumulator, e: ::csv::Error| {
-        if let ::csv::ErrorKind::Io(io) = e.kind()
-            && let Some(long) = too_long(io)
-        {
-            return acc
-                .error(
-                    Code::LimitLine,
-                    long.line,
-                    1,
-                    None,
-                    format!(
-                        "line {} is longer than {} bytes, the limit for a usage CSV row",
-                        long.line, long.max
-                    ),
-                )
-                .with_help("is this a usage CSV? see docs/limits.md");
+        ))
+}
+
+pub(super) fn convention(options: &CsvOptions) -> InputConvention {
+    if options.input_includes_cache {
+        InputConvention::IncludesCache
+    } else {
+        InputConvention::ExcludesCache
+    }
+}
+
+/// Why reading rows stopped before the end.
+pub(super) enum Halt {
+    /// A bad row (without `skip_bad_rows`): the error names that row's line and nothing
+    /// else depends on where the reading started.
+    BadRow(Diagnostic),
+    /// The bytes could not be read (an I/O error, a line over the limit).
+    Unreadable(Diagnostic),
+    /// The caller asked to stop.
+    Stopped,
+}
+
+impl Halt {
+    pub(super) fn into_diagnostic(self) -> Diagnostic {
+        match self {
+            Halt::BadRow(d) | Halt::Unreadable(d) => d,
+            // Only a caller that asks to stop sees this, and it never reports it.
+            Halt::Stopped => Diagnostic::plain(Code::UsageUnreadable, "reading was stopped"),
         }
-        let line = e.position().map_or(1, |p| p.line());
-        acc.error(
-            Code::UsageUnreadable,
-            line,
-            1,
-            None,
-            format!("cannot read the file: {e}"),
-        )
-    };
+    }
+}
+
+fn io_error(acc: &Accumulator, e: ::csv::Error) -> Diagnostic {
+    if let ::csv::ErrorKind::Io(io) = e.kind()
+        && let Some(long) = too_long(io)
+    {
+        return acc
+            .error(
+                Code::LimitLine,
+                long.line,
+                1,
+                None,
+                format!(
+                    "line {} is longer than {} bytes, the limit for a usage CSV row",
+                    long.line, long.max
+                ),
+            )
+            .with_help("is this a usage CSV? see docs/limits.md");
+    }
+    let line = e.position().map_or(1, |p| p.line());
+    acc.error(
+        Code::UsageUnreadable,
+        line,
+        1,
+        None,
+        format!("cannot read the file: {e}"),
+    )
+}
+
+/// Reads the header row (the file's first record), applies the column map and notes what
+/// the header says.
+pub(super) fn read_header<R: Read>(
+    csv: &mut CsvReader<R>,
+    acc: &mut Accumulator,
+    options: &CsvOptions,
+) -> Result<Header, Diagnostic> {
+    let mut record = ByteRecord::new();
     if !csv
         .read_byte_record(&mut record)
-        .map_err(|e| io_error(&acc, e))?
+        .map_err(|e| io_error(acc, e))?
     {
         return Err(acc
             .error(Code::UsageEmpty, 1, 1, None, "the file is empty".to_owned())
@@ -127,7 +172,7 @@ pub fn read_csv_with<R: Read>(
     if options.input_includes_cache {
         acc.note(format!(
             "The usage CSV (--input-includes-cache): {}.",
-            convention.describe()
+            convention(options).describe()
         ));
     }
     let header = Header::parse(&record, |column, key, message| {
@@ -136,13 +181,37 @@ pub fn read_csv_with<R: Read>(
     for note in &header.notes {
         acc.note(note.clone());
     }
+    Ok(header)
+}
+
+/// Rows between two looks at `keep_going`.
+const ROWS_PER_CHECK: u32 = 4096;
+
+/// Reads data rows to the end into `acc`; returns how many rows looked long-context with no
+/// column saying so. `keep_going` is asked every few thousand rows.
+pub(super) fn read_rows<R: Read>(
+    csv: &mut CsvReader<R>,
+    header: &Header,
+    acc: &mut Accumulator,
+    convention: InputConvention,
+    mut keep_going: impl FnMut() -> bool,
+) -> Result<u64, Halt> {
+    let mut record = ByteRecord::new();
     let mut unmarked_long_rows: u64 = 0;
     let mut timestamps = TimestampParser::default();
+    let mut until_check = ROWS_PER_CHECK;
     while csv
         .read_byte_record(&mut record)
-        .map_err(|e| io_error(&acc, e))?
+        .map_err(|e| Halt::Unreadable(io_error(acc, e)))?
     {
-        match parse_row(&record, &header, &mut acc, &mut timestamps, convention) {
+        until_check -= 1;
+        if until_check == 0 {
+            if !keep_going() {
+                return Err(Halt::Stopped);
+            }
+            until_check = ROWS_PER_CHECK;
+        }
+        match parse_row(&record, header, acc, &mut timestamps, convention) {
             Ok((slot, row, unmarked_long)) => {
                 if let Err(message) = acc.add(slot, &row, 1) {
                     let diagnostic = acc.error(
@@ -152,17 +221,22 @@ pub fn read_csv_with<R: Read>(
                         None,
                         message.to_owned(),
                     );
-                    acc.bad_row(diagnostic)?;
+                    acc.bad_row(diagnostic).map_err(Halt::BadRow)?;
                 } else if unmarked_long {
                     unmarked_long_rows += 1;
                 }
             }
             Err(problem) => {
-                let diagnostic = problem.diagnostic(&record, &header, &acc);
-                acc.bad_row(diagnostic)?;
+                let diagnostic = problem.diagnostic(&record, header, acc);
+                acc.bad_row(diagnostic).map_err(Halt::BadRow)?;
             }
         }
     }
+    Ok(unmarked_long_rows)
+}
+
+/// The totals, with the note on rows that looked long-context.
+pub(super) fn finish(mut acc: Accumulator, unmarked_long_rows: u64) -> UsageTotals {
     if unmarked_long_rows > 0 {
         acc.note(format!(
             "{unmarked_long_rows} rows have more than 200000 input tokens but no \
@@ -170,7 +244,7 @@ pub fn read_csv_with<R: Read>(
              request, add a context_window column (0-200k or 200k-1M)"
         ));
     }
-    Ok(acc.finish())
+    acc.finish()
 }
 
 fn line_of(record: &ByteRecord) -> u64 {

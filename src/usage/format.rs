@@ -26,6 +26,7 @@ use flate2::read::MultiGzDecoder;
 
 use super::bedrock::read_bedrock;
 use super::csv::{CsvOptions, read_csv_with};
+use super::csv_chunks::{ByteSource, Chunking, read_csv_chunked, read_full_at};
 use super::litellm::{is_spend_log_header, read_litellm_csv, read_litellm_json};
 use super::openrouter::read_openrouter;
 use super::otel::read_otel;
@@ -122,6 +123,9 @@ pub struct ReadOptions {
     pub sampling_rate: Option<SamplingRate>,
     /// Shown each chunk of raw bytes read (a progress bar); never changes the result.
     pub progress: Option<Progress>,
+    /// In how many pieces, on as many threads, [`read_usage_file`] reads a large plain
+    /// usage CSV (the default: one).
+    pub chunking: Chunking,
 }
 
 /// Reads one usage stream (a file's bytes, gzip or not) with the right reader.
@@ -163,32 +167,7 @@ pub fn read_usage<R: Read>(
                 d
             }
         })?;
-    if head.iter().all(u8::is_ascii_whitespace) {
-        return Err(whole(Code::UsageEmpty, "the file is empty".into()));
-    }
-    let format = options.format.unwrap_or_else(|| UsageFormat::detect(&head));
-    if options.format.is_none()
-        && matches!(format, UsageFormat::Csv | UsageFormat::UsageReport)
-        && let Some(bill) = super::bill::BillFormat::detect(&head)
-    {
-        return Err(whole(
-            Code::UsageIsABill,
-            format!(
-                "this is a bill ({}), not usage: it holds amounts, not the tokens replay prices",
-                bill.name()
-            ),
-        )
-        .with_help("give the usage it bills with --usage, and the bill with --reconcile"));
-    }
-    if options.sampling_rate.is_some() && format != UsageFormat::VertexRequestLog {
-        return Err(whole(
-            Code::UsageSamplingRate,
-            format!(
-                "--sampling-rate applies to sampled logs (Vertex request-response logging), not to {}",
-                format.name()
-            ),
-        ));
-    }
+    let format = choose_format(&head, file_name, options)?;
     let is_json = head
         .iter()
         .find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
@@ -218,6 +197,79 @@ pub fn read_usage<R: Read>(
         UsageFormat::Openrouter => read_openrouter(stream, file_name, known_models, skip),
     }?;
     Ok((totals, format))
+}
+
+/// The format of a stream whose first (decompressed) bytes are `head`, or why it is refused.
+fn choose_format(
+    head: &[u8],
+    file_name: &str,
+    options: &ReadOptions,
+) -> Result<UsageFormat, Diagnostic> {
+    let whole = |code: Code, message: String| {
+        let mut d = Diagnostic::plain(code, message);
+        d.file = file_name.to_owned();
+        d
+    };
+    if head.iter().all(u8::is_ascii_whitespace) {
+        return Err(whole(Code::UsageEmpty, "the file is empty".into()));
+    }
+    let format = options.format.unwrap_or_else(|| UsageFormat::detect(head));
+    if options.format.is_none()
+        && matches!(format, UsageFormat::Csv | UsageFormat::UsageReport)
+        && let Some(bill) = super::bill::BillFormat::detect(head)
+    {
+        return Err(whole(
+            Code::UsageIsABill,
+            format!(
+                "this is a bill ({}), not usage: it holds amounts, not the tokens replay prices",
+                bill.name()
+            ),
+        )
+        .with_help("give the usage it bills with --usage, and the bill with --reconcile"));
+    }
+    if options.sampling_rate.is_some() && format != UsageFormat::VertexRequestLog {
+        return Err(whole(
+            Code::UsageSamplingRate,
+            format!(
+                "--sampling-rate applies to sampled logs (Vertex request-response logging), not to {}",
+                format.name()
+            ),
+        ));
+    }
+    Ok(format)
+}
+
+/// Reads one usage file as [`read_usage`] does, with the same result; a large plain usage
+/// CSV (not gzip) is read in pieces on several threads (see `csv_chunks.rs` and
+/// [`ReadOptions::chunking`]).
+pub fn read_usage_file(
+    file: std::fs::File,
+    file_name: &str,
+    known_models: &[&str],
+    options: &ReadOptions,
+) -> Result<(UsageTotals, UsageFormat), Diagnostic> {
+    if let Ok(size) = file.size() {
+        let pieces = options.chunking.pieces(size);
+        let mut head = vec![0; usize::try_from(size.min(HEAD_BYTES)).unwrap_or(0)];
+        if pieces > 1
+            && read_full_at(&file, &mut head, 0).is_ok_and(|n| n == head.len())
+            && !head.starts_with(&[0x1f, 0x8b])
+            && choose_format(&head, file_name, options).is_ok_and(|f| f == UsageFormat::Csv)
+        {
+            let totals = read_csv_chunked(
+                &file,
+                size,
+                file_name,
+                known_models,
+                options.skip_bad_rows,
+                &options.csv,
+                pieces,
+                options.progress.clone(),
+            )?;
+            return Ok((totals, UsageFormat::Csv));
+        }
+    }
+    read_usage(file, file_name, known_models, options)
 }
 
 #[cfg(test)]

@@ -64,6 +64,15 @@ impl GatheredLoad {
         }
     }
 
+    /// Adds the load another gathering holds (of a later piece of the same file).
+    /// This one's pages are written first, so that a later piece of a time-sorted file
+    /// appends to the profile.
+    pub fn merge(&mut self, mut other: GatheredLoad) {
+        let mut mine = self.finish();
+        mine.merge(&other.finish());
+        self.profile = mine;
+    }
+
     /// Writes every open page, oldest first, and hands over the profile.
     pub fn finish(&mut self) -> LoadProfile {
         while !self.pages.is_empty() {

@@ -38,6 +38,11 @@ impl<R: Read> LineLimit<R> {
             lines: 0,
         }
     }
+
+    /// The reader inside.
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
 }
 
 impl<R: Read> Read for LineLimit<R> {
@@ -97,6 +102,11 @@ impl<R: Read> CrlfToLf<R> {
             len: 0,
             eof: false,
         }
+    }
+
+    /// The reader inside.
+    pub fn get_ref(&self) -> &R {
+        &self.inner
     }
 
     /// Makes at least two bytes available (a `\r` and the byte after it), or reaches the end.

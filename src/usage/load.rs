@@ -108,9 +108,11 @@ impl LoadProfile {
     }
 
     /// Adds another profile (from another file of the same period, say).
+    /// Changes at or after this profile's newest in-order change are appended (a later piece
+    /// of a time-sorted file costs no sorting); the rest are kept as late changes.
     pub fn merge(&mut self, other: &LoadProfile) {
         for (minute, delta) in other.all_changes() {
-            self.change(minute, delta);
+            self.record(true, minute, delta);
         }
         if let Some(first) = other.first {
             self.first = Some(self.first.map_or(first, |f| f.min(first)));

@@ -98,6 +98,14 @@ impl<'k> ModelCache<'k> {
         Slot::Unknown(index)
     }
 
+    /// The index of an unknown name as [`ModelCache::unknown_names`] lists it (the name as
+    /// listed by another cache: already cut), numbered as if it had just been read.
+    pub fn unknown_index(&mut self, name: &str) -> usize {
+        match self.unknown_slot(name) {
+            Slot::Unknown(i) | Slot::Known(i) => i,
+        }
+    }
+
     pub fn known(&self) -> &'k [&'k str] {
         self.known
     }

@@ -174,7 +174,7 @@ pub fn read(
     if !metadata.is_dir() {
         let file = std::fs::File::open(path)
             .map_err(|e| whole(Code::FileRead, format!("cannot read the file: {e}")))?;
-        let (totals, format) = usage::format::read_usage(file, &name, known_models, options)?;
+        let (totals, format) = usage::format::read_usage_file(file, &name, known_models, options)?;
         return Ok((totals, format.name()));
     }
     let mut files = Vec::new();
