@@ -532,7 +532,7 @@ mod tests {
                     1 => format!("{time},{model},{input}{end}"),
                     2 => format!("{time},{model},{input},{output},\"a\nb, \"\"c\"\"\"{end}"),
                     3 => format!("\"{time}\",{model},{input},{output},\"\"{end}"),
-                    4 => format!("{end}"),
+                    4 => end.to_owned(),
                     5 => format!("{time},{model},{input},{output},q\"x{end}"),
                     _ => format!("{time},{model},{input},{output},n{end}"),
                 }

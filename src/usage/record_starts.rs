@@ -201,7 +201,7 @@ mod tests {
         let mut last = Vec::new();
         for record in reader.byte_records() {
             let record = record.unwrap();
-            last = record.iter().last().unwrap_or_default().to_vec();
+            last = record.iter().next_back().unwrap_or_default().to_vec();
         }
         !last.ends_with(b"\n")
     }
