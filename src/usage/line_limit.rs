@@ -124,11 +124,10 @@ impl<R: Read> CrlfToLf<R> {
     }
 }
 
-impl<R: Read> Read for CrlfToLf<R> {
-    /// Copies the runs between carriage returns whole (found with `memchr`), deciding byte by
-    /// byte only at a `\r`.
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let mut written = 0;
+impl<R: Read> CrlfToLf<R> {
+    /// Copies the buffered runs between carriage returns whole (found with `memchr`) into
+    /// `out` after its first `written` bytes, deciding byte by byte only at a `\r`.
+    fn drain(&mut self, out: &mut [u8], mut written: usize) -> io::Result<usize> {
         while written < out.len() {
             if self.len - self.pos < 2 && !self.eof {
                 if written > 0 {
@@ -159,6 +158,30 @@ impl<R: Read> Read for CrlfToLf<R> {
             }
         }
         Ok(written)
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    /// With nothing buffered, reads straight into `out` and hands it on untouched when it
+    /// holds no `\r` (most files have none): no second copy of every byte. From the first
+    /// `\r` on, the bytes go through the buffer and are converted.
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.len && !self.eof && !out.is_empty() {
+            let room = out.len().min(self.buf.len());
+            let n = self.inner.read(&mut out[..room])?;
+            if n == 0 {
+                self.eof = true;
+                return Ok(0);
+            }
+            let Some(first) = memchr::memchr(b'\r', &out[..n]) else {
+                return Ok(n);
+            };
+            self.buf[..n - first].copy_from_slice(&out[first..n]);
+            self.pos = 0;
+            self.len = n - first;
+            return self.drain(out, first);
+        }
+        self.drain(out, 0)
     }
 }
 
