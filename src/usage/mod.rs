@@ -86,6 +86,7 @@ pub mod otel;
 pub mod progress;
 pub mod record;
 pub mod report_json;
+mod report_page;
 pub mod routes;
 pub mod sampling;
 pub mod sql;

@@ -32,7 +32,6 @@
 //!   resume at.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
 use std::rc::Rc;
@@ -45,6 +44,7 @@ use super::accumulate::{Accumulator, Row};
 use super::json_pages::{Base, Page, PageError, Pages};
 use super::line_counter::{LineCounter, Position};
 use super::model_cache::Slot;
+use super::report_page::{self, Bucket, Outcome, Stop, Sums};
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
 use crate::support::diagnostic::{Code, Diagnostic};
@@ -71,22 +71,34 @@ pub fn read_usage_report<R: Read>(
         known_models,
         skip_bad_rows,
         limits::MAX_USAGE_JSON_PAGE_BYTES,
-        true,
+        Mode::Hand,
     )
 }
 
-/// The reader. A plain page (see [`Page::plain`]) is parsed from its slice, and positions
-/// come from where its keys lie in it. Any other page, and a page that turns out broken, is
-/// parsed through an `io::Read` counting lines and columns byte by byte: slow, but exact
-/// for escaped keys, empty objects and broken JSON. `fast` off parses every page that way
-/// (the tests compare both).
+/// Which reader reads a plain page (the tests compare all three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(test), allow(dead_code))]
+enum Mode {
+    /// [`report_page`], handing over to serde from its slice when unsure.
+    Hand,
+    /// serde from the page's slice.
+    Slice,
+    /// serde through an `io::Read` counting lines, for every page.
+    Counted,
+}
+
+/// The reader. A plain page (see [`Page::plain`]) is read by [`report_page`]; where it
+/// hands over, serde parses the rest from the page's slice, and positions come from where
+/// its keys lie in it. Any other page, and a page that turns out broken, is parsed through
+/// an `io::Read` counting lines and columns byte by byte: slow, but exact for escaped keys,
+/// empty objects and broken JSON.
 fn read_pages<R: Read>(
     reader: R,
     file_name: &str,
     known_models: &[&str],
     skip_bad_rows: bool,
     max_page: usize,
-    fast: bool,
+    mode: Mode,
 ) -> Result<UsageTotals, Diagnostic> {
     let mut pages = Pages::new(reader, max_page);
     let mut core = Core::new(Accumulator::new(file_name, known_models, skip_bad_rows));
@@ -128,8 +140,34 @@ fn read_pages<R: Read>(
             }
         };
         let unfinished = page.unfinished;
-        if fast && page.plain && !unfinished {
+        if mode != Mode::Counted && page.plain && !unfinished {
             let mut state = State::new(core, Positions::slice(&page));
+            if mode == Mode::Hand {
+                match report_page::read_page(page.bytes, &mut state) {
+                    Outcome::Done => {
+                        core = state.core;
+                        core.page += 1;
+                        continue;
+                    }
+                    Outcome::Stopped => {
+                        return Err(state.stop.take().unwrap_or_else(|| {
+                            state.core.acc.error(
+                                Code::UsageNotAReport,
+                                page.base.line,
+                                page.base.column + 1,
+                                None,
+                                "this is not valid usage-report JSON".to_owned(),
+                            )
+                        }));
+                    }
+                    Outcome::Handover { buckets } => {
+                        state.added_buckets = buckets;
+                        state.bucket = None;
+                        state.result = None;
+                    }
+                }
+            }
+            let added_buckets = state.added_buckets;
             let parsed = PageSeed(&mut state)
                 .deserialize(&mut serde_json::Deserializer::from_slice(page.bytes));
             if parsed.is_err() {
@@ -139,19 +177,21 @@ fn read_pages<R: Read>(
                 // Parse the page again, counting lines, for the error's exact position.
                 let mut exact = Core::new(Accumulator::new(file_name, known_models, skip_bad_rows));
                 exact.page = state.core.page;
-                return Err(read_counted(exact, &page).err().unwrap_or_else(|| {
-                    state.core.acc.error(
-                        Code::UsageNotAReport,
-                        page.base.line,
-                        page.base.column + 1,
-                        None,
-                        "this is not valid usage-report JSON".to_owned(),
-                    )
-                }));
+                return Err(read_counted(exact, &page, added_buckets)
+                    .err()
+                    .unwrap_or_else(|| {
+                        state.core.acc.error(
+                            Code::UsageNotAReport,
+                            page.base.line,
+                            page.base.column + 1,
+                            None,
+                            "this is not valid usage-report JSON".to_owned(),
+                        )
+                    }));
             }
             core = state.core;
         } else {
-            core = read_counted(core, &page)?;
+            core = read_counted(core, &page, 0)?;
         }
         core.page += 1;
         if unfinished {
@@ -181,8 +221,12 @@ fn finish(core: Core<'_>) -> UsageTotals {
     acc.finish()
 }
 
-/// Parses one page counting lines and columns.
-fn read_counted<'k>(core: Core<'k>, page: &Page<'_>) -> Result<Core<'k>, Diagnostic> {
+/// Parses one page counting lines and columns, from its bucket `added_buckets` on.
+fn read_counted<'k>(
+    core: Core<'k>,
+    page: &Page<'_>,
+    added_buckets: usize,
+) -> Result<Core<'k>, Diagnostic> {
     let (counter, at) = LineCounter::new(page.bytes);
     let mut state = State::new(
         core,
@@ -191,6 +235,7 @@ fn read_counted<'k>(core: Core<'k>, page: &Page<'_>) -> Result<Core<'k>, Diagnos
             base: page.base,
         },
     );
+    state.added_buckets = added_buckets;
     let mut json = serde_json::Deserializer::from_reader(counter);
     if let Err(error) = PageSeed(&mut state).deserialize(&mut json) {
         return Err(state.fail(error));
@@ -203,7 +248,9 @@ struct Core<'k> {
     acc: Accumulator<'k>,
     page: usize,
     /// The current bucket's results, summed per model and tier.
-    pending: HashMap<(Slot, Tier), Pending>,
+    pending: Sums,
+    /// The bucket width last named in the notes (each width is named once).
+    noted_width: u64,
     has_more: bool,
     /// Non-standard service tiers seen, with the rows accepted in each.
     tiers: Vec<(String, u64)>,
@@ -214,7 +261,8 @@ impl<'k> Core<'k> {
         Self {
             acc,
             page: 0,
-            pending: HashMap::new(),
+            pending: Sums::default(),
+            noted_width: 1,
             has_more: false,
             tiers: Vec::new(),
         }
@@ -397,13 +445,8 @@ struct State<'k, 'p> {
     result: Option<usize>,
     /// The diagnostic that stopped reading from inside a visitor.
     stop: Option<Diagnostic>,
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-struct Pending {
-    rows: u64,
-    tokens: TokenBreakdown,
-    web_search_requests: u64,
+    /// Buckets at the start of the page already added by [`report_page`].
+    added_buckets: usize,
 }
 
 impl<'k, 'p> State<'k, 'p> {
@@ -414,6 +457,7 @@ impl<'k, 'p> State<'k, 'p> {
             bucket: None,
             result: None,
             stop: None,
+            added_buckets: 0,
         }
     }
 
@@ -572,7 +616,12 @@ impl<'de> Visitor<'de> for BucketsSeed<'_, '_, '_> {
         loop {
             state.bucket = Some(index);
             state.result = None;
-            if seq.next_element_seed(BucketSeed(&mut *state))?.is_none() {
+            let more = if index < state.added_buckets {
+                seq.next_element::<IgnoredAny>()?.is_some()
+            } else {
+                seq.next_element_seed(BucketSeed(&mut *state))?.is_some()
+            };
+            if !more {
                 return Ok(());
             }
             index += 1;
@@ -636,16 +685,33 @@ impl<'de> Visitor<'de> for BucketSeed<'_, '_, '_> {
                 return state.bad_rows(diagnostic, rows);
             }
         };
-        if minutes > 1 {
-            state.core.acc.note(format!(
+        let mut pending = std::mem::take(&mut state.core.pending);
+        let added = state.close_bucket(minute, minutes, start_position, &mut pending);
+        state.core.pending = pending;
+        added.map_err(|Stop| de::Error::custom("stopped at a bad row"))
+    }
+}
+
+impl State<'_, '_> {
+    /// Adds a bucket's sums (drained) in a fixed order, which makes the load profile and
+    /// any overflow report reproducible. Both readers end a bucket here.
+    fn close_bucket(
+        &mut self,
+        minute: u64,
+        minutes: u64,
+        start_position: Mark,
+        sums: &mut Sums,
+    ) -> Result<(), Stop> {
+        if minutes > 1 && minutes != self.core.noted_width {
+            self.core.noted_width = minutes;
+            self.core.acc.note(format!(
                 "the usage report's buckets are {} wide: each bucket's tokens are spread \
                  evenly over its minutes, so the peak tokens per minute is a lower bound \
                  (use bucket_width=1m for the real peak)",
                 width_name(minutes)
             ));
         }
-        let mut pending: Vec<_> = state.core.pending.drain().collect();
-        // A fixed order makes the load profile and any overflow report reproducible.
+        let mut pending: Vec<_> = sums.drain().collect();
         pending.sort_unstable_by_key(|((slot, tier), _)| (slot_order(*slot), *tier as u8));
         for ((slot, tier), sum) in pending {
             let row = Row {
@@ -655,17 +721,49 @@ impl<'de> Visitor<'de> for BucketSeed<'_, '_, '_> {
                 tokens: sum.tokens,
                 web_search_requests: sum.web_search_requests,
             };
-            if let Err(message) = state.core.acc.add(slot, &row, sum.rows) {
-                let diagnostic = state.error_here(
+            if let Err(message) = self.core.acc.add(slot, &row, sum.rows) {
+                let diagnostic = self.error_here(
                     Code::UsageOverflow,
                     start_position,
                     None,
                     message.to_owned(),
                 );
-                state.bad_rows(diagnostic, sum.rows)?;
+                if let Err(stop) = self.core.acc.bad_rows(diagnostic, sum.rows) {
+                    self.stop = Some(stop);
+                    return Err(Stop);
+                }
             }
         }
         Ok(())
+    }
+}
+
+impl report_page::Sink for State<'_, '_> {
+    fn model(&mut self, raw: &[u8]) -> Slot {
+        self.core.acc.models.slot(raw)
+    }
+    fn no_model(&mut self) -> Slot {
+        self.core.acc.models.slot(NO_MODEL.as_bytes())
+    }
+    fn tier(&mut self, name: &str) -> usize {
+        tier_slot(&mut self.core.tiers, name)
+    }
+    fn has_more(&mut self, more: bool) {
+        self.core.has_more = more;
+    }
+    fn bucket(&mut self, bucket: Bucket<'_>) -> Result<(), Stop> {
+        self.bucket = Some(bucket.index);
+        for &(i, rows) in bucket.tier_rows {
+            if let Some((_, count)) = self.core.tiers.get_mut(i) {
+                *count += rows;
+            }
+        }
+        self.close_bucket(
+            bucket.minute,
+            bucket.minutes,
+            Mark::Offset(bucket.open),
+            bucket.sums,
+        )
     }
 }
 
@@ -921,14 +1019,7 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_, '_> {
         let slot = slot.unwrap_or_else(|| state.core.acc.models.slot(NO_MODEL.as_bytes()));
         let tier = Tier::new(batch, long_context);
         let entry = state.core.pending.entry((slot, tier)).or_default();
-        let sum = (|| {
-            Some(Pending {
-                rows: entry.rows.checked_add(1)?,
-                tokens: entry.tokens.checked_add(&tokens)?,
-                web_search_requests: entry.web_search_requests.checked_add(web_search_requests)?,
-            })
-        })();
-        match sum {
+        match entry.plus(&tokens, web_search_requests) {
             Some(sum) => {
                 *entry = sum;
                 if let Some(i) = tier_index
@@ -985,14 +1076,34 @@ mod tests {
 
     fn read(text: &str, skip: bool) -> Result<UsageTotals, Diagnostic> {
         let fast = read_usage_report(text.as_bytes(), "report.json", KNOWN, skip);
-        // Every test also checks that the fast path agrees with counting every byte.
+        // Every test also checks that the fast paths agree with counting every byte.
         assert_eq!(fast, counted(text, skip, usize::MAX), "{text}");
+        assert_eq!(fast, sliced(text, skip), "{text}");
         fast
+    }
+
+    /// Every plain page parsed by serde from its slice, without the hand-written reader.
+    fn sliced(text: &str, skip: bool) -> Result<UsageTotals, Diagnostic> {
+        read_pages(
+            text.as_bytes(),
+            "report.json",
+            KNOWN,
+            skip,
+            usize::MAX,
+            Mode::Slice,
+        )
     }
 
     /// Every page parsed through the byte-counting reader.
     fn counted(text: &str, skip: bool, max: usize) -> Result<UsageTotals, Diagnostic> {
-        read_pages(text.as_bytes(), "report.json", KNOWN, skip, max, false)
+        read_pages(
+            text.as_bytes(),
+            "report.json",
+            KNOWN,
+            skip,
+            max,
+            Mode::Counted,
+        )
     }
 
     /// The reader before pages were split: serde_json over an `io::Read` of the whole
@@ -1282,7 +1393,7 @@ mod tests {
                 KNOWN,
                 true,
                 PAGE.len(),
-                true
+                Mode::Hand
             ),
             Err(d)
         );
@@ -1424,6 +1535,7 @@ mod tests {
                 let fast = read_usage_report(text.as_bytes(), "report.json", KNOWN, skip);
                 prop_assert_eq!(&fast, &whole_stream(&text, skip), "{}", text);
                 prop_assert_eq!(&fast, &counted(&text, skip, usize::MAX), "{}", text);
+                prop_assert_eq!(&fast, &sliced(&text, skip), "{}", text);
             }
         }
     }
