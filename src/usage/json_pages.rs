@@ -56,6 +56,22 @@ enum In {
     Scalar,
 }
 
+/// The bytes that end a run inside a string: a quote or a backslash.
+static STRING_END: [bool; 256] = byte_set(b"\"\\");
+
+/// The bytes that matter outside strings: a quote and the brackets.
+static STRUCTURE: [bool; 256] = byte_set(b"\"{}[]");
+
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
+}
+
 /// How many bytes are asked of the reader at once.
 const CHUNK: usize = 1 << 20;
 
@@ -75,8 +91,6 @@ pub struct Pages<R> {
     depth: u64,
     in_string: bool,
     escaped: bool,
-    /// The last byte outside strings that was not whitespace was `{`.
-    after_open: bool,
     plain: bool,
     /// The page handed out last, to be passed over on the next call.
     handed: usize,
@@ -97,7 +111,6 @@ impl<R: Read> Pages<R> {
             depth: 0,
             in_string: false,
             escaped: false,
-            after_open: false,
             plain: true,
             handed: 0,
         }
@@ -162,9 +175,10 @@ impl<R: Read> Pages<R> {
     /// Passes over `len` handed-out or whitespace bytes, moving the base past them.
     fn pass(&mut self, len: usize) {
         let bytes = &self.buf[self.start..self.start + len];
-        match bytes.iter().rposition(|&b| b == b'\n') {
+        // memchr: a page of several MB may hold no newline at all.
+        match memchr::memrchr(b'\n', bytes) {
             Some(last) => {
-                self.base.line += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+                self.base.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
                 self.base.column = (len - last - 1) as u64;
             }
             None => self.base.column += len as u64,
@@ -205,6 +219,16 @@ impl<R: Read> Pages<R> {
         }
     }
 
+    /// Whether the `}` at `close` ends an empty object: the last byte before it that is not
+    /// whitespace is a `{` (outside a string, since the `}` is).
+    fn opens_object(&self, close: usize) -> bool {
+        self.buf[self.start..close]
+            .iter()
+            .rev()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            == Some(&b'{')
+    }
+
     /// Scans on from `scan`; the length of the value starting at `start` once it ends.
     fn scan_to_end(&mut self) -> Option<usize> {
         let end = self.end;
@@ -219,11 +243,9 @@ impl<R: Read> Pages<R> {
                             self.scan = i;
                             self.pass(i - self.start);
                             self.plain = true;
-                            self.after_open = false;
                             self.state = match b {
                                 b'{' | b'[' => {
                                     self.depth = 1;
-                                    self.after_open = b == b'{';
                                     In::Container
                                 }
                                 b'"' => In::TopString,
@@ -237,11 +259,10 @@ impl<R: Read> Pages<R> {
                         i += 1;
                     }
                     In::Container if self.in_string => {
-                        // Most bytes are inside strings: jump to the next quote or
-                        // backslash.
+                        // Jump to the next quote or backslash.
                         match self.buf[i..end]
                             .iter()
-                            .position(|&c| c == b'"' || c == b'\\')
+                            .position(|&c| STRING_END[usize::from(c)])
                         {
                             None => i = end,
                             Some(at) => {
@@ -262,28 +283,29 @@ impl<R: Read> Pages<R> {
                         }
                     }
                     In::Container => {
-                        i += 1;
-                        match b {
-                            b'"' => {
-                                self.in_string = true;
-                                self.after_open = false;
-                            }
-                            b'{' | b'[' => {
-                                self.depth += 1;
-                                self.after_open = b == b'{';
-                            }
-                            b'}' | b']' => {
-                                if self.after_open && b == b'}' {
+                        // Jump to the next quote or bracket, in a loop of one table
+                        // lookup a byte.
+                        let Some(at) = self.buf[i..end]
+                            .iter()
+                            .position(|&c| STRUCTURE[usize::from(c)])
+                        else {
+                            i = end;
+                            continue;
+                        };
+                        let at = i + at;
+                        i = at + 1;
+                        match self.buf[at] {
+                            b'"' => self.in_string = true,
+                            b'{' | b'[' => self.depth += 1,
+                            close => {
+                                if close == b'}' && self.plain && self.opens_object(at) {
                                     self.plain = false;
                                 }
-                                self.after_open = false;
                                 self.depth -= 1;
                                 if self.depth == 0 {
                                     break 'scan Some(i - self.start);
                                 }
                             }
-                            b' ' | b'\t' | b'\n' | b'\r' => {}
-                            _ => self.after_open = false,
                         }
                     }
                     In::TopString => {
