@@ -73,7 +73,7 @@ const fn byte_set(bytes: &[u8]) -> [bool; 256] {
 }
 
 /// How many bytes are asked of the reader at once.
-const CHUNK: usize = 1 << 20;
+pub const CHUNK: usize = 1 << 20;
 
 pub struct Pages<R> {
     reader: R,
@@ -161,6 +161,53 @@ impl<R: Read> Pages<R> {
                 return Err(PageError::Io { error, base });
             }
         }
+    }
+
+    /// What is buffered from the next value's first byte on, where it starts, and whether
+    /// the file ends after it; `None` when that value is not an object or only whitespace
+    /// is left. For a reader that finds the page's end itself: it then takes the page with
+    /// [`Pages::consume`], or asks for more with [`Pages::read_more`]; or it leaves the page
+    /// to [`Pages::next_page`], which scans it from its start.
+    pub fn buffered(&mut self) -> Result<Option<(&[u8], Base, bool)>, PageError> {
+        self.pass(self.handed);
+        self.handed = 0;
+        if self.state != In::Between {
+            return Ok(None);
+        }
+        loop {
+            let blank = self.buf[self.start..self.end]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                .count();
+            self.pass(blank);
+            if self.start < self.end {
+                if self.buf[self.start] != b'{' {
+                    return Ok(None);
+                }
+                return Ok(Some((&self.buf[self.start..self.end], self.base, self.eof)));
+            }
+            if self.eof {
+                return Ok(None);
+            }
+            self.read_more(CHUNK)?;
+        }
+    }
+
+    /// Reads on until at least `len` bytes are buffered from the next value's start, or
+    /// the file ends.
+    pub fn read_more(&mut self, len: usize) -> Result<(), PageError> {
+        while self.end - self.start < len && !self.eof {
+            if let Err(error) = self.fill() {
+                let base = self.base;
+                return Err(PageError::Io { error, base });
+            }
+        }
+        Ok(())
+    }
+
+    /// The next `len` bytes (a page read from [`Pages::buffered`]) are taken.
+    pub fn consume(&mut self, len: usize) {
+        self.handed = len;
     }
 
     fn page(&self, len: usize, unfinished: bool) -> Page<'_> {

@@ -103,6 +103,34 @@ fn read_pages<R: Read>(
     let mut pages = Pages::new(reader, max_page);
     let mut core = Core::new(Accumulator::new(file_name, known_models, skip_bad_rows));
     loop {
+        let mut added_buckets = 0;
+        let mut stop = None;
+        if mode == Mode::Hand {
+            let (back, hand) = read_by_hand(&mut pages, core, max_page);
+            core = back;
+            match hand {
+                Ok(Hand::Page) => {
+                    core.page += 1;
+                    continue;
+                }
+                Ok(Hand::Unsure(added)) => added_buckets = added,
+                Ok(Hand::Stop(diagnostic)) => stop = Some(diagnostic),
+                Err(PageError::Io { error: e, base }) => {
+                    return Err(core
+                        .acc
+                        .error(
+                            Code::UsageUnreadable,
+                            base.line,
+                            base.column + 1,
+                            None,
+                            format!("cannot read the file: {e}"),
+                        )
+                        .with_help("check that the file is readable"));
+                }
+                // Not made by `read_by_hand`; the scanner says it below.
+                Err(PageError::TooLarge { .. }) => {}
+            }
+        }
         let page = match pages.next_page(core.page == 0) {
             Ok(Some(page)) => page,
             Ok(None) => break,
@@ -139,35 +167,15 @@ fn read_pages<R: Read>(
                     ));
             }
         };
+        // A stop found by hand is said once the page is known whole: a page too large or
+        // unreadable is said first, as the scanner would.
+        if let Some(stop) = stop {
+            return Err(stop);
+        }
         let unfinished = page.unfinished;
         if mode != Mode::Counted && page.plain && !unfinished {
             let mut state = State::new(core, Positions::slice(&page));
-            if mode == Mode::Hand {
-                match report_page::read_page(page.bytes, &mut state) {
-                    Outcome::Done => {
-                        core = state.core;
-                        core.page += 1;
-                        continue;
-                    }
-                    Outcome::Stopped => {
-                        return Err(state.stop.take().unwrap_or_else(|| {
-                            state.core.acc.error(
-                                Code::UsageNotAReport,
-                                page.base.line,
-                                page.base.column + 1,
-                                None,
-                                "this is not valid usage-report JSON".to_owned(),
-                            )
-                        }));
-                    }
-                    Outcome::Handover { buckets } => {
-                        state.added_buckets = buckets;
-                        state.bucket = None;
-                        state.result = None;
-                    }
-                }
-            }
-            let added_buckets = state.added_buckets;
+            state.added_buckets = added_buckets;
             let parsed = PageSeed(&mut state)
                 .deserialize(&mut serde_json::Deserializer::from_slice(page.bytes));
             if parsed.is_err() {
@@ -191,7 +199,7 @@ fn read_pages<R: Read>(
             }
             core = state.core;
         } else {
-            core = read_counted(core, &page, 0)?;
+            core = read_counted(core, &page, added_buckets)?;
         }
         core.page += 1;
         if unfinished {
@@ -199,6 +207,68 @@ fn read_pages<R: Read>(
         }
     }
     Ok(finish(core))
+}
+
+/// How [`read_by_hand`] left a page.
+enum Hand {
+    /// Read whole and added.
+    Page,
+    /// Left to the serde reader from this bucket on (0: the whole page).
+    Unsure(usize),
+    /// Reading stops with this diagnostic.
+    Stop(Diagnostic),
+}
+
+/// Reads the next page with [`report_page`], straight from what is buffered, reading on
+/// as it needs (with no scan for the page's end first).
+fn read_by_hand<'k, R: Read>(
+    pages: &mut Pages<R>,
+    mut core: Core<'k>,
+    max_page: usize,
+) -> (Core<'k>, Result<Hand, PageError>) {
+    let mut progress = report_page::Progress::default();
+    loop {
+        let (bytes, base, complete) = match pages.buffered() {
+            Ok(Some(buffered)) => buffered,
+            Ok(None) => return (core, Ok(Hand::Unsure(0))),
+            Err(error) => return (core, Err(error)),
+        };
+        let len = bytes.len();
+        let page = Page {
+            bytes,
+            base,
+            plain: true,
+            unfinished: false,
+        };
+        let mut state = State::new(core, Positions::slice(&page));
+        let outcome = report_page::read_page(bytes, complete, &mut progress, &mut state);
+        let stop = state.stop.take();
+        core = state.core;
+        let hand = match outcome {
+            // The scanner refuses it, before any stop in it.
+            Outcome::Done(len) if len > max_page => Hand::Unsure(progress.added),
+            Outcome::Done(len) => {
+                pages.consume(len);
+                Hand::Page
+            }
+            Outcome::Handover { buckets } => Hand::Unsure(buckets),
+            Outcome::Stopped => match stop {
+                Some(stop) => Hand::Stop(stop),
+                None => Hand::Unsure(progress.added),
+            },
+            Outcome::More if len > max_page => Hand::Unsure(progress.added),
+            Outcome::More => {
+                // At least double what is read past the place to go on from, so that
+                // reading again from there costs no more than the page.
+                let want = len + (len - progress.at).max(super::json_pages::CHUNK);
+                if let Err(error) = pages.read_more(want.min(max_page.saturating_add(1))) {
+                    return (core, Err(error));
+                }
+                continue;
+            }
+        };
+        return (core, Ok(hand));
+    }
 }
 
 /// The totals, with the notes that wait for the end of the file.
@@ -1079,7 +1149,26 @@ mod tests {
         // Every test also checks that the fast paths agree with counting every byte.
         assert_eq!(fast, counted(text, skip, usize::MAX), "{text}");
         assert_eq!(fast, sliced(text, skip), "{text}");
+        for size in [1, 5, 64] {
+            assert_eq!(fast, dribbled(text, skip, size), "reads of {size}: {text}");
+        }
         fast
+    }
+
+    /// The reader handed `size` bytes a read, so that the hand-written reader runs out of
+    /// bytes mid-page and reads on.
+    fn dribbled(text: &str, skip: bool, size: usize) -> Result<UsageTotals, Diagnostic> {
+        struct Dribble<'a>(&'a [u8], usize);
+        impl Read for Dribble<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let reader = Dribble(text.as_bytes(), size);
+        read_pages(reader, "report.json", KNOWN, skip, usize::MAX, Mode::Hand)
     }
 
     /// Every plain page parsed by serde from its slice, without the hand-written reader.
@@ -1536,6 +1625,7 @@ mod tests {
                 prop_assert_eq!(&fast, &whole_stream(&text, skip), "{}", text);
                 prop_assert_eq!(&fast, &counted(&text, skip, usize::MAX), "{}", text);
                 prop_assert_eq!(&fast, &sliced(&text, skip), "{}", text);
+                prop_assert_eq!(&fast, &dribbled(&text, skip, 3), "{}", text);
             }
         }
     }

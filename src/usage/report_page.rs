@@ -12,6 +12,11 @@
 //!
 //! Each bucket is handed to the [`Sink`] only once it is read whole and every result in it
 //! is good, so a handover never leaves half a bucket counted.
+//!
+//! The reader needs no scan for the page's end first: it reads what is buffered, and when
+//! that ends before the page does it says so ([`Outcome::More`]) and keeps its
+//! [`Progress`]: the place after the last whole bucket or page key, from where it goes on
+//! once more is read.
 
 use rustc_hash::FxHashMap;
 
@@ -76,8 +81,10 @@ pub trait Sink {
 /// How a page ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Read whole; every bucket is added.
-    Done,
+    /// Read whole, this many bytes long; every bucket is added.
+    Done(usize),
+    /// The bytes end before the page does: read on from [`Progress`] with more.
+    More,
     /// The sink said stop.
     Stopped,
     /// The first `buckets` buckets are added; the serde reader reads the page from there.
@@ -91,28 +98,69 @@ const MAX_SKIP_DEPTH: u32 = 64;
 /// as a float, with its own checks).
 const MAX_SKIP_DIGITS: usize = 18;
 
-/// Reads a page: `bytes` from its `{` to its `}`.
-pub fn read_page<S: Sink>(bytes: &[u8], sink: &mut S) -> Outcome {
+/// Where reading a page stands between calls: a place where the page can be read on from
+/// (after a whole bucket or page key), with what is known there.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Offset in the page.
+    pub at: usize,
+    stage: Stage,
+    /// The page's known keys seen.
+    seen: u32,
+    saw_data: bool,
+    /// The next bucket's place in `data`.
+    index: usize,
+    /// Buckets handed to the sink.
+    pub added: usize,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Before the page's `{`.
+    #[default]
+    Start,
+    /// After a page key's value.
+    Keys,
+    /// In `data`, before its first bucket or after a bucket.
+    Buckets { first: bool },
+}
+
+/// Reads a page from `bytes`, which start with its `{` and may go on past its end.
+/// `complete`: nothing follows `bytes` in the file. `progress` starts at its default for a
+/// new page, and is kept between calls that return [`Outcome::More`] (each with the same
+/// page's bytes, longer).
+pub fn read_page<S: Sink>(
+    bytes: &[u8],
+    complete: bool,
+    progress: &mut Progress,
+    sink: &mut S,
+) -> Outcome {
     let mut reader = Reader {
         bytes,
-        at: 0,
+        complete,
+        at: progress.at,
+        progress: *progress,
         sink,
         sums: Sums::default(),
         tier_rows: Vec::new(),
         times: TimestampParser::default(),
-        added: 0,
     };
-    match reader.page() {
-        Ok(()) if reader.at == bytes.len() => Outcome::Done,
-        Ok(()) | Err(Halt::HandOver) => Outcome::Handover {
-            buckets: reader.added,
+    let outcome = match reader.page() {
+        Ok(()) => Outcome::Done(reader.at),
+        Err(Halt::HandOver) => Outcome::Handover {
+            buckets: reader.progress.added,
         },
+        Err(Halt::More) => Outcome::More,
         Err(Halt::Stop) => Outcome::Stopped,
-    }
+    };
+    *progress = reader.progress;
+    outcome
 }
 
 enum Halt {
     HandOver,
+    /// The bytes ended first.
+    More,
     Stop,
 }
 
@@ -151,13 +199,14 @@ static IN_STRING: [InString; 256] = in_string_table();
 
 struct Reader<'a, 's, S> {
     bytes: &'a [u8],
+    complete: bool,
     at: usize,
+    /// The last place the page can be read on from.
+    progress: Progress,
     sink: &'s mut S,
     sums: Sums,
     tier_rows: Vec<(usize, u64)>,
     times: TimestampParser,
-    /// Buckets handed to the sink.
-    added: usize,
 }
 
 /// Marks a known key as seen in one object; a key given twice hands over (the serde reader
@@ -174,9 +223,18 @@ fn see(seen: &mut u32, key: &[u8]) -> Step<Option<usize>> {
 }
 
 impl<'a, S: Sink> Reader<'a, '_, S> {
+    /// Why the bytes ended: the file did, or only what is read so far.
+    fn ended(&self) -> Halt {
+        if self.complete {
+            Halt::HandOver
+        } else {
+            Halt::More
+        }
+    }
+
     #[inline]
     fn peek(&self) -> Step<u8> {
-        self.bytes.get(self.at).copied().ok_or(Halt::HandOver)
+        self.bytes.get(self.at).copied().ok_or_else(|| self.ended())
     }
 
     #[inline]
@@ -196,7 +254,11 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
     }
 
     fn literal(&mut self, word: &[u8]) -> Step<()> {
-        if !self.bytes[self.at..].starts_with(word) {
+        let rest = &self.bytes[self.at..];
+        if !rest.starts_with(word) {
+            if rest.len() < word.len() && word.starts_with(rest) {
+                return Err(self.ended());
+            }
             return Err(Halt::HandOver);
         }
         self.at += word.len();
@@ -211,7 +273,9 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
         let mut high = false;
         let mut i = start;
         loop {
-            let b = *self.bytes.get(i).ok_or(Halt::HandOver)?;
+            let Some(&b) = self.bytes.get(i) else {
+                return Err(self.ended());
+            };
             match IN_STRING[usize::from(b)] {
                 InString::Plain => {}
                 InString::Quote => break,
@@ -302,10 +366,13 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
             self.at += 1;
         }
         let n = self.at - start;
-        if n == 0 || (n > 1 && self.bytes[start] == b'0') {
-            return Err(Halt::HandOver);
+        match self.bytes.get(self.at) {
+            // The number may go on.
+            None => return Err(self.ended()),
+            Some(b'.' | b'e' | b'E') => return Err(Halt::HandOver),
+            Some(_) => {}
         }
-        if let Some(b'.' | b'e' | b'E') = self.bytes.get(self.at) {
+        if n == 0 || (n > 1 && self.bytes[start] == b'0') {
             return Err(Halt::HandOver);
         }
         Ok(n)
@@ -371,50 +438,73 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
         Ok(())
     }
 
-    /// `{ "data": [bucket…], "has_more": …, … }`
+    /// `{ "data": [bucket…], "has_more": …, … }`, from `progress` on. Before each page key
+    /// and each bucket the place is kept; when the bytes end, `progress` is that place.
     fn page(&mut self) -> Step<()> {
-        self.expect(b'{')?;
-        let mut key = self.first_key()?.ok_or(Halt::HandOver)?;
-        let mut seen = 0;
-        let mut saw_data = false;
         loop {
-            see(&mut seen, key)?;
-            match key {
-                b"data" => {
-                    saw_data = true;
-                    self.buckets()?;
+            let safe = self.progress;
+            match self.page_step() {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(Halt::More) => {
+                    self.progress = safe;
+                    return Err(Halt::More);
                 }
-                b"has_more" => {
-                    let more = match self.peek()? {
-                        b't' => self.literal(b"true").map(|()| true)?,
-                        b'f' => self.literal(b"false").map(|()| false)?,
-                        _ => self.literal(b"null").map(|()| false)?,
-                    };
-                    self.sink.has_more(more);
-                }
-                _ => self.skip(0)?,
+                Err(halt) => return Err(halt),
             }
-            match self.next_key()? {
-                Some(next) => key = next,
-                None => break,
-            }
+            self.progress.at = self.at;
         }
-        if !saw_data {
-            return Err(Halt::HandOver);
-        }
-        Ok(())
     }
 
-    fn buckets(&mut self) -> Step<()> {
-        self.expect(b'[')?;
-        let mut more = self.first_element()?;
-        let mut index = 0;
-        while more {
-            self.bucket(index)?;
-            index += 1;
-            more = self.next_element()?;
+    /// Reads the next page key and its value, or the next bucket; `false` at the page's end.
+    fn page_step(&mut self) -> Step<bool> {
+        let key = match self.progress.stage {
+            Stage::Start => {
+                self.expect(b'{')?;
+                self.first_key()?.ok_or(Halt::HandOver)?
+            }
+            Stage::Keys => match self.next_key()? {
+                Some(key) => key,
+                None if self.progress.saw_data => return Ok(false),
+                None => return Err(Halt::HandOver),
+            },
+            Stage::Buckets { first } => {
+                let more = if first {
+                    self.first_element()?
+                } else {
+                    self.next_element()?
+                };
+                if more {
+                    self.bucket(self.progress.index)?;
+                    self.progress.index += 1;
+                    self.progress.added += 1;
+                    self.progress.stage = Stage::Buckets { first: false };
+                } else {
+                    self.progress.stage = Stage::Keys;
+                }
+                return Ok(true);
+            }
+        };
+        see(&mut self.progress.seen, key)?;
+        match key {
+            b"data" => {
+                self.expect(b'[')?;
+                self.progress.saw_data = true;
+                self.progress.stage = Stage::Buckets { first: true };
+                return Ok(true);
+            }
+            b"has_more" => {
+                let more = match self.peek()? {
+                    b't' => self.literal(b"true").map(|()| true)?,
+                    b'f' => self.literal(b"false").map(|()| false)?,
+                    _ => self.literal(b"null").map(|()| false)?,
+                };
+                self.sink.has_more(more);
+            }
+            _ => self.skip(0)?,
         }
-        Ok(())
+        self.progress.stage = Stage::Keys;
+        Ok(true)
     }
 
     /// `{ "starting_at": …, "ending_at": …, "results": […] }`, handed to the sink once read.
@@ -453,9 +543,7 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
             sums: &mut self.sums,
             tier_rows: &self.tier_rows,
         };
-        self.sink.bucket(bucket).map_err(|Stop| Halt::Stop)?;
-        self.added += 1;
-        Ok(())
+        self.sink.bucket(bucket).map_err(|Stop| Halt::Stop)
     }
 
     fn time(&mut self) -> Step<u64> {
@@ -656,7 +744,7 @@ mod tests {
 
     fn read(text: &str) -> (Outcome, Record) {
         let mut sink = Record::default();
-        let outcome = read_page(text.as_bytes(), &mut sink);
+        let outcome = read_page(text.as_bytes(), true, &mut Progress::default(), &mut sink);
         (outcome, sink)
     }
 
@@ -666,7 +754,7 @@ mod tests {
     fn a_page_is_summed_per_bucket_model_and_tier() {
         let text = format!(r#"{{"has_more": true, "data": [{BUCKET}, {BUCKET}]}}"#);
         let (outcome, sink) = read(&text);
-        assert_eq!(outcome, Outcome::Done);
+        assert_eq!(outcome, Outcome::Done(text.len()));
         assert_eq!(sink.has_more, Some(true));
         assert_eq!(sink.buckets.len(), 2);
         let (index, open, minute, minutes, sums) = &sink.buckets[1];
@@ -725,7 +813,8 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(70), "]".repeat(70));
         let text = format!(r#"{{"x": {deep}, "data": []}}"#);
         assert_eq!(read(&text).0, Outcome::Handover { buckets: 0 });
-        assert_eq!(read(r#"{"data": []} "#).0, Outcome::Handover { buckets: 0 });
+        assert_eq!(read(r#"{"data": []} x"#).0, Outcome::Done(12));
+        assert_eq!(read(r#"{"data": [}"#).0, Outcome::Handover { buckets: 0 });
         assert_eq!(
             read(r#"{"has_more": false}"#).0,
             Outcome::Handover { buckets: 0 }
@@ -736,7 +825,7 @@ mod tests {
         );
         let shallow = format!("{}{}", "[".repeat(7), "]".repeat(7));
         let text = format!(r#"{{"x": {shallow}, "data": []}}"#);
-        assert_eq!(read(&text).0, Outcome::Done);
+        assert_eq!(read(&text).0, Outcome::Done(text.len()));
     }
 
     #[test]
@@ -746,7 +835,42 @@ mod tests {
             stop_at: Some(1),
             ..Record::default()
         };
-        assert_eq!(read_page(text.as_bytes(), &mut sink), Outcome::Stopped);
-        assert_eq!(sink.buckets.len(), 1);
+        let mut progress = Progress::default();
+        assert_eq!(
+            read_page(text.as_bytes(), true, &mut progress, &mut sink),
+            Outcome::Stopped
+        );
+        assert_eq!((sink.buckets.len(), progress.added), (1, 1));
+    }
+
+    #[test]
+    fn a_page_read_in_pieces_is_read_as_whole() {
+        let text = format!(
+            r#"{{"x": [1, true, null, "s"], "data": [{BUCKET}, {BUCKET}], "has_more": false, "next_page": null}}"#
+        );
+        let (whole, all) = read(&text);
+        assert_eq!(whole, Outcome::Done(text.len()));
+        for step in [1, 2, 3, 7, 50] {
+            let mut sink = Record::default();
+            let mut progress = Progress::default();
+            let mut end = 0;
+            let outcome = loop {
+                end = (end + step).min(text.len());
+                let complete = end == text.len();
+                match read_page(&text.as_bytes()[..end], complete, &mut progress, &mut sink) {
+                    Outcome::More => assert!(!complete && progress.at <= end),
+                    other => break other,
+                }
+            };
+            assert_eq!(outcome, whole, "{step}");
+            assert_eq!(sink.buckets, all.buckets, "{step}");
+            assert_eq!(sink.has_more, Some(false));
+        }
+        let cut = &text[..text.len() - 1];
+        assert_eq!(
+            read(cut).0,
+            Outcome::Handover { buckets: 2 },
+            "a page the file cuts short"
+        );
     }
 }
