@@ -34,6 +34,16 @@ pub struct Page<'a> {
     pub unfinished: bool,
 }
 
+/// What is buffered from a page's first byte on (see [`Pages::buffered`]).
+#[derive(Debug)]
+pub struct Buffered<'a> {
+    pub bytes: &'a [u8],
+    /// Where the byte before `bytes` is.
+    pub base: Base,
+    /// The file ends after `bytes`.
+    pub complete: bool,
+}
+
 /// Why no page could be read.
 #[derive(Debug)]
 pub enum PageError {
@@ -168,7 +178,7 @@ impl<R: Read> Pages<R> {
     /// is left. For a reader that finds the page's end itself: it then takes the page with
     /// [`Pages::consume`], or asks for more with [`Pages::read_more`]; or it leaves the page
     /// to [`Pages::next_page`], which scans it from its start.
-    pub fn buffered(&mut self) -> Result<Option<(&[u8], Base, bool)>, PageError> {
+    pub fn buffered(&mut self) -> Result<Option<Buffered<'_>>, PageError> {
         self.pass(self.handed);
         self.handed = 0;
         if self.state != In::Between {
@@ -184,7 +194,11 @@ impl<R: Read> Pages<R> {
                 if self.buf[self.start] != b'{' {
                     return Ok(None);
                 }
-                return Ok(Some((&self.buf[self.start..self.end], self.base, self.eof)));
+                return Ok(Some(Buffered {
+                    bytes: &self.buf[self.start..self.end],
+                    base: self.base,
+                    complete: self.eof,
+                }));
             }
             if self.eof {
                 return Ok(None);

@@ -41,7 +41,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use super::json_values::{CountSeed, Key, KeySeed, ObjectSeed, SeenKeys, StrSeed, TimeSeed};
 
 use super::accumulate::{Accumulator, Row};
-use super::json_pages::{Base, Page, PageError, Pages};
+use super::json_pages::{Base, Buffered, Page, PageError, Pages};
 use super::line_counter::{LineCounter, Position};
 use super::model_cache::Slot;
 use super::report_page::{self, Bucket, Outcome, Stop, Sums};
@@ -228,7 +228,11 @@ fn read_by_hand<'k, R: Read>(
 ) -> (Core<'k>, Result<Hand, PageError>) {
     let mut progress = report_page::Progress::default();
     loop {
-        let (bytes, base, complete) = match pages.buffered() {
+        let Buffered {
+            bytes,
+            base,
+            complete,
+        } = match pages.buffered() {
             Ok(Some(buffered)) => buffered,
             Ok(None) => return (core, Ok(Hand::Unsure(0))),
             Err(error) => return (core, Err(error)),

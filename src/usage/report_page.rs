@@ -690,13 +690,17 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
 mod tests {
     use super::*;
 
+    /// A bucket as the sink saw it: index, offset, minute, width, and per model and tier
+    /// the rows and input tokens.
+    type Seen = (usize, usize, u64, u64, Vec<(Slot, Tier, u64, u64)>);
+
     /// A sink that records what it is given.
     #[derive(Default)]
     struct Record {
         models: Vec<Vec<u8>>,
         tiers: Vec<String>,
         has_more: Option<bool>,
-        buckets: Vec<(usize, usize, u64, u64, Vec<(Slot, Tier, u64, u64)>)>,
+        buckets: Vec<Seen>,
         stop_at: Option<usize>,
     }
 
