@@ -34,6 +34,16 @@ pub struct Page<'a> {
     pub unfinished: bool,
 }
 
+/// What is buffered from a page's first byte on (see [`Pages::buffered`]).
+#[derive(Debug)]
+pub struct Buffered<'a> {
+    pub bytes: &'a [u8],
+    /// Where the byte before `bytes` is.
+    pub base: Base,
+    /// The file ends after `bytes`.
+    pub complete: bool,
+}
+
 /// Why no page could be read.
 #[derive(Debug)]
 pub enum PageError {
@@ -56,8 +66,24 @@ enum In {
     Scalar,
 }
 
+/// The bytes that end a run inside a string: a quote or a backslash.
+static STRING_END: [bool; 256] = byte_set(b"\"\\");
+
+/// The bytes that matter outside strings: a quote and the brackets.
+static STRUCTURE: [bool; 256] = byte_set(b"\"{}[]");
+
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
+}
+
 /// How many bytes are asked of the reader at once.
-const CHUNK: usize = 1 << 20;
+pub const CHUNK: usize = 1 << 20;
 
 pub struct Pages<R> {
     reader: R,
@@ -75,8 +101,6 @@ pub struct Pages<R> {
     depth: u64,
     in_string: bool,
     escaped: bool,
-    /// The last byte outside strings that was not whitespace was `{`.
-    after_open: bool,
     plain: bool,
     /// The page handed out last, to be passed over on the next call.
     handed: usize,
@@ -97,7 +121,6 @@ impl<R: Read> Pages<R> {
             depth: 0,
             in_string: false,
             escaped: false,
-            after_open: false,
             plain: true,
             handed: 0,
         }
@@ -150,6 +173,57 @@ impl<R: Read> Pages<R> {
         }
     }
 
+    /// What is buffered from the next value's first byte on, where it starts, and whether
+    /// the file ends after it; `None` when that value is not an object or only whitespace
+    /// is left. For a reader that finds the page's end itself: it then takes the page with
+    /// [`Pages::consume`], or asks for more with [`Pages::read_more`]; or it leaves the page
+    /// to [`Pages::next_page`], which scans it from its start.
+    pub fn buffered(&mut self) -> Result<Option<Buffered<'_>>, PageError> {
+        self.pass(self.handed);
+        self.handed = 0;
+        if self.state != In::Between {
+            return Ok(None);
+        }
+        loop {
+            let blank = self.buf[self.start..self.end]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                .count();
+            self.pass(blank);
+            if self.start < self.end {
+                if self.buf[self.start] != b'{' {
+                    return Ok(None);
+                }
+                return Ok(Some(Buffered {
+                    bytes: &self.buf[self.start..self.end],
+                    base: self.base,
+                    complete: self.eof,
+                }));
+            }
+            if self.eof {
+                return Ok(None);
+            }
+            self.read_more(CHUNK)?;
+        }
+    }
+
+    /// Reads on until at least `len` bytes are buffered from the next value's start, or
+    /// the file ends.
+    pub fn read_more(&mut self, len: usize) -> Result<(), PageError> {
+        while self.end - self.start < len && !self.eof {
+            if let Err(error) = self.fill() {
+                let base = self.base;
+                return Err(PageError::Io { error, base });
+            }
+        }
+        Ok(())
+    }
+
+    /// The next `len` bytes (a page read from [`Pages::buffered`]) are taken.
+    pub fn consume(&mut self, len: usize) {
+        self.handed = len;
+    }
+
     fn page(&self, len: usize, unfinished: bool) -> Page<'_> {
         Page {
             bytes: &self.buf[self.start..self.start + len],
@@ -162,9 +236,10 @@ impl<R: Read> Pages<R> {
     /// Passes over `len` handed-out or whitespace bytes, moving the base past them.
     fn pass(&mut self, len: usize) {
         let bytes = &self.buf[self.start..self.start + len];
-        match bytes.iter().rposition(|&b| b == b'\n') {
+        // memchr: a page of several MB may hold no newline at all.
+        match memchr::memrchr(b'\n', bytes) {
             Some(last) => {
-                self.base.line += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+                self.base.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
                 self.base.column = (len - last - 1) as u64;
             }
             None => self.base.column += len as u64,
@@ -205,6 +280,16 @@ impl<R: Read> Pages<R> {
         }
     }
 
+    /// Whether the `}` at `close` ends an empty object: the last byte before it that is not
+    /// whitespace is a `{` (outside a string, since the `}` is).
+    fn opens_object(&self, close: usize) -> bool {
+        self.buf[self.start..close]
+            .iter()
+            .rev()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            == Some(&b'{')
+    }
+
     /// Scans on from `scan`; the length of the value starting at `start` once it ends.
     fn scan_to_end(&mut self) -> Option<usize> {
         let end = self.end;
@@ -219,11 +304,9 @@ impl<R: Read> Pages<R> {
                             self.scan = i;
                             self.pass(i - self.start);
                             self.plain = true;
-                            self.after_open = false;
                             self.state = match b {
                                 b'{' | b'[' => {
                                     self.depth = 1;
-                                    self.after_open = b == b'{';
                                     In::Container
                                 }
                                 b'"' => In::TopString,
@@ -237,11 +320,10 @@ impl<R: Read> Pages<R> {
                         i += 1;
                     }
                     In::Container if self.in_string => {
-                        // Most bytes are inside strings: jump to the next quote or
-                        // backslash.
+                        // Jump to the next quote or backslash.
                         match self.buf[i..end]
                             .iter()
-                            .position(|&c| c == b'"' || c == b'\\')
+                            .position(|&c| STRING_END[usize::from(c)])
                         {
                             None => i = end,
                             Some(at) => {
@@ -262,28 +344,29 @@ impl<R: Read> Pages<R> {
                         }
                     }
                     In::Container => {
-                        i += 1;
-                        match b {
-                            b'"' => {
-                                self.in_string = true;
-                                self.after_open = false;
-                            }
-                            b'{' | b'[' => {
-                                self.depth += 1;
-                                self.after_open = b == b'{';
-                            }
-                            b'}' | b']' => {
-                                if self.after_open && b == b'}' {
+                        // Jump to the next quote or bracket, in a loop of one table
+                        // lookup a byte.
+                        let Some(at) = self.buf[i..end]
+                            .iter()
+                            .position(|&c| STRUCTURE[usize::from(c)])
+                        else {
+                            i = end;
+                            continue;
+                        };
+                        let at = i + at;
+                        i = at + 1;
+                        match self.buf[at] {
+                            b'"' => self.in_string = true,
+                            b'{' | b'[' => self.depth += 1,
+                            close => {
+                                if close == b'}' && self.plain && self.opens_object(at) {
                                     self.plain = false;
                                 }
-                                self.after_open = false;
                                 self.depth -= 1;
                                 if self.depth == 0 {
                                     break 'scan Some(i - self.start);
                                 }
                             }
-                            b' ' | b'\t' | b'\n' | b'\r' => {}
-                            _ => self.after_open = false,
                         }
                     }
                     In::TopString => {

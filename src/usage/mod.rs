@@ -88,6 +88,7 @@ pub mod progress;
 pub mod record;
 mod record_starts;
 pub mod report_json;
+mod report_page;
 pub mod routes;
 pub mod sampling;
 pub mod sql;

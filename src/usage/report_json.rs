@@ -32,7 +32,6 @@
 //!   resume at.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
 use std::rc::Rc;
@@ -42,9 +41,10 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use super::json_values::{CountSeed, Key, KeySeed, ObjectSeed, SeenKeys, StrSeed, TimeSeed};
 
 use super::accumulate::{Accumulator, Row};
-use super::json_pages::{Base, Page, PageError, Pages};
+use super::json_pages::{Base, Buffered, Page, PageError, Pages};
 use super::line_counter::{LineCounter, Position};
 use super::model_cache::Slot;
+use super::report_page::{self, Bucket, Outcome, Stop, Sums};
 use super::tokens::{Tier, TokenBreakdown};
 use super::totals::UsageTotals;
 use crate::support::diagnostic::{Code, Diagnostic};
@@ -71,26 +71,66 @@ pub fn read_usage_report<R: Read>(
         known_models,
         skip_bad_rows,
         limits::MAX_USAGE_JSON_PAGE_BYTES,
-        true,
+        Mode::Hand,
     )
 }
 
-/// The reader. A plain page (see [`Page::plain`]) is parsed from its slice, and positions
-/// come from where its keys lie in it. Any other page, and a page that turns out broken, is
-/// parsed through an `io::Read` counting lines and columns byte by byte: slow, but exact
-/// for escaped keys, empty objects and broken JSON. `fast` off parses every page that way
-/// (the tests compare both).
+/// Which reader reads a plain page (the tests compare all three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(test), allow(dead_code))]
+enum Mode {
+    /// [`report_page`], handing over to serde from its slice when unsure.
+    Hand,
+    /// serde from the page's slice.
+    Slice,
+    /// serde through an `io::Read` counting lines, for every page.
+    Counted,
+}
+
+/// The reader. A plain page (see [`Page::plain`]) is read by [`report_page`]; where it
+/// hands over, serde parses the rest from the page's slice, and positions come from where
+/// its keys lie in it. Any other page, and a page that turns out broken, is parsed through
+/// an `io::Read` counting lines and columns byte by byte: slow, but exact for escaped keys,
+/// empty objects and broken JSON.
 fn read_pages<R: Read>(
     reader: R,
     file_name: &str,
     known_models: &[&str],
     skip_bad_rows: bool,
     max_page: usize,
-    fast: bool,
+    mode: Mode,
 ) -> Result<UsageTotals, Diagnostic> {
     let mut pages = Pages::new(reader, max_page);
     let mut core = Core::new(Accumulator::new(file_name, known_models, skip_bad_rows));
     loop {
+        let mut added_buckets = 0;
+        let mut stop = None;
+        if mode == Mode::Hand {
+            let (back, hand) = read_by_hand(&mut pages, core, max_page);
+            core = back;
+            match hand {
+                Ok(Hand::Page) => {
+                    core.page += 1;
+                    continue;
+                }
+                Ok(Hand::Unsure(added)) => added_buckets = added,
+                Ok(Hand::Stop(diagnostic)) => stop = Some(diagnostic),
+                Err(PageError::Io { error: e, base }) => {
+                    return Err(core
+                        .acc
+                        .error(
+                            Code::UsageUnreadable,
+                            base.line,
+                            base.column + 1,
+                            None,
+                            format!("cannot read the file: {e}"),
+                        )
+                        .with_help("check that the file is readable"));
+                }
+                // Not made by `read_by_hand`; the scanner says it below.
+                Err(PageError::TooLarge { .. }) => {}
+            }
+        }
         let page = match pages.next_page(core.page == 0) {
             Ok(Some(page)) => page,
             Ok(None) => break,
@@ -127,9 +167,15 @@ fn read_pages<R: Read>(
                     ));
             }
         };
+        // A stop found by hand is said once the page is known whole: a page too large or
+        // unreadable is said first, as the scanner would.
+        if let Some(stop) = stop {
+            return Err(stop);
+        }
         let unfinished = page.unfinished;
-        if fast && page.plain && !unfinished {
+        if mode != Mode::Counted && page.plain && !unfinished {
             let mut state = State::new(core, Positions::slice(&page));
+            state.added_buckets = added_buckets;
             let parsed = PageSeed(&mut state)
                 .deserialize(&mut serde_json::Deserializer::from_slice(page.bytes));
             if parsed.is_err() {
@@ -139,19 +185,21 @@ fn read_pages<R: Read>(
                 // Parse the page again, counting lines, for the error's exact position.
                 let mut exact = Core::new(Accumulator::new(file_name, known_models, skip_bad_rows));
                 exact.page = state.core.page;
-                return Err(read_counted(exact, &page).err().unwrap_or_else(|| {
-                    state.core.acc.error(
-                        Code::UsageNotAReport,
-                        page.base.line,
-                        page.base.column + 1,
-                        None,
-                        "this is not valid usage-report JSON".to_owned(),
-                    )
-                }));
+                return Err(read_counted(exact, &page, added_buckets)
+                    .err()
+                    .unwrap_or_else(|| {
+                        state.core.acc.error(
+                            Code::UsageNotAReport,
+                            page.base.line,
+                            page.base.column + 1,
+                            None,
+                            "this is not valid usage-report JSON".to_owned(),
+                        )
+                    }));
             }
             core = state.core;
         } else {
-            core = read_counted(core, &page)?;
+            core = read_counted(core, &page, added_buckets)?;
         }
         core.page += 1;
         if unfinished {
@@ -159,6 +207,72 @@ fn read_pages<R: Read>(
         }
     }
     Ok(finish(core))
+}
+
+/// How [`read_by_hand`] left a page.
+enum Hand {
+    /// Read whole and added.
+    Page,
+    /// Left to the serde reader from this bucket on (0: the whole page).
+    Unsure(usize),
+    /// Reading stops with this diagnostic.
+    Stop(Diagnostic),
+}
+
+/// Reads the next page with [`report_page`], straight from what is buffered, reading on
+/// as it needs (with no scan for the page's end first).
+fn read_by_hand<'k, R: Read>(
+    pages: &mut Pages<R>,
+    mut core: Core<'k>,
+    max_page: usize,
+) -> (Core<'k>, Result<Hand, PageError>) {
+    let mut progress = report_page::Progress::default();
+    loop {
+        let Buffered {
+            bytes,
+            base,
+            complete,
+        } = match pages.buffered() {
+            Ok(Some(buffered)) => buffered,
+            Ok(None) => return (core, Ok(Hand::Unsure(0))),
+            Err(error) => return (core, Err(error)),
+        };
+        let len = bytes.len();
+        let page = Page {
+            bytes,
+            base,
+            plain: true,
+            unfinished: false,
+        };
+        let mut state = State::new(core, Positions::slice(&page));
+        let outcome = report_page::read_page(bytes, complete, &mut progress, &mut state);
+        let stop = state.stop.take();
+        core = state.core;
+        let hand = match outcome {
+            // The scanner refuses it, before any stop in it.
+            Outcome::Done(len) if len > max_page => Hand::Unsure(progress.added),
+            Outcome::Done(len) => {
+                pages.consume(len);
+                Hand::Page
+            }
+            Outcome::Handover { buckets } => Hand::Unsure(buckets),
+            Outcome::Stopped => match stop {
+                Some(stop) => Hand::Stop(stop),
+                None => Hand::Unsure(progress.added),
+            },
+            Outcome::More if len > max_page => Hand::Unsure(progress.added),
+            Outcome::More => {
+                // At least double what is read past the place to go on from, so that
+                // reading again from there costs no more than the page.
+                let want = len + (len - progress.at).max(super::json_pages::CHUNK);
+                if let Err(error) = pages.read_more(want.min(max_page.saturating_add(1))) {
+                    return (core, Err(error));
+                }
+                continue;
+            }
+        };
+        return (core, Ok(hand));
+    }
 }
 
 /// The totals, with the notes that wait for the end of the file.
@@ -181,8 +295,12 @@ fn finish(core: Core<'_>) -> UsageTotals {
     acc.finish()
 }
 
-/// Parses one page counting lines and columns.
-fn read_counted<'k>(core: Core<'k>, page: &Page<'_>) -> Result<Core<'k>, Diagnostic> {
+/// Parses one page counting lines and columns, from its bucket `added_buckets` on.
+fn read_counted<'k>(
+    core: Core<'k>,
+    page: &Page<'_>,
+    added_buckets: usize,
+) -> Result<Core<'k>, Diagnostic> {
     let (counter, at) = LineCounter::new(page.bytes);
     let mut state = State::new(
         core,
@@ -191,6 +309,7 @@ fn read_counted<'k>(core: Core<'k>, page: &Page<'_>) -> Result<Core<'k>, Diagnos
             base: page.base,
         },
     );
+    state.added_buckets = added_buckets;
     let mut json = serde_json::Deserializer::from_reader(counter);
     if let Err(error) = PageSeed(&mut state).deserialize(&mut json) {
         return Err(state.fail(error));
@@ -203,7 +322,9 @@ struct Core<'k> {
     acc: Accumulator<'k>,
     page: usize,
     /// The current bucket's results, summed per model and tier.
-    pending: HashMap<(Slot, Tier), Pending>,
+    pending: Sums,
+    /// The bucket width last named in the notes (each width is named once).
+    noted_width: u64,
     has_more: bool,
     /// Non-standard service tiers seen, with the rows accepted in each.
     tiers: Vec<(String, u64)>,
@@ -214,7 +335,8 @@ impl<'k> Core<'k> {
         Self {
             acc,
             page: 0,
-            pending: HashMap::new(),
+            pending: Sums::default(),
+            noted_width: 1,
             has_more: false,
             tiers: Vec::new(),
         }
@@ -397,13 +519,8 @@ struct State<'k, 'p> {
     result: Option<usize>,
     /// The diagnostic that stopped reading from inside a visitor.
     stop: Option<Diagnostic>,
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-struct Pending {
-    rows: u64,
-    tokens: TokenBreakdown,
-    web_search_requests: u64,
+    /// Buckets at the start of the page already added by [`report_page`].
+    added_buckets: usize,
 }
 
 impl<'k, 'p> State<'k, 'p> {
@@ -414,6 +531,7 @@ impl<'k, 'p> State<'k, 'p> {
             bucket: None,
             result: None,
             stop: None,
+            added_buckets: 0,
         }
     }
 
@@ -572,7 +690,12 @@ impl<'de> Visitor<'de> for BucketsSeed<'_, '_, '_> {
         loop {
             state.bucket = Some(index);
             state.result = None;
-            if seq.next_element_seed(BucketSeed(&mut *state))?.is_none() {
+            let more = if index < state.added_buckets {
+                seq.next_element::<IgnoredAny>()?.is_some()
+            } else {
+                seq.next_element_seed(BucketSeed(&mut *state))?.is_some()
+            };
+            if !more {
                 return Ok(());
             }
             index += 1;
@@ -636,16 +759,33 @@ impl<'de> Visitor<'de> for BucketSeed<'_, '_, '_> {
                 return state.bad_rows(diagnostic, rows);
             }
         };
-        if minutes > 1 {
-            state.core.acc.note(format!(
+        let mut pending = std::mem::take(&mut state.core.pending);
+        let added = state.close_bucket(minute, minutes, start_position, &mut pending);
+        state.core.pending = pending;
+        added.map_err(|Stop| de::Error::custom("stopped at a bad row"))
+    }
+}
+
+impl State<'_, '_> {
+    /// Adds a bucket's sums (drained) in a fixed order, which makes the load profile and
+    /// any overflow report reproducible. Both readers end a bucket here.
+    fn close_bucket(
+        &mut self,
+        minute: u64,
+        minutes: u64,
+        start_position: Mark,
+        sums: &mut Sums,
+    ) -> Result<(), Stop> {
+        if minutes > 1 && minutes != self.core.noted_width {
+            self.core.noted_width = minutes;
+            self.core.acc.note(format!(
                 "the usage report's buckets are {} wide: each bucket's tokens are spread \
                  evenly over its minutes, so the peak tokens per minute is a lower bound \
                  (use bucket_width=1m for the real peak)",
                 width_name(minutes)
             ));
         }
-        let mut pending: Vec<_> = state.core.pending.drain().collect();
-        // A fixed order makes the load profile and any overflow report reproducible.
+        let mut pending: Vec<_> = sums.drain().collect();
         pending.sort_unstable_by_key(|((slot, tier), _)| (slot_order(*slot), *tier as u8));
         for ((slot, tier), sum) in pending {
             let row = Row {
@@ -655,17 +795,49 @@ impl<'de> Visitor<'de> for BucketSeed<'_, '_, '_> {
                 tokens: sum.tokens,
                 web_search_requests: sum.web_search_requests,
             };
-            if let Err(message) = state.core.acc.add(slot, &row, sum.rows) {
-                let diagnostic = state.error_here(
+            if let Err(message) = self.core.acc.add(slot, &row, sum.rows) {
+                let diagnostic = self.error_here(
                     Code::UsageOverflow,
                     start_position,
                     None,
                     message.to_owned(),
                 );
-                state.bad_rows(diagnostic, sum.rows)?;
+                if let Err(stop) = self.core.acc.bad_rows(diagnostic, sum.rows) {
+                    self.stop = Some(stop);
+                    return Err(Stop);
+                }
             }
         }
         Ok(())
+    }
+}
+
+impl report_page::Sink for State<'_, '_> {
+    fn model(&mut self, raw: &[u8]) -> Slot {
+        self.core.acc.models.slot(raw)
+    }
+    fn no_model(&mut self) -> Slot {
+        self.core.acc.models.slot(NO_MODEL.as_bytes())
+    }
+    fn tier(&mut self, name: &str) -> usize {
+        tier_slot(&mut self.core.tiers, name)
+    }
+    fn has_more(&mut self, more: bool) {
+        self.core.has_more = more;
+    }
+    fn bucket(&mut self, bucket: Bucket<'_>) -> Result<(), Stop> {
+        self.bucket = Some(bucket.index);
+        for &(i, rows) in bucket.tier_rows {
+            if let Some((_, count)) = self.core.tiers.get_mut(i) {
+                *count += rows;
+            }
+        }
+        self.close_bucket(
+            bucket.minute,
+            bucket.minutes,
+            Mark::Offset(bucket.open),
+            bucket.sums,
+        )
     }
 }
 
@@ -921,14 +1093,7 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_, '_> {
         let slot = slot.unwrap_or_else(|| state.core.acc.models.slot(NO_MODEL.as_bytes()));
         let tier = Tier::new(batch, long_context);
         let entry = state.core.pending.entry((slot, tier)).or_default();
-        let sum = (|| {
-            Some(Pending {
-                rows: entry.rows.checked_add(1)?,
-                tokens: entry.tokens.checked_add(&tokens)?,
-                web_search_requests: entry.web_search_requests.checked_add(web_search_requests)?,
-            })
-        })();
-        match sum {
+        match entry.plus(&tokens, web_search_requests) {
             Some(sum) => {
                 *entry = sum;
                 if let Some(i) = tier_index
@@ -985,14 +1150,53 @@ mod tests {
 
     fn read(text: &str, skip: bool) -> Result<UsageTotals, Diagnostic> {
         let fast = read_usage_report(text.as_bytes(), "report.json", KNOWN, skip);
-        // Every test also checks that the fast path agrees with counting every byte.
+        // Every test also checks that the fast paths agree with counting every byte.
         assert_eq!(fast, counted(text, skip, usize::MAX), "{text}");
+        assert_eq!(fast, sliced(text, skip), "{text}");
+        for size in [1, 5, 64] {
+            assert_eq!(fast, dribbled(text, skip, size), "reads of {size}: {text}");
+        }
         fast
+    }
+
+    /// The reader handed `size` bytes a read, so that the hand-written reader runs out of
+    /// bytes mid-page and reads on.
+    fn dribbled(text: &str, skip: bool, size: usize) -> Result<UsageTotals, Diagnostic> {
+        struct Dribble<'a>(&'a [u8], usize);
+        impl Read for Dribble<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let reader = Dribble(text.as_bytes(), size);
+        read_pages(reader, "report.json", KNOWN, skip, usize::MAX, Mode::Hand)
+    }
+
+    /// Every plain page parsed by serde from its slice, without the hand-written reader.
+    fn sliced(text: &str, skip: bool) -> Result<UsageTotals, Diagnostic> {
+        read_pages(
+            text.as_bytes(),
+            "report.json",
+            KNOWN,
+            skip,
+            usize::MAX,
+            Mode::Slice,
+        )
     }
 
     /// Every page parsed through the byte-counting reader.
     fn counted(text: &str, skip: bool, max: usize) -> Result<UsageTotals, Diagnostic> {
-        read_pages(text.as_bytes(), "report.json", KNOWN, skip, max, false)
+        read_pages(
+            text.as_bytes(),
+            "report.json",
+            KNOWN,
+            skip,
+            max,
+            Mode::Counted,
+        )
     }
 
     /// The reader before pages were split: serde_json over an `io::Read` of the whole
@@ -1282,7 +1486,7 @@ mod tests {
                 KNOWN,
                 true,
                 PAGE.len(),
-                true
+                Mode::Hand
             ),
             Err(d)
         );
@@ -1424,6 +1628,8 @@ mod tests {
                 let fast = read_usage_report(text.as_bytes(), "report.json", KNOWN, skip);
                 prop_assert_eq!(&fast, &whole_stream(&text, skip), "{}", text);
                 prop_assert_eq!(&fast, &counted(&text, skip, usize::MAX), "{}", text);
+                prop_assert_eq!(&fast, &sliced(&text, skip), "{}", text);
+                prop_assert_eq!(&fast, &dribbled(&text, skip, 3), "{}", text);
             }
         }
     }
