@@ -481,8 +481,9 @@ pub struct ReplayArgs {
     /// With --emit-sql: the logs the SQL reads.
     #[arg(long, value_enum, requires = "emit_sql")]
     pub source: Option<SqlSourceArg>,
-    /// With --emit-sql: the relation to read instead of the default (a table name, or for
-    /// Bedrock on DuckDB a quoted file glob such as `'logs/**/*.json.gz'`).
+    /// With --emit-sql: the relation to read instead of the default (a table name; for
+    /// Bedrock on DuckDB a quoted file glob such as `'logs/**/*.json.gz'`, on Spark a file
+    /// source such as ``text.`s3://bucket/AWSLogs/…/*.json.gz` ``).
     #[arg(long, value_name = "RELATION", requires = "emit_sql")]
     pub sql_from: Option<String>,
     /// With --litellm-db: the first day (or time) to read, UTC (`2026-10-01`).
@@ -552,6 +553,12 @@ pub enum SqlDialectArg {
     Duckdb,
     /// PostgreSQL (LiteLLM's own database).
     Postgres,
+    /// Amazon Athena (Trino SQL) over the logs in S3.
+    Athena,
+    /// BigQuery (GoogleSQL).
+    Bigquery,
+    /// Spark SQL (and Databricks), over files or tables.
+    Spark,
 }
 
 /// Log sources `routewise replay --emit-sql` reduces.

@@ -24,6 +24,9 @@ pub fn run(args: ReplayArgs) -> Result<String, AppError> {
         let dialect = match dialect {
             SqlDialectArg::Duckdb => Dialect::Duckdb,
             SqlDialectArg::Postgres => Dialect::Postgres,
+            SqlDialectArg::Athena => Dialect::Athena,
+            SqlDialectArg::Bigquery => Dialect::Bigquery,
+            SqlDialectArg::Spark => Dialect::Spark,
         };
         let source = match source {
             SqlSourceArg::BedrockInvocation => Source::BedrockInvocation,

@@ -13,6 +13,11 @@
 //! cache (Anthropic-style); LiteLLM's `prompt_tokens` includes it (OpenAI-style) and the
 //! cache comes from `metadata.usage_object`.
 //!
+//! One builder per source writes the query for every engine: the engines differ only in the
+//! handful of spellings [`Dialect`]'s methods give (JSON extraction, casts, timestamp parsing,
+//! truncation and formatting, identifier quotes, how a raw log file is read), so the steps
+//! and columns cannot drift between DuckDB, PostgreSQL, Athena, BigQuery and Spark.
+//!
 //! The context window is decided per request before summing, as the readers decide it
 //! ([`super::tokens::Tier::of_request`]): a request whose prompt (uncached input, cache
 //! reads and cache writes) is above [`SOURCE_LONG_CONTEXT_TOKENS`] is long-context. A minute's
@@ -32,6 +37,144 @@ use super::tokens::SOURCE_LONG_CONTEXT_TOKENS;
 pub enum Dialect {
     Duckdb,
     Postgres,
+    /// Amazon Athena's engine (Trino).
+    Athena,
+    /// BigQuery's GoogleSQL.
+    Bigquery,
+    /// Spark SQL (and Databricks).
+    Spark,
+}
+
+impl Dialect {
+    pub const ALL: [Dialect; 5] = [
+        Dialect::Duckdb,
+        Dialect::Postgres,
+        Dialect::Athena,
+        Dialect::Bigquery,
+        Dialect::Spark,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Dialect::Duckdb => "DuckDB",
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Athena => "Amazon Athena",
+            Dialect::Bigquery => "BigQuery",
+            Dialect::Spark => "Spark SQL",
+        }
+    }
+
+    /// A quoted identifier: BigQuery and Spark read `"…"` as a string.
+    fn ident(self, name: &str) -> String {
+        match self {
+            Dialect::Bigquery | Dialect::Spark => format!("`{name}`"),
+            _ => format!("\"{name}\""),
+        }
+    }
+
+    /// The 64-bit integer type.
+    fn int_type(self) -> &'static str {
+        match self {
+            Dialect::Bigquery => "INT64",
+            _ => "BIGINT",
+        }
+    }
+
+    /// `expr` as a 64-bit integer. A plain CAST everywhere, so a malformed count stops the
+    /// query instead of becoming a silent zero (BigQuery's `SAFE_CAST` would).
+    fn int(self, expr: &str) -> String {
+        format!("CAST({expr} AS {})", self.int_type())
+    }
+
+    /// The scalar at `path` inside the JSON document `doc`, as text (NULL when absent).
+    fn json_text(self, doc: &str, path: &[&str]) -> String {
+        let dotted = format!("'$.{}'", path.join("."));
+        match self {
+            Dialect::Duckdb => format!("json_extract_string({doc}, {dotted})"),
+            Dialect::Postgres => {
+                let (last, parents) = path.split_last().expect("a JSON path has a key");
+                let parents: String = parents.iter().map(|p| format!(" -> '{p}'")).collect();
+                format!("({doc}{parents} ->> '{last}')")
+            }
+            Dialect::Athena => format!("json_extract_scalar({doc}, {dotted})"),
+            Dialect::Bigquery => format!("JSON_VALUE({doc}, {dotted})"),
+            Dialect::Spark => format!("get_json_object({doc}, {dotted})"),
+        }
+    }
+
+    /// An ISO 8601 UTC text (`2026-10-01T12:34:56Z`, Bedrock's `timestamp`) as a timestamp
+    /// whose wall clock is UTC.
+    fn iso_timestamp(self, text: &str) -> String {
+        match self {
+            Dialect::Duckdb => {
+                format!("CAST(replace(replace({text}, 'T', ' '), 'Z', '') AS TIMESTAMP)")
+            }
+            Dialect::Postgres => format!("CAST({text} AS timestamptz) AT TIME ZONE 'UTC'"),
+            Dialect::Athena => format!("from_iso8601_timestamp({text})"),
+            Dialect::Bigquery => format!("CAST({text} AS TIMESTAMP)"),
+            Dialect::Spark => format!("to_timestamp({text})"),
+        }
+    }
+
+    /// A column holding a UTC time without a zone (LiteLLM's `startTime`: a timestamp
+    /// column, or its text in an export) as a timestamp.
+    fn column_timestamp(self, column: &str) -> String {
+        match self {
+            Dialect::Postgres => column.to_owned(),
+            Dialect::Spark => format!("to_timestamp({column})"),
+            _ => format!("CAST({column} AS TIMESTAMP)"),
+        }
+    }
+
+    /// A timestamp truncated to its minute.
+    fn trunc_minute(self, timestamp: &str) -> String {
+        match self {
+            Dialect::Bigquery => format!("TIMESTAMP_TRUNC({timestamp}, MINUTE)"),
+            Dialect::Spark => format!("date_trunc('MINUTE', {timestamp})"),
+            _ => format!("date_trunc('minute', {timestamp})"),
+        }
+    }
+
+    /// A minute as the usage CSV writes it, `2026-10-01T12:34:00Z`.
+    fn format_minute(self, minute: &str) -> String {
+        match self {
+            Dialect::Duckdb => format!("strftime({minute}, '%Y-%m-%dT%H:%M:00Z')"),
+            Dialect::Postgres => format!("to_char({minute}, 'YYYY-MM-DD\"T\"HH24:MI:00\"Z\"')"),
+            Dialect::Athena => format!("date_format({minute}, '%Y-%m-%dT%H:%i:00Z')"),
+            Dialect::Bigquery => {
+                format!("FORMAT_TIMESTAMP('%Y-%m-%dT%H:%M:00Z', {minute}, 'UTC')")
+            }
+            // Spark's patterns quote literals with '…', which a SQL string cannot hold
+            // without escapes, so the literal parts are concatenated.
+            Dialect::Spark => format!(
+                "concat(date_format({minute}, 'yyyy-MM-dd'), 'T', date_format({minute}, 'HH:mm'), ':00Z')"
+            ),
+        }
+    }
+
+    /// One JSON log record per row, in a column `record`, from `from`: DuckDB reads the
+    /// files itself, Spark reads them with its `text` source (one `value` per line), and
+    /// the others read a table with a `record` column.
+    fn json_records(self, from: &str) -> String {
+        match self {
+            Dialect::Duckdb => {
+                format!("SELECT json AS record FROM read_json_objects({from}, format = 'auto')")
+            }
+            Dialect::Spark => format!("SELECT value AS record FROM {from}"),
+            _ => format!("SELECT record FROM {from}"),
+        }
+    }
+
+    /// What the engine needs to be told before the query, if anything.
+    fn preamble(self) -> &'static str {
+        match self {
+            Dialect::Spark => {
+                "-- Spark formats timestamps in the session time zone: run with\n\
+                 -- spark.sql.session.timeZone=UTC (SET spark.sql.session.timeZone = UTC).\n"
+            }
+            _ => "",
+        }
+    }
 }
 
 /// The log sources.
@@ -44,182 +187,368 @@ pub enum Source {
 }
 
 impl Source {
+    pub const ALL: [Source; 2] = [Source::BedrockInvocation, Source::LitellmSpendlogs];
+
     /// What `FROM` reads when the user names nothing: the logs where they usually are.
     pub fn default_from(self, dialect: Dialect) -> &'static str {
         match (self, dialect) {
             (Source::BedrockInvocation, Dialect::Duckdb) => {
                 "'AWSLogs/*/BedrockModelInvocationLogs/*/*/*/*/*/*.json.gz'"
             }
-            (Source::BedrockInvocation, Dialect::Postgres) => "bedrock_invocation_logs",
+            (Source::BedrockInvocation, Dialect::Spark) => {
+                "text.`AWSLogs/*/BedrockModelInvocationLogs/*/*/*/*/*/*.json.gz`"
+            }
+            (Source::BedrockInvocation, Dialect::Bigquery) => "`bedrock_invocation_logs`",
+            (Source::BedrockInvocation, _) => "bedrock_invocation_logs",
+            (Source::LitellmSpendlogs, Dialect::Athena) => "litellm_spendlogs",
+            (Source::LitellmSpendlogs, Dialect::Bigquery | Dialect::Spark) => "`LiteLLM_SpendLogs`",
             (Source::LitellmSpendlogs, _) => "\"LiteLLM_SpendLogs\"",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Source::BedrockInvocation => "Amazon Bedrock model invocation logs",
+            Source::LitellmSpendlogs => "LiteLLM_SpendLogs",
         }
     }
 }
 
 /// The SQL for a source in a dialect. `from` replaces the default relation: for Bedrock on
-/// DuckDB, a quoted glob of log files; otherwise a table (for Bedrock on PostgreSQL, a table
-/// with one `jsonb` column `record` per invocation).
+/// DuckDB a quoted glob of log files, on Spark a file source such as
+/// ``text.`s3://bucket/AWSLogs/…` ``; otherwise a table (for Bedrock, one JSON record per
+/// row in a column `record`: `jsonb` on PostgreSQL, a string on Athena, JSON or a string on
+/// BigQuery).
 pub fn emit(dialect: Dialect, source: Source, from: Option<&str>) -> String {
     let from = from.unwrap_or(source.default_from(dialect));
-    let body = match (source, dialect) {
-        (Source::BedrockInvocation, Dialect::Duckdb) => bedrock_duckdb(from),
-        (Source::BedrockInvocation, Dialect::Postgres) => bedrock_postgres(from),
-        (Source::LitellmSpendlogs, Dialect::Duckdb) => litellm_duckdb(from),
-        (Source::LitellmSpendlogs, Dialect::Postgres) => litellm_postgres(from),
+    let body = match source {
+        Source::BedrockInvocation => bedrock(dialect, from),
+        Source::LitellmSpendlogs => litellm(dialect, from),
     };
     format!(
         "-- routewise usage CSV from {} ({}), one row per minute, model and context window.\n\
          -- Generated by `routewise replay --emit-sql`; replay the result with\n\
-         -- `routewise replay --usage result.csv`.\n{body}\n",
-        match source {
-            Source::BedrockInvocation => "Amazon Bedrock model invocation logs",
-            Source::LitellmSpendlogs => "LiteLLM_SpendLogs",
-        },
-        match dialect {
-            Dialect::Duckdb => "DuckDB",
-            Dialect::Postgres => "PostgreSQL",
-        }
+         -- `routewise replay --usage result.csv`.\n{}{body}\n",
+        source.name(),
+        dialect.name(),
+        dialect.preamble(),
     )
 }
 
-/// The final aggregation, shared: `rows` has `minute` (a timestamp), `prompt` (the whole
-/// prompt of one request, in the source's convention) and the token columns. The context
-/// window is each request's own, so it is decided before the sums.
-fn aggregate(timestamp: &str) -> String {
+/// The final aggregation, shared: `requests` has `minute` (a timestamp), `model`, `prompt`
+/// (the whole prompt of one request, in the source's convention) and the token columns.
+/// The context window is each request's own, so it is decided before the sums.
+fn aggregate(d: Dialect) -> String {
+    let sum = |column: &str| format!("CAST(sum({column}) AS {})", d.int_type());
     format!(
         "), tiered AS (
   -- One request's prompt above {SOURCE_LONG_CONTEXT_TOKENS} tokens is long-context, as routewise's readers decide.
   SELECT *, CASE WHEN prompt > {SOURCE_LONG_CONTEXT_TOKENS} THEN '200k-1M' ELSE '0-200k' END AS context_window
-  FROM rows
+  FROM requests
 )
-SELECT {timestamp} AS \"timestamp\",
+SELECT {} AS {},
        model,
-       CAST(sum(input) AS BIGINT) AS input_tokens,
-       CAST(sum(output) AS BIGINT) AS output_tokens,
-       CAST(sum(cache_read) AS BIGINT) AS cache_read_input_tokens,
-       CAST(sum(cache_write) AS BIGINT) AS cache_creation_input_tokens,
-       CAST(sum(cache_write_1h) AS BIGINT) AS cache_creation_1h_input_tokens,
+       {} AS input_tokens,
+       {} AS output_tokens,
+       {} AS cache_read_input_tokens,
+       {} AS cache_creation_input_tokens,
+       {} AS cache_creation_1h_input_tokens,
        context_window,
        '1m' AS bucket_width
 FROM tiered
 GROUP BY minute, model, context_window
-ORDER BY minute, model, context_window;"
+ORDER BY minute, model, context_window;",
+        d.format_minute("minute"),
+        d.ident("timestamp"),
+        sum("input"),
+        sum("output"),
+        sum("cache_read"),
+        sum("cache_write"),
+        sum("cache_write_1h"),
     )
 }
 
-fn bedrock_duckdb(from: &str) -> String {
+/// Bedrock invocation records: `input.inputTokenCount` excludes cache reads and writes
+/// (Anthropic-style); a record with an `errorCode` was not billed.
+fn bedrock(d: Dialect, from: &str) -> String {
+    let count = |path: &[&str]| format!("COALESCE({}, 0)", d.int(&d.json_text("record", path)));
+    let input = count(&["input", "inputTokenCount"]);
+    let cache_read = count(&["input", "cacheReadInputTokenCount"]);
+    let cache_write = count(&["input", "cacheWriteInputTokenCount"]);
     format!(
         "WITH logs AS (
-  SELECT * FROM read_json({from},
-    format = 'auto',
-    columns = {{
-      \"timestamp\": 'VARCHAR', modelId: 'VARCHAR', errorCode: 'VARCHAR',
-      input: 'STRUCT(inputTokenCount BIGINT, cacheReadInputTokenCount BIGINT, cacheWriteInputTokenCount BIGINT)',
-      output: 'STRUCT(outputTokenCount BIGINT)'
-    }})
-), rows AS (
+  {records}
+), requests AS (
   -- Bedrock's inputTokenCount excludes cache reads and writes (Anthropic-style).
-  SELECT date_trunc('minute', CAST(replace(replace(\"timestamp\", 'T', ' '), 'Z', '') AS TIMESTAMP)) AS minute,
-         modelId AS model,
-         COALESCE(input.inputTokenCount, 0) AS input,
-         COALESCE(output.outputTokenCount, 0) AS output,
-         COALESCE(input.cacheReadInputTokenCount, 0) AS cache_read,
-         COALESCE(input.cacheWriteInputTokenCount, 0) AS cache_write,
+  SELECT {minute} AS minute,
+         {model} AS model,
+         {input} AS input,
+         {output} AS output,
+         {cache_read} AS cache_read,
+         {cache_write} AS cache_write,
          0 AS cache_write_1h,
-         COALESCE(input.inputTokenCount, 0) + COALESCE(input.cacheReadInputTokenCount, 0)
-           + COALESCE(input.cacheWriteInputTokenCount, 0) AS prompt
+         {input}
+           + {cache_read}
+           + {cache_write} AS prompt
   FROM logs
-  WHERE errorCode IS NULL  -- failed invocations are not billed
-{}",
-        aggregate("strftime(minute, '%Y-%m-%dT%H:%M:00Z')")
+  WHERE {error} IS NULL  -- failed invocations are not billed
+{aggregate}",
+        records = d.json_records(from),
+        minute = d.trunc_minute(&d.iso_timestamp(&d.json_text("record", &["timestamp"]))),
+        model = d.json_text("record", &["modelId"]),
+        output = count(&["output", "outputTokenCount"]),
+        error = d.json_text("record", &["errorCode"]),
+        aggregate = aggregate(d),
     )
 }
 
-fn bedrock_postgres(from: &str) -> String {
-    format!(
-        "WITH rows AS (
-  -- One jsonb invocation record per row in `record`. Bedrock's inputTokenCount excludes
-  -- cache reads and writes (Anthropic-style).
-  SELECT date_trunc('minute', (record ->> 'timestamp')::timestamptz AT TIME ZONE 'UTC') AS minute,
-         record ->> 'modelId' AS model,
-         COALESCE((record -> 'input' ->> 'inputTokenCount')::bigint, 0) AS input,
-         COALESCE((record -> 'output' ->> 'outputTokenCount')::bigint, 0) AS output,
-         COALESCE((record -> 'input' ->> 'cacheReadInputTokenCount')::bigint, 0) AS cache_read,
-         COALESCE((record -> 'input' ->> 'cacheWriteInputTokenCount')::bigint, 0) AS cache_write,
-         0 AS cache_write_1h,
-         COALESCE((record -> 'input' ->> 'inputTokenCount')::bigint, 0)
-           + COALESCE((record -> 'input' ->> 'cacheReadInputTokenCount')::bigint, 0)
-           + COALESCE((record -> 'input' ->> 'cacheWriteInputTokenCount')::bigint, 0) AS prompt
-  FROM {from}
-  WHERE record ->> 'errorCode' IS NULL  -- failed invocations are not billed
-{}",
-        aggregate("to_char(minute, 'YYYY-MM-DD\"T\"HH24:MI:00\"Z\"')")
-    )
-}
-
-fn litellm_duckdb(from: &str) -> String {
+/// LiteLLM's spend logs: `prompt_tokens` includes the cache (OpenAI-style), which comes
+/// from `metadata.usage_object`.
+fn litellm(d: Dialect, from: &str) -> String {
+    // DuckDB reads any relation (an all-text CSV export included); elsewhere `metadata` is
+    // the table's JSON column (jsonb on PostgreSQL, JSON or a string on the others).
+    let metadata = match d {
+        Dialect::Duckdb => "CAST(metadata AS VARCHAR)".to_owned(),
+        _ => "metadata".to_owned(),
+    };
+    let usage = |path: &[&str]| {
+        let mut full = vec!["usage_object"];
+        full.extend_from_slice(path);
+        d.int(&d.json_text("m", &full))
+    };
     format!(
         "WITH spend AS (
-  SELECT CAST(\"startTime\" AS TIMESTAMP) AS t,
+  SELECT {start} AS t,
          model,
-         CAST(prompt_tokens AS BIGINT) AS prompt,
-         CAST(completion_tokens AS BIGINT) AS completion,
-         CAST(metadata AS VARCHAR) AS m
+         {prompt} AS prompt,
+         {completion} AS completion,
+         {metadata} AS m
   FROM {from}
 ), split AS (
   -- prompt_tokens includes the cache (OpenAI-style); the cache is in metadata.usage_object.
-  SELECT date_trunc('minute', t) AS minute, model, prompt, completion,
-         COALESCE(NULLIF(CAST(json_extract_string(m, '$.usage_object.cache_read_input_tokens') AS BIGINT), 0),
-                  CAST(json_extract_string(m, '$.usage_object.prompt_tokens_details.cached_tokens') AS BIGINT), 0) AS cache_read,
-         COALESCE(CAST(json_extract_string(m, '$.usage_object.cache_creation_input_tokens') AS BIGINT), 0) AS cache_write_all,
-         COALESCE(CAST(json_extract_string(m, '$.usage_object.cache_creation_token_details.ephemeral_1h_input_tokens') AS BIGINT), 0) AS cache_write_1h
+  SELECT {minute} AS minute, model, prompt, completion,
+         COALESCE(NULLIF({read}, 0),
+                  {cached}, 0) AS cache_read,
+         COALESCE({write}, 0) AS cache_write_all,
+         COALESCE({write_1h}, 0) AS cache_write_1h
   FROM spend
-), rows AS (
+), requests AS (
   -- prompt_tokens is the whole prompt, cache reads and writes included.
   SELECT minute, model, prompt - cache_read - cache_write_all AS input, completion AS output,
          cache_read, cache_write_all AS cache_write, cache_write_1h, prompt
   FROM split
   WHERE prompt >= cache_read + cache_write_all AND cache_write_all >= cache_write_1h
-{}",
-        aggregate("strftime(minute, '%Y-%m-%dT%H:%M:00Z')")
-    )
-}
-
-fn litellm_postgres(from: &str) -> String {
-    format!(
-        "WITH split AS (
-  -- prompt_tokens includes the cache (OpenAI-style); the cache is in metadata.usage_object.
-  SELECT date_trunc('minute', \"startTime\") AS minute, model,
-         prompt_tokens::bigint AS prompt, completion_tokens::bigint AS completion,
-         COALESCE(NULLIF((metadata -> 'usage_object' ->> 'cache_read_input_tokens')::bigint, 0),
-                  (metadata -> 'usage_object' -> 'prompt_tokens_details' ->> 'cached_tokens')::bigint, 0) AS cache_read,
-         COALESCE((metadata -> 'usage_object' ->> 'cache_creation_input_tokens')::bigint, 0) AS cache_write_all,
-         COALESCE((metadata -> 'usage_object' -> 'cache_creation_token_details' ->> 'ephemeral_1h_input_tokens')::bigint, 0) AS cache_write_1h
-  FROM {from}
-), rows AS (
-  -- prompt_tokens is the whole prompt, cache reads and writes included.
-  SELECT minute, model, prompt - cache_read - cache_write_all AS input, completion AS output,
-         cache_read, cache_write_all AS cache_write, cache_write_1h, prompt
-  FROM split
-  WHERE prompt >= cache_read + cache_write_all AND cache_write_all >= cache_write_1h
-{}",
-        aggregate("to_char(minute, 'YYYY-MM-DD\"T\"HH24:MI:00\"Z\"')")
+{aggregate}",
+        start = d.column_timestamp(&d.ident("startTime")),
+        prompt = d.int("prompt_tokens"),
+        completion = d.int("completion_tokens"),
+        minute = d.trunc_minute("t"),
+        read = usage(&["cache_read_input_tokens"]),
+        cached = usage(&["prompt_tokens_details", "cached_tokens"]),
+        write = usage(&["cache_creation_input_tokens"]),
+        write_1h = usage(&["cache_creation_token_details", "ephemeral_1h_input_tokens"]),
+        aggregate = aggregate(d),
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sqlparser::ast::{SelectItem, SetExpr, Statement};
+    use sqlparser::dialect::{
+        AnsiDialect, BigQueryDialect, DatabricksDialect, Dialect as Grammar, DuckDbDialect,
+        HiveDialect, PostgreSqlDialect, SparkSqlDialect,
+    };
+    use sqlparser::parser::Parser;
+
+    /// The sqlparser grammars each engine's SQL must parse under. sqlparser has no Trino
+    /// grammar; Athena's SQL is parsed as ANSI (double-quoted identifiers, no `::`, no
+    /// backticks), which Trino follows.
+    fn grammars(dialect: Dialect) -> Vec<Box<dyn Grammar>> {
+        match dialect {
+            Dialect::Duckdb => vec![Box::new(DuckDbDialect {})],
+            Dialect::Postgres => vec![Box::new(PostgreSqlDialect {})],
+            Dialect::Athena => vec![Box::new(AnsiDialect {})],
+            Dialect::Bigquery => vec![Box::new(BigQueryDialect {})],
+            Dialect::Spark => vec![
+                Box::new(SparkSqlDialect {}),
+                Box::new(DatabricksDialect {}),
+                Box::new(HiveDialect {}),
+            ],
+        }
+    }
+
+    fn parse(dialect: Dialect, grammar: &dyn Grammar, sql: &str) -> Statement {
+        let mut statements = Parser::parse_sql(grammar, sql).unwrap_or_else(|e| {
+            panic!("{dialect:?} SQL does not parse as {grammar:?}: {e}\n{sql}")
+        });
+        assert_eq!(statements.len(), 1, "{dialect:?}: one statement");
+        statements.remove(0)
+    }
+
+    /// A query's steps: each CTE's name and output columns, then the final columns and
+    /// the grouping, as the parser sees them.
+    fn shape(statement: &Statement) -> Vec<(String, Vec<String>)> {
+        let Statement::Query(query) = statement else {
+            panic!("not a query: {statement}")
+        };
+        let columns = |body: &SetExpr| -> Vec<String> {
+            let SetExpr::Select(select) = body else {
+                panic!("not a SELECT: {body}")
+            };
+            let mut out: Vec<String> = select
+                .projection
+                .iter()
+                .map(|item| match item {
+                    SelectItem::ExprWithAlias { alias, .. } => alias.value.clone(),
+                    SelectItem::UnnamedExpr(expr) => expr.to_string(),
+                    SelectItem::Wildcard(_) => "*".to_owned(),
+                    other => panic!("unexpected select item {other}"),
+                })
+                .collect();
+            out.push(format!("GROUP BY {}", select.group_by));
+            out
+        };
+        let mut steps: Vec<(String, Vec<String>)> = query
+            .with
+            .as_ref()
+            .expect("a WITH query")
+            .cte_tables
+            .iter()
+            .map(|cte| (cte.alias.name.value.clone(), columns(&cte.query.body)))
+            .collect();
+        steps.push(("result".to_owned(), columns(&query.body)));
+        steps
+    }
+
+    #[test]
+    fn every_dialect_and_source_parses_in_its_engines_grammar() {
+        for source in Source::ALL {
+            for dialect in Dialect::ALL {
+                let sql = emit(dialect, source, None);
+                for grammar in grammars(dialect) {
+                    parse(dialect, grammar.as_ref(), &sql);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_parse_failure_is_caught() {
+        // sqlparser's grammars are lenient (each accepts the others' functions and casts),
+        // so the parse catches broken statements, and the text checks below catch another
+        // engine's syntax. A statement cut short does not parse; backquoted names are not
+        // PostgreSQL.
+        for dialect in Dialect::ALL {
+            let sql = emit(dialect, Source::LitellmSpendlogs, None);
+            let cut = &sql[..sql.rfind("), tiered").unwrap()];
+            for grammar in grammars(dialect) {
+                assert!(
+                    Parser::parse_sql(grammar.as_ref(), cut).is_err(),
+                    "{dialect:?}"
+                );
+            }
+        }
+        let bigquery = emit(Dialect::Bigquery, Source::LitellmSpendlogs, None);
+        assert!(Parser::parse_sql(&PostgreSqlDialect {}, &bigquery).is_err());
+    }
+
+    #[test]
+    fn every_dialect_builds_the_same_steps_and_columns() {
+        // One builder per source: the engines may differ in spelling only, so each
+        // dialect's query has the DuckDB query's steps, columns and grouping.
+        for source in Source::ALL {
+            let reference = shape(&parse(
+                Dialect::Duckdb,
+                &DuckDbDialect {},
+                &emit(Dialect::Duckdb, source, None),
+            ));
+            assert!(reference.len() >= 3, "{reference:?}");
+            for dialect in Dialect::ALL {
+                let grammar = grammars(dialect).remove(0);
+                let sql = emit(dialect, source, None);
+                assert_eq!(
+                    shape(&parse(dialect, grammar.as_ref(), &sql)),
+                    reference,
+                    "{dialect:?} {source:?}"
+                );
+            }
+        }
+    }
+
+    /// The statement without its comments.
+    fn sql_lines(sql: &str) -> String {
+        sql.lines()
+            .map(|line| line.split(" --").next().unwrap_or(""))
+            .filter(|line| !line.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn each_engine_uses_its_own_functions() {
+        let has = |dialect: Dialect, source: Source, needles: &[&str]| {
+            let sql = emit(dialect, source, None);
+            for needle in needles {
+                assert!(
+                    sql.contains(needle),
+                    "{dialect:?} {source:?}: {needle}\n{sql}"
+                );
+            }
+        };
+        use Source::{BedrockInvocation as Bedrock, LitellmSpendlogs as Litellm};
+        has(
+            Dialect::Athena,
+            Bedrock,
+            &[
+                "json_extract_scalar(record, '$.input.inputTokenCount')",
+                "date_trunc('minute', from_iso8601_timestamp(",
+                "date_format(minute, '%Y-%m-%dT%H:%i:00Z') AS \"timestamp\"",
+            ],
+        );
+        has(
+            Dialect::Bigquery,
+            Litellm,
+            &[
+                "JSON_VALUE(m, '$.usage_object.cache_read_input_tokens')",
+                "TIMESTAMP_TRUNC(t, MINUTE)",
+                "CAST(`startTime` AS TIMESTAMP)",
+                "AS `timestamp`",
+                "CAST(sum(input) AS INT64)",
+            ],
+        );
+        has(
+            Dialect::Spark,
+            Bedrock,
+            &[
+                "get_json_object(record, '$.modelId')",
+                "date_trunc('MINUTE', to_timestamp(",
+                "SELECT value AS record FROM text.`AWSLogs/",
+                "spark.sql.session.timeZone=UTC",
+            ],
+        );
+        for source in Source::ALL {
+            for dialect in [Dialect::Athena, Dialect::Bigquery, Dialect::Spark] {
+                // PostgreSQL's casts and JSON operators are not theirs.
+                let sql = sql_lines(&emit(dialect, source, None));
+                assert!(!sql.contains("::"), "{dialect:?} {source:?}");
+                assert!(!sql.contains("->>"), "{dialect:?} {source:?}");
+            }
+            // Trino quotes names with "…"; backquotes are BigQuery's and Spark's.
+            let athena = emit(Dialect::Athena, source, None);
+            assert!(!sql_lines(&athena).contains('`'), "{source:?}");
+        }
+    }
 
     #[test]
     fn every_source_and_dialect_selects_the_usage_csv_columns() {
         // Each request's own prompt against the sources' boundary, the number written once.
         let mark = format!("WHEN prompt > {SOURCE_LONG_CONTEXT_TOKENS} THEN '200k-1M'");
-        for dialect in [Dialect::Duckdb, Dialect::Postgres] {
-            for source in [Source::BedrockInvocation, Source::LitellmSpendlogs] {
+        for dialect in Dialect::ALL {
+            for source in Source::ALL {
                 let sql = emit(dialect, source, None);
                 for column in [
-                    "AS \"timestamp\"",
+                    &format!("AS {}", dialect.ident("timestamp")),
                     "AS input_tokens",
                     "AS cache_read_input_tokens",
                     "AS cache_creation_1h_input_tokens",
