@@ -568,6 +568,8 @@ pub enum SqlSourceArg {
     BedrockInvocation,
     /// LiteLLM's `LiteLLM_SpendLogs` table.
     LitellmSpendlogs,
+    /// OpenTelemetry GenAI spans, as the OTLP JSON file exporter writes them.
+    OtelGenai,
 }
 
 /// Usage formats `routewise replay` reads.

@@ -1,8 +1,9 @@
 //! `routewise replay --litellm-db`: a real PostgreSQL server holding LiteLLM's
 //! `LiteLLM_SpendLogs` table, read through the pushed-down aggregate, must price exactly
 //! like the CSV export of the same rows, to the cent. The SQL of `--emit-sql postgres`, for
-//! LiteLLM's table and for Bedrock records in a `jsonb` table, must price like the direct
-//! replay. The rows include prompts above the 200K long-context mark and two either side of it.
+//! LiteLLM's table, for Bedrock records and for OpenTelemetry GenAI spans (OTLP JSON lines)
+//! in `jsonb` tables, must price like the direct replay. The rows include prompts above the
+//! 200K long-context mark and two either side of it.
 //!
 //! The server: `ROUTEWISE_TEST_POSTGRES_URL` when set (a role allowed to create
 //! databases), else a throwaway cluster this test starts with the local `initdb` and
@@ -630,6 +631,121 @@ fn the_emitted_postgres_sql_for_bedrock_logs_prices_like_the_logs() {
     assert_eq!(via_sql.code, 0, "{}", via_sql.stderr);
     let (direct, via_sql) = (direct.json(), via_sql.json());
     assert_eq!(direct["format"], "bedrock");
+    assert_eq!(direct["routes"], via_sql["routes"]);
+    assert_eq!(
+        direct["observed"]["peak_tokens_per_minute"],
+        via_sql["observed"]["peak_tokens_per_minute"]
+    );
+    assert_has_long_prompts(&direct);
+}
+
+/// OTLP JSON export lines (`ExportTraceServiceRequest`), each with a GenAI span whose
+/// `gen_ai.usage.input_tokens` includes its cache (OpenAI-style), an HTTP span without
+/// usage, and two spans either side of the 200K mark at 05:00.
+fn otel_lines() -> Vec<String> {
+    let models = [
+        "claude-sonnet-4-5-20250929",
+        "claude-haiku-4-5-20251001",
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    // 2026-10-01T00:00:00Z in nanoseconds.
+    let start = 1_790_812_800u64 * 1_000_000_000;
+    let span = |nanos: u64, model: &str, input: u64, output: u64, read: u64, write: u64| {
+        format!(
+            r#"{{"name":"chat","startTimeUnixNano":"{nanos}","attributes":[{{"key":"gen_ai.response.model","value":{{"stringValue":"{model}"}}}},{{"key":"gen_ai.usage.input_tokens","value":{{"intValue":"{input}"}}}},{{"key":"gen_ai.usage.output_tokens","value":{{"intValue":{output}}}}},{{"key":"gen_ai.usage.cache_read.input_tokens","value":{{"intValue":"{read}"}}}},{{"key":"gen_ai.usage.cache_creation.input_tokens","value":{{"intValue":"{write}"}}}}]}}"#
+        )
+    };
+    let line = |spans: Vec<String>| {
+        format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+            spans.join(",")
+        )
+    };
+    let mut lines: Vec<String> = (0..600u64)
+        .map(|_| {
+            // Five hours, to the nanosecond; 05:00 is left to the two spans at the mark.
+            let nanos = start + next(5 * 3600) * 1_000_000_000 + next(1_000_000_000);
+            let model = models[next(3) as usize];
+            let read = next(2) * next(60_000);
+            let write = next(4) / 3 * next(10_000);
+            let uncached = if next(8) == 0 {
+                150_000 + next(100_000)
+            } else {
+                next(20_000)
+            };
+            line(vec![
+                span(nanos, model, uncached + read + write, next(3_000), read, write),
+                format!(
+                    r#"{{"name":"POST /v1/messages","startTimeUnixNano":"{nanos}","attributes":[]}}"#
+                ),
+            ])
+        })
+        .collect();
+    let five = start + 5 * 3600 * 1_000_000_000;
+    lines.push(line(vec![
+        span(five + 10_000_000_000, models[0], 200_000, 1000, 150_000, 0),
+        span(five + 11_000_000_000, models[0], 200_001, 1000, 150_000, 0),
+    ]));
+    lines
+}
+
+#[test]
+fn the_emitted_postgres_sql_for_otel_spans_prices_like_the_spans() {
+    let Some(server) = server() else { return };
+    let mut client = Client::connect(&server.url, NoTls).expect("connect to the test database");
+    let lines = otel_lines();
+    client
+        .batch_execute("CREATE TABLE otel_spans (record jsonb NOT NULL)")
+        .expect("create the span table");
+    for chunk in lines.chunks(200) {
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|r| format!("('{}'::jsonb)", r.replace('\'', "''")))
+            .collect();
+        client
+            .batch_execute(&format!(
+                "INSERT INTO otel_spans (record) VALUES {}",
+                values.join(",")
+            ))
+            .expect("load the spans");
+    }
+    let sql = Run::new()
+        .args(&["replay", "--emit-sql", "postgres", "--source", "otel-genai"])
+        .run();
+    assert_eq!(sql.code, 0, "{}", sql.stderr);
+    let usage = usage_csv(&mut client, &sql.stdout);
+    // The two spans either side of the mark: one row each, in their own window, with
+    // the cache taken out of the input.
+    let mark: Vec<&str> = usage
+        .lines()
+        .filter(|l| l.starts_with("2026-10-01T05:00:00Z,claude-sonnet-4-5-20250929,"))
+        .collect();
+    assert_eq!(
+        mark,
+        [
+            "2026-10-01T05:00:00Z,claude-sonnet-4-5-20250929,50000,1000,150000,0,0,0-200k,1m",
+            "2026-10-01T05:00:00Z,claude-sonnet-4-5-20250929,50001,1000,150000,0,0,200k-1M,1m",
+        ]
+    );
+    let direct = Run::new()
+        .file("spans.json", &(lines.join("\n") + "\n"))
+        .args(&["replay", "--usage", "spans.json", "--format", "json"])
+        .run();
+    let via_sql = Run::new()
+        .file("usage.csv", &usage)
+        .args(&["replay", "--usage", "usage.csv", "--format", "json"])
+        .run();
+    assert_eq!(direct.code, 0, "{}", direct.stderr);
+    assert_eq!(via_sql.code, 0, "{}", via_sql.stderr);
+    let (direct, via_sql) = (direct.json(), via_sql.json());
+    assert_eq!(direct["format"], "otel");
     assert_eq!(direct["routes"], via_sql["routes"]);
     assert_eq!(
         direct["observed"]["peak_tokens_per_minute"],

@@ -1,5 +1,6 @@
 //! `routewise replay --emit-sql duckdb`: the SQL run on a real DuckDB (the Python `duckdb`
-//! package) over generated Bedrock invocation logs and a LiteLLM spend-log export, its
+//! package) over generated Bedrock invocation logs, a LiteLLM spend-log export and
+//! OpenTelemetry GenAI spans (OTLP JSON export lines), its
 //! result replayed, must price exactly like replaying the logs directly, to the cent. The
 //! logs include prompts above 200K tokens (long-context, decided per request) and two
 //! requests either side of the mark.
@@ -368,5 +369,143 @@ fn a_litellm_export_through_duckdb_prices_like_the_export() {
     let direct = routewise_json(dir.path(), &["replay", "--usage", "spend.csv"]);
     let via_sql = routewise_json(dir.path(), &["replay", "--usage", "usage.csv"]);
     assert_eq!(direct["format"], "litellm");
+    assert_same_prices(&direct, &via_sql);
+}
+
+/// One OTLP JSON export line (`ExportTraceServiceRequest`) holding `spans`.
+fn otlp_line(spans: &[String]) -> String {
+    format!(
+        r#"{{"resourceSpans":[{{"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"app"}}}}]}},"scopeSpans":[{{"scope":{{"name":"opentelemetry.instrumentation.genai"}},"spans":[{}]}}]}}]}}"#,
+        spans.join(",")
+    ) + "\n"
+}
+
+/// A GenAI span: `input` includes the cache reads and writes (OpenAI-style); token counts
+/// are OTLP `intValue`s, as text or as numbers, as exporters write both.
+fn genai_span(nanos: u64, model: &str, input: u64, output: u64, read: u64, write: u64) -> String {
+    let mut attributes = vec![
+        r#"{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}}"#.to_owned(),
+        format!(r#"{{"key":"gen_ai.request.model","value":{{"stringValue":"{model}"}}}}"#),
+        format!(r#"{{"key":"gen_ai.usage.input_tokens","value":{{"intValue":"{input}"}}}}"#),
+        format!(r#"{{"key":"gen_ai.usage.output_tokens","value":{{"intValue":{output}}}}}"#),
+    ];
+    if read > 0 {
+        attributes.push(format!(
+            r#"{{"key":"gen_ai.usage.cache_read.input_tokens","value":{{"intValue":"{read}"}}}}"#
+        ));
+    }
+    if write > 0 {
+        attributes.push(format!(
+            r#"{{"key":"gen_ai.usage.cache_creation.input_tokens","value":{{"intValue":"{write}"}}}}"#
+        ));
+    }
+    format!(
+        r#"{{"traceId":"t","spanId":"s{nanos}","name":"chat {model}","startTimeUnixNano":"{nanos}","endTimeUnixNano":"{}","attributes":[{}]}}"#,
+        nanos + 1_000_000_000,
+        attributes.join(",")
+    )
+}
+
+/// Two spans either side of the 200K mark at 2026-10-02T12:00: `input_tokens` includes
+/// the 150,000 cache reads, so the prompts are 200,000 and 200,001.
+fn otel_boundary_line() -> String {
+    let noon = 1_790_942_400u64 * 1_000_000_000;
+    otlp_line(&[
+        genai_span(
+            noon + 10_000_000_123,
+            "claude-sonnet-4-5-20250929",
+            200_000,
+            1000,
+            150_000,
+            0,
+        ),
+        genai_span(
+            noon + 11_000_000_456,
+            "claude-sonnet-4-5-20250929",
+            200_001,
+            1000,
+            150_000,
+            0,
+        ),
+    ])
+}
+
+#[test]
+fn otel_spans_either_side_of_200k_land_in_two_context_windows() {
+    if !duckdb_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mark.json"), otel_boundary_line()).unwrap();
+    let sql = emit(&[
+        "--emit-sql",
+        "duckdb",
+        "--source",
+        "otel-genai",
+        "--sql-from",
+        "'mark.json'",
+    ]);
+    run_duckdb(dir.path(), &sql, "usage.csv");
+    assert_split_at_the_mark(dir.path(), "50000", "50001");
+    let direct = routewise_json(dir.path(), &["replay", "--usage", "mark.json"]);
+    let via_sql = routewise_json(dir.path(), &["replay", "--usage", "usage.csv"]);
+    assert_eq!(direct["format"], "otel");
+    assert_eq!(direct["routes"], via_sql["routes"]);
+}
+
+#[test]
+fn otel_spans_through_duckdb_price_like_the_spans() {
+    if !duckdb_available() {
+        return;
+    }
+    let models = [
+        "claude-sonnet-4-5-20250929",
+        "claude-haiku-4-5-20251001",
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    ];
+    let mut next = generator();
+    let start = 1_790_812_800u64 * 1_000_000_000;
+    let mut lines = String::new();
+    for batch in 0..400u64 {
+        let mut spans = Vec::new();
+        for _ in 0..1 + next(5) {
+            // Six hours, to the nanosecond, so spans land on every side of minute marks.
+            let nanos = start + next(6 * 3600) * 1_000_000_000 + next(1_000_000_000);
+            let model = models[next(models.len() as u64) as usize];
+            let read = next(2) * next(50_000);
+            let write = next(4) / 3 * next(20_000);
+            // One request in eight has a long prompt, most above 200K tokens.
+            let uncached = if next(8) == 0 {
+                150_000 + next(100_000)
+            } else {
+                next(30_000)
+            };
+            spans.push(genai_span(
+                nanos,
+                model,
+                uncached + read + write,
+                next(3_000),
+                read,
+                write,
+            ));
+            if next(3) == 0 {
+                // An HTTP span with no gen_ai.usage: not a model call.
+                spans.push(format!(
+                    r#"{{"traceId":"t","spanId":"h{batch}","name":"POST /v1/messages","startTimeUnixNano":"{nanos}","attributes":[{{"key":"http.request.method","value":{{"stringValue":"POST"}}}}]}}"#
+                ));
+            }
+        }
+        lines.push_str(&otlp_line(&spans));
+    }
+    lines.push_str(&otel_boundary_line());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("otel")).unwrap();
+    std::fs::write(dir.path().join("otel/traces.json"), lines).unwrap();
+    // The default relation reads otel/*.json*.
+    let sql = emit(&["--emit-sql", "duckdb", "--source", "otel-genai"]);
+    run_duckdb(dir.path(), &sql, "usage.csv");
+    let direct = routewise_json(dir.path(), &["replay", "--usage", "otel/traces.json"]);
+    let via_sql = routewise_json(dir.path(), &["replay", "--usage", "usage.csv"]);
+    assert_eq!(direct["format"], "otel");
     assert_same_prices(&direct, &via_sql);
 }

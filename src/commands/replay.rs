@@ -31,6 +31,7 @@ pub fn run(args: ReplayArgs) -> Result<String, AppError> {
         let source = match source {
             SqlSourceArg::BedrockInvocation => Source::BedrockInvocation,
             SqlSourceArg::LitellmSpendlogs => Source::LitellmSpendlogs,
+            SqlSourceArg::OtelGenai => Source::OtelGenai,
         };
         return write_output(
             sql::emit(dialect, source, args.sql_from.as_deref()),

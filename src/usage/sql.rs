@@ -11,7 +11,8 @@
 //! result prices, and sizes, exactly like replaying the logs. Each source's input
 //! convention is applied before summing, as its reader does: Bedrock counts input without
 //! cache (Anthropic-style); LiteLLM's `prompt_tokens` includes it (OpenAI-style) and the
-//! cache comes from `metadata.usage_object`.
+//! cache comes from `metadata.usage_object`; OpenTelemetry's `gen_ai.usage.input_tokens`
+//! includes it too, with the cache in its own `gen_ai.usage.*` attributes.
 //!
 //! One builder per source writes the query for every engine: the engines differ only in the
 //! handful of spellings [`Dialect`]'s methods give (JSON extraction, casts, timestamp parsing,
@@ -27,7 +28,7 @@
 //! What the SQL leaves out, compared with reading the logs directly: Bedrock's 1-hour
 //! cache-write split (inside `output.outputBodyJson`; all writes count as 5-minute), the
 //! observed route and LiteLLM's `spend` (the usage CSV has no columns for them), and the
-//! per-row checks (a LiteLLM row with less `prompt_tokens` than cache is left out here,
+//! per-row checks (a LiteLLM row or a span with less input than cache is left out here,
 //! where the reader reports it).
 
 use super::tokens::SOURCE_LONG_CONTEXT_TOKENS;
@@ -165,6 +166,78 @@ impl Dialect {
         }
     }
 
+    /// Nanoseconds since the epoch (OTLP's `startTimeUnixNano`, text or a number) as a
+    /// timestamp whose wall clock is UTC; whole seconds are enough to find the minute.
+    fn epoch_nanos(self, nanos: &str) -> String {
+        let n = self.int(nanos);
+        match self {
+            Dialect::Duckdb => format!("epoch_ms({n} // 1000000)"),
+            Dialect::Postgres => format!("to_timestamp({n} / 1000000000) AT TIME ZONE 'UTC'"),
+            Dialect::Athena => format!("from_unixtime({n} / 1000000000, 'UTC')"),
+            Dialect::Bigquery => format!("TIMESTAMP_SECONDS(DIV({n}, 1000000000))"),
+            // Exact decimal seconds (Spark's `/` on integers is a double).
+            Dialect::Spark => {
+                format!("timestamp_seconds(CAST({nanos} AS DECIMAL(20, 0)) / 1000000000)")
+            }
+        }
+    }
+
+    /// The elements of the JSON array at `doc.key` as a relation of one column `alias`
+    /// (not for Spark, which explodes arrays in a LATERAL VIEW or filters them).
+    fn elements(self, doc: &str, key: &str, alias: &str) -> String {
+        match self {
+            Dialect::Duckdb => format!(
+                "unnest(CAST(json_extract({doc}, '$.{key}') AS JSON[])) AS {alias}_list({alias})"
+            ),
+            Dialect::Postgres => {
+                format!("jsonb_array_elements({doc} -> '{key}') AS {alias}_list({alias})")
+            }
+            Dialect::Athena => format!(
+                "UNNEST(CAST(json_extract({doc}, '$.{key}') AS ARRAY(JSON))) AS {alias}_list({alias})"
+            ),
+            Dialect::Bigquery => format!("UNNEST(JSON_QUERY_ARRAY({doc}, '$.{key}')) AS {alias}"),
+            Dialect::Spark => {
+                format!("from_json(get_json_object({doc}, '$.{key}'), 'array<string>')")
+            }
+        }
+    }
+
+    /// Each row before joined to each element of its JSON array at `doc.key`, as `alias`.
+    fn join_elements(self, doc: &str, key: &str, alias: &str) -> String {
+        match self {
+            Dialect::Spark => format!(
+                "LATERAL VIEW explode({}) {alias}_list AS {alias}",
+                self.elements(doc, key, alias)
+            ),
+            Dialect::Postgres => format!("CROSS JOIN LATERAL {}", self.elements(doc, key, alias)),
+            _ => format!("CROSS JOIN {}", self.elements(doc, key, alias)),
+        }
+    }
+
+    /// The value, as text, of the OTLP attribute `key` of `span`
+    /// (`"attributes": [{"key": …, "value": {"intValue": …}}]`); NULL when absent.
+    fn attribute(self, span: &str, key: &str) -> String {
+        let value = |a: &str| {
+            format!(
+                "COALESCE({}, {})",
+                self.json_text(a, &["value", "intValue"]),
+                self.json_text(a, &["value", "stringValue"])
+            )
+        };
+        match self {
+            Dialect::Spark => value(&format!(
+                "try_element_at(filter({}, a -> get_json_object(a, '$.key') = '{key}'), 1)",
+                self.elements(span, "attributes", "a")
+            )),
+            _ => format!(
+                "(SELECT {} FROM {} WHERE {} = '{key}')",
+                value("a"),
+                self.elements(span, "attributes", "a"),
+                self.json_text("a", &["key"])
+            ),
+        }
+    }
+
     /// What the engine needs to be told before the query, if anything.
     fn preamble(self) -> &'static str {
         match self {
@@ -184,10 +257,16 @@ pub enum Source {
     BedrockInvocation,
     /// LiteLLM's `LiteLLM_SpendLogs` table.
     LitellmSpendlogs,
+    /// OpenTelemetry GenAI spans as the OTLP JSON file exporter writes them.
+    OtelGenai,
 }
 
 impl Source {
-    pub const ALL: [Source; 2] = [Source::BedrockInvocation, Source::LitellmSpendlogs];
+    pub const ALL: [Source; 3] = [
+        Source::BedrockInvocation,
+        Source::LitellmSpendlogs,
+        Source::OtelGenai,
+    ];
 
     /// What `FROM` reads when the user names nothing: the logs where they usually are.
     pub fn default_from(self, dialect: Dialect) -> &'static str {
@@ -203,6 +282,10 @@ impl Source {
             (Source::LitellmSpendlogs, Dialect::Athena) => "litellm_spendlogs",
             (Source::LitellmSpendlogs, Dialect::Bigquery | Dialect::Spark) => "`LiteLLM_SpendLogs`",
             (Source::LitellmSpendlogs, _) => "\"LiteLLM_SpendLogs\"",
+            (Source::OtelGenai, Dialect::Duckdb) => "'otel/*.json*'",
+            (Source::OtelGenai, Dialect::Spark) => "text.`otel/*.json*`",
+            (Source::OtelGenai, Dialect::Bigquery) => "`otel_spans`",
+            (Source::OtelGenai, _) => "otel_spans",
         }
     }
 
@@ -210,20 +293,22 @@ impl Source {
         match self {
             Source::BedrockInvocation => "Amazon Bedrock model invocation logs",
             Source::LitellmSpendlogs => "LiteLLM_SpendLogs",
+            Source::OtelGenai => "OpenTelemetry GenAI spans (OTLP JSON)",
         }
     }
 }
 
 /// The SQL for a source in a dialect. `from` replaces the default relation: for Bedrock on
 /// DuckDB a quoted glob of log files, on Spark a file source such as
-/// ``text.`s3://bucket/AWSLogs/…` ``; otherwise a table (for Bedrock, one JSON record per
-/// row in a column `record`: `jsonb` on PostgreSQL, a string on Athena, JSON or a string on
-/// BigQuery).
+/// ``text.`s3://bucket/AWSLogs/…` ``; otherwise a table (for Bedrock and OpenTelemetry, one
+/// JSON record per row in a column `record`: `jsonb` on PostgreSQL, a string on Athena, JSON
+/// or a string on BigQuery).
 pub fn emit(dialect: Dialect, source: Source, from: Option<&str>) -> String {
     let from = from.unwrap_or(source.default_from(dialect));
     let body = match source {
         Source::BedrockInvocation => bedrock(dialect, from),
         Source::LitellmSpendlogs => litellm(dialect, from),
+        Source::OtelGenai => otel(dialect, from),
     };
     format!(
         "-- routewise usage CSV from {} ({}), one row per minute, model and context window.\n\
@@ -351,6 +436,52 @@ fn litellm(d: Dialect, from: &str) -> String {
     )
 }
 
+/// OpenTelemetry GenAI spans, one OTLP `ExportTraceServiceRequest` per record
+/// (`resourceSpans[].scopeSpans[].spans[]`): `gen_ai.usage.input_tokens` includes cache
+/// reads and writes (OpenAI-style), as [`super::otel`] reads it. Spans without
+/// `gen_ai.usage.*` attributes (HTTP, database, tool spans) are not model calls.
+fn otel(d: Dialect, from: &str) -> String {
+    let tokens = |key: &str| d.int(&d.attribute("span", key));
+    format!(
+        "WITH logs AS (
+  {records}
+), spans AS (
+  SELECT span FROM logs
+  {resources}
+  {scopes}
+  {spans}
+), calls AS (
+  SELECT {minute} AS minute,
+         COALESCE(NULLIF(trim({response_model}), ''), trim({request_model})) AS model,
+         {input} AS input_all,
+         {output} AS output,
+         COALESCE({cache_read}, 0) AS cache_read,
+         COALESCE({cache_write}, 0) AS cache_write
+  FROM spans
+), requests AS (
+  -- gen_ai.usage.input_tokens includes cache reads and writes (OpenAI-style).
+  SELECT minute, model, COALESCE(input_all, 0) - cache_read - cache_write AS input,
+         COALESCE(output, 0) AS output, cache_read, cache_write, 0 AS cache_write_1h,
+         COALESCE(input_all, 0) AS prompt
+  FROM calls
+  WHERE (input_all IS NOT NULL OR output IS NOT NULL)  -- spans without usage are not model calls
+    AND COALESCE(input_all, 0) >= cache_read + cache_write
+{aggregate}",
+        records = d.json_records(from),
+        resources = d.join_elements("record", "resourceSpans", "resource"),
+        scopes = d.join_elements("resource", "scopeSpans", "scope"),
+        spans = d.join_elements("scope", "spans", "span"),
+        minute = d.trunc_minute(&d.epoch_nanos(&d.json_text("span", &["startTimeUnixNano"]))),
+        response_model = d.attribute("span", "gen_ai.response.model"),
+        request_model = d.attribute("span", "gen_ai.request.model"),
+        input = tokens("gen_ai.usage.input_tokens"),
+        output = tokens("gen_ai.usage.output_tokens"),
+        cache_read = tokens("gen_ai.usage.cache_read.input_tokens"),
+        cache_write = tokens("gen_ai.usage.cache_creation.input_tokens"),
+        aggregate = aggregate(d),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,14 +492,36 @@ mod tests {
     };
     use sqlparser::parser::Parser;
 
-    /// The sqlparser grammars each engine's SQL must parse under. sqlparser has no Trino
-    /// grammar; Athena's SQL is parsed as ANSI (double-quoted identifiers, no `::`, no
-    /// backticks), which Trino follows.
+    /// Athena's engine, Trino, as far as these statements need it. sqlparser has no Trino
+    /// grammar, so this is its ANSI one (Trino follows ANSI names: `"…"` only, never
+    /// backquotes) with Trino's `ARRAY(T)` type.
+    #[derive(Debug)]
+    struct TrinoGrammar;
+
+    impl Grammar for TrinoGrammar {
+        fn is_identifier_start(&self, ch: char) -> bool {
+            AnsiDialect {}.is_identifier_start(ch)
+        }
+        fn is_identifier_part(&self, ch: char) -> bool {
+            AnsiDialect {}.is_identifier_part(ch)
+        }
+        fn is_delimited_identifier_start(&self, ch: char) -> bool {
+            ch == '"'
+        }
+        fn identifier_quote_style(&self, _identifier: &str) -> Option<char> {
+            Some('"')
+        }
+        fn supports_array_typedef_with_parentheses(&self) -> bool {
+            true
+        }
+    }
+
+    /// The sqlparser grammars each engine's SQL must parse under.
     fn grammars(dialect: Dialect) -> Vec<Box<dyn Grammar>> {
         match dialect {
             Dialect::Duckdb => vec![Box::new(DuckDbDialect {})],
             Dialect::Postgres => vec![Box::new(PostgreSqlDialect {})],
-            Dialect::Athena => vec![Box::new(AnsiDialect {})],
+            Dialect::Athena => vec![Box::new(TrinoGrammar)],
             Dialect::Bigquery => vec![Box::new(BigQueryDialect {})],
             Dialect::Spark => vec![
                 Box::new(SparkSqlDialect {}),
@@ -438,7 +591,7 @@ mod tests {
         // sqlparser's grammars are lenient (each accepts the others' functions and casts),
         // so the parse catches broken statements, and the text checks below catch another
         // engine's syntax. A statement cut short does not parse; backquoted names are not
-        // PostgreSQL.
+        // PostgreSQL or Trino.
         for dialect in Dialect::ALL {
             let sql = emit(dialect, Source::LitellmSpendlogs, None);
             let cut = &sql[..sql.rfind("), tiered").unwrap()];
@@ -451,6 +604,7 @@ mod tests {
         }
         let bigquery = emit(Dialect::Bigquery, Source::LitellmSpendlogs, None);
         assert!(Parser::parse_sql(&PostgreSqlDialect {}, &bigquery).is_err());
+        assert!(Parser::parse_sql(&TrinoGrammar, &bigquery).is_err());
     }
 
     #[test]
@@ -525,6 +679,35 @@ mod tests {
                 "date_trunc('MINUTE', to_timestamp(",
                 "SELECT value AS record FROM text.`AWSLogs/",
                 "spark.sql.session.timeZone=UTC",
+            ],
+        );
+        has(
+            Dialect::Postgres,
+            Source::OtelGenai,
+            &[
+                "CROSS JOIN LATERAL jsonb_array_elements(record -> 'resourceSpans')",
+                "to_timestamp(CAST((span ->> 'startTimeUnixNano') AS BIGINT) / 1000000000)",
+            ],
+        );
+        has(
+            Dialect::Athena,
+            Source::OtelGenai,
+            &["UNNEST(CAST(json_extract(span, '$.attributes') AS ARRAY(JSON)))"],
+        );
+        has(
+            Dialect::Bigquery,
+            Source::OtelGenai,
+            &[
+                "UNNEST(JSON_QUERY_ARRAY(span, '$.attributes'))",
+                "TIMESTAMP_SECONDS(DIV(",
+            ],
+        );
+        has(
+            Dialect::Spark,
+            Source::OtelGenai,
+            &[
+                "LATERAL VIEW explode(from_json(get_json_object(record, '$.resourceSpans'), 'array<string>'))",
+                "try_element_at(filter(",
             ],
         );
         for source in Source::ALL {
