@@ -487,20 +487,34 @@ fn the_emitted_postgres_sql_prices_like_the_export() {
         .run();
     assert_eq!(sql.code, 0, "{}", sql.stderr);
     let usage = usage_csv(&mut client, &sql.stdout);
+    let direct = priced_alike("spend.csv", &all, &usage, false);
+    assert!(common::route(&direct, "anthropic-api")["total_usd"] != "0.00");
+    assert_has_long_prompts(&direct);
+}
+
+/// Replays the logs (`name` holding `logs`) and the usage CSV the SQL made of them, and
+/// requires the same priced routes (and, with `peaks`, the same observed peak minute);
+/// returns the direct replay's report.
+fn priced_alike(name: &str, logs: &str, usage: &str, peaks: bool) -> serde_json::Value {
     let direct = Run::new()
-        .file("spend.csv", &all)
-        .args(&["replay", "--usage", "spend.csv", "--format", "json"])
+        .file(name, logs)
+        .args(&["replay", "--usage", name, "--format", "json"])
         .run();
     let via_sql = Run::new()
-        .file("usage.csv", &usage)
+        .file("usage.csv", usage)
         .args(&["replay", "--usage", "usage.csv", "--format", "json"])
         .run();
     assert_eq!(direct.code, 0, "{}", direct.stderr);
     assert_eq!(via_sql.code, 0, "{}", via_sql.stderr);
     let (direct, via_sql) = (direct.json(), via_sql.json());
     assert_eq!(direct["routes"], via_sql["routes"]);
-    assert!(common::route(&direct, "anthropic-api")["total_usd"] != "0.00");
-    assert_has_long_prompts(&direct);
+    if peaks {
+        assert_eq!(
+            direct["observed"]["peak_tokens_per_minute"],
+            via_sql["observed"]["peak_tokens_per_minute"]
+        );
+    }
+    direct
 }
 
 /// The replay priced long-context lines, so the comparison covered them.
@@ -619,23 +633,8 @@ fn the_emitted_postgres_sql_for_bedrock_logs_prices_like_the_logs() {
             "2026-10-01T05:00:00Z,us.anthropic.claude-sonnet-4-5-20250929-v1:0,100000,1000,100001,0,0,200k-1M,1m",
         ]
     );
-    let direct = Run::new()
-        .file("logs.jsonl", &(records.join("\n") + "\n"))
-        .args(&["replay", "--usage", "logs.jsonl", "--format", "json"])
-        .run();
-    let via_sql = Run::new()
-        .file("usage.csv", &usage)
-        .args(&["replay", "--usage", "usage.csv", "--format", "json"])
-        .run();
-    assert_eq!(direct.code, 0, "{}", direct.stderr);
-    assert_eq!(via_sql.code, 0, "{}", via_sql.stderr);
-    let (direct, via_sql) = (direct.json(), via_sql.json());
+    let direct = priced_alike("logs.jsonl", &(records.join("\n") + "\n"), &usage, true);
     assert_eq!(direct["format"], "bedrock");
-    assert_eq!(direct["routes"], via_sql["routes"]);
-    assert_eq!(
-        direct["observed"]["peak_tokens_per_minute"],
-        via_sql["observed"]["peak_tokens_per_minute"]
-    );
     assert_has_long_prompts(&direct);
 }
 
@@ -734,22 +733,7 @@ fn the_emitted_postgres_sql_for_otel_spans_prices_like_the_spans() {
             "2026-10-01T05:00:00Z,claude-sonnet-4-5-20250929,50001,1000,150000,0,0,200k-1M,1m",
         ]
     );
-    let direct = Run::new()
-        .file("spans.json", &(lines.join("\n") + "\n"))
-        .args(&["replay", "--usage", "spans.json", "--format", "json"])
-        .run();
-    let via_sql = Run::new()
-        .file("usage.csv", &usage)
-        .args(&["replay", "--usage", "usage.csv", "--format", "json"])
-        .run();
-    assert_eq!(direct.code, 0, "{}", direct.stderr);
-    assert_eq!(via_sql.code, 0, "{}", via_sql.stderr);
-    let (direct, via_sql) = (direct.json(), via_sql.json());
+    let direct = priced_alike("spans.json", &(lines.join("\n") + "\n"), &usage, true);
     assert_eq!(direct["format"], "otel");
-    assert_eq!(direct["routes"], via_sql["routes"]);
-    assert_eq!(
-        direct["observed"]["peak_tokens_per_minute"],
-        via_sql["observed"]["peak_tokens_per_minute"]
-    );
     assert_has_long_prompts(&direct);
 }
