@@ -145,14 +145,23 @@ mod tests {
     use super::*;
     use crate::support::diagnostic::SourceFile;
 
+    /// A table (TOML) imported from a LiteLLM list (JSON) named `feed.json` on 2026-11-29.
+    fn imported(feed: &str, table: &str) -> (PricingTable, ImportSummary) {
+        let feed = PriceFeed::parse(&SourceFile::new("feed.json", feed)).expect("a LiteLLM list");
+        let table: PricingTable = toml::from_str(table).expect("a table");
+        import_table(
+            &table,
+            &feed,
+            "feed.json",
+            Date::parse("2026-11-29").unwrap(),
+        )
+        .expect("imports")
+    }
+
     #[test]
     fn a_listed_model_takes_the_list_price_and_an_unlisted_one_keeps_ours_with_a_note() {
-        let feed = PriceFeed::parse(&SourceFile::new(
-            "feed.json",
+        let (out, summary) = imported(
             r#"{"claude-haiku-4-5": {"litellm_provider": "anthropic", "input_cost_per_token": 1.1e-06, "output_cost_per_token": 5e-06, "cache_read_input_token_cost": 1e-07}}"#,
-        ))
-        .expect("a LiteLLM list");
-        let table: PricingTable = toml::from_str(
             r#"
 table = "anthropic"
 provider = "Anthropic"
@@ -168,15 +177,7 @@ family = "claude"
 input = 3
 output = 15
 "#,
-        )
-        .expect("a table");
-        let (out, summary) = import_table(
-            &table,
-            &feed,
-            "feed.json",
-            Date::parse("2026-11-29").unwrap(),
-        )
-        .expect("imports");
+        );
         let haiku = &out.models["claude-haiku-4-5"];
         assert_eq!(haiku.input.0, Decimal::new(11, 1));
         assert!(haiku.note.as_deref().unwrap().contains("feed.json"));
@@ -194,13 +195,9 @@ output = 15
 
     #[test]
     fn a_listed_prompt_length_tier_is_imported_when_it_prices_every_category() {
-        let feed = PriceFeed::parse(&SourceFile::new(
-            "feed.json",
+        let (out, _) = imported(
             r#"{"claude-sonnet-4-5": {"litellm_provider": "anthropic", "input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05, "cache_read_input_token_cost": 3e-07, "input_cost_per_token_above_200k_tokens": 6e-06, "output_cost_per_token_above_200k_tokens": 2.25e-05, "cache_read_input_token_cost_above_200k_tokens": 6e-07},
                 "claude-haiku-4-5": {"litellm_provider": "anthropic", "input_cost_per_token": 1e-06, "output_cost_per_token": 5e-06, "cache_read_input_token_cost": 1e-07, "input_cost_per_token_above_200k_tokens": 2e-06, "output_cost_per_token_above_200k_tokens": 1e-05}}"#,
-        ))
-        .expect("a LiteLLM list");
-        let table: PricingTable = toml::from_str(
             r#"
 table = "anthropic"
 provider = "Anthropic"
@@ -217,15 +214,7 @@ input = 1
 output = 5
 cache_read = 0.10
 "#,
-        )
-        .expect("a table");
-        let (out, _) = import_table(
-            &table,
-            &feed,
-            "feed.json",
-            Date::parse("2026-11-29").unwrap(),
-        )
-        .expect("imports");
+        );
         let sonnet = &out.models["claude-sonnet-4-5"];
         assert_eq!(sonnet.tiers.len(), 1);
         assert_eq!(sonnet.tiers[0].above_input_tokens.0, 200_000);

@@ -166,9 +166,14 @@ pub fn guide_with(
     let ctx_of = |(family, id): &(String, String)| {
         context! { model_id => id, family => family, region => region.clone(), endpoint => endpoint.clone() }
     };
-    // A template that does not branch on the family is rendered once, for the first model.
+    // A template that does not read `family` is rendered once, for the first model.
     let each = |template: &str| -> Result<String, String> {
-        let families = if template.contains("family") {
+        let reads_family = env
+            .template_from_str(template)
+            .map_err(|e| e.to_string())?
+            .undeclared_variables(false)
+            .contains("family");
+        let families = if reads_family {
             &per_family[..]
         } else {
             &per_family[..1]

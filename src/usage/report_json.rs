@@ -87,6 +87,19 @@ enum Mode {
     Counted,
 }
 
+/// A read error at `base`, wherever in the page loop it surfaced.
+fn unreadable(core: &Core<'_>, error: &std::io::Error, base: Base) -> Diagnostic {
+    core.acc
+        .error(
+            Code::UsageUnreadable,
+            base.line,
+            base.column + 1,
+            None,
+            format!("cannot read the file: {error}"),
+        )
+        .with_help("check that the file is readable")
+}
+
 /// The reader. A plain page (see [`Page::plain`]) is read by [`report_page`]; where it
 /// hands over, serde parses the rest from the page's slice, and positions come from where
 /// its keys lie in it. Any other page, and a page that turns out broken, is parsed through
@@ -115,18 +128,7 @@ fn read_pages<R: Read>(
                 }
                 Ok(Hand::Unsure(added)) => added_buckets = added,
                 Ok(Hand::Stop(diagnostic)) => stop = Some(diagnostic),
-                Err(PageError::Io { error: e, base }) => {
-                    return Err(core
-                        .acc
-                        .error(
-                            Code::UsageUnreadable,
-                            base.line,
-                            base.column + 1,
-                            None,
-                            format!("cannot read the file: {e}"),
-                        )
-                        .with_help("check that the file is readable"));
-                }
+                Err(PageError::Io { error, base }) => return Err(unreadable(&core, &error, base)),
                 // Not made by `read_by_hand`; the scanner says it below.
                 Err(PageError::TooLarge { .. }) => {}
             }
@@ -134,18 +136,7 @@ fn read_pages<R: Read>(
         let page = match pages.next_page(core.page == 0) {
             Ok(Some(page)) => page,
             Ok(None) => break,
-            Err(PageError::Io { error: e, base }) => {
-                return Err(core
-                    .acc
-                    .error(
-                        Code::UsageUnreadable,
-                        base.line,
-                        base.column + 1,
-                        None,
-                        format!("cannot read the file: {e}"),
-                    )
-                    .with_help("check that the file is readable"));
-            }
+            Err(PageError::Io { error, base }) => return Err(unreadable(&core, &error, base)),
             Err(PageError::TooLarge { base, max }) => {
                 return Err(core
                     .acc

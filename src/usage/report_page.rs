@@ -1,5 +1,5 @@
 //! A hand-written reader of one usage-report page in the shape the API writes, the fast path
-//! of [`super::report_json`].
+//! of the usage-report reader (`report_json.rs`), which calls it.
 //!
 //! serde_json with visitors spends most of its time on what a usage report has plenty of:
 //! short keys (UTF-8 checked, then matched one visitor call at a time) and small integers.
