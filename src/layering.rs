@@ -1,6 +1,8 @@
 //! Keeps the layers importing in one direction: a module may use its own layer and the
 //! layers before it, never a later one. Every `crate::` path in every source file is
-//! checked, in `use` lines and inline, test code included.
+//! checked, in `use` lines and inline, test code included. Inside a layer, two modules may
+//! not name each other (`crate::` and `super::` paths, doc links included): one of them
+//! comes first.
 
 use std::path::{Path, PathBuf};
 
@@ -112,6 +114,95 @@ pub fn violations_in(file: &str, layer: &str, text: &str) -> Vec<Violation> {
         .collect()
 }
 
+/// The module a source file under `src/` defines: `usage/report_json.rs` is
+/// `usage::report_json`, `outputs/advice/mod.rs` is `outputs::advice`.
+fn module_of(relative: &str) -> String {
+    relative
+        .trim_end_matches(".rs")
+        .trim_end_matches("/mod")
+        .replace('/', "::")
+}
+
+/// Every module path a source text names through `crate::` or `super::` (a group
+/// `super::{a::X, b}` names each item), resolved against `module`. `super::` is the
+/// module's parent, whether the file is `name.rs` or `name/mod.rs`.
+fn named_paths(module: &str, text: &str) -> Vec<Vec<String>> {
+    let own: Vec<&str> = module.split("::").collect();
+    let parent: Vec<String> = own[..own.len().saturating_sub(1)]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let mut found = Vec::new();
+    for (prefix, base) in [("crate::", Vec::new()), ("super::", parent)] {
+        let mut at = 0;
+        while let Some(offset) = text[at..].find(prefix) {
+            let start = at + offset;
+            at = start + prefix.len();
+            let boundary = text[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == ':'));
+            if !boundary {
+                continue;
+            }
+            let rest = &text[at..];
+            let head: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            let items: Vec<String> = match rest[head.len()..].strip_prefix('{') {
+                Some(group) => {
+                    let inner = &group[..group.find('}').unwrap_or(group.len())];
+                    inner
+                        .split(',')
+                        .map(|item| format!("{head}{}", item.trim()))
+                        .collect()
+                }
+                None => vec![head],
+            };
+            for item in items {
+                let mut path = base.clone();
+                path.extend(
+                    item.split("::")
+                        .map(|s| s.split_whitespace().next().unwrap_or(""))
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned),
+                );
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+/// Pairs of modules (given as module path and text) that name each other, neither being
+/// the other's ancestor: each pair once, in module order.
+pub fn module_loops(modules: &[(String, String)]) -> Vec<(String, String)> {
+    let known: std::collections::BTreeSet<&str> = modules.iter().map(|(m, _)| m.as_str()).collect();
+    let mut edges = std::collections::BTreeSet::new();
+    for (module, text) in modules {
+        for path in named_paths(module, text) {
+            // The longest prefix of the path that is a module of the tree.
+            let target = (1..=path.len())
+                .rev()
+                .map(|n| path[..n].join("::"))
+                .find(|m| known.contains(m.as_str()));
+            let Some(target) = target else { continue };
+            let related = target == *module
+                || target.starts_with(&format!("{module}::"))
+                || module.starts_with(&format!("{target}::"));
+            if !related {
+                edges.insert((module.clone(), target));
+            }
+        }
+    }
+    edges
+        .iter()
+        .filter(|(a, b)| a < b && edges.contains(&(b.clone(), a.clone())))
+        .cloned()
+        .collect()
+}
+
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
@@ -160,6 +251,55 @@ mod tests {
             problems.is_empty(),
             "imports against the layer order:\n{}",
             problems.join("\n")
+        );
+    }
+
+    #[test]
+    fn no_two_modules_name_each_other() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        let modules: Vec<(String, String)> = files
+            .iter()
+            .map(|path| {
+                let relative = path.strip_prefix(&src).expect("under src");
+                let name = relative.to_string_lossy().replace('\\', "/");
+                let text = std::fs::read_to_string(path).expect("readable source");
+                (module_of(&name), text)
+            })
+            .collect();
+        let loops: Vec<String> = module_loops(&modules)
+            .into_iter()
+            .map(|(a, b)| format!("{a} <-> {b}"))
+            .collect();
+        assert!(
+            loops.is_empty(),
+            "modules that import each other:\n{}",
+            loops.join("\n")
+        );
+    }
+
+    #[test]
+    fn two_sibling_modules_naming_each_other_are_a_loop_a_doc_link_included() {
+        let modules = vec![
+            (
+                "usage::a".to_owned(),
+                "use super::b::Thing;\nuse super::{c, d::X};\n".to_owned(),
+            ),
+            (
+                "usage::b".to_owned(),
+                "//! The fast path of [`super::a`].\n".to_owned(),
+            ),
+            (
+                "usage::c".to_owned(),
+                "use crate::usage::d;\nuse super::*;\n".to_owned(),
+            ),
+            ("usage::d".to_owned(), String::new()),
+            ("usage".to_owned(), "use crate::usage::a;\n".to_owned()),
+        ];
+        assert_eq!(
+            module_loops(&modules),
+            [("usage::a".to_owned(), "usage::b".to_owned())]
         );
     }
 
