@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::gathered_load::GatheredLoad;
+use super::gathered_load::GatheredLoads;
 use super::model_cache::{ModelCache, Slot};
 use super::record::UsageRecord;
 use super::tokens::{ModelUsage, Tier, TokenBreakdown};
@@ -48,8 +48,8 @@ pub struct Accumulator<'k> {
     skipped_rows: u64,
     skipped: Vec<Diagnostic>,
     all_tokens: u64,
-    load: GatheredLoad,
-    load_by_model: Vec<GatheredLoad>,
+    /// Per-minute load of all traffic and of each catalogue model.
+    load: GatheredLoads,
     notes: Vec<String>,
     /// Observed routes, in order of first appearance (a log names a handful).
     routes: Vec<(String, RouteSums)>,
@@ -99,8 +99,7 @@ impl<'k> Accumulator<'k> {
             skipped_rows: 0,
             skipped: Vec::new(),
             all_tokens: 0,
-            load: GatheredLoad::default(),
-            load_by_model: vec![GatheredLoad::default(); known_models.len()],
+            load: GatheredLoads::new(known_models.len()),
             notes: Vec::new(),
             routes: Vec::new(),
             months: Vec::new(),
@@ -242,9 +241,6 @@ impl<'k> Accumulator<'k> {
                 if !usage.add_rows(count, row.tier, &row.tokens, row.web_search_requests) {
                     return Err(OVERFLOW);
                 }
-                if let Some(load) = self.load_by_model.get_mut(i) {
-                    load.add(row.minute, row.bucket_minutes, tokens);
-                }
                 let m = self.month_slot(row.minute);
                 if row.minute.saturating_add(row.bucket_minutes) > self.months[m].end {
                     self.month_crossing_rows = self.month_crossing_rows.saturating_add(count);
@@ -266,7 +262,11 @@ impl<'k> Accumulator<'k> {
         }
         self.all_tokens = all_tokens;
         self.rows = rows;
-        self.load.add(row.minute, row.bucket_minutes, tokens);
+        let model = match slot {
+            Slot::Known(i) => Some(i),
+            Slot::Unknown(_) => None,
+        };
+        self.load.add(model, row.minute, row.bucket_minutes, tokens);
         Ok(())
     }
 
@@ -347,9 +347,6 @@ impl<'k> Accumulator<'k> {
             .month_crossing_rows
             .saturating_add(other.month_crossing_rows);
         self.load.merge(other.load);
-        for (mine, theirs) in self.load_by_model.iter_mut().zip(other.load_by_model) {
-            mine.merge(theirs);
-        }
         for note in other.notes {
             self.note(note);
         }
@@ -431,14 +428,11 @@ impl<'k> Accumulator<'k> {
         }
         let mut by_model = BTreeMap::new();
         let mut load_by_model = BTreeMap::new();
-        for ((id, usage), load) in known
-            .iter()
-            .zip(self.usage)
-            .zip(self.load_by_model.iter_mut())
-        {
+        let (load, loads) = self.load.finish();
+        for ((id, usage), load) in known.iter().zip(self.usage).zip(loads) {
             if usage.rows > 0 {
                 by_model.insert((*id).to_owned(), usage);
-                load_by_model.insert((*id).to_owned(), load.finish());
+                load_by_model.insert((*id).to_owned(), load);
             }
         }
         let unknown_models = self
@@ -477,7 +471,7 @@ impl<'k> Accumulator<'k> {
             skipped: self.skipped,
             unknown_models,
             by_model,
-            load: self.load.finish(),
+            load,
             load_by_model,
             notes: self.notes,
         }

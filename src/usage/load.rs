@@ -63,7 +63,7 @@ impl LoadProfile {
     /// Adds one-minute loads for consecutive minutes from `start` (`tokens[i]` in minute
     /// `start + i`), touching the map only where the level changes: the bulk path for
     /// time-sorted rows.
-    pub(crate) fn add_minutes(&mut self, start: u64, tokens: &[u64]) {
+    pub(crate) fn add_minutes(&mut self, start: u64, tokens: &[u32]) {
         // Minutes past the end of time are dropped rather than wrapped.
         let room = usize::try_from(u64::MAX - start).unwrap_or(usize::MAX);
         let tokens = &tokens[..tokens.len().min(room)];
@@ -75,7 +75,7 @@ impl LoadProfile {
             .runs
             .last_minute()
             .is_none_or(|last| last <= start + first as u64);
-        let mut level: u64 = 0;
+        let mut level: u32 = 0;
         for (i, &t) in tokens.iter().enumerate().take(last + 1).skip(first) {
             if t != level {
                 let delta = i128::from(t) - i128::from(level);
@@ -278,7 +278,9 @@ mod tests {
         assert_eq!(load.peak_tokens_per_minute(), u64::MAX);
         // Changes too large for the compact runs still read back exactly.
         let mut huge = LoadProfile::default();
-        huge.add_minutes(7, &[u64::MAX, 1, u64::MAX]);
+        for (minute, tokens) in [(7, u64::MAX), (8, 1), (9, u64::MAX)] {
+            huge.add(minute, 1, tokens);
+        }
         assert_eq!(
             huge.per_minute().collect::<Vec<_>>(),
             [u64::MAX, 1, u64::MAX]
@@ -288,10 +290,10 @@ mod tests {
 
     #[test]
     fn a_run_of_minutes_is_the_same_as_adding_each() {
-        let run = [0, 4, 4, 0, 7, 1, 0];
+        let run = [0u32, 4, 4, 0, 7, 1, 0];
         let mut each = LoadProfile::default();
         for (i, &t) in run.iter().enumerate() {
-            each.add(100 + i as u64, 1, t);
+            each.add(100 + i as u64, 1, u64::from(t));
         }
         let mut bulk = LoadProfile::default();
         bulk.add_minutes(100, &run);

@@ -34,10 +34,20 @@ pub enum Slot {
     Unknown(usize),
 }
 
+/// Places in the table of names read lately, a name going to a place chosen from its
+/// length and its first and last eight bytes: a hit costs one comparison of the name, no
+/// hashing of it.
+const RECENT: usize = 64;
+
 #[derive(Debug)]
 pub struct ModelCache<'k> {
     known: &'k [&'k str],
-    cache: FxHashMap<Box<[u8]>, Slot>,
+    /// Each resolved name, with its slot and its index in `names`.
+    cache: FxHashMap<Box<[u8]>, (Slot, usize)>,
+    /// The names of `cache`, in order of first appearance.
+    names: Vec<Box<[u8]>>,
+    /// Per place, an index into `names` and its slot, looked at before `cache`.
+    recent: [Option<(usize, Slot)>; RECENT],
     unknown_names: Vec<String>,
     unknown_index: HashMap<String, usize>,
 }
@@ -47,6 +57,8 @@ impl<'k> ModelCache<'k> {
         Self {
             known,
             cache: FxHashMap::default(),
+            names: Vec::new(),
+            recent: [None; RECENT],
             unknown_names: Vec::new(),
             unknown_index: HashMap::new(),
         }
@@ -55,8 +67,17 @@ impl<'k> ModelCache<'k> {
     /// The slot of a raw model name; allocation-free once the name has been seen.
     #[inline]
     pub fn slot(&mut self, raw: &[u8]) -> Slot {
+        let place = recent_place(raw);
+        if let Some((name, slot)) = self.recent[place]
+            && *self.names[name] == *raw
+        {
+            return slot;
+        }
         match self.cache.get(raw) {
-            Some(slot) => *slot,
+            Some(&(slot, name)) => {
+                self.recent[place] = Some((name, slot));
+                slot
+            }
             None => self.resolve(raw),
         }
     }
@@ -70,7 +91,8 @@ impl<'k> ModelCache<'k> {
             None => self.unknown_slot(text),
         };
         if self.cache.len() < MAX_MODEL_NAMES {
-            self.cache.insert(raw.into(), slot);
+            self.cache.insert(raw.into(), (slot, self.names.len()));
+            self.names.push(raw.into());
         }
         slot
     }
@@ -115,6 +137,19 @@ impl<'k> ModelCache<'k> {
     }
 }
 
+/// The place of a name in the table of names read lately.
+#[inline]
+fn recent_place(raw: &[u8]) -> usize {
+    let n = raw.len();
+    let ends = match (raw.first_chunk::<8>(), raw.last_chunk::<8>()) {
+        (Some(first), Some(last)) => {
+            u64::from_le_bytes(*first) ^ u64::from_le_bytes(*last).rotate_left(29)
+        }
+        _ => raw.iter().fold(0u64, |h, &b| h << 8 | u64::from(b)),
+    };
+    ((ends ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % RECENT
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +164,33 @@ mod tests {
         assert_eq!(cache.slot(b" gpt-4o "), Slot::Unknown(0));
         assert_eq!(cache.slot(b"\xff\xfe"), Slot::Unknown(1));
         assert_eq!(cache.unknown_names(), ["gpt-4o", "\u{fffd}\u{fffd}"]);
+    }
+
+    proptest::proptest! {
+        /// Names read lately answer as resolving them afresh does, whichever names share a
+        /// place in the table (names that differ only in the middle share one).
+        #[test]
+        fn recent_names_answer_as_resolving_afresh(
+            reads in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "claude-sonnet-4-5-20250929", "claude-sonnet-4-0-20250929",
+                    "claude-haiku-4-5-20251001", "gpt-4o", "", "x", "gemini-2.5-pro",
+                    "models/gemini-2.5-pro", "models/gemini-9.9-pro",
+                ]),
+                0..100,
+            )
+        ) {
+            let known = ["claude-sonnet-4-5", "claude-haiku-4-5", "gemini-2.5-pro"];
+            let mut cache = ModelCache::new(&known);
+            for name in reads {
+                let mut fresh = ModelCache::new(&known);
+                let expected = match fresh.slot(name.as_bytes()) {
+                    Slot::Known(i) => Slot::Known(i),
+                    Slot::Unknown(_) => Slot::Unknown(cache.unknown_index(name.trim())),
+                };
+                proptest::prop_assert_eq!(cache.slot(name.as_bytes()), expected);
+            }
+        }
     }
 
     #[test]

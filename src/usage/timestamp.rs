@@ -16,71 +16,98 @@ const FORMS: &str = "expected `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM]` or `YYYY-MM
 
 /// Minutes since 1970-01-01T00:00Z of a timestamp.
 pub fn parse_minute(text: &[u8]) -> Result<u64, TimestampError> {
-    TimestampParser::default().parse_minute(text)
+    minute_with(text, parse_date)
 }
 
-/// A timestamp parser that remembers the last date it converted: rows of a usage file come
-/// in date order, so the calendar arithmetic runs once a day, not once a row.
-#[derive(Debug, Default, Clone)]
+/// Places for remembered dates, a date going to `(month * 31 + day) % DATES`: the days of
+/// two months never share one.
+const DATES: usize = 64;
+
+/// A timestamp parser that remembers the dates it converted lately: the calendar arithmetic
+/// runs once a date, not once a row, whether the file is in time order or not (a shuffled
+/// month's rows jump between its thirty dates).
+#[derive(Debug, Clone)]
 pub struct TimestampParser {
-    /// The last `YYYY-MM-DD` seen, and its days since the epoch.
-    date: Option<([u8; 10], i64)>,
+    /// `YYYY-MM-DD` and its days since the epoch, each at its place.
+    dates: [Option<([u8; 10], i64)>; DATES],
+}
+
+impl Default for TimestampParser {
+    fn default() -> Self {
+        Self {
+            dates: [None; DATES],
+        }
+    }
 }
 
 impl TimestampParser {
     /// Minutes since 1970-01-01T00:00Z of a timestamp.
     pub fn parse_minute(&mut self, text: &[u8]) -> Result<u64, TimestampError> {
-        let text = trim(text);
-        if text.len() < 19 {
-            return Err(FORMS);
-        }
-        let days = match self.date {
-            Some((date, days)) if text[..10] == date => days,
-            _ => {
-                let days = parse_date(&text[..10])?;
-                let mut date = [0u8; 10];
-                date.copy_from_slice(&text[..10]);
-                self.date = Some((date, days));
-                days
-            }
-        };
-        let hour = digits(&text[11..13])?;
-        let minute = digits(&text[14..16])?;
-        let second = digits(&text[17..19])?;
-        if text[13] != b':' || text[16] != b':' {
-            return Err(FORMS);
-        }
-        if !matches!(text[10], b'T' | b't' | b' ') {
-            return Err(FORMS);
-        }
-        if hour > 23 || minute > 59 || second > 60 {
-            return Err("the time of day is out of range");
-        }
-        let mut rest = &text[19..];
-        if let [b'.', tail @ ..] = rest {
-            let n = tail.iter().take_while(|b| b.is_ascii_digit()).count();
-            if n == 0 {
-                return Err("a decimal point must be followed by digits");
-            }
-            rest = &tail[n..];
-        }
-        let offset_minutes: i64 = match rest {
-            [] | [b'Z'] | [b'z'] => 0,
-            [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-                let hours = digits(&[*h1, *h2])?;
-                let minutes = digits(&[*m1, *m2])?;
-                if hours > 23 || minutes > 59 {
-                    return Err("the UTC offset is out of range");
+        minute_with(text, |date| {
+            let number =
+                |at: usize| usize::from(date[at] & 0x0f) * 10 + usize::from(date[at + 1] & 0x0f);
+            let place = (number(5) * 31 + number(8)) % DATES;
+            match self.dates[place] {
+                Some((seen, days)) if seen == date => Ok(days),
+                _ => {
+                    let days = parse_date(date)?;
+                    let mut seen = [0u8; 10];
+                    seen.copy_from_slice(date);
+                    self.dates[place] = Some((seen, days));
+                    Ok(days)
                 }
-                let offset = i64::from(hours * 60 + minutes);
-                if *sign == b'-' { -offset } else { offset }
             }
-            _ => return Err(FORMS),
-        };
-        let local = days * 1440 + i64::from(hour * 60 + minute);
-        u64::try_from(local - offset_minutes)
-            .map_err(|_| "timestamps before 1970 are not supported")
+        })
     }
+}
+
+/// Minutes since the epoch of a timestamp whose `YYYY-MM-DD` (its first ten bytes) `days`
+/// converts to days since the epoch.
+#[inline]
+fn minute_with(
+    text: &[u8],
+    days: impl FnOnce(&[u8]) -> Result<i64, TimestampError>,
+) -> Result<u64, TimestampError> {
+    let text = trim(text);
+    if text.len() < 19 {
+        return Err(FORMS);
+    }
+    let days = days(&text[..10])?;
+    let hour = digits(&text[11..13])?;
+    let minute = digits(&text[14..16])?;
+    let second = digits(&text[17..19])?;
+    if text[13] != b':' || text[16] != b':' {
+        return Err(FORMS);
+    }
+    if !matches!(text[10], b'T' | b't' | b' ') {
+        return Err(FORMS);
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return Err("the time of day is out of range");
+    }
+    let mut rest = &text[19..];
+    if let [b'.', tail @ ..] = rest {
+        let n = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+        if n == 0 {
+            return Err("a decimal point must be followed by digits");
+        }
+        rest = &tail[n..];
+    }
+    let offset_minutes: i64 = match rest {
+        [] | [b'Z'] | [b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let hours = digits(&[*h1, *h2])?;
+            let minutes = digits(&[*m1, *m2])?;
+            if hours > 23 || minutes > 59 {
+                return Err("the UTC offset is out of range");
+            }
+            let offset = i64::from(hours * 60 + minutes);
+            if *sign == b'-' { -offset } else { offset }
+        }
+        _ => return Err(FORMS),
+    };
+    let local = days * 1440 + i64::from(hour * 60 + minute);
+    u64::try_from(local - offset_minutes).map_err(|_| "timestamps before 1970 are not supported")
 }
 
 /// Days since the epoch of `YYYY-MM-DD`, checked to be a real date.
@@ -186,6 +213,29 @@ mod tests {
             "2026-10-01T25:00:00Z",
         ] {
             assert_eq!(parser.parse_minute(text.as_bytes()), minute(text), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Remembered dates never change an answer, whatever the order, whichever dates
+        /// share a place (the same day of months 31 apart, bytes that are not digits).
+        #[test]
+        fn remembering_dates_in_any_order_gives_the_same_answers(
+            texts in proptest::collection::vec(
+                (1969u32..2100, 0u32..14, 0u32..33, proptest::sample::select(vec![
+                    "T00:00:00Z", "T23:59:59+01:00", " 12:00:00", "T25:00:00Z",
+                ]), proptest::bool::weighted(0.05)),
+                0..200,
+            )
+        ) {
+            let mut parser = TimestampParser::default();
+            for (year, month, day, time, odd) in texts {
+                let mut text = format!("{year:04}-{month:02}-{day:02}{time}").into_bytes();
+                if odd {
+                    text[9] = 0;
+                }
+                proptest::prop_assert_eq!(parser.parse_minute(&text), parse_minute(&text));
+            }
         }
     }
 
