@@ -196,7 +196,7 @@ impl GatheredLoad {
         }
     }
 
-    fn write_oldest(&mut self, mut all: Option<&mut GatheredLoad>) {
+    fn write_oldest(&mut self, all: Option<&mut GatheredLoad>) {
         let oldest = self
             .slots
             .iter()
@@ -204,7 +204,7 @@ impl GatheredLoad {
             .filter_map(|(slot, page)| page.as_ref().map(|p| (p.day, slot)))
             .min();
         if let Some((_, slot)) = oldest {
-            self.write(slot, all.as_deref_mut());
+            self.write(slot, all);
         }
     }
 
