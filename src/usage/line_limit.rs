@@ -45,23 +45,25 @@ impl<R: Read> LineLimit<R> {
     }
 }
 
-impl<R: Read> Read for LineLimit<R> {
-    /// Finds the newlines with `memchr` rather than testing every byte: this wrapper sees
-    /// every byte of a usage file, so a per-byte loop here was a third of replay's time.
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut rest = &buf[..n];
+impl<R: Read> LineLimit<R> {
+    fn too_long(&self, line: u64) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            TooLong {
+                line,
+                max: self.max,
+            },
+        )
+    }
+
+    /// Checks `bytes` line by line (`memchr` per line): the path for reads longer than the
+    /// limit, where a line inside one read can be too long.
+    fn check_each_line(&mut self, mut rest: &[u8]) -> io::Result<()> {
         loop {
             let line_end = memchr::memchr(b'\n', rest);
             let length = line_end.unwrap_or(rest.len());
             if self.current.saturating_add(length) > self.max {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    TooLong {
-                        line: self.lines + 1,
-                        max: self.max,
-                    },
-                ));
+                return Err(self.too_long(self.lines + 1));
             }
             match line_end {
                 Some(i) => {
@@ -71,10 +73,41 @@ impl<R: Read> Read for LineLimit<R> {
                 }
                 None => {
                     self.current += length;
-                    return Ok(n);
+                    return Ok(());
                 }
             }
         }
+    }
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    /// This wrapper sees every byte of a usage file, so it does not look at each line: a
+    /// read no longer than the limit can hold no whole line that is too long, so only the
+    /// line it continues (up to its first newline) and the line it starts (after its last)
+    /// are checked, and its newlines are counted in bulk.
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let bytes = &buf[..n];
+        if n > self.max {
+            self.check_each_line(bytes)?;
+            return Ok(n);
+        }
+        let Some(first) = memchr::memchr(b'\n', bytes) else {
+            if self.current.saturating_add(n) > self.max {
+                return Err(self.too_long(self.lines + 1));
+            }
+            self.current += n;
+            return Ok(n);
+        };
+        if self.current.saturating_add(first) > self.max {
+            return Err(self.too_long(self.lines + 1));
+        }
+        // A plain loop the compiler turns into vector compares.
+        let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        let last = memchr::memrchr(b'\n', bytes).unwrap_or(first);
+        self.lines += newlines;
+        self.current = n - last - 1;
+        Ok(n)
     }
 }
 
@@ -201,17 +234,20 @@ mod tests {
         assert_eq!(too_long(&error).map(|t| t.line), Some(1));
     }
 
+    /// A reader that hands out `.1` bytes at a time.
+    struct Chunks<'a>(&'a [u8], usize);
+
+    impl Read for Chunks<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
     /// Reads through a reader that hands out `chunk` bytes at a time.
     fn through_chunks(text: &[u8], chunk: usize) -> Vec<u8> {
-        struct Chunks<'a>(&'a [u8], usize);
-        impl Read for Chunks<'_> {
-            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                let n = self.1.min(buf.len()).min(self.0.len());
-                buf[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                Ok(n)
-            }
-        }
         let mut out = Vec::new();
         CrlfToLf::new(Chunks(text, chunk))
             .read_to_end(&mut out)
@@ -259,6 +295,31 @@ mod tests {
                 read.as_ref().err().and_then(too_long).map(|t| t.line),
                 too_long_line
             );
+        }
+
+        /// Reads shorter and longer than the limit, line by line or in bulk, refuse the
+        /// same line and count the same lines.
+        #[test]
+        fn the_limit_is_the_same_whatever_the_reads(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b'\n', b',']), 0..300),
+            chunk in 1usize..40,
+            max in 0usize..60,
+        ) {
+            let too_long_line = text
+                .split(|&b| b == b'\n')
+                .position(|line| line.len() > max)
+                .map(|i| i as u64 + 1);
+            let mut limit = LineLimit::new(Chunks(&text, chunk), max);
+            let read = io::copy(&mut limit, &mut io::sink());
+            proptest::prop_assert_eq!(
+                read.as_ref().err().and_then(too_long).map(|t| t.line),
+                too_long_line
+            );
+            if read.is_ok() {
+                let newlines = text.iter().filter(|&&b| b == b'\n').count() as u64;
+                proptest::prop_assert_eq!(limit.lines, newlines);
+            }
         }
     }
 }
