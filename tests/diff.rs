@@ -543,3 +543,49 @@ fn a_surface_changing_route_trips_route_change() {
     assert_eq!(same.code, 0);
     assert_eq!(json(&same)["surfaces"][1]["surface"], "analytics/claude");
 }
+
+#[test]
+fn a_surface_split_in_one_report_is_compared_part_by_part() {
+    let answers = example("voice-and-analytics", "answers.yaml");
+    let workload = example("voice-and-analytics", "workload.yaml");
+    // Without HIPAA, the EU Vertex endpoint serves analytics whole, Claude and Gemini alike;
+    // with it (the example), analytics is split by model family.
+    let whole_answers = answers.replace(
+        "    model_families: [claude, gemini]\n",
+        "    model_families: [claude, gemini]\n    compliance: []\n",
+    );
+    assert_ne!(whole_answers, answers, "the example changed");
+    let whole = report(&whole_answers, Some(&workload), &[]);
+    let split = report(&answers, Some(&workload), &[]);
+    let outcome = diff(&whole, &split, &["--fail-on", "route-change"]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stdout);
+    for line in [
+        "surface analytics/claude (served whole as analytics in the base report): \
+         vertex-regional → bedrock-geo (changed)",
+        "surface analytics/gemini (served whole as analytics in the base report): \
+         vertex-regional (unchanged)",
+    ] {
+        assert!(outcome.stdout.contains(line), "{line}\n{}", outcome.stdout);
+    }
+    assert!(
+        !outcome.stdout.contains("surface analytics:"),
+        "the whole surface has no line of its own:\n{}",
+        outcome.stdout
+    );
+    // The other way round, each part's route goes back to the whole surface's.
+    let back = diff(&split, &whole, &["--format", "json"]);
+    assert_eq!(back.code, 0, "{}", back.stderr);
+    let surfaces = json(&back)["surfaces"].clone();
+    let names: Vec<_> = surfaces
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["surface"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["voice", "analytics/claude", "analytics/gemini"]);
+    assert_eq!(surfaces[1]["base"], "bedrock-geo");
+    assert_eq!(surfaces[1]["new"], "vertex-regional");
+    assert_eq!(surfaces[1]["whole"]["surface"], "analytics");
+    assert_eq!(surfaces[1]["whole"]["report"], "new");
+    assert_eq!(surfaces[2]["changed"], false);
+}

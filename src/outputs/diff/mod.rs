@@ -53,6 +53,9 @@ pub struct PortfolioView {
 pub struct PlanSurfaceView {
     pub name: String,
     pub route: Option<String>,
+    /// For one model family's part of a surface no route serves whole, that surface.
+    #[serde(default)]
+    pub split_of: Option<String>,
 }
 
 /// One surface's route before and after.
@@ -62,6 +65,17 @@ pub struct SurfaceRouteChange {
     pub base: Option<String>,
     pub new: Option<String>,
     pub changed: bool,
+    /// When this part of a split surface was served whole in one report: that surface, whose
+    /// route is this part's route there. The whole surface then has no line of its own.
+    pub whole: Option<WholeSurface>,
+}
+
+/// The surface a part belongs to, in the report where it was decided whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct WholeSurface {
+    pub surface: String,
+    /// `base` or `new`.
+    pub report: &'static str,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -863,7 +877,8 @@ fn cost_gate(threshold: Threshold, cost: &CostChange) -> (bool, String) {
 }
 
 /// Each surface's route in the two reports, in the new report's order, then surfaces only
-/// the base had.
+/// the base had. A surface split by model family in one report and whole in the other is
+/// compared part by part: each part's traffic went (or goes) to the whole surface's route.
 fn surface_changes(base: &ReportView, new: &ReportView) -> Vec<SurfaceRouteChange> {
     let empty = Vec::new();
     let of = |r: &ReportView| {
@@ -874,27 +889,74 @@ fn surface_changes(base: &ReportView, new: &ReportView) -> Vec<SurfaceRouteChang
             .clone()
     };
     let (b, n) = (of(base), of(new));
-    let mut out: Vec<SurfaceRouteChange> = n
-        .iter()
-        .map(|s| {
-            let before = b
+    let named =
+        |list: &[PlanSurfaceView], name: &str| list.iter().find(|x| x.name == name).cloned();
+    // A part in `list` with no same-named surface in `other`, whose whole surface `other` has.
+    let whole_in = |part: &PlanSurfaceView, other: &[PlanSurfaceView]| {
+        if named(other, &part.name).is_some() {
+            return None;
+        }
+        part.split_of
+            .as_deref()
+            .and_then(|whole| named(other, whole))
+    };
+    let split_in = |whole: &PlanSurfaceView, list: &[PlanSurfaceView]| {
+        list.iter()
+            .any(|x| x.split_of.as_deref() == Some(whole.name.as_str()))
+    };
+    let mut out: Vec<SurfaceRouteChange> = Vec::new();
+    for s in &n {
+        let (before, whole) = match named(&b, &s.name) {
+            Some(x) => (x.route, None),
+            None => match whole_in(s, &b) {
+                Some(x) => (
+                    x.route,
+                    Some(WholeSurface {
+                        surface: x.name,
+                        report: "base",
+                    }),
+                ),
+                None => (None, None),
+            },
+        };
+        if named(&b, &s.name).is_none() && split_in(s, &b) {
+            // Whole here, split in the base: its base parts say where each went.
+            for part in b
                 .iter()
-                .find(|x| x.name == s.name)
-                .and_then(|x| x.route.clone());
-            SurfaceRouteChange {
-                surface: s.name.clone(),
-                changed: before != s.route,
-                base: before,
-                new: s.route.clone(),
+                .filter(|x| x.split_of.as_deref() == Some(s.name.as_str()))
+            {
+                out.push(SurfaceRouteChange {
+                    surface: part.name.clone(),
+                    changed: part.route != s.route,
+                    base: part.route.clone(),
+                    new: s.route.clone(),
+                    whole: Some(WholeSurface {
+                        surface: s.name.clone(),
+                        report: "new",
+                    }),
+                });
             }
-        })
-        .collect();
-    for s in b.iter().filter(|x| !n.iter().any(|y| y.name == x.name)) {
+            continue;
+        }
+        out.push(SurfaceRouteChange {
+            surface: s.name.clone(),
+            changed: before != s.route,
+            base: before,
+            new: s.route.clone(),
+            whole,
+        });
+    }
+    for s in b.iter().filter(|x| named(&n, &x.name).is_none()) {
+        if split_in(s, &n) || whole_in(s, &n).is_some() {
+            // Compared part by part above.
+            continue;
+        }
         out.push(SurfaceRouteChange {
             surface: s.name.clone(),
             base: s.route.clone(),
             new: None,
             changed: s.route.is_some(),
+            whole: None,
         });
     }
     out

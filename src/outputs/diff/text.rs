@@ -40,16 +40,27 @@ pub fn render(diff: &Diff) -> String {
         let _ = writeln!(out, "recommended route: {} (unchanged)", id(&r.new));
     }
     for s in &diff.surfaces {
+        let whole = s.whole.as_ref().map_or(String::new(), |w| {
+            format!(
+                " (served whole as {} in the {} report)",
+                w.surface, w.report
+            )
+        });
         if s.changed {
             let _ = writeln!(
                 out,
-                "surface {}: {} → {} (changed)",
+                "surface {}{whole}: {} → {} (changed)",
                 s.surface,
                 id(&s.base),
                 id(&s.new)
             );
         } else {
-            let _ = writeln!(out, "surface {}: {} (unchanged)", s.surface, id(&s.new));
+            let _ = writeln!(
+                out,
+                "surface {}{whole}: {} (unchanged)",
+                s.surface,
+                id(&s.new)
+            );
         }
     }
     if let Some(cost) = &diff.decision_cost {
