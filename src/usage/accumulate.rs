@@ -270,6 +270,11 @@ impl<'k> Accumulator<'k> {
         Ok(())
     }
 
+    /// Rows refused so far (with `skip_bad_rows`).
+    pub fn skipped_rows(&self) -> u64 {
+        self.skipped_rows
+    }
+
     /// True when a row was refused because the sums would overflow.
     pub fn overflowed(&self) -> bool {
         self.overflowed

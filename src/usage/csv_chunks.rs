@@ -101,10 +101,10 @@ pub fn read_full_at<S: ByteSource + ?Sized>(
 }
 
 /// The bytes `[at, end)` of a source, as a reader.
-struct Range<'s, S: ?Sized> {
-    source: &'s S,
-    at: u64,
-    end: u64,
+pub struct Range<'s, S: ?Sized> {
+    pub source: &'s S,
+    pub at: u64,
+    pub end: u64,
 }
 
 impl<S: ByteSource + ?Sized> Read for Range<'_, S> {

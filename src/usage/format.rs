@@ -31,6 +31,7 @@ use super::litellm::{is_spend_log_header, read_litellm_csv, read_litellm_json};
 use super::openrouter::read_openrouter;
 use super::otel::read_otel;
 use super::progress::{Progress, Tap};
+use super::report_chunks::read_report_chunked;
 use super::report_json::read_usage_report;
 use super::sampling::SamplingRate;
 use super::totals::UsageTotals;
@@ -240,8 +241,8 @@ fn choose_format(
 }
 
 /// Reads one usage file as [`read_usage`] does, with the same result; a large plain usage
-/// CSV (not gzip) is read in pieces on several threads (see `csv_chunks.rs` and
-/// [`ReadOptions::chunking`]).
+/// CSV or usage report (not gzip) is read in pieces on several threads (see
+/// `csv_chunks.rs`, `report_chunks.rs` and [`ReadOptions::chunking`]).
 pub fn read_usage_file(
     file: std::fs::File,
     file_name: &str,
@@ -251,11 +252,28 @@ pub fn read_usage_file(
     if let Ok(size) = file.size() {
         let pieces = options.chunking.pieces(size);
         let mut head = vec![0; usize::try_from(size.min(HEAD_BYTES)).unwrap_or(0)];
-        if pieces > 1
+        let format = if pieces > 1
             && read_full_at(&file, &mut head, 0).is_ok_and(|n| n == head.len())
             && !head.starts_with(&[0x1f, 0x8b])
-            && choose_format(&head, file_name, options).is_ok_and(|f| f == UsageFormat::Csv)
         {
+            choose_format(&head, file_name, options).ok()
+        } else {
+            None
+        };
+        if format == Some(UsageFormat::UsageReport)
+            && let Some(totals) = read_report_chunked(
+                &file,
+                size,
+                file_name,
+                known_models,
+                options.skip_bad_rows,
+                pieces,
+                options.progress.clone(),
+            )
+        {
+            return Ok((totals, UsageFormat::UsageReport));
+        }
+        if format == Some(UsageFormat::Csv) {
             let totals = read_csv_chunked(
                 &file,
                 size,

@@ -48,6 +48,22 @@ const KEYS: &[&str] = &[
     "web_search_requests",
 ];
 
+/// Indexes in [`KEYS`], for a reader that matches a key once ([`known_index`]) and then
+/// its index.
+pub mod key {
+    pub const MODEL: usize = 5;
+    pub const SERVICE_TIER: usize = 6;
+    pub const CONTEXT_WINDOW: usize = 7;
+    pub const UNCACHED_INPUT_TOKENS: usize = 8;
+    pub const OUTPUT_TOKENS: usize = 9;
+    pub const CACHE_READ_INPUT_TOKENS: usize = 10;
+    pub const CACHE_CREATION: usize = 11;
+    pub const SERVER_TOOL_USE: usize = 12;
+    pub const EPHEMERAL_5M: usize = 13;
+    pub const EPHEMERAL_1H: usize = 14;
+    pub const WEB_SEARCH_REQUESTS: usize = 15;
+}
+
 /// The index in [`KEYS`] of a known key: a `match` on strings is a jump on the length and
 /// one comparison, where a search through the list compares every key (each result has a
 /// dozen keys, so this is on the hot path).
@@ -374,5 +390,21 @@ mod tests {
             assert_eq!(known_index(key.as_bytes()), Some(i), "{key}");
         }
         assert_eq!(known_index(b"datum"), None);
+        let named = [
+            (key::MODEL, "model"),
+            (key::SERVICE_TIER, "service_tier"),
+            (key::CONTEXT_WINDOW, "context_window"),
+            (key::UNCACHED_INPUT_TOKENS, "uncached_input_tokens"),
+            (key::OUTPUT_TOKENS, "output_tokens"),
+            (key::CACHE_READ_INPUT_TOKENS, "cache_read_input_tokens"),
+            (key::CACHE_CREATION, "cache_creation"),
+            (key::SERVER_TOOL_USE, "server_tool_use"),
+            (key::EPHEMERAL_5M, "ephemeral_5m_input_tokens"),
+            (key::EPHEMERAL_1H, "ephemeral_1h_input_tokens"),
+            (key::WEB_SEARCH_REQUESTS, "web_search_requests"),
+        ];
+        for (i, name) in named {
+            assert_eq!(KEYS[i], name);
+        }
     }
 }

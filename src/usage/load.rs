@@ -159,26 +159,26 @@ impl LoadProfile {
     /// time in proportion to the number of level changes, not to the minutes spanned (a
     /// year of hourly buckets is 17,520 changes, not 525,600 minutes).
     pub fn levels(&self) -> std::collections::BTreeMap<u64, u64> {
-        let mut levels = std::collections::BTreeMap::new();
         let Some(first) = self.first else {
-            return levels;
+            return std::collections::BTreeMap::new();
         };
+        // Runs gathered in a vector, sorted and summed once: minute buckets change level
+        // nearly every minute, and a map entry per change costs more.
+        let mut runs = Vec::new();
         let mut level: i128 = 0;
         let mut since = first;
         for (minute, delta) in self.all_changes() {
             let minute = minute.clamp(first, self.end);
             if minute > since {
-                let tokens = u64::try_from(level).unwrap_or(u64::MAX);
-                *levels.entry(tokens).or_insert(0) += minute - since;
+                runs.push((u64::try_from(level).unwrap_or(u64::MAX), minute - since));
                 since = minute;
             }
             level += delta;
         }
         if self.end > since {
-            let tokens = u64::try_from(level).unwrap_or(u64::MAX);
-            *levels.entry(tokens).or_insert(0) += self.end - since;
+            runs.push((u64::try_from(level).unwrap_or(u64::MAX), self.end - since));
         }
-        levels
+        sum_sorted(runs).collect()
     }
 
     /// The load as runs of equal minutes, `(tokens per minute, minutes at that rate)`, zero
@@ -220,6 +220,20 @@ impl LoadProfile {
 }
 
 /// Equal when they describe the same load, however the changes are stored.
+/// `(level, minutes)` pairs in any order as a histogram: ascending levels, each level's
+/// minutes summed. A sort and one pass, where a map costs an entry a pair.
+pub fn sum_sorted(mut pairs: Vec<(u64, u64)>) -> impl Iterator<Item = (u64, u64)> {
+    pairs.sort_unstable_by_key(|&(level, _)| level);
+    let mut pairs = pairs.into_iter().peekable();
+    std::iter::from_fn(move || {
+        let (level, mut minutes) = pairs.next()?;
+        while let Some((_, more)) = pairs.next_if(|&(next, _)| next == level) {
+            minutes = minutes.saturating_add(more);
+        }
+        Some((level, minutes))
+    })
+}
+
 impl PartialEq for LoadProfile {
     fn eq(&self, other: &Self) -> bool {
         self.first == other.first
@@ -329,6 +343,8 @@ mod tests {
         assert_eq!(load.levels(), walked);
         assert_eq!(load.levels().values().sum::<u64>(), load.minutes());
         assert!(LoadProfile::default().levels().is_empty());
+        let summed: Vec<_> = sum_sorted(vec![(5, 1), (2, 3), (5, 4), (0, 1), (2, 1)]).collect();
+        assert_eq!(summed, [(0, 1), (2, 4), (5, 5)]);
     }
 
     #[test]

@@ -87,6 +87,7 @@ pub mod otel;
 pub mod progress;
 pub mod record;
 mod record_starts;
+mod report_chunks;
 pub mod report_json;
 mod report_page;
 pub mod routes;

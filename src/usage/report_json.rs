@@ -40,7 +40,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 
 use super::json_values::{CountSeed, Key, KeySeed, ObjectSeed, SeenKeys, StrSeed, TimeSeed};
 
-use super::accumulate::{Accumulator, Row};
+use super::accumulate::{Accumulator, Row, Unmergeable};
 use super::json_pages::{Base, Buffered, Page, PageError, Pages};
 use super::line_counter::{LineCounter, Position};
 use super::model_cache::Slot;
@@ -113,6 +113,26 @@ fn read_pages<R: Read>(
     max_page: usize,
     mode: Mode,
 ) -> Result<UsageTotals, Diagnostic> {
+    read_core(
+        reader,
+        file_name,
+        known_models,
+        skip_bad_rows,
+        max_page,
+        mode,
+    )
+    .map(finish)
+}
+
+/// What reading the pages left, before the notes that wait for the end of the file.
+fn read_core<'k, R: Read>(
+    reader: R,
+    file_name: &str,
+    known_models: &'k [&'k str],
+    skip_bad_rows: bool,
+    max_page: usize,
+    mode: Mode,
+) -> Result<Core<'k>, Diagnostic> {
     let mut pages = Pages::new(reader, max_page);
     let mut core = Core::new(Accumulator::new(file_name, known_models, skip_bad_rows));
     loop {
@@ -197,7 +217,7 @@ fn read_pages<R: Read>(
             break;
         }
     }
-    Ok(finish(core))
+    Ok(core)
 }
 
 /// How [`read_by_hand`] left a page.
@@ -269,7 +289,7 @@ fn read_by_hand<'k, R: Read>(
 /// The totals, with the notes that wait for the end of the file.
 fn finish(core: Core<'_>) -> UsageTotals {
     let mut acc = core.acc;
-    if core.has_more {
+    if core.has_more == Some(true) {
         acc.note(
             "the last page of the usage report says has_more: later pages are not in this \
              file; append them (the next_page token fetches the next one)"
@@ -284,6 +304,70 @@ fn finish(core: Core<'_>) -> UsageTotals {
         }
     }
     acc.finish()
+}
+
+/// The whole pages of one piece of a usage report, read on their own to be added to the
+/// pieces before them (`report_chunks.rs` reads a large file in pieces this way).
+pub struct ReportPiece<'k>(Core<'k>);
+
+/// Reads one piece of a usage report: whole pages, as [`read_usage_report`] reads a file.
+pub fn read_report_piece<'k, R: Read>(
+    reader: R,
+    file_name: &str,
+    known_models: &'k [&'k str],
+    skip_bad_rows: bool,
+) -> Result<ReportPiece<'k>, Diagnostic> {
+    read_core(
+        reader,
+        file_name,
+        known_models,
+        skip_bad_rows,
+        limits::MAX_USAGE_JSON_PAGE_BYTES,
+        Mode::Hand,
+    )
+    .map(ReportPiece)
+}
+
+impl<'k> ReportPiece<'k> {
+    /// Rows refused (with `--skip-bad-rows`): their diagnostics name lines and pages
+    /// counted from the piece's start.
+    pub fn skipped_rows(&self) -> u64 {
+        self.0.acc.skipped_rows()
+    }
+
+    /// Adds the piece that follows this one in the file, so that the result is what reading
+    /// both in one go gives; see [`Unmergeable`] for when it cannot be, and also when a
+    /// service tier name may have been cut short or the bound on tier names is reached
+    /// (one reading lumps the rest together). On an error `self` must be dropped.
+    pub fn merge(&mut self, later: ReportPiece<'k>) -> Result<(), Unmergeable> {
+        let (mine, theirs) = (&mut self.0, later.0);
+        let cut_short =
+            |tiers: &[(String, u64)]| tiers.iter().any(|(t, _)| t.chars().count() >= 40);
+        if cut_short(&mine.tiers) || cut_short(&theirs.tiers) {
+            return Err(Unmergeable);
+        }
+        for (name, rows) in theirs.tiers {
+            match mine.tiers.iter_mut().find(|(t, _)| *t == name) {
+                Some((_, mine)) => *mine = mine.checked_add(rows).ok_or(Unmergeable)?,
+                None => mine.tiers.push((name, rows)),
+            }
+        }
+        if mine.tiers.len() >= MAX_TIER_NAMES {
+            return Err(Unmergeable);
+        }
+        // The bucket-width notes are the widths in order of first appearance either way
+        // (a note given again is dropped).
+        if theirs.has_more.is_some() {
+            mine.has_more = theirs.has_more;
+        }
+        mine.page = mine.page.saturating_add(theirs.page);
+        mine.acc.merge(theirs.acc)
+    }
+
+    /// The totals, with the notes that wait for the end of the file.
+    pub fn finish(self) -> UsageTotals {
+        finish(self.0)
+    }
 }
 
 /// Parses one page counting lines and columns, from its bucket `added_buckets` on.
@@ -316,7 +400,8 @@ struct Core<'k> {
     pending: Sums,
     /// The bucket width last named in the notes (each width is named once).
     noted_width: u64,
-    has_more: bool,
+    /// The `has_more` of the last page that has one (`null` is false).
+    has_more: Option<bool>,
     /// Non-standard service tiers seen, with the rows accepted in each.
     tiers: Vec<(String, u64)>,
 }
@@ -328,7 +413,7 @@ impl<'k> Core<'k> {
             page: 0,
             pending: Sums::default(),
             noted_width: 1,
-            has_more: false,
+            has_more: None,
             tiers: Vec::new(),
         }
     }
@@ -644,7 +729,7 @@ impl<'de> Visitor<'de> for PageSeed<'_, '_, '_> {
                     state.bucket = None;
                 }
                 "has_more" => {
-                    state.core.has_more = map.next_value::<Option<bool>>()?.unwrap_or(false)
+                    state.core.has_more = Some(map.next_value::<Option<bool>>()?.unwrap_or(false))
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -814,7 +899,7 @@ impl report_page::Sink for State<'_, '_> {
         tier_slot(&mut self.core.tiers, name)
     }
     fn has_more(&mut self, more: bool) {
-        self.core.has_more = more;
+        self.core.has_more = Some(more);
     }
     fn bucket(&mut self, bucket: Bucket<'_>) -> Result<(), Stop> {
         self.bucket = Some(bucket.index);

@@ -20,7 +20,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::json_values::{is_count_name, known_index};
+use super::json_values::{is_count_name, key as known, known_index};
 use super::model_cache::Slot;
 use super::timestamp::TimestampParser;
 use super::tokens::{Tier, TokenBreakdown};
@@ -197,6 +197,22 @@ const fn in_string_table() -> [InString; 256] {
 
 static IN_STRING: [InString; 256] = in_string_table();
 
+/// The bytes of `word` (little-endian) that may not be [`InString::Plain`] (a quote, a
+/// backslash, a control character or a byte of a multi-byte character), as their high
+/// bits. A word-at-a-time test: never misses one, and its lowest flag is always right
+/// (a false flag can only follow a true one, from a borrow), so the first flagged byte
+/// is the first byte that needs a look.
+#[inline]
+fn needs_a_look(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let quote = zero_in(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_in(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    quote | backslash | control | (word & HIGH)
+}
+
 struct Reader<'a, 's, S> {
     bytes: &'a [u8],
     complete: bool,
@@ -273,6 +289,16 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
         let mut high = false;
         let mut i = start;
         loop {
+            // Eight bytes at a time to the first that can end the string or needs a look.
+            while let Some(chunk) = self.bytes.get(i..i + 8) {
+                let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+                let look = needs_a_look(word);
+                if look != 0 {
+                    i += (look.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
+            }
             let Some(&b) = self.bytes.get(i) else {
                 return Err(self.ended());
             };
@@ -386,9 +412,16 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
             return Ok(None);
         }
         let start = self.at;
-        self.digits()?;
+        let digits = self.digits()?;
+        let text = &self.bytes[start..self.at];
+        // Up to 19 digits always fit in a u64.
+        if digits <= 19 {
+            return Ok(Some(text.iter().fold(0u64, |n, &b| {
+                n.wrapping_mul(10).wrapping_add(u64::from(b - b'0'))
+            })));
+        }
         let mut n: u64 = 0;
-        for &b in &self.bytes[start..self.at] {
+        for &b in text {
             n = n
                 .checked_mul(10)
                 .and_then(|n| n.checked_add(u64::from(b - b'0')))
@@ -576,9 +609,8 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
         let (mut saw_input, mut saw_output) = (false, false);
         let mut seen = 0;
         loop {
-            let known = see(&mut seen, key)?;
-            match key {
-                b"model" => {
+            match see(&mut seen, key)? {
+                Some(known::MODEL) => {
                     slot = match self.peek()? {
                         b'"' => {
                             let raw = self.string()?;
@@ -587,7 +619,7 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
                         _ => self.literal(b"null").map(|()| None)?,
                     }
                 }
-                b"service_tier" => {
+                Some(known::SERVICE_TIER) => {
                     if self.peek()? == b'"' {
                         match self.string()? {
                             b"standard" => {}
@@ -602,7 +634,7 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
                         self.literal(b"null")?;
                     }
                 }
-                b"context_window" => {
+                Some(known::CONTEXT_WINDOW) => {
                     if self.peek()? == b'"' {
                         let window = self.string()?;
                         if window.eq_ignore_ascii_case(b"0-200k") {
@@ -616,22 +648,24 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
                         self.literal(b"null")?;
                     }
                 }
-                b"uncached_input_tokens" => {
+                Some(known::UNCACHED_INPUT_TOKENS) => {
                     (tokens.input, saw_input) = (self.count()?.unwrap_or(0), true);
                 }
-                b"output_tokens" => {
+                Some(known::OUTPUT_TOKENS) => {
                     (tokens.output, saw_output) = (self.count()?.unwrap_or(0), true);
                 }
-                b"cache_read_input_tokens" => tokens.cache_read = self.count()?.unwrap_or(0),
-                b"cache_creation" => {
-                    [tokens.cache_write_5m, tokens.cache_write_1h] =
-                        self.counts(&[b"ephemeral_5m_input_tokens", b"ephemeral_1h_input_tokens"])?;
+                Some(known::CACHE_READ_INPUT_TOKENS) => {
+                    tokens.cache_read = self.count()?.unwrap_or(0)
                 }
-                b"server_tool_use" => {
-                    [web_search_requests, _] = self.counts(&[b"web_search_requests"])?;
+                Some(known::CACHE_CREATION) => {
+                    [tokens.cache_write_5m, tokens.cache_write_1h] =
+                        self.counts(&[known::EPHEMERAL_5M, known::EPHEMERAL_1H])?;
+                }
+                Some(known::SERVER_TOOL_USE) => {
+                    [web_search_requests, _] = self.counts(&[known::WEB_SEARCH_REQUESTS])?;
                 }
                 // The serde reader names it in the notes.
-                _ if known.is_none() && is_count_name(key) => return Err(Halt::HandOver),
+                None if is_count_name(key) => return Err(Halt::HandOver),
                 _ => self.skip(0)?,
             }
             match self.next_key()? {
@@ -662,9 +696,10 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
         Ok(())
     }
 
-    /// A small object of counts (`cache_creation`, `server_tool_use`), or null: the named
-    /// counts in order, 0 when absent or null.
-    fn counts(&mut self, names: &[&[u8]]) -> Step<[u64; 2]> {
+    /// A small object of counts (`cache_creation`, `server_tool_use`), or null: the counts
+    /// of the known keys `names` (indexes from [`known_index`]) in order, 0 when absent or
+    /// null.
+    fn counts(&mut self, names: &[usize]) -> Step<[u64; 2]> {
         let mut values = [0; 2];
         if self.peek()? == b'n' {
             self.literal(b"null")?;
@@ -674,10 +709,10 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
         let mut key = self.first_key()?;
         let mut seen = 0;
         while let Some(name) = key {
-            let known = see(&mut seen, name)?;
-            match names.iter().position(|n| *n == name) {
+            let index = see(&mut seen, name)?;
+            match index.and_then(|index| names.iter().position(|&n| n == index)) {
                 Some(i) => values[i] = self.count()?.unwrap_or(0),
-                None if known.is_none() && is_count_name(name) => return Err(Halt::HandOver),
+                None if index.is_none() && is_count_name(name) => return Err(Halt::HandOver),
                 None => self.skip(0)?,
             }
             key = self.next_key()?;
@@ -689,6 +724,32 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_byte_flagged_in_a_word_is_the_first_that_is_not_plain() {
+        assert_eq!(needs_a_look(u64::from_le_bytes(*b"abcdefgh")), 0);
+        for b in 0..=255u8 {
+            let plain = IN_STRING[usize::from(b)] == InString::Plain;
+            for at in 0..8 {
+                for after in [b'a', b'"', 0, 0xff, b'\\', 0x1f, 0x21] {
+                    let mut word = *b"~ a_Z09}";
+                    word[at] = b;
+                    if at < 7 {
+                        word[7] = after;
+                    }
+                    let first = word
+                        .iter()
+                        .position(|&c| IN_STRING[usize::from(c)] != InString::Plain);
+                    let look = needs_a_look(u64::from_le_bytes(word));
+                    let flagged = (look != 0).then(|| (look.trailing_zeros() / 8) as usize);
+                    assert_eq!(flagged, first, "{word:?}");
+                    if !plain {
+                        assert_eq!(flagged, Some(at), "{b} at {at}");
+                    }
+                }
+            }
+        }
+    }
 
     /// A bucket as the sink saw it: index, offset, minute, width, and per model and tier
     /// the rows and input tokens.

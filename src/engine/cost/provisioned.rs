@@ -217,13 +217,8 @@ impl LoadShape {
         levels: impl IntoIterator<Item = (u64, u64)>,
         description: String,
     ) -> LoadShape {
-        let mut counts: std::collections::BTreeMap<u64, u64> = std::collections::BTreeMap::new();
-        for (tokens, minutes) in levels {
-            *counts.entry(tokens).or_default() += minutes;
-        }
         LoadShape {
-            levels: counts
-                .into_iter()
+            levels: crate::usage::load::sum_sorted(levels.into_iter().collect())
                 .map(|(tpm, minutes)| LoadLevel {
                     tokens_per_minute: Decimal::from(tpm),
                     minutes: Decimal::from(minutes),
