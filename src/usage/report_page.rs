@@ -144,6 +144,7 @@ pub fn read_page<S: Sink>(
         sums: Sums::default(),
         tier_rows: Vec::new(),
         times: TimestampParser::default(),
+        shapes: Default::default(),
     };
     let outcome = match reader.page() {
         Ok(()) => Outcome::Done(reader.at),
@@ -223,12 +224,31 @@ struct Reader<'a, 's, S> {
     sums: Sums,
     tier_rows: Vec<(usize, u64)>,
     times: TimestampParser,
+    /// Per kind of object, the keys of the last one read.
+    shapes: [Shape<'a>; 4],
 }
+
+/// The keys of the last object of one kind, in order, each with its quotes and its
+/// [`known_index`]: tried first where the next key starts, since the API writes every
+/// result's keys in the same order. A key is taken from here only when the bytes are the
+/// same, quotes included, so it is the key a scan would find.
+type Shape<'a> = Vec<(&'a [u8], Option<usize>)>;
+
+/// The kinds of object whose keys are predicted (indexes into `Reader::shapes`).
+const BUCKET: usize = 0;
+const RESULT: usize = 1;
+const CACHE_CREATION: usize = 2;
+const SERVER_TOOL_USE: usize = 3;
 
 /// Marks a known key as seen in one object; a key given twice hands over (the serde reader
 /// refuses it).
 fn see(seen: &mut u32, key: &[u8]) -> Step<Option<usize>> {
-    let Some(i) = known_index(key) else {
+    see_index(seen, known_index(key))
+}
+
+/// [`see`] of a key whose [`known_index`] is known.
+fn see_index(seen: &mut u32, index: Option<usize>) -> Step<Option<usize>> {
+    let Some(i) = index else {
         return Ok(None);
     };
     if *seen & (1 << i) != 0 {
@@ -347,6 +367,61 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
                 self.at += 1;
                 self.space();
                 self.key().map(Some)
+            }
+            b'}' => {
+                self.at += 1;
+                Ok(None)
+            }
+            _ => Err(Halt::HandOver),
+        }
+    }
+
+    /// The `n`th key of an object of kind `kind` and its colon, with the spaces around
+    /// them, and its [`known_index`]: the key at that place in the last such object when
+    /// the bytes are the same, or else scanned (and kept for the next object).
+    #[inline]
+    fn shaped_key(&mut self, kind: usize, n: usize) -> Step<(&'a [u8], Option<usize>)> {
+        if let Some(&(quoted, index)) = self.shapes[kind].get(n)
+            && self.bytes[self.at..].starts_with(quoted)
+        {
+            self.at += quoted.len();
+            self.space();
+            self.expect(b':')?;
+            self.space();
+            return Ok((&quoted[1..quoted.len() - 1], index));
+        }
+        let start = self.at;
+        let key = self.key()?;
+        let index = known_index(key);
+        let shape = &mut self.shapes[kind];
+        shape.truncate(n);
+        shape.push((&self.bytes[start..start + key.len() + 2], index));
+        Ok((key, index))
+    }
+
+    /// [`Reader::first_key`] of an object of kind `kind`, the key predicted.
+    fn first_shaped_key(&mut self, kind: usize) -> Step<Option<(&'a [u8], Option<usize>)>> {
+        self.space();
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Ok(None);
+        }
+        self.shaped_key(kind, 0).map(Some)
+    }
+
+    /// [`Reader::next_key`] of the `n`th key of an object of kind `kind`.
+    #[inline]
+    fn next_shaped_key(
+        &mut self,
+        kind: usize,
+        n: usize,
+    ) -> Step<Option<(&'a [u8], Option<usize>)>> {
+        self.space();
+        match self.peek()? {
+            b',' => {
+                self.at += 1;
+                self.space();
+                self.shaped_key(kind, n).map(Some)
             }
             b'}' => {
                 self.at += 1;
@@ -544,21 +619,23 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
     fn bucket(&mut self, index: usize) -> Step<()> {
         let open = self.at;
         self.expect(b'{')?;
-        let mut key = self.first_key()?.ok_or(Halt::HandOver)?;
+        let (mut key, mut known_key) = self.first_shaped_key(BUCKET)?.ok_or(Halt::HandOver)?;
         self.sums.clear();
         self.tier_rows.clear();
         let (mut start, mut end) = (None, None);
         let mut seen = 0;
+        let mut n = 0;
         loop {
-            see(&mut seen, key)?;
+            see_index(&mut seen, known_key)?;
             match key {
                 b"starting_at" => start = Some(self.time()?),
                 b"ending_at" => end = Some(self.time()?),
                 b"results" => self.results()?,
                 _ => self.skip(0)?,
             }
-            match self.next_key()? {
-                Some(next) => key = next,
+            n += 1;
+            match self.next_shaped_key(BUCKET, n)? {
+                Some(next) => (key, known_key) = next,
                 None => break,
             }
         }
@@ -600,7 +677,8 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
     /// One result, added to the bucket's sums.
     fn result(&mut self) -> Step<()> {
         self.expect(b'{')?;
-        let mut key = self.first_key()?.ok_or(Halt::HandOver)?;
+        let (mut key, mut index) = self.first_shaped_key(RESULT)?.ok_or(Halt::HandOver)?;
+        let mut n = 0;
         let mut slot = None;
         let (mut batch, mut long_context) = (false, false);
         let mut tier_index = None;
@@ -609,7 +687,7 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
         let (mut saw_input, mut saw_output) = (false, false);
         let mut seen = 0;
         loop {
-            match see(&mut seen, key)? {
+            match see_index(&mut seen, index)? {
                 Some(known::MODEL) => {
                     slot = match self.peek()? {
                         b'"' => {
@@ -659,17 +737,19 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
                 }
                 Some(known::CACHE_CREATION) => {
                     [tokens.cache_write_5m, tokens.cache_write_1h] =
-                        self.counts(&[known::EPHEMERAL_5M, known::EPHEMERAL_1H])?;
+                        self.counts(CACHE_CREATION, &[known::EPHEMERAL_5M, known::EPHEMERAL_1H])?;
                 }
                 Some(known::SERVER_TOOL_USE) => {
-                    [web_search_requests, _] = self.counts(&[known::WEB_SEARCH_REQUESTS])?;
+                    [web_search_requests, _] =
+                        self.counts(SERVER_TOOL_USE, &[known::WEB_SEARCH_REQUESTS])?;
                 }
                 // The serde reader names it in the notes.
                 None if is_count_name(key) => return Err(Halt::HandOver),
                 _ => self.skip(0)?,
             }
-            match self.next_key()? {
-                Some(next) => key = next,
+            n += 1;
+            match self.next_shaped_key(RESULT, n)? {
+                Some(next) => (key, index) = next,
                 None => break,
             }
         }
@@ -699,23 +779,25 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
     /// A small object of counts (`cache_creation`, `server_tool_use`), or null: the counts
     /// of the known keys `names` (indexes from [`known_index`]) in order, 0 when absent or
     /// null.
-    fn counts(&mut self, names: &[usize]) -> Step<[u64; 2]> {
+    fn counts(&mut self, kind: usize, names: &[usize]) -> Step<[u64; 2]> {
         let mut values = [0; 2];
         if self.peek()? == b'n' {
             self.literal(b"null")?;
             return Ok(values);
         }
         self.expect(b'{')?;
-        let mut key = self.first_key()?;
+        let mut key = self.first_shaped_key(kind)?;
         let mut seen = 0;
-        while let Some(name) = key {
-            let index = see(&mut seen, name)?;
+        let mut n = 0;
+        while let Some((name, index)) = key {
+            let index = see_index(&mut seen, index)?;
             match index.and_then(|index| names.iter().position(|&n| n == index)) {
                 Some(i) => values[i] = self.count()?.unwrap_or(0),
                 None if index.is_none() && is_count_name(name) => return Err(Halt::HandOver),
                 None => self.skip(0)?,
             }
-            key = self.next_key()?;
+            n += 1;
+            key = self.next_shaped_key(kind, n)?;
         }
         Ok(values)
     }
