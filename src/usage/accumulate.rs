@@ -270,9 +270,10 @@ impl<'k> Accumulator<'k> {
         Ok(())
     }
 
-    /// Rows refused so far (with `skip_bad_rows`).
-    pub fn skipped_rows(&self) -> u64 {
-        self.skipped_rows
+    /// Whether anything was refused so far (with `skip_bad_rows`): rows, or a diagnostic
+    /// that refused none (a bucket with a bad time and no results).
+    pub fn skipped_any(&self) -> bool {
+        self.skipped_rows > 0 || !self.skipped.is_empty()
     }
 
     /// True when a row was refused because the sums would overflow.

@@ -114,7 +114,7 @@ pub fn read_report_chunked<S: ByteSource + ?Sized>(
     let mut total: Option<ReportPiece> = None;
     for (index, piece) in read.into_iter().enumerate() {
         let piece = piece?.ok()?;
-        if index > 0 && piece.skipped_rows() > 0 {
+        if index > 0 && piece.skipped_any() {
             return None;
         }
         match &mut total {

@@ -329,10 +329,10 @@ pub fn read_report_piece<'k, R: Read>(
 }
 
 impl<'k> ReportPiece<'k> {
-    /// Rows refused (with `--skip-bad-rows`): their diagnostics name lines and pages
-    /// counted from the piece's start.
-    pub fn skipped_rows(&self) -> u64 {
-        self.0.acc.skipped_rows()
+    /// Whether anything was refused (with `--skip-bad-rows`): the diagnostics name lines
+    /// and pages counted from the piece's start.
+    pub fn skipped_any(&self) -> bool {
+        self.0.acc.skipped_any()
     }
 
     /// Adds the piece that follows this one in the file, so that the result is what reading
