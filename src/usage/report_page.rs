@@ -228,11 +228,12 @@ struct Reader<'a, 's, S> {
     shapes: [Shape<'a>; 4],
 }
 
-/// The keys of the last object of one kind, in order, each with its quotes and its
+/// The keys of the last object of one kind, in order, each as its bytes from its opening
+/// quote to its value (the colon and spaces included), its length and its
 /// [`known_index`]: tried first where the next key starts, since the API writes every
 /// result's keys in the same order. A key is taken from here only when the bytes are the
-/// same, quotes included, so it is the key a scan would find.
-type Shape<'a> = Vec<(&'a [u8], Option<usize>)>;
+/// same, so it is the key, and the colon, that a scan would find.
+type Shape<'a> = Vec<(&'a [u8], usize, Option<usize>)>;
 
 /// `bytes.starts_with(prefix)` for the short keys of a report: eight bytes compared at a
 /// time inline, the last eight overlapping (a call to `memcmp` costs more than the
@@ -404,21 +405,20 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
     /// the bytes are the same, or else scanned (and kept for the next object).
     #[inline]
     fn shaped_key(&mut self, kind: usize, n: usize) -> Step<(&'a [u8], Option<usize>)> {
-        if let Some(&(quoted, index)) = self.shapes[kind].get(n)
-            && starts_with(&self.bytes[self.at..], quoted)
+        if let Some(&(raw, len, index)) = self.shapes[kind].get(n)
+            && starts_with(&self.bytes[self.at..], raw)
         {
-            self.at += quoted.len();
+            self.at += raw.len();
+            // More spaces than last time may follow.
             self.space();
-            self.expect(b':')?;
-            self.space();
-            return Ok((&quoted[1..quoted.len() - 1], index));
+            return Ok((&raw[1..1 + len], index));
         }
         let start = self.at;
         let key = self.key()?;
         let index = known_index(key);
         let shape = &mut self.shapes[kind];
         shape.truncate(n);
-        shape.push((&self.bytes[start..start + key.len() + 2], index));
+        shape.push((&self.bytes[start..self.at], key.len(), index));
         Ok((key, index))
     }
 
@@ -510,15 +510,25 @@ impl<'a, S: Sink> Reader<'a, '_, S> {
             return Ok(None);
         }
         let start = self.at;
-        // The value read as the digits go by, checked by `digits` after; up to 19 digits
-        // always fit in a u64.
+        // One pass: the value is read as the digits go by; up to 19 digits always fit in
+        // a u64, and `digits` checks the rest (a longer number is read again, checked).
         let mut n: u64 = 0;
-        for &b in &self.bytes[start..] {
+        let mut i = start;
+        while let Some(&b) = self.bytes.get(i) {
             let digit = b.wrapping_sub(b'0');
             if digit > 9 {
                 break;
             }
             n = n.wrapping_mul(10).wrapping_add(u64::from(digit));
+            i += 1;
+        }
+        let digits = i - start;
+        let plain = (1..=19).contains(&digits)
+            && (digits == 1 || self.bytes[start] != b'0')
+            && !matches!(self.bytes.get(i), None | Some(b'.' | b'e' | b'E'));
+        if plain {
+            self.at = i;
+            return Ok(Some(n));
         }
         let digits = self.digits()?;
         if digits <= 19 {
