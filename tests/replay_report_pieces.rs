@@ -68,7 +68,7 @@ fn report(pages: u32, buckets: u32, shape: Shape) -> String {
             let mut results = Vec::new();
             for r in 0..4 {
                 result += 1;
-                let input = if shape.bad > 0 && result % shape.bad == 0 {
+                let input = if shape.bad > 0 && result.is_multiple_of(shape.bad) {
                     "-5".to_owned()
                 } else {
                     (1000 + result % 97).to_string()

@@ -225,7 +225,7 @@ mod tests {
                       \"2026-10-01T00:01:00Z\", \"results\": []}";
         let text = format!(
             "{{\"data\": [{}]}}\n{{\"data\": []}}\n",
-            vec![bucket; 10].join(",")
+            [bucket; 10].join(",")
         );
         let one = read_usage_report(text.as_bytes(), "r.json", KNOWN, false);
         assert!(one.is_ok(), "{one:?}");
