@@ -33,6 +33,10 @@ const MAX_PAGES: usize = 40;
 /// [`MAX_PAGES`], so that the days of any 64-day span never share a place.
 const SLOTS: usize = 64;
 
+/// Bucket rows held in a group at most: a usage report's bucket has one per model and
+/// tier; a file of many rows at one minute is added in groups of this many.
+const MAX_GROUP: usize = 1024;
+
 /// One open day: its number (`minute / PAGE_MINUTES`) and its per-minute tokens.
 #[derive(Debug, Clone)]
 struct Page {
@@ -64,7 +68,7 @@ impl GatheredLoads {
             Some(load) if minutes <= 1 => load.add_minute(minute, tokens, Some(&mut self.all)),
             Some(load) => {
                 load.profile.add(minute, minutes, tokens);
-                self.all.profile.add(minute, minutes, tokens);
+                self.all.add_bucket(minute, minutes, tokens);
             }
             None => self.all.add(minute, minutes, tokens),
         }
@@ -105,6 +109,11 @@ struct GatheredLoad {
     /// Open pages, each at `day % SLOTS` (empty until the first one-minute row).
     slots: Vec<Option<Page>>,
     open: usize,
+    /// Bucket rows (`(minutes, tokens)`) starting at `group_start`, added to the profile
+    /// together (see [`LoadProfile::add_buckets`]) when a row starts elsewhere.
+    group: Vec<(u64, u64)>,
+    group_start: u64,
+    scratch: Vec<(u64, i128)>,
 }
 
 impl GatheredLoad {
@@ -112,9 +121,27 @@ impl GatheredLoad {
     #[inline]
     fn add(&mut self, minute: u64, minutes: u64, tokens: u64) {
         if minutes > 1 {
-            self.profile.add(minute, minutes, tokens);
+            self.add_bucket(minute, minutes, tokens);
         } else {
             self.add_minute(minute, tokens, None);
+        }
+    }
+
+    /// Adds a bucket row to the group of rows that start at its minute.
+    #[inline]
+    fn add_bucket(&mut self, start: u64, minutes: u64, tokens: u64) {
+        if !self.group.is_empty() && (start != self.group_start || self.group.len() >= MAX_GROUP) {
+            self.add_group();
+        }
+        self.group_start = start;
+        self.group.push((minutes, tokens));
+    }
+
+    fn add_group(&mut self) {
+        if !self.group.is_empty() {
+            self.profile
+                .add_buckets(self.group_start, &self.group, &mut self.scratch);
+            self.group.clear();
         }
     }
 
@@ -211,6 +238,7 @@ impl GatheredLoad {
     /// Writes every open page, oldest first (adding each to `all`), and hands over the
     /// profile.
     fn finish_into(&mut self, mut all: Option<&mut GatheredLoad>) -> LoadProfile {
+        self.add_group();
         while self.open > 0 {
             self.write_oldest(all.as_deref_mut());
         }
@@ -317,6 +345,25 @@ mod tests {
                 proptest::prop_assert_eq!(&gathered_all, &all);
                 proptest::prop_assert_eq!(&gathered_each, &each);
             }
+        }
+
+        #[test]
+        fn buckets_of_several_models_at_one_minute_add_up(
+            adds in proptest::collection::vec(
+                (proptest::option::of(0usize..3),
+                 proptest::sample::select(vec![0u64, 60, 120, 1440]),
+                 proptest::sample::select(vec![1u64, 60, 1440]),
+                 0u64..100_000),
+                0..300,
+            ),
+        ) {
+            let mut all = LoadProfile::default();
+            let mut gathered = GatheredLoads::new(3);
+            for &(model, minute, minutes, tokens) in &adds {
+                all.add(minute, minutes, tokens);
+                gathered.add(model, minute, minutes, tokens);
+            }
+            proptest::prop_assert_eq!(gathered.finish().0, all);
         }
 
         #[test]

@@ -8,6 +8,8 @@
 //! batch (16 bytes a change, bounded by the settled log's length) plus the compact log (about
 //! five bytes a distinct minute).
 
+use std::sync::OnceLock;
+
 use super::change_log::ChangeLog;
 
 /// The smallest batch sorted into the log (about 1 MB of changes; small in tests, so that
@@ -17,6 +19,9 @@ const MIN_BATCH: usize = if cfg!(test) { 64 } else { 1 << 16 };
 #[derive(Debug, Clone, Default)]
 pub struct LateChanges {
     batch: Vec<(u64, i128)>,
+    /// The batch sorted, once it is read: a profile is read several times (its peak, its
+    /// levels for each route sized) and sorting it each time was a visible share of pricing.
+    batch_sorted: OnceLock<Vec<(u64, i128)>>,
     settled: ChangeLog,
     settled_len: usize,
 }
@@ -27,6 +32,7 @@ impl LateChanges {
             return;
         }
         self.batch.push((minute, delta));
+        self.batch_sorted = OnceLock::new();
         if self.batch.len() >= MIN_BATCH.max(self.settled_len) {
             self.settle();
         }
@@ -51,11 +57,13 @@ impl LateChanges {
         self.settled = log;
         self.settled_len = len;
         self.batch.clear();
+        self.batch_sorted = OnceLock::new();
     }
 
     /// Every non-zero change, in time order.
     pub fn iter(&self) -> impl Iterator<Item = (u64, i128)> + '_ {
-        merged(self.settled.iter(), sorted(&self.batch).into_iter())
+        let batch = self.batch_sorted.get_or_init(|| sorted(&self.batch));
+        merged(self.settled.iter(), batch.iter().copied())
     }
 }
 
@@ -124,6 +132,15 @@ mod tests {
             }
             map.retain(|_, delta| *delta != 0);
             let expected: Vec<_> = map.into_iter().collect();
+            proptest::prop_assert_eq!(&late.iter().collect::<Vec<_>>(), &expected);
+            // Read twice, and after one more change: the sorted batch is kept only while
+            // nothing is added.
+            proptest::prop_assert_eq!(&late.iter().collect::<Vec<_>>(), &expected);
+            late.push(5, 1);
+            late.push(5, -1);
+            late.push(3_001, 2);
+            let mut expected = expected;
+            expected.push((3_001, 2));
             proptest::prop_assert_eq!(late.iter().collect::<Vec<_>>(), expected);
         }
     }

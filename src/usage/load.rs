@@ -38,26 +38,76 @@ impl LoadProfile {
     /// Spreads `tokens` evenly over `minutes` minutes starting at `start` (see the module
     /// docs). `minutes` of 0 counts as 1.
     pub fn add(&mut self, start: u64, minutes: u64, tokens: u64) {
+        let (changes, count) = self.bucket_changes(start, minutes, tokens);
+        // In time order, so a time-sorted file's buckets append to the runs.
+        let in_order = self.runs.last_minute().is_none_or(|last| last <= start);
+        for &(minute, delta) in &changes[..count] {
+            self.record(in_order, minute, delta);
+        }
+    }
+
+    /// Adds several buckets that start at the same minute (`(minutes, tokens)` each, as
+    /// [`LoadProfile::add`] takes them) as one step, their changes sorted together: a usage
+    /// report's time bucket holds one result per model, and added one by one every model's
+    /// changes after the first would arrive out of time order. `scratch` is reused.
+    pub fn add_buckets(
+        &mut self,
+        start: u64,
+        buckets: &[(u64, u64)],
+        scratch: &mut Vec<(u64, i128)>,
+    ) {
+        scratch.clear();
+        for &(minutes, tokens) in buckets {
+            let (changes, count) = self.bucket_changes(start, minutes, tokens);
+            scratch.extend_from_slice(&changes[..count]);
+        }
+        scratch.sort_unstable_by_key(|&(minute, _)| minute);
+        let in_order = self.runs.last_minute().is_none_or(|last| last <= start);
+        let mut i = 0;
+        while i < scratch.len() {
+            let minute = scratch[i].0;
+            let mut delta = 0;
+            while i < scratch.len() && scratch[i].0 == minute {
+                delta += scratch[i].1;
+                i += 1;
+            }
+            if delta != 0 {
+                self.record(in_order, minute, delta);
+            }
+        }
+    }
+
+    /// Counts a bucket in the span and total, and returns its changes in time order (the
+    /// first `count` of the array; none when it has no tokens).
+    fn bucket_changes(
+        &mut self,
+        start: u64,
+        minutes: u64,
+        tokens: u64,
+    ) -> ([(u64, i128); 3], usize) {
         let minutes = minutes.max(1);
+        let mut changes = [(0, 0); 3];
         if tokens == 0 {
-            return;
+            return (changes, 0);
         }
         self.widest_bucket = self.widest_bucket.max(minutes);
         let end = start.saturating_add(minutes);
         let minutes = end - start;
         let (each, remainder) = (tokens / minutes, tokens % minutes);
-        // In time order, so a time-sorted file's buckets append to the runs.
-        let in_order = self.runs.last_minute().is_none_or(|last| last <= start);
-        if remainder > 0 {
-            self.record(in_order, start, i128::from(each) + 1);
-            self.record(in_order, start + remainder, -1);
+        let count = if remainder > 0 {
+            changes[0] = (start, i128::from(each) + 1);
+            changes[1] = (start + remainder, -1);
+            changes[2] = (end, -i128::from(each));
+            3
         } else {
-            self.record(in_order, start, i128::from(each));
-        }
-        self.record(in_order, end, -i128::from(each));
+            changes[0] = (start, i128::from(each));
+            changes[1] = (end, -i128::from(each));
+            2
+        };
         self.first = Some(self.first.map_or(start, |f| f.min(start)));
         self.end = self.end.max(end);
         self.total += u128::from(tokens);
+        (changes, count)
     }
 
     /// Adds one-minute loads for consecutive minutes from `start` (`tokens[i]` in minute
@@ -345,6 +395,33 @@ mod tests {
         assert!(LoadProfile::default().levels().is_empty());
         let summed: Vec<_> = sum_sorted(vec![(5, 1), (2, 3), (5, 4), (0, 1), (2, 1)]).collect();
         assert_eq!(summed, [(0, 1), (2, 4), (5, 5)]);
+    }
+
+    proptest::proptest! {
+        /// Buckets added as a group at one minute give the profile adding each gives,
+        /// whatever came before (in order or not) and however much they cancel out.
+        #[test]
+        fn a_group_of_buckets_is_the_same_as_adding_each(
+            before in proptest::collection::vec((0u64..500, 0u64..90, 0u64..10_000), 0..20),
+            start in proptest::prop_oneof![0u64..500, (u64::MAX - 100)..u64::MAX],
+            buckets in proptest::collection::vec(
+                (0u64..130, proptest::prop_oneof![proptest::strategy::Just(0u64), 1u64..100_000]),
+                0..20,
+            ),
+        ) {
+            let mut each = LoadProfile::default();
+            let mut group = LoadProfile::default();
+            for &(minute, minutes, tokens) in &before {
+                each.add(minute, minutes, tokens);
+                group.add(minute, minutes, tokens);
+            }
+            for &(minutes, tokens) in &buckets {
+                each.add(start, minutes, tokens);
+            }
+            group.add_buckets(start, &buckets, &mut Vec::new());
+            proptest::prop_assert_eq!(&group, &each);
+            proptest::prop_assert_eq!(group.levels(), each.levels());
+        }
     }
 
     #[test]
