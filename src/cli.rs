@@ -570,6 +570,9 @@ pub enum SqlSourceArg {
     LitellmSpendlogs,
     /// OpenTelemetry GenAI spans, as the OTLP JSON file exporter writes them.
     OtelGenai,
+    /// AWS CUR 2.0 (Data Exports): Bedrock's billed token lines, per hour (no per-request
+    /// prompt size: long-context traffic is priced at the standard rate).
+    Cur,
 }
 
 /// Usage formats `routewise replay` reads.

@@ -32,6 +32,7 @@ pub fn run(args: ReplayArgs) -> Result<String, AppError> {
             SqlSourceArg::BedrockInvocation => Source::BedrockInvocation,
             SqlSourceArg::LitellmSpendlogs => Source::LitellmSpendlogs,
             SqlSourceArg::OtelGenai => Source::OtelGenai,
+            SqlSourceArg::Cur => Source::Cur,
         };
         return write_output(
             sql::emit(dialect, source, args.sql_from.as_deref()),

@@ -168,6 +168,27 @@ impl<'k> Accumulator<'k> {
         let Some(route) = &record.route else {
             return self.add(slot, &row, count);
         };
+        self.add_routed(
+            slot,
+            &row,
+            route,
+            record.billed_usd,
+            record.billed_rows,
+            count,
+        )
+    }
+
+    /// Adds `count` rows served on the observed `route` (with what the log says was
+    /// charged, if it says): to the file's totals and to the route's.
+    pub fn add_routed(
+        &mut self,
+        slot: Slot,
+        row: &Row,
+        route: &str,
+        billed_usd: Option<Decimal>,
+        billed_rows: Option<u64>,
+        count: u64,
+    ) -> Result<(), &'static str> {
         let index = match self.routes.iter().position(|(r, _)| r == route) {
             Some(i) => i,
             None => {
@@ -175,18 +196,18 @@ impl<'k> Accumulator<'k> {
                     usage: vec![ModelUsage::default(); self.usage.len()],
                     ..RouteSums::default()
                 };
-                self.routes.push((route.clone(), sums));
+                self.routes.push((route.to_owned(), sums));
                 self.routes.len() - 1
             }
         };
         // Check the route's sums first, so an overflow leaves everything unchanged.
         let sums = &self.routes[index].1;
         let rows = sums.rows.checked_add(count).ok_or(OVERFLOW)?;
-        let (billed, billed_rows) = match record.billed_usd {
+        let (billed, billed_rows) = match billed_usd {
             Some(usd) => (
                 sums.billed_usd.checked_add(usd).ok_or(OVERFLOW)?,
                 sums.billed_rows
-                    .checked_add(record.billed_rows.unwrap_or(count))
+                    .checked_add(billed_rows.unwrap_or(count))
                     .ok_or(OVERFLOW)?,
             ),
             None => (sums.billed_usd, sums.billed_rows),
@@ -204,7 +225,7 @@ impl<'k> Accumulator<'k> {
             Slot::Unknown(_) => unknown_rows = unknown_rows.checked_add(count).ok_or(OVERFLOW)?,
         }
         self.route_now = Some(index);
-        let added = self.add(slot, &row, count);
+        let added = self.add(slot, row, count);
         self.route_now = None;
         added?;
         let sums = &mut self.routes[index].1;

@@ -26,6 +26,13 @@ use crate::support::limits;
 /// are marked, at the sources' own boundary (prices decide per model, in the cost engine).
 const LONG_CONTEXT_TOKENS: u64 = super::tokens::SOURCE_LONG_CONTEXT_TOKENS;
 
+/// What a row reduced from an AWS CUR export (`usage_source` = `aws-cur`, written by
+/// `--emit-sql … --source cur`) cannot say.
+pub const AWS_CUR_NOTE: &str = "Rows reduced from an AWS CUR export (usage_source aws-cur): \
+CUR bills tokens per hour and usage type, with no per-request prompt size, so long-context \
+requests cannot be told apart from others and are priced at the standard-context rate, and \
+each hour's tokens are spread evenly over its minutes, so the peak is a lower bound.";
+
 /// How to read a CSV that is not in routewise's own layout.
 #[derive(Debug, Clone, Default)]
 pub struct CsvOptions {
@@ -213,7 +220,13 @@ pub(super) fn read_rows<R: Read>(
         }
         match parse_row(&record, header, acc, &mut timestamps, convention) {
             Ok((slot, row, unmarked_long)) => {
-                if let Err(message) = acc.add(slot, &row, 1) {
+                let route = field(&record, header, Column::Route).trim_ascii();
+                let added = if route.is_empty() {
+                    acc.add(slot, &row, 1)
+                } else {
+                    acc.add_routed(slot, &row, &String::from_utf8_lossy(route), None, None, 1)
+                };
+                if let Err(message) = added {
                     let diagnostic = acc.error(
                         Code::UsageOverflow,
                         line_of(&record),
@@ -409,6 +422,16 @@ fn parse_row(
     let model = field(record, header, Column::Model).trim_ascii();
     if model.is_empty() {
         return Err(Problem::Empty(Column::Model));
+    }
+    match field(record, header, Column::UsageSource).trim_ascii() {
+        b"" => {}
+        b"aws-cur" => acc.note(AWS_CUR_NOTE.to_owned()),
+        _ => {
+            return Err(Problem::Field(
+                Column::UsageSource,
+                "is not `aws-cur` (or blank)",
+            ));
+        }
     }
     let slot = acc.models.slot(model);
     let unmarked_long = long_context.is_none()

@@ -16,6 +16,8 @@
 //! | `context_window` | no (`0-200k`) | `0-200k` or `200k-1M`, as in the usage report |
 //! | `bucket_width` | no (one request) | `1m`, `1h` or `1d`: the row sums a time bucket |
 //! | `web_search_requests` | no (0) | server-side web searches |
+//! | `route` | no (none) | the route that served the row (`bedrock-geo`…), reported as an observed route |
+//! | `usage_source` | no (none) | `aws-cur`: the row was reduced from an AWS CUR export, whose assumptions the report states |
 //!
 //! `cache_creation_input_tokens` keeps the API's meaning (every cache write), so the 5-minute
 //! writes are it minus `cache_creation_1h_input_tokens`. Optional columns may be blank in a
@@ -41,10 +43,12 @@ pub enum Column {
     ContextWindow,
     BucketWidth,
     WebSearch,
+    Route,
+    UsageSource,
 }
 
 impl Column {
-    pub const ALL: [Column; 11] = [
+    pub const ALL: [Column; 13] = [
         Column::Timestamp,
         Column::Model,
         Column::Input,
@@ -56,6 +60,8 @@ impl Column {
         Column::ContextWindow,
         Column::BucketWidth,
         Column::WebSearch,
+        Column::Route,
+        Column::UsageSource,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +77,8 @@ impl Column {
             Column::ContextWindow => "context_window",
             Column::BucketWidth => "bucket_width",
             Column::WebSearch => "web_search_requests",
+            Column::Route => "route",
+            Column::UsageSource => "usage_source",
         }
     }
 
@@ -136,7 +144,7 @@ impl Header {
                 "required columns: timestamp, model, input_tokens, output_tokens; optional: \
                  cache_read_input_tokens, cache_creation_input_tokens, \
                  cache_creation_1h_input_tokens, batch, context_window, bucket_width, \
-                 web_search_requests"
+                 web_search_requests, route, usage_source"
             };
             let list = missing
                 .iter()

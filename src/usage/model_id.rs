@@ -21,6 +21,11 @@ const NOISE_SUFFIXES: &[&str] = &["instruct", "maas", "latest"];
 /// The catalogue model id of a provider's model id, or `None` if the catalogue has no such
 /// model. `known_models` are the catalogue's ids (`Prices::model_ids()`).
 pub fn catalogue_model(raw: &str, known_models: &[&str]) -> Option<String> {
+    provider_id(raw, known_models).or_else(|| marketing_name(raw, known_models))
+}
+
+/// A provider's model id with its decorations stripped.
+fn provider_id(raw: &str, known_models: &[&str]) -> Option<String> {
     let known = |id: &str| known_models.iter().find(|k| k.eq_ignore_ascii_case(id));
     let raw = raw.trim();
     if raw.is_empty() {
@@ -42,6 +47,33 @@ pub fn catalogue_model(raw: &str, known_models: &[&str]) -> Option<String> {
         }
         id = head.to_owned();
     }
+}
+
+/// AWS's marketing names in usage types and bills: `Claude4.6Sonnet` → `claude-sonnet-4-6`,
+/// `Claude3.5Haiku` → `claude-3-5-haiku`. Here, not in the usage-type parser, so a usage CSV
+/// whose model column holds the name (the CUR SQL of `--emit-sql`) maps as reconciliation does.
+fn marketing_name(raw: &str, known_models: &[&str]) -> Option<String> {
+    let lower = raw.trim().to_ascii_lowercase();
+    let rest = lower.strip_prefix("claude")?;
+    for family in ["sonnet", "opus", "haiku"] {
+        if let Some(at) = rest.find(family) {
+            let version: String = format!("{}{}", &rest[..at], &rest[at + family.len()..])
+                .trim_matches(['-', '.', '_'])
+                .replace(['.', '_'], "-");
+            if version.is_empty() {
+                continue;
+            }
+            for id in [
+                format!("claude-{family}-{version}"),
+                format!("claude-{version}-{family}"),
+            ] {
+                if let Some(found) = provider_id(&id, known_models) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Strips provider decorations, leaving a lower-case id in the catalogue's style.

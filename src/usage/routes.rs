@@ -22,6 +22,11 @@ pub const APPLICATION_PROFILE: &str =
 /// Vertex AI without a location in the log.
 pub const VERTEX_UNKNOWN: &str = "(vertex: location not in the log)";
 
+/// Bedrock's routes: in the caller's region, a geographic profile, the global profile.
+pub const BEDROCK_REGION: &str = "bedrock-region";
+pub const BEDROCK_GEO: &str = "bedrock-geo";
+pub const BEDROCK_GLOBAL: &str = "bedrock-global";
+
 /// Geographic cross-region inference-profile prefixes.
 const GEO_PREFIXES: &[&str] = &["us", "eu", "jp", "au", "apac", "ca"];
 
@@ -36,13 +41,13 @@ pub fn bedrock_route(model_id: &str) -> String {
     let last = id.rsplit('/').next().unwrap_or(&id);
     let prefix = last.split_once('.').map_or("", |(p, _)| p);
     if prefix == "global" {
-        "bedrock-global".to_owned()
+        BEDROCK_GLOBAL.to_owned()
     } else if prefix == "us-gov" {
         GOVCLOUD.to_owned()
     } else if GEO_PREFIXES.contains(&prefix) {
-        "bedrock-geo".to_owned()
+        BEDROCK_GEO.to_owned()
     } else {
-        "bedrock-region".to_owned()
+        BEDROCK_REGION.to_owned()
     }
 }
 

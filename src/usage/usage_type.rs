@@ -14,12 +14,15 @@
 //!
 //! | modifier | meaning |
 //! | --- | --- |
-//! | `-cross-region-global`, `_Global` | the global cross-region profile |
-//! | `-cross-region`, `-cross-region-geo` | a geographic profile: billed at the regional rate |
+//! | `-cross-region-global`, `_Global` | the global cross-region profile (route `bedrock-global`) |
+//! | `-cross-region`, `-cross-region-geo` | a geographic profile (route `bedrock-geo`): billed at the regional rate |
 //! | `-1-hour`, `-1h` | 1-hour cache writes |
-//! | `-batch` | batch inference (folded into input and output, as replay prices batch traffic) |
-//! | `-standard` | the standard tier |
+//! | `-batch` | batch inference (reconciliation folds it into input and output; the warehouse SQL marks it `batch`) |
+//! | `-standard`, `-5-minute(s)` | the defaults: the standard tier, 5-minute cache writes |
 //! | `-priority`, `-flex`, `-reserved` | a service tier replay does not price: the line is unattributed |
+//!
+//! No modifier is the caller's region (route `bedrock-region`). The modifiers are the
+//! [`MODIFIERS`] table, which the warehouse SQL (`--emit-sql --source cur`) also reads.
 //!
 //! Models are named in two styles: AWS's marketing names (`Claude4.6Sonnet`,
 //! `Claude4Sonnet`, `Llama4-Maverick-17B`) and model ids (`anthropic.claude-opus-4-8`). Both
@@ -36,12 +39,17 @@ pub struct UsageType {
     pub model: String,
     pub token_type: TokenType,
     pub scope: BillScope,
+    /// The route the line was served on, as the other readers name it.
+    pub route: &'static str,
+    /// Batch inference (`-batch`).
+    pub batch: bool,
     /// A tier replay does not price (`priority`, `flex`…), which leaves the line unattributed.
     pub unpriced_tier: Option<String>,
 }
 
-/// Markers, in the order they are tried at each position (longest first).
-const MARKERS: &[(&str, TokenType)] = &[
+/// Markers, in the order they are tried at each position (longest first). Public so the
+/// warehouse SQL (`--emit-sql --source cur`) builds its CASE arms from this same table.
+pub const MARKERS: &[(&str, TokenType)] = &[
     ("-cache-read-input-token-count", TokenType::CacheRead),
     ("-cache-write-input-token-count", TokenType::CacheWrite5m),
     ("-mantle-cache-read-tokens", TokenType::CacheRead),
@@ -57,6 +65,47 @@ const MARKERS: &[(&str, TokenType)] = &[
     ("_inputtokencount", TokenType::Input),
     ("_outputtokencount", TokenType::Output),
 ];
+
+/// What a modifier after the marker says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modifier {
+    /// The global cross-region profile: its own (global) rate.
+    Global,
+    /// A geographic cross-region profile: billed at the regional rate.
+    Geo,
+    /// 1-hour cache writes.
+    OneHour,
+    /// Batch inference.
+    Batch,
+    /// Says what is the default anyway (`-standard`, `-5-minutes`).
+    Plain,
+    /// A service tier replay does not price.
+    UnpricedTier,
+}
+
+/// Modifiers as words joined by `-` (a usage type separates them with `-` or `_`), longest
+/// first so `cross-region-global` is found before `cross-region`. The one table both the
+/// parser below and the warehouse SQL read.
+pub const MODIFIERS: &[(&str, Modifier)] = &[
+    ("cross-region-global", Modifier::Global),
+    ("cross-region-geo", Modifier::Geo),
+    ("cross-region", Modifier::Geo),
+    ("global", Modifier::Global),
+    ("5-minutes", Modifier::Plain),
+    ("5-minute", Modifier::Plain),
+    ("1-hour", Modifier::OneHour),
+    ("1h", Modifier::OneHour),
+    ("batch", Modifier::Batch),
+    ("standard", Modifier::Plain),
+    ("priority", Modifier::UnpricedTier),
+    ("flex", Modifier::UnpricedTier),
+    ("reserved", Modifier::UnpricedTier),
+];
+
+/// The routes usage types name, as the invocation-log reader names them.
+pub use super::routes::{
+    BEDROCK_GEO as ROUTE_GEO, BEDROCK_GLOBAL as ROUTE_GLOBAL, BEDROCK_REGION as ROUTE_IN_REGION,
+};
 
 /// Parses a usage type; `Err` says why it is not a Bedrock token usage type.
 pub fn parse_usage_type(text: &str) -> Result<UsageType, String> {
@@ -80,40 +129,41 @@ pub fn parse_usage_type(text: &str) -> Result<UsageType, String> {
     let modifiers = &rest[at + marker.len()..];
     let mut token_type = token_type;
     let mut scope = BillScope::BedrockRegional;
+    let mut route = ROUTE_IN_REGION;
+    let mut batch = false;
     let mut unpriced_tier = None;
-    let mut words = modifiers
+    let words: Vec<&str> = modifiers
         .split(['-', '_'])
         .filter(|w| !w.is_empty())
-        .peekable();
-    while let Some(word) = words.next() {
-        match word {
-            "cross" if words.peek() == Some(&"region") => {
-                words.next();
-                if words.peek() == Some(&"global") {
-                    words.next();
-                    scope = BillScope::BedrockGlobal;
-                } else if words.peek() == Some(&"geo") {
-                    words.next();
-                }
+        .collect();
+    let mut i = 0;
+    while i < words.len() {
+        // The longest modifier spelled by the words from here (the table is longest first).
+        let Some((spelling, modifier)) = MODIFIERS.iter().find(|(spelling, _)| {
+            let parts: Vec<&str> = spelling.split('-').collect();
+            words[i..].starts_with(&parts)
+        }) else {
+            return Err(format!("unrecognised usage-type modifier `{}`", words[i]));
+        };
+        i += spelling.split('-').count();
+        match modifier {
+            Modifier::Global => {
+                scope = BillScope::BedrockGlobal;
+                route = ROUTE_GLOBAL;
             }
-            "global" => scope = BillScope::BedrockGlobal,
-            "1" if words.peek() == Some(&"hour") => {
-                words.next();
-                token_type = one_hour(token_type)?;
-            }
-            "1h" => token_type = one_hour(token_type)?,
-            "5" if words.peek() == Some(&"minute") || words.peek() == Some(&"minutes") => {
-                words.next();
-            }
-            "batch" | "standard" => {}
-            "priority" | "flex" | "reserved" => unpriced_tier = Some(word.to_owned()),
-            other => return Err(format!("unrecognised usage-type modifier `{other}`")),
+            Modifier::Geo => route = ROUTE_GEO,
+            Modifier::OneHour => token_type = one_hour(token_type)?,
+            Modifier::Batch => batch = true,
+            Modifier::Plain => {}
+            Modifier::UnpricedTier => unpriced_tier = Some((*spelling).to_owned()),
         }
     }
     Ok(UsageType {
         model,
         token_type,
         scope,
+        route,
+        batch,
         unpriced_tier,
     })
 }
@@ -126,33 +176,10 @@ fn one_hour(token_type: TokenType) -> Result<TokenType, String> {
 }
 
 /// The catalogue model of a usage type's model name: `Claude4.6Sonnet` →
-/// `claude-sonnet-4-6`, `anthropic.claude-opus-4-8` → `claude-opus-4-8`.
+/// `claude-sonnet-4-6`, `anthropic.claude-opus-4-8` → `claude-opus-4-8` (the mapping every
+/// usage reader uses, marketing names included).
 pub fn usage_type_model(name: &str, known_models: &[&str]) -> Option<String> {
-    if let Some(found) = catalogue_model(name, known_models) {
-        return Some(found);
-    }
-    let lower = name.to_ascii_lowercase();
-    if let Some(rest) = lower.strip_prefix("claude") {
-        for family in ["sonnet", "opus", "haiku"] {
-            if let Some(at) = rest.find(family) {
-                let version: String = format!("{}{}", &rest[..at], &rest[at + family.len()..])
-                    .trim_matches(['-', '.', '_'])
-                    .replace(['.', '_'], "-");
-                if version.is_empty() {
-                    continue;
-                }
-                for id in [
-                    format!("claude-{family}-{version}"),
-                    format!("claude-{version}-{family}"),
-                ] {
-                    if let Some(found) = catalogue_model(&id, known_models) {
-                        return Some(found);
-                    }
-                }
-            }
-        }
-    }
-    None
+    catalogue_model(name, known_models)
 }
 
 #[cfg(test)]
@@ -216,6 +243,57 @@ mod tests {
                 .unwrap_err()
                 .contains("turbo")
         );
+    }
+
+    #[test]
+    fn modifiers_say_the_route_and_the_batch_tier() {
+        let route = |text: &str| {
+            let u = parse_usage_type(text).unwrap();
+            (u.route, u.batch)
+        };
+        assert_eq!(
+            route("USE1-Claude4Sonnet-input-tokens"),
+            ("bedrock-region", false)
+        );
+        assert_eq!(
+            route("USE1-Claude4Sonnet-input-tokens-cross-region"),
+            ("bedrock-geo", false)
+        );
+        assert_eq!(
+            route("USE1-Claude4Sonnet-input-tokens-cross-region-geo-batch"),
+            ("bedrock-geo", true)
+        );
+        assert_eq!(
+            route("USE1-Claude4Sonnet_InputTokenCount_Global"),
+            ("bedrock-global", false)
+        );
+        assert_eq!(
+            route("USE1-Claude4Sonnet-cache-write-input-token-count-5-minutes-cross-region-global"),
+            ("bedrock-global", false)
+        );
+        // The routes are the invocation-log reader's names for the same profiles.
+        assert_eq!(
+            crate::usage::routes::bedrock_route("global.anthropic.claude-sonnet-4"),
+            ROUTE_GLOBAL
+        );
+        assert_eq!(
+            crate::usage::routes::bedrock_route("eu.anthropic.claude-sonnet-4"),
+            ROUTE_GEO
+        );
+        assert!(
+            parse_usage_type("USE1-Claude4Sonnet-input-tokens-cross")
+                .unwrap_err()
+                .contains("`cross`")
+        );
+        // Longest first: no spelling is shadowed by an earlier, shorter one.
+        for (i, (later, _)) in MODIFIERS.iter().enumerate() {
+            for (earlier, _) in &MODIFIERS[..i] {
+                assert!(
+                    !later.starts_with(&format!("{earlier}-")),
+                    "{earlier} before {later}"
+                );
+            }
+        }
     }
 
     #[test]
