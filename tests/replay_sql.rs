@@ -509,3 +509,155 @@ fn otel_spans_through_duckdb_price_like_the_spans() {
     assert_eq!(direct["format"], "otel");
     assert_same_prices(&direct, &via_sql);
 }
+
+/// The CUR 2.0 header, as Data Exports writes it (the columns the SQL reads).
+const CUR_HEADER: &str = "line_item_usage_start_date,line_item_product_code,line_item_line_item_type,line_item_usage_type,line_item_usage_amount,pricing_unit,line_item_unblended_cost,product_region_code\n";
+
+#[test]
+fn a_cur_export_through_duckdb_prices_like_the_hand_totals_and_reconciles_to_the_bill() {
+    if !duckdb_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let period = dir.path().join("data/BILLING_PERIOD=2026-10");
+    let (older, latest) = (
+        period.join("20261102T000000Z"),
+        period.join("20261103T000000Z"),
+    );
+    std::fs::create_dir_all(&older).unwrap();
+    std::fs::create_dir_all(&latest).unwrap();
+    // The latest snapshot, billed at Bedrock's list prices for claude-sonnet-4-5
+    // ($3.30/$16.50 in-region and geographic, $3/$15 global) and claude-haiku-4-5.
+    std::fs::write(
+        latest.join("part-0.csv"),
+        format!(
+            "{CUR_HEADER}\
+             2026-10-01T05:00:00Z,AmazonBedrock,Usage,USE1-Claude4.5Sonnet-input-tokens,1000000,tokens,3.30,us-east-1\n\
+             2026-10-01T05:00:00Z,AmazonBedrock,Usage,USE1-Claude4.5Sonnet-output-tokens,200,1K tokens,3.30,us-east-1\n\
+             2026-10-01T05:00:00Z,AmazonBedrock,Usage,USE1-Claude4.5Sonnet-cache-read-input-token-count-cross-region-global,3000000,tokens,0.90,us-east-1\n\
+             2026-10-01T05:00:00Z,AmazonBedrock,Usage,USE1-Claude4.5Sonnet-cache-write-input-token-count-cross-region,400000,tokens,1.65,us-east-1\n\
+             2026-10-01T05:00:00Z,AmazonBedrock,Usage,USE1-Claude4.5Sonnet-cache-write-input-token-count-1-hour-cross-region,100000,tokens,0.66,us-east-1\n\
+             2026-10-01T06:00:00Z,AmazonBedrock,Usage,USE1-Claude4.5Sonnet_InputTokenCount_Global,500000,tokens,1.50,us-east-1\n\
+             2026-10-01T06:00:00Z,AmazonBedrock,Usage,USE1-Claude4.5Sonnet-input-tokens-batch,2000000,tokens,3.30,us-east-1\n\
+             2026-10-01T06:00:00Z,AmazonBedrock,Usage,USE1-Claude4.5Sonnet-output-tokens-batch,100000,tokens,0.825,us-east-1\n\
+             2026-10-01T06:00:00Z,AmazonBedrock,Usage,USE1-Claude4.5Sonnet-input-tokens-priority,700000,tokens,3.675,us-east-1\n\
+             2026-10-01T07:00:00Z,AmazonBedrock,Usage,USW2-anthropic.claude-haiku-4-5-mantle-output-tokens-standard,0.05,1M tokens,0.275,us-west-2\n\
+             2026-10-01T07:00:00Z,AmazonEC2,Usage,USE1-BoxUsage:t3.micro,24,Hrs,0.25,us-east-1\n\
+             2026-10-01T07:00:00Z,AmazonBedrock,Tax,,0,,1.10,\n"
+        ),
+    )
+    .unwrap();
+    // An earlier snapshot of the same period: a full copy then, never summed with the latest.
+    std::fs::write(
+        older.join("part-0.csv"),
+        format!(
+            "{CUR_HEADER}\
+             2026-10-01T05:00:00Z,AmazonBedrock,Usage,USE1-Claude4.5Sonnet-input-tokens,9000000,tokens,29.70,us-east-1\n\
+             2026-10-01T08:00:00Z,AmazonBedrock,Usage,USE1-Claude4.5Sonnet-output-tokens,9000000,tokens,148.50,us-east-1\n"
+        ),
+    )
+    .unwrap();
+    let sql = emit(&[
+        "--emit-sql",
+        "duckdb",
+        "--source",
+        "cur",
+        "--sql-from",
+        "read_csv('data/BILLING_PERIOD=*/*/*.csv', filename = true, all_varchar = true)",
+    ]);
+    run_duckdb(dir.path(), &sql, "usage.csv");
+    let rows = read_csv(&dir.path().join("usage.csv"));
+    let row = |hour: &str, route: &str, batch: &str| {
+        rows.iter()
+            .find(|r| {
+                r["timestamp"] == format!("2026-10-01T{hour}:00:00Z")
+                    && r["route"] == route
+                    && r["batch"] == batch
+            })
+            .unwrap_or_else(|| panic!("no {hour} {route} {batch} row in {rows:?}"))
+    };
+    // Per hour, model, route and batch tier; the priority line, the EC2 line, the tax line
+    // and the earlier snapshot are left out.
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    let geo = row("05", "bedrock-geo", "false");
+    assert_eq!(geo["model"], "claude4.5sonnet");
+    assert_eq!(
+        (
+            geo["cache_creation_input_tokens"].as_str(),
+            geo["cache_creation_1h_input_tokens"].as_str()
+        ),
+        ("500000", "100000")
+    );
+    assert_eq!(
+        row("05", "bedrock-region", "false")["output_tokens"],
+        "200000"
+    );
+    assert_eq!(
+        row("05", "bedrock-global", "false")["cache_read_input_tokens"],
+        "3000000"
+    );
+    assert_eq!(
+        row("06", "bedrock-global", "false")["input_tokens"],
+        "500000"
+    );
+    assert_eq!(
+        row("06", "bedrock-region", "true")["input_tokens"],
+        "2000000"
+    );
+    let haiku = row("07", "bedrock-region", "false");
+    assert_eq!(
+        (haiku["model"].as_str(), haiku["output_tokens"].as_str()),
+        ("anthropic.claude-haiku-4-5", "50000")
+    );
+    assert!(rows.iter().all(|r| r["bucket_width"] == "1h"
+        && r["usage_source"] == "aws-cur"
+        && r["context_window"] == "0-200k"));
+
+    let replay = routewise_json(dir.path(), &["replay", "--usage", "usage.csv"]);
+    // By hand, Anthropic API list prices: sonnet input 1.5M x $3 + output 200K x $15 + cache
+    // reads 3M x $0.30 + 5-minute writes 400K x $3.75 + 1-hour writes 100K x $6, batch input
+    // 2M x $1.50 + batch output 100K x $7.50, haiku output 50K x $5:
+    // 4.50 + 3.00 + 0.90 + 1.50 + 0.60 + 3.00 + 0.75 + 0.25.
+    assert_eq!(
+        common::route(&replay, "anthropic-api")["total_usd"],
+        "14.50"
+    );
+    let models = &replay["observed"]["models"];
+    assert_eq!(models[0]["model"], "claude-haiku-4-5");
+    assert_eq!(models[1]["model"], "claude-sonnet-4-5");
+    assert_eq!(replay["unknown_models"], serde_json::json!([]));
+    assert_eq!(replay["observed"]["widest_bucket_minutes"], 60);
+    let observed: Vec<&str> = replay["observed_routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["route"].as_str().unwrap())
+        .collect();
+    for route in ["bedrock-region", "bedrock-geo", "bedrock-global"] {
+        assert!(observed.contains(&route), "{observed:?}");
+    }
+    let assumptions = replay["assumptions"].to_string();
+    assert!(
+        assumptions.contains("no per-request prompt size")
+            && assumptions.contains("standard-context rate"),
+        "{assumptions}"
+    );
+
+    // Reconciled against the same export: the CSV's tokens are the bill's, and at list
+    // price they cost what the bill charged, line for line.
+    let reconciled = routewise_json(
+        dir.path(),
+        &["replay", "--usage", "usage.csv", "--reconcile", "data"],
+    );
+    let r = &reconciled["reconciliation"];
+    assert_eq!(r["billed_attributed_usd"], "15.710");
+    assert_eq!(r["replay_usd"], "15.710");
+    assert_eq!(r["difference_usd"], "0.000");
+    assert_eq!(r["warnings"], serde_json::json!([]));
+    let compared = r["rows"].as_array().unwrap();
+    assert_eq!(compared.len(), 7, "{compared:?}");
+    for row in compared {
+        assert_eq!(row["log_tokens"], row["bill_tokens"], "{row}");
+        assert_eq!(row["replay_usd"], row["billed_usd"], "{row}");
+    }
+}
