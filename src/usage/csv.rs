@@ -464,6 +464,37 @@ mod tests {
     }
 
     #[test]
+    fn route_and_usage_source_columns_are_read() {
+        let totals = read(
+            "timestamp,model,input_tokens,output_tokens,route,usage_source\n\
+             2026-10-01T00:00:00Z,claude4.5sonnet,100,10,bedrock-geo,aws-cur\n\
+             2026-10-01T01:00:00Z,claude-sonnet-4-5,200,20,,\n",
+            false,
+        )
+        .unwrap();
+        // The marketing name a CUR usage type gives maps like the catalogue id.
+        assert_eq!(totals.by_model["claude-sonnet-4-5"].rows, 2);
+        assert_eq!(totals.observed_routes["bedrock-geo"].rows, 1);
+        assert_eq!(totals.observed_routes.len(), 1);
+        assert!(
+            totals.notes.iter().any(|n| n == AWS_CUR_NOTE),
+            "{:?}",
+            totals.notes
+        );
+        let plain = read("timestamp,model,input_tokens,output_tokens\n2026-10-01T00:00:00Z,claude-sonnet-4-5,1,1\n", false).unwrap();
+        assert!(!plain.notes.iter().any(|n| n == AWS_CUR_NOTE));
+        let e = read(
+            "timestamp,model,input_tokens,output_tokens,usage_source\n\
+             2026-10-01T00:00:00Z,claude-sonnet-4-5,1,1,aws-bill\n",
+            false,
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column), (2, 44));
+        assert_eq!(e.key.as_deref(), Some("usage_source"));
+        assert!(e.message.contains("`aws-bill`"), "{}", e.message);
+    }
+
+    #[test]
     fn sums_rows_per_catalogue_model_and_tier() {
         let totals = read(
             "model,timestamp,input_tokens,output_tokens,cache_read_input_tokens,cache_creation_input_tokens,cache_creation_1h_input_tokens,batch,context_window\n\

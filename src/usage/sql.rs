@@ -999,6 +999,47 @@ mod tests {
     }
 
     #[test]
+    fn the_cur_sql_is_built_from_the_usage_type_and_unit_tables() {
+        // Every marker and modifier of the reconciliation reader's table is in the SQL,
+        // so the two cannot drift apart.
+        for dialect in Dialect::ALL {
+            let sql = emit(dialect, Source::Cur, None);
+            for (marker, token_type) in MARKERS {
+                let marker = dashed(marker);
+                assert!(
+                    sql.contains(&format!("WHEN '{marker}' THEN '{}'", kind(*token_type))),
+                    "{dialect:?}: {marker}"
+                );
+            }
+            for (spelling, _) in MODIFIERS {
+                assert!(
+                    sql.contains(&format!("'-{spelling}-'")),
+                    "{dialect:?}: {spelling}"
+                );
+            }
+            for route in [ROUTE_GLOBAL, ROUTE_GEO, ROUTE_IN_REGION] {
+                assert!(sql.contains(&format!("'{route}'")), "{dialect:?}: {route}");
+            }
+            assert!(sql.contains("WHEN '1k tokens' THEN 1000"), "{dialect:?}");
+            assert!(sql.contains("WHEN '1m tokens' THEN 1000000"), "{dialect:?}");
+            assert!(sql.contains(dialect.export_path()), "{dialect:?}");
+            assert!(sql.contains("'amazonbedrock'"), "{dialect:?}");
+        }
+        // Each unit spelling is one the CUR reader reads, at the factor it gives.
+        for unit in UNIT_SPELLINGS {
+            assert!(tokens_per_unit(unit).is_some(), "{unit}");
+            assert!(tokens_per_unit(&format!("per {unit}")).is_some(), "{unit}");
+        }
+        let athena = emit(Dialect::Athena, Source::Cur, None);
+        assert!(athena.contains("\"$path\" AS export_path"));
+        assert!(emit(Dialect::Spark, Source::Cur, None).contains("instr(rest_dashed, marker)"));
+        assert!(
+            emit(Dialect::Postgres, Source::Cur, None)
+                .contains("substring(export_path from '(?i)billing_period=([^/]+)/')")
+        );
+    }
+
+    #[test]
     fn every_source_and_dialect_selects_the_usage_csv_columns() {
         // Each request's own prompt against the sources' boundary, the number written once.
         let mark = format!("WHEN prompt > {SOURCE_LONG_CONTEXT_TOKENS} THEN '200k-1M'");
@@ -1012,12 +1053,24 @@ mod tests {
                     "AS cache_creation_1h_input_tokens",
                     "AS context_window",
                     "AS bucket_width",
-                    "GROUP BY minute, model, context_window",
                 ] {
                     assert!(sql.contains(column), "{dialect:?} {source:?}: {column}");
                 }
                 assert!(sql.contains(source.default_from(dialect)));
-                assert!(sql.contains(&mark), "{dialect:?} {source:?}: {mark}");
+                if source == Source::Cur {
+                    // Hours of billed lines: no request, so no prompt to split at the mark.
+                    for column in [
+                        "'1h' AS bucket_width",
+                        "'0-200k' AS context_window",
+                        "'aws-cur' AS usage_source",
+                        "GROUP BY hour, model, route, batch",
+                    ] {
+                        assert!(sql.contains(column), "{dialect:?}: {column}");
+                    }
+                } else {
+                    assert!(sql.contains("GROUP BY minute, model, context_window"));
+                    assert!(sql.contains(&mark), "{dialect:?} {source:?}: {mark}");
+                }
             }
         }
         assert!(
