@@ -483,7 +483,8 @@ pub struct ReplayArgs {
     pub source: Option<SqlSourceArg>,
     /// With --emit-sql: the relation to read instead of the default (a table name; for
     /// Bedrock on DuckDB a quoted file glob such as `'logs/**/*.json.gz'`, on Spark a file
-    /// source such as ``text.`s3://bucket/AWSLogs/…/*.json.gz` ``).
+    /// source such as ``text.`s3://bucket/AWSLogs/…/*.json.gz` ``; for CUR on DuckDB
+    /// `read_parquet('export/data/BILLING_PERIOD=*/**/*.parquet', filename = true)`).
     #[arg(long, value_name = "RELATION", requires = "emit_sql")]
     pub sql_from: Option<String>,
     /// With --litellm-db: the first day (or time) to read, UTC (`2026-10-01`).

@@ -25,6 +25,11 @@
 //! sum cannot say which of its requests were long, so without the split a long prompt would
 //! be priced at base rates.
 //!
+//! `Source::Cur` is the exception: an AWS CUR 2.0 export is a bill, hourly per usage type,
+//! so its query writes one row per hour, model, route and batch tier (`bucket_width` `1h`,
+//! `context_window` `0-200k`, `route`, `usage_source` `aws-cur`), built from the CUR
+//! reader's own tables (see [`cur`]).
+//!
 //! What the SQL leaves out, compared with reading the logs directly: Bedrock's 1-hour
 //! cache-write split (inside `output.outputBodyJson`; all writes count as 5-minute), the
 //! observed route and LiteLLM's `spend` (the usage CSV has no columns for them), and the
