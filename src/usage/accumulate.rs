@@ -429,6 +429,14 @@ impl<'k> Accumulator<'k> {
         }
     }
 
+    /// [`Accumulator::note`] of a fixed text, allocating only the first time: for a note a
+    /// row can give, on every row.
+    pub fn note_once(&mut self, note: &str) {
+        if !self.notes.iter().any(|n| n == note) {
+            self.notes.push(note.to_owned());
+        }
+    }
+
     pub fn finish(mut self) -> UsageTotals {
         let known = self.models.known();
         if self.month_crossing_rows > 0 {

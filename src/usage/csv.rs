@@ -425,7 +425,7 @@ fn parse_row(
     }
     match field(record, header, Column::UsageSource).trim_ascii() {
         b"" => {}
-        b"aws-cur" => acc.note(AWS_CUR_NOTE.to_owned()),
+        b"aws-cur" => acc.note_once(AWS_CUR_NOTE),
         _ => {
             return Err(Problem::Field(
                 Column::UsageSource,
