@@ -102,13 +102,25 @@ impl<R: Read> Read for LineLimit<R> {
         if self.current.saturating_add(first) > self.max {
             return Err(self.too_long(self.lines + 1));
         }
-        // A plain loop the compiler turns into vector compares.
-        let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        let newlines = count_newlines(bytes);
         let last = memchr::memrchr(b'\n', bytes).unwrap_or(first);
         self.lines += newlines;
         self.current = n - last - 1;
         Ok(n)
     }
+}
+
+/// The newlines in `bytes`, counted into a byte per 128-byte block: a loop the compiler
+/// turns into vector compares and adds (a plain `filter().count()` was not, and cost a tenth
+/// of reading a usage CSV).
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes
+        .chunks(128)
+        .map(|block| {
+            let in_block: u8 = block.iter().map(|&b| u8::from(b == b'\n')).sum();
+            u64::from(in_block)
+        })
+        .sum()
 }
 
 /// The [`LineLimit`] refusal inside an I/O error, if that is what it is.
