@@ -242,7 +242,9 @@ impl GatheredLoad {
         while self.open > 0 {
             self.write_oldest(all.as_deref_mut());
         }
-        std::mem::take(&mut self.profile)
+        let mut profile = std::mem::take(&mut self.profile);
+        profile.settle();
+        profile
     }
 
     #[cfg(test)]

@@ -8,8 +8,6 @@
 //! batch (16 bytes a change, bounded by the settled log's length) plus the compact log (about
 //! five bytes a distinct minute).
 
-use std::sync::OnceLock;
-
 use super::change_log::ChangeLog;
 
 /// The smallest batch sorted into the log (about 1 MB of changes; small in tests, so that
@@ -19,9 +17,6 @@ const MIN_BATCH: usize = if cfg!(test) { 64 } else { 1 << 16 };
 #[derive(Debug, Clone, Default)]
 pub struct LateChanges {
     batch: Vec<(u64, i128)>,
-    /// The batch sorted, once it is read: a profile is read several times (its peak, its
-    /// levels for each route sized) and sorting it each time was a visible share of pricing.
-    batch_sorted: OnceLock<Vec<(u64, i128)>>,
     settled: ChangeLog,
     settled_len: usize,
 }
@@ -32,7 +27,6 @@ impl LateChanges {
             return;
         }
         self.batch.push((minute, delta));
-        self.batch_sorted = OnceLock::new();
         if self.batch.len() >= MIN_BATCH.max(self.settled_len) {
             self.settle();
         }
@@ -57,13 +51,20 @@ impl LateChanges {
         self.settled = log;
         self.settled_len = len;
         self.batch.clear();
-        self.batch_sorted = OnceLock::new();
+    }
+
+    /// Sorts what is left of the batch into the settled log: once no more changes come, so
+    /// that reading the changes (several times: a peak, levels for each route sized) sorts
+    /// nothing, and the changes are held compactly (a few bytes each, not 32).
+    pub fn settle_all(&mut self) {
+        if !self.batch.is_empty() {
+            self.settle();
+        }
     }
 
     /// Every non-zero change, in time order.
     pub fn iter(&self) -> impl Iterator<Item = (u64, i128)> + '_ {
-        let batch = self.batch_sorted.get_or_init(|| sorted(&self.batch));
-        merged(self.settled.iter(), batch.iter().copied())
+        merged(self.settled.iter(), sorted(&self.batch).into_iter())
     }
 }
 
@@ -133,9 +134,10 @@ mod tests {
             map.retain(|_, delta| *delta != 0);
             let expected: Vec<_> = map.into_iter().collect();
             proptest::prop_assert_eq!(&late.iter().collect::<Vec<_>>(), &expected);
-            // Read twice, and after one more change: the sorted batch is kept only while
-            // nothing is added.
+            // Settled, and after one more change.
+            late.settle_all();
             proptest::prop_assert_eq!(&late.iter().collect::<Vec<_>>(), &expected);
+            proptest::prop_assert!(late.batch.is_empty());
             late.push(5, 1);
             late.push(5, -1);
             late.push(3_001, 2);

@@ -157,6 +157,12 @@ impl LoadProfile {
         self.late.push(minute, delta);
     }
 
+    /// Settles the changes that arrived out of time order (see [`LateChanges::settle_all`]):
+    /// called once a profile is complete, before it is read.
+    pub fn settle(&mut self) {
+        self.late.settle_all();
+    }
+
     /// Adds another profile (from another file of the same period, say).
     /// Changes at or after this profile's newest in-order change are appended (a later piece
     /// of a time-sorted file costs no sorting); the rest are kept as late changes.
@@ -170,6 +176,7 @@ impl LoadProfile {
         self.end = self.end.max(other.end);
         self.widest_bucket = self.widest_bucket.max(other.widest_bucket);
         self.total += other.total;
+        self.settle();
     }
 
     /// The busiest minute's tokens (0 for an empty profile).
