@@ -737,3 +737,207 @@ fn the_emitted_postgres_sql_for_otel_spans_prices_like_the_spans() {
     assert_eq!(direct["format"], "otel");
     assert_has_long_prompts(&direct);
 }
+
+/// CUR 2.0 lines as the PostgreSQL SQL reads them (a `cur_export` table, each row with the
+/// path of the export file it came from): the same lines `tests/replay_sql.rs` runs through
+/// DuckDB, two snapshots of October 2026.
+const CUR_ROWS: &[[&str; 8]] = &[
+    [
+        "20261103T000000Z",
+        "2026-10-01 05:00:00",
+        "AmazonBedrock",
+        "USE1-Claude4.5Sonnet-input-tokens",
+        "1000000",
+        "tokens",
+        "3.30",
+        "us-east-1",
+    ],
+    [
+        "20261103T000000Z",
+        "2026-10-01 05:00:00",
+        "AmazonBedrock",
+        "USE1-Claude4.5Sonnet-output-tokens",
+        "200",
+        "1K tokens",
+        "3.30",
+        "us-east-1",
+    ],
+    [
+        "20261103T000000Z",
+        "2026-10-01 05:00:00",
+        "AmazonBedrock",
+        "USE1-Claude4.5Sonnet-cache-read-input-token-count-cross-region-global",
+        "3000000",
+        "tokens",
+        "0.90",
+        "us-east-1",
+    ],
+    [
+        "20261103T000000Z",
+        "2026-10-01 05:00:00",
+        "AmazonBedrock",
+        "USE1-Claude4.5Sonnet-cache-write-input-token-count-cross-region",
+        "400000",
+        "tokens",
+        "1.65",
+        "us-east-1",
+    ],
+    [
+        "20261103T000000Z",
+        "2026-10-01 05:00:00",
+        "AmazonBedrock",
+        "USE1-Claude4.5Sonnet-cache-write-input-token-count-1-hour-cross-region",
+        "100000",
+        "tokens",
+        "0.66",
+        "us-east-1",
+    ],
+    [
+        "20261103T000000Z",
+        "2026-10-01 06:00:00",
+        "AmazonBedrock",
+        "USE1-Claude4.5Sonnet_InputTokenCount_Global",
+        "500000",
+        "tokens",
+        "1.50",
+        "us-east-1",
+    ],
+    [
+        "20261103T000000Z",
+        "2026-10-01 06:00:00",
+        "AmazonBedrock",
+        "USE1-Claude4.5Sonnet-input-tokens-batch",
+        "2000000",
+        "tokens",
+        "3.30",
+        "us-east-1",
+    ],
+    [
+        "20261103T000000Z",
+        "2026-10-01 06:00:00",
+        "AmazonBedrock",
+        "USE1-Claude4.5Sonnet-output-tokens-batch",
+        "100000",
+        "tokens",
+        "0.825",
+        "us-east-1",
+    ],
+    [
+        "20261103T000000Z",
+        "2026-10-01 06:00:00",
+        "AmazonBedrock",
+        "USE1-Claude4.5Sonnet-input-tokens-priority",
+        "700000",
+        "tokens",
+        "3.675",
+        "us-east-1",
+    ],
+    [
+        "20261103T000000Z",
+        "2026-10-01 07:00:00",
+        "AmazonBedrock",
+        "USW2-anthropic.claude-haiku-4-5-mantle-output-tokens-standard",
+        "0.05",
+        "1M tokens",
+        "0.275",
+        "us-west-2",
+    ],
+    [
+        "20261103T000000Z",
+        "2026-10-01 07:00:00",
+        "AmazonEC2",
+        "USE1-BoxUsage:t3.micro",
+        "24",
+        "Hrs",
+        "0.25",
+        "us-east-1",
+    ],
+    // The earlier snapshot: a full copy of the period then, never summed with the latest.
+    [
+        "20261102T000000Z",
+        "2026-10-01 05:00:00",
+        "AmazonBedrock",
+        "USE1-Claude4.5Sonnet-input-tokens",
+        "9000000",
+        "tokens",
+        "29.70",
+        "us-east-1",
+    ],
+    [
+        "20261102T000000Z",
+        "2026-10-01 08:00:00",
+        "AmazonBedrock",
+        "USE1-Claude4.5Sonnet-output-tokens",
+        "9000000",
+        "tokens",
+        "148.50",
+        "us-east-1",
+    ],
+];
+
+#[test]
+fn the_emitted_postgres_sql_for_a_cur_export_prices_like_the_hand_totals() {
+    let Some(server) = server() else { return };
+    let mut client = Client::connect(&server.url, NoTls).expect("connect to the test database");
+    client
+        .batch_execute(
+            "CREATE TABLE cur_export (file_path text, line_item_usage_start_date timestamp, \
+             line_item_product_code text, line_item_line_item_type text, \
+             line_item_usage_type text, line_item_usage_amount numeric, pricing_unit text, \
+             line_item_unblended_cost numeric, product_region_code text)",
+        )
+        .expect("create the export table");
+    for [
+        snapshot,
+        start,
+        product,
+        usage_type,
+        amount,
+        unit,
+        cost,
+        region,
+    ] in CUR_ROWS
+    {
+        client
+            .batch_execute(&format!(
+                "INSERT INTO cur_export VALUES ('s3://bucket/cur/data/BILLING_PERIOD=2026-10/{snapshot}/part-0.parquet', \
+                 '{start}', '{product}', 'Usage', '{usage_type}', {amount}, '{unit}', {cost}, '{region}')"
+            ))
+            .expect("load a line");
+    }
+    let sql = Run::new()
+        .args(&["replay", "--emit-sql", "postgres", "--source", "cur"])
+        .run();
+    assert_eq!(sql.code, 0, "{}", sql.stderr);
+    let rows = client
+        .query(&sql.stdout, &[])
+        .expect("the emitted SQL runs");
+    let mut usage = String::from(
+        "timestamp,model,route,input_tokens,output_tokens,cache_read_input_tokens,cache_creation_input_tokens,cache_creation_1h_input_tokens,batch,context_window,bucket_width,usage_source\n",
+    );
+    for row in &rows {
+        let mut fields: Vec<String> = vec![row.get(0), row.get(1), row.get(2)];
+        fields.extend((3..8).map(|i| row.get::<_, i64>(i).to_string()));
+        fields.extend((8..12).map(|i| row.get::<_, String>(i)));
+        writeln!(usage, "{}", fields.join(",")).unwrap();
+    }
+    // Per hour, model, route and batch tier; the priority line, the EC2 line and the
+    // earlier snapshot are left out (as DuckDB leaves them out in tests/replay_sql.rs).
+    assert_eq!(rows.len(), 6, "{usage}");
+    assert!(
+        usage.contains(
+            "2026-10-01T05:00:00Z,claude4.5sonnet,bedrock-geo,0,0,0,500000,100000,false,0-200k,1h,aws-cur"
+        ),
+        "{usage}"
+    );
+    let replay = Run::new()
+        .file("usage.csv", &usage)
+        .args(&["replay", "--usage", "usage.csv", "--format", "json"])
+        .run();
+    assert_eq!(replay.code, 0, "{}", replay.stderr);
+    // The hand total of tests/replay_sql.rs, at the Anthropic API's list prices.
+    assert_eq!(
+        common::route(&replay.json(), "anthropic-api")["total_usd"],
+        "14.50"
+    );
+}

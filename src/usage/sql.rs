@@ -680,6 +680,7 @@ fn cur(d: Dialect, from: &str) -> String {
   -- Amazon Bedrock Usage lines; tax, credits, fees and GovCloud are not token usage.
   SELECT {hour} AS hour,
          regexp_replace(lower(trim(line_item_usage_type)), '^[a-z0-9]+[-_]', '') AS rest,
+         replace(regexp_replace(lower(trim(line_item_usage_type)), '^[a-z0-9]+[-_]', ''), '_', '-') AS rest_dashed,
          CAST(line_item_usage_amount AS DECIMAL(38, 9)) AS amount,
          regexp_replace(lower(trim(pricing_unit)), '^per ', '') AS unit
   FROM latest
@@ -689,7 +690,9 @@ fn cur(d: Dialect, from: &str) -> String {
     AND lower(COALESCE(product_region_code, '')) NOT LIKE 'us-gov%'
 ), marked AS (
   -- The marker says the token type (the usage-type table of routewise's CUR reader).
-  SELECT hour, rest, replace(rest, '_', '-') AS rest_dashed, amount, unit,
+  -- (Each step names only columns of the step before: PostgreSQL, Trino and BigQuery
+  -- do not let a SELECT read an alias it defines.)
+  SELECT hour, rest, rest_dashed, amount, unit,
          CASE{marker_arms}
          END AS marker
   FROM lines
