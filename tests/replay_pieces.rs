@@ -4,27 +4,19 @@
 //! and rows out of time order. `ROUTEWISE_TEST_READ_PIECES` (test-only) sets the number of
 //! pieces whatever the file's size; `1` reads in one go.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use rexpect::session::spawn_command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_routewise");
-const PIECES: &str = "ROUTEWISE_TEST_READ_PIECES";
+const PIECES: &str = common::READ_PIECES;
 
 fn replay(dir: &Path, pieces: Option<&str>, args: &[&str]) -> Output {
-    let mut command = Command::new(BIN);
-    command
-        .current_dir(dir)
-        .arg("replay")
-        .args(args)
-        .stdin(Stdio::null())
-        .env_remove(PIECES);
-    if let Some(pieces) = pieces {
-        command.env(PIECES, pieces);
-    }
-    command.output().unwrap()
+    common::replay_in_pieces(dir, pieces, args)
 }
 
 /// `rows` rows over three days in a scrambled order; every `bad`-th row is bad (0: none),

@@ -6,25 +6,14 @@
 //! `ROUTEWISE_TEST_READ_PIECES` (test-only) sets the number of pieces whatever the file's
 //! size; `1` reads in one go.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_routewise");
-const PIECES: &str = "ROUTEWISE_TEST_READ_PIECES";
+use std::process::Output;
 
 fn replay(dir: &Path, pieces: Option<&str>, args: &[&str]) -> Output {
-    let mut command = Command::new(BIN);
-    command
-        .current_dir(dir)
-        .arg("replay")
-        .args(args)
-        .stdin(Stdio::null())
-        .env_remove(PIECES);
-    if let Some(pieces) = pieces {
-        command.env(PIECES, pieces);
-    }
-    command.output().unwrap()
+    common::replay_in_pieces(dir, pieces, args)
 }
 
 /// How the pages of a generated report are laid out and what is wrong in them.

@@ -142,6 +142,17 @@ fn piece_starts<S: ByteSource + ?Sized>(
     size: u64,
     pieces: usize,
 ) -> io::Result<Vec<u64>> {
+    starts_at_cuts(source, size, pieces, next_cut)
+}
+
+/// 0, then up to `pieces - 1` cuts, each the first `next_cut` finds at or after an equal
+/// share of the file (and after the cut before): where a reader in pieces starts each one.
+pub(super) fn starts_at_cuts<S: ByteSource + ?Sized>(
+    source: &S,
+    size: u64,
+    pieces: usize,
+    next_cut: impl Fn(&S, u64, u64) -> io::Result<Option<u64>>,
+) -> io::Result<Vec<u64>> {
     let mut starts = vec![0];
     for i in 1..pieces as u64 {
         let target = size / pieces as u64 * i;

@@ -19,7 +19,7 @@
 
 use std::io;
 
-use super::csv_chunks::{ByteSource, Range, read_full_at};
+use super::csv_chunks::{ByteSource, Range, read_full_at, starts_at_cuts};
 use super::progress::{Progress, Tap};
 use super::report_json::{ReportPiece, read_report_piece};
 use super::totals::UsageTotals;
@@ -31,16 +31,7 @@ pub fn page_starts<S: ByteSource + ?Sized>(
     size: u64,
     pieces: usize,
 ) -> io::Result<Vec<u64>> {
-    let mut starts = vec![0];
-    for i in 1..pieces as u64 {
-        let target = size / pieces as u64 * i;
-        let from = target.max(starts.last().copied().unwrap_or(0) + 1);
-        match next_line_page(source, size, from)? {
-            Some(cut) => starts.push(cut),
-            None => break,
-        }
-    }
-    Ok(starts)
+    starts_at_cuts(source, size, pieces, next_line_page)
 }
 
 /// The first `{` right after a `\n` at or after `from`.

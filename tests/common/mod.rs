@@ -183,3 +183,22 @@ pub fn single_route_examples() -> Vec<String> {
         })
         .collect()
 }
+
+/// The test-only variable that sets how many pieces a large usage file is read in.
+pub const READ_PIECES: &str = "ROUTEWISE_TEST_READ_PIECES";
+
+/// Runs `routewise replay ARGS` in `dir`, read in `pieces` pieces (`None`: as the file's size
+/// decides), for tests that compare reading in pieces with reading in one go.
+pub fn replay_in_pieces(dir: &Path, pieces: Option<&str>, args: &[&str]) -> Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_routewise"));
+    command
+        .current_dir(dir)
+        .arg("replay")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .env_remove(READ_PIECES);
+    if let Some(pieces) = pieces {
+        command.env(READ_PIECES, pieces);
+    }
+    command.output().unwrap()
+}
