@@ -147,6 +147,23 @@ impl<T> Located<T> {
         self.position().0
     }
 
+    /// Where the item is, without it: for a place that is printed only if something goes
+    /// wrong, so an embedded file is not parsed again for positions nobody reads.
+    pub fn place(&self) -> Located<()> {
+        Located {
+            item: (),
+            file: Arc::clone(&self.file),
+            position: self.position.clone(),
+            layer: self.layer,
+        }
+    }
+
+    /// `file:line:column` of the item.
+    pub fn at(&self) -> String {
+        let (line, column) = self.position();
+        format!("{}:{line}:{column}", self.file.name)
+    }
+
     /// A diagnostic pointing at this item.
     pub fn error(&self, code: Code, key: Option<&str>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = self.position();

@@ -24,8 +24,17 @@ pub struct CompiledRule {
     /// False when the condition never looks at `route`: the rule is about the answers only
     /// and is reported once, not once per route.
     pub uses_route: bool,
-    /// Where the rule was written (`file:line:column`), for errors while evaluating it.
-    pub at: String,
+    /// Where the rule was written, for errors while evaluating it (see [`CompiledRule::at`]).
+    place: Located<()>,
+}
+
+impl CompiledRule {
+    /// Where the rule was written, `file:line:column`. For an embedded file this parses
+    /// the file's YAML for positions, so it is asked only when an error needs it: at every
+    /// start it was most of the CPU of a short run.
+    pub fn at(&self) -> String {
+        self.place.at()
+    }
 }
 
 /// All rules, compiled into one template environment.
@@ -156,11 +165,10 @@ impl RuleSet {
             if !check && let Ok(template) = env.get_template(&condition_name(&rule.code)) {
                 uses_route = template.undeclared_variables(false).contains("route");
             }
-            let (line, column) = located.position();
             rules.push(CompiledRule {
                 rule: rule.clone(),
                 uses_route,
-                at: format!("{}:{line}:{column}", located.file.name),
+                place: located.place(),
             });
         }
         problems.into_result(RuleSet { env, rules })
@@ -227,7 +235,7 @@ impl RuleEvalError {
         Self {
             code: evaluation_code(&error),
             rule: rule.rule.code.to_string(),
-            at: rule.at.clone(),
+            at: rule.at(),
             what,
             error,
             hint,
