@@ -528,6 +528,25 @@ fn assert_has_long_prompts(replay: &serde_json::Value) {
     );
 }
 
+/// Creates `table` with one `jsonb` column, `record`, holding each JSON text of `records`.
+fn load_jsonb(client: &mut Client, table: &str, records: &[String]) {
+    client
+        .batch_execute(&format!("CREATE TABLE {table} (record jsonb NOT NULL)"))
+        .expect("create the table");
+    for chunk in records.chunks(200) {
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|r| format!("('{}'::jsonb)", r.replace('\'', "''")))
+            .collect();
+        client
+            .batch_execute(&format!(
+                "INSERT INTO {table} (record) VALUES {}",
+                values.join(",")
+            ))
+            .expect("load the records");
+    }
+}
+
 /// Runs emitted SQL and writes its rows as the usage CSV (its nine columns, in order).
 fn usage_csv(client: &mut Client, sql: &str) -> String {
     let rows = client.query(sql, &[]).expect("the emitted SQL runs");
@@ -595,21 +614,7 @@ fn the_emitted_postgres_sql_for_bedrock_logs_prices_like_the_logs() {
     let Some(server) = server() else { return };
     let mut client = Client::connect(&server.url, NoTls).expect("connect to the test database");
     let records = bedrock_records();
-    client
-        .batch_execute("CREATE TABLE bedrock_invocation_logs (record jsonb NOT NULL)")
-        .expect("create the log table");
-    for chunk in records.chunks(500) {
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|r| format!("('{}'::jsonb)", r.replace('\'', "''")))
-            .collect();
-        client
-            .batch_execute(&format!(
-                "INSERT INTO bedrock_invocation_logs (record) VALUES {}",
-                values.join(",")
-            ))
-            .expect("load the records");
-    }
+    load_jsonb(&mut client, "bedrock_invocation_logs", &records);
     let sql = Run::new()
         .args(&[
             "replay",
@@ -700,21 +705,7 @@ fn the_emitted_postgres_sql_for_otel_spans_prices_like_the_spans() {
     let Some(server) = server() else { return };
     let mut client = Client::connect(&server.url, NoTls).expect("connect to the test database");
     let lines = otel_lines();
-    client
-        .batch_execute("CREATE TABLE otel_spans (record jsonb NOT NULL)")
-        .expect("create the span table");
-    for chunk in lines.chunks(200) {
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|r| format!("('{}'::jsonb)", r.replace('\'', "''")))
-            .collect();
-        client
-            .batch_execute(&format!(
-                "INSERT INTO otel_spans (record) VALUES {}",
-                values.join(",")
-            ))
-            .expect("load the spans");
-    }
+    load_jsonb(&mut client, "otel_spans", &lines);
     let sql = Run::new()
         .args(&["replay", "--emit-sql", "postgres", "--source", "otel-genai"])
         .run();

@@ -15,21 +15,6 @@ use common::root;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-fn duckdb_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import duckdb"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("ROUTEWISE_REQUIRE_DUCKDB").as_deref() != Ok("1"),
-            "ROUTEWISE_REQUIRE_DUCKDB=1 but the Python duckdb package is not installed"
-        );
-        println!("skipping: the Python duckdb package is not installed (pip install duckdb)");
-    }
-    ok
-}
-
 /// Runs a DuckDB statement in `dir`.
 fn duckdb(dir: &Path, sql: &str) {
     std::fs::write(dir.join("statement.sql"), sql).unwrap();
@@ -123,7 +108,7 @@ fn cur_to_parquet(dir: &Path, out: &str, compression: &str) {
 
 #[test]
 fn a_cur_parquet_export_reconciles_like_the_csv_in_every_compression() {
-    if !duckdb_available() {
+    if !common::duckdb_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -144,7 +129,7 @@ fn a_cur_parquet_export_reconciles_like_the_csv_in_every_compression() {
 
 #[test]
 fn a_focus_parquet_export_reconciles_like_the_csv() {
-    if !duckdb_available() {
+    if !common::duckdb_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -174,7 +159,7 @@ fn a_focus_parquet_export_reconciles_like_the_csv() {
 /// An export directory of Parquet parts: only the latest snapshot is read, as for CSV.
 #[test]
 fn a_directory_of_parquet_parts_keeps_the_latest_snapshot() {
-    if !duckdb_available() {
+    if !common::duckdb_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -208,7 +193,7 @@ fn a_directory_of_parquet_parts_keeps_the_latest_snapshot() {
 /// position in the file and its name; a file cut short is unreadable, not a short total.
 #[test]
 fn a_bad_parquet_bill_names_file_row_column_and_key() {
-    if !duckdb_available() {
+    if !common::duckdb_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

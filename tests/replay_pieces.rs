@@ -63,21 +63,6 @@ fn usage_csv(rows: u32, bad: u32) -> String {
     text
 }
 
-fn assert_same(one: &Output, other: &Output, what: &str) {
-    assert_eq!(one.status.code(), other.status.code(), "{what}");
-    assert!(
-        one.stdout == other.stdout,
-        "{what}: stdout differs\n{}\n---\n{}",
-        String::from_utf8_lossy(&one.stdout),
-        String::from_utf8_lossy(&other.stdout)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&one.stderr),
-        String::from_utf8_lossy(&other.stderr),
-        "{what}"
-    );
-}
-
 #[test]
 fn pieces_print_what_one_reading_prints_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
@@ -93,7 +78,7 @@ fn pieces_print_what_one_reading_prints_in_every_format() {
         );
         for pieces in ["2", "3", "4"] {
             let cut = replay(dir.path(), Some(pieces), &args);
-            assert_same(&one, &cut, &format!("{format}, {pieces} pieces"));
+            common::assert_same_run(&one, &cut, &format!("{format}, {pieces} pieces"));
         }
     }
     // Bad rows: the first one is the error, with its line; skipped, they are listed with theirs.
@@ -111,7 +96,7 @@ fn pieces_print_what_one_reading_prints_in_every_format() {
         }
         for pieces in ["2", "3"] {
             let cut = replay(dir.path(), Some(pieces), &args);
-            assert_same(&one, &cut, &format!("bad rows {extra:?}, {pieces} pieces"));
+            common::assert_same_run(&one, &cut, &format!("bad rows {extra:?}, {pieces} pieces"));
         }
     }
 }
@@ -133,7 +118,7 @@ fn a_file_above_the_threshold_reads_in_pieces_with_the_same_report() {
         String::from_utf8_lossy(&one.stderr)
     );
     let automatic = replay(dir.path(), None, &args);
-    assert_same(&one, &automatic, "automatic pieces");
+    common::assert_same_run(&one, &automatic, "automatic pieces");
 }
 
 #[test]

@@ -99,21 +99,6 @@ fn report(pages: u32, buckets: u32, shape: Shape) -> String {
     text
 }
 
-fn assert_same(one: &Output, other: &Output, what: &str) {
-    assert_eq!(one.status.code(), other.status.code(), "{what}");
-    assert!(
-        one.stdout == other.stdout,
-        "{what}: stdout differs\n{}\n---\n{}",
-        String::from_utf8_lossy(&one.stdout),
-        String::from_utf8_lossy(&other.stdout)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&one.stderr),
-        String::from_utf8_lossy(&other.stderr),
-        "{what}"
-    );
-}
-
 /// Reads `file` with `args` in one go and in 2, 3 and 4 pieces: the same output.
 fn pieces_agree(dir: &Path, file: &str, extra: &[&str]) -> Output {
     let mut args = vec!["--usage", file];
@@ -121,7 +106,7 @@ fn pieces_agree(dir: &Path, file: &str, extra: &[&str]) -> Output {
     let one = replay(dir, Some("1"), &args);
     for pieces in ["2", "3", "4"] {
         let cut = replay(dir, Some(pieces), &args);
-        assert_same(&one, &cut, &format!("{file} {extra:?}, {pieces} pieces"));
+        common::assert_same_run(&one, &cut, &format!("{file} {extra:?}, {pieces} pieces"));
     }
     one
 }
@@ -225,5 +210,5 @@ fn a_report_above_the_threshold_reads_in_pieces_with_the_same_report() {
         String::from_utf8_lossy(&one.stderr)
     );
     let automatic = replay(dir.path(), None, &args);
-    assert_same(&one, &automatic, "automatic pieces");
+    common::assert_same_run(&one, &automatic, "automatic pieces");
 }

@@ -18,21 +18,6 @@ use std::process::Command;
 use common::Run;
 use serde_json::Value;
 
-fn duckdb_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import duckdb"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("ROUTEWISE_REQUIRE_DUCKDB").as_deref() != Ok("1"),
-            "ROUTEWISE_REQUIRE_DUCKDB=1 but the Python duckdb package is not installed"
-        );
-        println!("skipping: the Python duckdb package is not installed (pip install duckdb)");
-    }
-    ok
-}
-
 /// Runs `sql` on DuckDB in `dir` and writes its result as CSV with a header to `out`.
 fn run_duckdb(dir: &Path, sql: &str, out: &str) {
     std::fs::write(dir.join("query.sql"), sql).unwrap();
@@ -143,6 +128,33 @@ fn read_csv(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
 
 /// Two requests of one model in one minute, with prompts of 200,000 and 200,001 tokens:
 /// the SQL puts them in two rows, `0-200k` and `200k-1M`, each with its own uncached input.
+/// Runs the DuckDB SQL of `source` over `file` holding `text` (two requests either side of
+/// 200K prompt tokens), read as `from`, and checks they come out as two rows with the given
+/// uncached input; `None` without DuckDB.
+fn split_at_the_mark(
+    source: &str,
+    (file, text, from): (&str, &str, &str),
+    input_short: &str,
+    input_long: &str,
+) -> Option<tempfile::TempDir> {
+    if !common::duckdb_available() {
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(file), text).unwrap();
+    let sql = emit(&[
+        "--emit-sql",
+        "duckdb",
+        "--source",
+        source,
+        "--sql-from",
+        from,
+    ]);
+    run_duckdb(dir.path(), &sql, "usage.csv");
+    assert_split_at_the_mark(dir.path(), input_short, input_long);
+    Some(dir)
+}
+
 fn assert_split_at_the_mark(dir: &Path, input_short: &str, input_long: &str) {
     let rows = read_csv(&dir.join("usage.csv"));
     assert_eq!(rows.len(), 2, "{rows:?}");
@@ -189,21 +201,14 @@ const LITELLM_HEADER: &str = "request_id,call_type,spend,prompt_tokens,completio
 
 #[test]
 fn bedrock_requests_either_side_of_200k_land_in_two_context_windows() {
-    if !duckdb_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mark.json"), bedrock_boundary_records()).unwrap();
-    let sql = emit(&[
-        "--emit-sql",
-        "duckdb",
-        "--source",
+    let Some(dir) = split_at_the_mark(
         "bedrock-invocation",
-        "--sql-from",
-        "'mark.json'",
-    ]);
-    run_duckdb(dir.path(), &sql, "usage.csv");
-    assert_split_at_the_mark(dir.path(), "100000", "100000");
+        ("mark.json", &bedrock_boundary_records(), "'mark.json'"),
+        "100000",
+        "100000",
+    ) else {
+        return;
+    };
     let rows = read_csv(&dir.path().join("usage.csv"));
     assert_eq!(rows[0]["cache_read_input_tokens"], "100000");
     assert_eq!(rows[1]["cache_read_input_tokens"], "100001");
@@ -214,22 +219,16 @@ fn bedrock_requests_either_side_of_200k_land_in_two_context_windows() {
 
 #[test]
 fn litellm_requests_either_side_of_200k_land_in_two_context_windows() {
-    if !duckdb_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
     let csv = format!("{LITELLM_HEADER}{}", litellm_boundary_rows());
-    std::fs::write(dir.path().join("spend.csv"), csv).unwrap();
-    let sql = emit(&[
-        "--emit-sql",
-        "duckdb",
-        "--source",
+    let from = "read_csv('spend.csv', header = true, all_varchar = true)";
+    let Some(dir) = split_at_the_mark(
         "litellm-spendlogs",
-        "--sql-from",
-        "read_csv('spend.csv', header = true, all_varchar = true)",
-    ]);
-    run_duckdb(dir.path(), &sql, "usage.csv");
-    assert_split_at_the_mark(dir.path(), "50000", "50001");
+        ("spend.csv", &csv, from),
+        "50000",
+        "50001",
+    ) else {
+        return;
+    };
     let direct = routewise_json(dir.path(), &["replay", "--usage", "spend.csv"]);
     let via_sql = routewise_json(dir.path(), &["replay", "--usage", "usage.csv"]);
     assert_eq!(direct["routes"], via_sql["routes"]);
@@ -237,7 +236,7 @@ fn litellm_requests_either_side_of_200k_land_in_two_context_windows() {
 
 #[test]
 fn bedrock_logs_through_duckdb_price_like_the_logs() {
-    if !duckdb_available() {
+    if !common::duckdb_available() {
         return;
     }
     let models = [
@@ -312,7 +311,7 @@ fn bedrock_logs_through_duckdb_price_like_the_logs() {
 
 #[test]
 fn a_litellm_export_through_duckdb_prices_like_the_export() {
-    if !duckdb_available() {
+    if !common::duckdb_available() {
         return;
     }
     let models = [
@@ -432,21 +431,14 @@ fn otel_boundary_line() -> String {
 
 #[test]
 fn otel_spans_either_side_of_200k_land_in_two_context_windows() {
-    if !duckdb_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("mark.json"), otel_boundary_line()).unwrap();
-    let sql = emit(&[
-        "--emit-sql",
-        "duckdb",
-        "--source",
+    let Some(dir) = split_at_the_mark(
         "otel-genai",
-        "--sql-from",
-        "'mark.json'",
-    ]);
-    run_duckdb(dir.path(), &sql, "usage.csv");
-    assert_split_at_the_mark(dir.path(), "50000", "50001");
+        ("mark.json", &otel_boundary_line(), "'mark.json'"),
+        "50000",
+        "50001",
+    ) else {
+        return;
+    };
     let direct = routewise_json(dir.path(), &["replay", "--usage", "mark.json"]);
     let via_sql = routewise_json(dir.path(), &["replay", "--usage", "usage.csv"]);
     assert_eq!(direct["format"], "otel");
@@ -455,7 +447,7 @@ fn otel_spans_either_side_of_200k_land_in_two_context_windows() {
 
 #[test]
 fn otel_spans_through_duckdb_price_like_the_spans() {
-    if !duckdb_available() {
+    if !common::duckdb_available() {
         return;
     }
     let models = [
@@ -515,7 +507,7 @@ const CUR_HEADER: &str = "line_item_usage_start_date,line_item_product_code,line
 
 #[test]
 fn a_cur_export_through_duckdb_prices_like_the_hand_totals_and_reconciles_to_the_bill() {
-    if !duckdb_available() {
+    if !common::duckdb_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

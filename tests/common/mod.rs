@@ -202,3 +202,36 @@ pub fn replay_in_pieces(dir: &Path, pieces: Option<&str>, args: &[&str]) -> Outp
     }
     command.output().unwrap()
 }
+
+/// Whether the Python `duckdb` package is installed, for tests that run emitted SQL on it.
+/// Without it they skip, unless `ROUTEWISE_REQUIRE_DUCKDB=1` (CI) makes that a failure.
+pub fn duckdb_available() -> bool {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import duckdb"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("ROUTEWISE_REQUIRE_DUCKDB").as_deref() != Ok("1"),
+            "ROUTEWISE_REQUIRE_DUCKDB=1 but the Python duckdb package is not installed"
+        );
+        println!("skipping: the Python duckdb package is not installed (pip install duckdb)");
+    }
+    ok
+}
+
+/// Two runs printed the same: exit code, stdout and stderr, byte for byte.
+pub fn assert_same_run(one: &Output, other: &Output, what: &str) {
+    assert_eq!(one.status.code(), other.status.code(), "{what}");
+    assert!(
+        one.stdout == other.stdout,
+        "{what}: stdout differs\n{}\n---\n{}",
+        String::from_utf8_lossy(&one.stdout),
+        String::from_utf8_lossy(&other.stdout)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&one.stderr),
+        String::from_utf8_lossy(&other.stderr),
+        "{what}"
+    );
+}
