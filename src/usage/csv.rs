@@ -118,7 +118,8 @@ impl Halt {
     }
 }
 
-fn io_error(acc: &Accumulator, e: ::csv::Error) -> Diagnostic {
+/// The diagnostic of a CSV that cannot be read (an I/O error, a line over the limit).
+pub(super) fn io_error(acc: &Accumulator, e: ::csv::Error) -> Diagnostic {
     if let ::csv::ErrorKind::Io(io) = e.kind()
         && let Some(long) = too_long(io)
     {
@@ -260,7 +261,7 @@ pub(super) fn finish(mut acc: Accumulator, unmarked_long_rows: u64) -> UsageTota
     acc.finish()
 }
 
-fn line_of(record: &ByteRecord) -> u64 {
+pub(super) fn line_of(record: &ByteRecord) -> u64 {
     record.position().map_or(1, |p| p.line())
 }
 

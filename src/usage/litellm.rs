@@ -23,11 +23,12 @@
 use std::io::{BufRead, Read};
 use std::str::FromStr;
 
-use ::csv::{ByteRecord, ReaderBuilder};
+use ::csv::ByteRecord;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::accumulate::Accumulator;
+use super::csv::{csv_reader, io_error, line_of};
 use super::json_records::FieldProblem;
 use super::log_reader::{field_problem, read_records};
 use super::number::parse_count;
@@ -250,23 +251,10 @@ pub fn read_litellm_csv<R: Read>(
     skip_bad_rows: bool,
 ) -> Result<UsageTotals, Diagnostic> {
     let mut acc = Accumulator::new(file_name, known_models, skip_bad_rows);
-    let mut csv = ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(reader);
+    // The reader every usage CSV goes through: CRLF lines numbered right, a runaway line
+    // refused rather than buffered.
+    let mut csv = csv_reader(reader);
     let mut record = ByteRecord::new();
-    let line_of = |r: &ByteRecord| r.position().map_or(1, |p| p.line());
-    let io_error = |acc: &Accumulator, e: ::csv::Error| {
-        let line = e.position().map_or(1, |p| p.line());
-        acc.error(
-            Code::UsageUnreadable,
-            line,
-            1,
-            None,
-            format!("cannot read the file: {e}"),
-        )
-    };
     if !csv
         .read_byte_record(&mut record)
         .map_err(|e| io_error(&acc, e))?
@@ -461,5 +449,20 @@ mod tests {
         let e =
             read_litellm_csv("request_id,spend\n".as_bytes(), "s.csv", KNOWN, false).unwrap_err();
         assert!(e.help.unwrap().contains("request_id, spend"));
+    }
+
+    #[test]
+    fn a_crlf_export_names_the_right_line_and_a_runaway_line_is_refused() {
+        let csv = "request_id,startTime,model,prompt_tokens,completion_tokens,spend\r\n\
+                   r1,2026-01-19 10:00:00,claude-haiku-4-5,12,1,0\r\n\
+                   r2,2026-01-19 10:00:00,claude-haiku-4-5,12,x,0\r\n";
+        let e = read_litellm_csv(csv.as_bytes(), "spend.csv", KNOWN, false).unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (3, Some("completion_tokens")));
+        let long = format!(
+            "request_id,startTime,model,prompt_tokens,completion_tokens,spend\n{}\n",
+            "x".repeat(crate::support::limits::MAX_USAGE_LINE_BYTES + 1)
+        );
+        let e = read_litellm_csv(long.as_bytes(), "spend.csv", KNOWN, false).unwrap_err();
+        assert_eq!((e.code, e.line), (Code::LimitLine, 2), "{}", e.message);
     }
 }
